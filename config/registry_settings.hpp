@@ -1,0 +1,35 @@
+#pragma once
+// How to reach each registry: TLS mode and trusted CAs, with defaults and per-registry overrides. Pure.
+#include "transfer/http.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ocimirror::config {
+
+enum class tls_mode {
+  enabled,   ///< HTTPS with certificate verification (the default)
+  insecure,  ///< HTTPS without verification: only when asked for by name
+  disabled,  ///< plain HTTP
+};
+
+struct registry_settings {
+  tls_mode tls = tls_mode::enabled;
+  std::vector<std::string> ca_files;
+  std::size_t max_concurrency = 8;
+};
+
+/// Settings per registry ("host[:port]" as written in references), falling back to defaults.
+class registry_settings_map {
+ public:
+  registry_settings defaults;
+  std::map<std::string, registry_settings, std::less<>> by_registry;
+
+  const registry_settings& get(std::string_view registry) const;
+  /// TLS options for the HTTP client; `authority` is "host:port" as in URLs.
+  transfer::tls_options tls_for(std::string_view authority) const;
+};
+
+}  // namespace ocimirror::config

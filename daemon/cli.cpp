@@ -1,0 +1,69 @@
+#include "daemon/commands.hpp"
+#include "daemon/session.hpp"
+
+#include <boost/json.hpp>
+
+#include <iostream>
+
+namespace ocimirror::daemon {
+
+namespace {
+constexpr const char* usage = R"(ocimirror: mirrors OCI artifacts between registries, digest-exact.
+
+Usage: ocimirror COMMAND [OPTIONS] ...
+
+Commands:
+  copy SRC DST        copy one image, index or artifact with everything it references
+  inspect REF         show media type, digest, size, platforms and annotations of a manifest
+  tags REPO           list a repository's tags
+  login HOST          verify credentials and store them in the docker config (as `docker login`)
+
+References are HOST[:PORT]/REPOSITORY[:TAG][@sha256:DIGEST]; the registry host is never guessed.
+Credentials come from $DOCKER_CONFIG/config.json or ~/.docker/config.json (auths, credHelpers, credsStore).
+
+Run `ocimirror COMMAND --help` for a command's options and examples.
+Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 auth, 5 network/TLS, 6 integrity (digest, size, manifest).
+)";
+}  // namespace
+
+int guarded(bool json, const std::function<int()>& body) {
+  auto report = [&](const std::string& what, int code) {
+    print_error(what);
+    if (json) std::cout << boost::json::serialize(boost::json::object{{"error", what}, {"exitCode", code}}) << "\n";
+    return code;
+  };
+  try {
+    return body();
+  } catch (const transfer::error& e) {
+    return report(e.what(), exit_code_for(e.code()));
+  } catch (const po::error& e) {
+    return report(std::string(e.what()) + " (see --help)", exit_usage);
+  } catch (const std::exception& e) {
+    return report(e.what(), exit_failed);
+  }
+}
+
+int run_cli(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << usage;
+    return exit_usage;
+  }
+  const std::string cmd = argv[1];
+  const args rest(argv + 2, argv + argc);
+  if (cmd == "copy") return cmd_copy(rest);
+  if (cmd == "inspect") return cmd_inspect(rest);
+  if (cmd == "tags") return cmd_tags(rest);
+  if (cmd == "login") return cmd_login(rest);
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::cout << usage;
+    return exit_ok;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "ocimirror 0.1.0\n";
+    return exit_ok;
+  }
+  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login; see --help)");
+  return exit_usage;
+}
+
+}  // namespace ocimirror::daemon

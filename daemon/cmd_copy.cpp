@@ -1,0 +1,162 @@
+// `ocimirror copy SRC DST`
+#include "daemon/commands.hpp"
+#include "daemon/session.hpp"
+#include "policy/platform.hpp"
+#include "transfer/copy.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace ocimirror::daemon {
+namespace asio = boost::asio;
+using namespace std::chrono;
+
+namespace {
+
+constexpr const char* copy_help = R"(Usage: ocimirror copy [OPTIONS] SRC DST
+
+Copies the manifest SRC names and everything it references (blobs, child manifests) to DST, child-first, so a
+manifest never arrives before its contents. Bytes are verified against their digests on the way; what DST already
+has is skipped, and blobs in another repository of the same registry are mounted instead of copied.
+
+SRC and DST are HOST[:PORT]/REPO[:TAG][@sha256:DIGEST]. SRC without tag or digest means :latest. DST without a
+tag takes SRC's tag; with neither, the manifest is pushed by digest. Prints the digest at DST on stdout.
+
+Examples:
+  ocimirror copy ghcr.io/acme/app:v1.2.0 registry.internal:5000/mirror/app:v1.2.0
+  ocimirror copy --platform linux/amd64 --platform linux/arm64 ghcr.io/acme/app:v1 registry.internal/app
+  ocimirror copy --plain-http localhost:5000/charts/web:1.0.0 localhost:5001/charts/web
+)";
+
+// Redraws one status line on the terminal until told to stop.
+asio::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done, asio::steady_timer& timer) {
+  const auto start = steady_clock::now();
+  bool drawn = false;
+  while (!done) {
+    timer.expires_after(milliseconds(250));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (done) break;
+    const double secs = duration<double>(steady_clock::now() - start).count();
+    const double rate = secs > 0 ? static_cast<double>(p.bytes_done) / secs : 0;
+    std::fprintf(stderr, "\r\033[Kcopying: %zu/%zu blobs, %s of %s, %s/s", p.blobs_done, p.blobs_total,
+                 human_bytes(p.bytes_done).c_str(), human_bytes(p.bytes_total).c_str(),
+                 human_bytes(static_cast<std::uint64_t>(rate)).c_str());
+    drawn = true;
+  }
+  if (drawn) std::fprintf(stderr, "\r\033[K");
+}
+
+}  // namespace
+
+int cmd_copy(const args& a) {
+  network_flags net;
+  std::vector<std::string> platforms;
+  std::string output = "text";
+  std::size_t jobs = 8;
+  std::uint64_t chunk_size = 0, monolithic_max = 32u << 20;
+  bool quiet = false;
+  std::vector<std::string> positional;
+  po::options_description opts("Copy");
+  opts.add_options()
+    ("help,h", "show this help")
+    ("platform", po::value(&platforms)->composing(), "copy only this platform of an index: os/arch[/variant] (repeatable); the new index gets a new digest")
+    ("output,o", po::value(&output), "text (default) or json")
+    ("jobs,j", po::value(&jobs)->default_value(8), "blobs transferred at once")
+    ("chunk-size", po::value(&chunk_size)->default_value(0), "upload large blobs in PATCH chunks of this many bytes (0: one streamed PATCH)")
+    ("monolithic-max", po::value(&monolithic_max)->default_value(32u << 20), "blobs up to this many bytes are uploaded in a single PUT")
+    ("quiet,q", po::bool_switch(&quiet), "no progress display");
+  opts.add(net.describe());
+  po::options_description hidden;
+  hidden.add_options()("ref", po::value(&positional)->composing());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("ref", -1);
+
+  bool json = std::find(a.begin(), a.end(), "json") != a.end();
+  return guarded(json, [&]() -> int {
+    po::variables_map vm;
+    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << copy_help << "\n" << opts << "\n";
+      return exit_ok;
+    }
+    if (output != "text" && output != "json") throw po::error("--output must be text or json");
+    json = output == "json";
+    if (positional.size() != 2) throw po::error("copy needs exactly two references, SRC and DST");
+    auto src = reference_arg(positional[0]);
+    auto dst = reference_arg(positional[1]);
+    if (!src || !dst) return exit_usage;
+    if (src->tag.empty() && src->digest.empty()) src->tag = "latest";
+    if (dst->tag.empty() && dst->digest.empty()) dst->tag = src->tag;
+
+    std::vector<policy::platform_pattern> wanted;
+    for (const auto& p : platforms) {
+      auto parsed = policy::parse_platform(p);
+      if (!parsed) throw po::error(parsed.error());
+      wanted.push_back(*parsed);
+    }
+
+    transfer::copy_options co;
+    co.parallel_blobs = std::max<std::size_t>(jobs, 1);
+    co.upload.chunk_size = chunk_size;
+    co.upload.monolithic_max = monolithic_max;
+    if (!wanted.empty())
+      co.select_child = [wanted](const transfer::descriptor& d) { return policy::platform_selected(d, wanted); };
+    transfer::copy_progress progress;
+    co.progress = &progress;
+
+    session s(net);
+    transfer::copy_result result;
+    const auto start = steady_clock::now();
+    s.run([&]() -> asio::awaitable<void> {
+      bool done = false;
+      asio::steady_timer timer(s.io());
+      if (!quiet && !json && stderr_is_tty()) asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
+      try {
+        result = co_await transfer::copy_image(s.client(*src), *src, s.client(*dst), *dst, co);
+      } catch (...) {
+        done = true;
+        timer.cancel();
+        throw;
+      }
+      done = true;
+      timer.cancel();
+    });
+    const double secs = duration<double>(steady_clock::now() - start).count();
+    const auto& st = result.stats;
+    if (json) {
+      boost::json::object o{
+          {"source", src->str()}, {"destination", dst->str()}, {"digest", result.digest},
+          {"sourceDigest", result.source_digest}, {"mediaType", result.media_type},
+          {"blobs", {{"copied", st.blobs_copied}, {"mounted", st.blobs_mounted}, {"skipped", st.blobs_skipped}}},
+          {"manifests", {{"pushed", st.manifests_pushed}, {"skipped", st.manifests_skipped}}},
+          {"bytes", st.bytes_copied}, {"seconds", secs}};
+      std::cout << boost::json::serialize(o) << "\n";
+    } else {
+      std::cout << result.digest << "\n";
+      if (!quiet) {
+        char rate[64] = "";
+        if (secs > 0 && st.bytes_copied) std::snprintf(rate, sizeof rate, ", %s/s", human_bytes(static_cast<std::uint64_t>(st.bytes_copied / secs)).c_str());
+        std::fprintf(stderr, "copied %s -> %s: blobs %zu copied (%s), %zu mounted, %zu skipped; manifests %zu pushed, %zu skipped; %.2fs%s\n",
+                     src->str().c_str(), dst->str().c_str(), st.blobs_copied, human_bytes(st.bytes_copied).c_str(),
+                     st.blobs_mounted, st.blobs_skipped, st.manifests_pushed, st.manifests_skipped, secs, rate);
+        if (result.digest != result.source_digest)
+          std::fprintf(stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (source recorded in annotation io.ocimirror.source.digest)\n",
+                       result.source_digest.c_str(), result.digest.c_str());
+      }
+    }
+    return exit_ok;
+  });
+}
+
+}  // namespace ocimirror::daemon

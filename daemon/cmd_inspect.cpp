@@ -1,0 +1,156 @@
+// `ocimirror inspect REF` and `ocimirror tags REPO`
+#include "daemon/commands.hpp"
+#include "daemon/session.hpp"
+#include "transfer/manifest.hpp"
+
+#include <boost/json.hpp>
+
+#include <iostream>
+
+namespace ocimirror::daemon {
+namespace json = boost::json;
+
+namespace {
+
+struct parsed_cli {
+  network_flags net;
+  std::string output = "text";
+  bool raw = false;
+  std::vector<std::string> positional;
+};
+
+// Shared parsing for the two read-only commands; returns -1 to go on, else an exit code.
+int parse(const args& a, parsed_cli& p, const char* help, bool with_raw) {
+  po::options_description opts("Options");
+  opts.add_options()("help,h", "show this help")("output,o", po::value(&p.output), "text (default) or json");
+  if (with_raw) opts.add_options()("raw", po::bool_switch(&p.raw), "print the manifest bytes exactly as served");
+  opts.add(p.net.describe());
+  po::options_description all;
+  all.add(opts).add_options()("ref", po::value(&p.positional)->composing());
+  po::positional_options_description pos;
+  pos.add("ref", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << help << "\n" << opts << "\n";
+    return exit_ok;
+  }
+  if (p.output != "text" && p.output != "json") throw po::error("--output must be text or json");
+  if (p.positional.size() != 1) throw po::error("expected exactly one reference");
+  return -1;
+}
+
+json::object annotations_json(const transfer::annotations& a) {
+  json::object o;
+  for (const auto& [k, v] : a) o[k] = v;
+  return o;
+}
+
+json::object descriptor_json(const transfer::descriptor& d) {
+  json::object o{{"mediaType", d.media_type}, {"digest", d.digest}, {"size", d.size}};
+  if (!d.artifact_type.empty()) o["artifactType"] = d.artifact_type;
+  if (d.platform) o["platform"] = d.platform->str();
+  if (!d.annotations.empty()) o["annotations"] = annotations_json(d.annotations);
+  return o;
+}
+
+}  // namespace
+
+int cmd_inspect(const args& a) {
+  parsed_cli p;
+  const char* help = R"(Usage: ocimirror inspect [OPTIONS] REF
+
+Shows what REF (HOST[:PORT]/REPO[:TAG][@sha256:DIGEST]) names: media type, digest, size, artifact type,
+config, layers, the platforms of an index and annotations. --raw prints the manifest bytes unchanged.
+
+Example:
+  ocimirror inspect ghcr.io/acme/app:v1.2.0
+)";
+  bool json_out = std::find(a.begin(), a.end(), "json") != a.end();
+  return guarded(json_out, [&]() -> int {
+    if (int rc = parse(a, p, help, true); rc >= 0) return rc;
+    auto ref = reference_arg(p.positional[0]);
+    if (!ref) return exit_usage;
+    if (ref->tag.empty() && ref->digest.empty()) ref->tag = "latest";
+    session s(p.net);
+    transfer::fetched_manifest m;
+    s.run([&]() -> transfer::awaitable<void> { m = co_await s.client(*ref).get_manifest(ref->repository, ref->target()); });
+    if (p.raw) {
+      std::cout << m.bytes;
+      return exit_ok;
+    }
+    auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
+    if (!parsed) throw transfer::error(transfer::errc::bad_manifest, "manifest " + ref->str() + ": " + parsed.error());
+    if (p.output == "json") {
+      json::object o{{"reference", ref->str()}, {"digest", m.digest}, {"mediaType", parsed->media_type},
+                     {"size", m.bytes.size()}};
+      if (!parsed->artifact_type.empty()) o["artifactType"] = parsed->artifact_type;
+      if (parsed->config) o["config"] = descriptor_json(*parsed->config);
+      json::array layers, manifests;
+      for (const auto& l : parsed->layers) layers.push_back(descriptor_json(l));
+      for (const auto& c : parsed->manifests) manifests.push_back(descriptor_json(c));
+      if (!parsed->is_index()) o["layers"] = std::move(layers);
+      else o["manifests"] = std::move(manifests);
+      if (parsed->subject) o["subject"] = descriptor_json(*parsed->subject);
+      o["annotations"] = annotations_json(parsed->annotations);
+      std::cout << json::serialize(o) << "\n";
+      return exit_ok;
+    }
+    std::cout << "Reference:     " << ref->str() << "\n"
+              << "Digest:        " << m.digest << "\n"
+              << "Media type:    " << parsed->media_type << "\n"
+              << "Size:          " << m.bytes.size() << " bytes\n";
+    if (!parsed->artifact_type.empty()) std::cout << "Artifact type: " << parsed->artifact_type << "\n";
+    if (parsed->config)
+      std::cout << "Config:        " << parsed->config->media_type << " (" << human_bytes(parsed->config->size) << ")\n";
+    if (!parsed->is_index()) {
+      std::uint64_t total = 0;
+      for (const auto& l : parsed->layers) total += l.size;
+      std::cout << "Layers:        " << parsed->layers.size() << " (" << human_bytes(total) << ")\n";
+      for (const auto& l : parsed->layers)
+        std::cout << "  " << l.digest << "  " << human_bytes(l.size) << "  " << l.media_type << "\n";
+    } else {
+      std::cout << "Manifests:     " << parsed->manifests.size() << "\n";
+      for (const auto& c : parsed->manifests)
+        std::cout << "  " << (c.platform ? c.platform->str() : std::string("(no platform)")) << "  " << c.digest
+                  << "  " << c.media_type << "\n";
+    }
+    if (parsed->subject) std::cout << "Subject:       " << parsed->subject->digest << "\n";
+    if (!parsed->annotations.empty()) {
+      std::cout << "Annotations:\n";
+      for (const auto& [k, v] : parsed->annotations) std::cout << "  " << k << ": " << v << "\n";
+    }
+    return exit_ok;
+  });
+}
+
+int cmd_tags(const args& a) {
+  parsed_cli p;
+  const char* help = R"(Usage: ocimirror tags [OPTIONS] REPO
+
+Lists every tag of REPO (HOST[:PORT]/REPOSITORY), following the registry's pagination, one per line.
+
+Example:
+  ocimirror tags ghcr.io/acme/app
+)";
+  bool json_out = std::find(a.begin(), a.end(), "json") != a.end();
+  return guarded(json_out, [&]() -> int {
+    if (int rc = parse(a, p, help, false); rc >= 0) return rc;
+    auto ref = reference_arg(p.positional[0], true);
+    if (!ref) return exit_usage;
+    session s(p.net);
+    std::vector<std::string> tags;
+    s.run([&]() -> transfer::awaitable<void> { tags = co_await s.client(*ref).list_tags(ref->repository); });
+    if (p.output == "json") {
+      json::array arr;
+      for (const auto& t : tags) arr.emplace_back(t);
+      std::cout << json::serialize(json::object{{"repository", ref->str()}, {"tags", std::move(arr)}}) << "\n";
+    } else {
+      for (const auto& t : tags) std::cout << t << "\n";
+    }
+    return exit_ok;
+  });
+}
+
+}  // namespace ocimirror::daemon

@@ -1,0 +1,22 @@
+#pragma once
+// The subcommands. Each takes the arguments after its name and returns the process exit code.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ocimirror::daemon {
+
+using args = std::vector<std::string>;
+int cmd_copy(const args& a);
+int cmd_inspect(const args& a);
+int cmd_tags(const args& a);
+int cmd_login(const args& a);
+
+/// Entry point: `ocimirror COMMAND ...`.
+int run_cli(int argc, char** argv);
+
+/// Runs body, turning transfer::error and other failures into "ocimirror: error:" lines and exit codes;
+/// json: also print {"error":..., "exitCode":...} on stdout for scripts.
+int guarded(bool json, const std::function<int()>& body);
+
+}  // namespace ocimirror::daemon

@@ -1,0 +1,114 @@
+#include "daemon/session.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace ocimirror::daemon {
+using transfer::errc;
+
+int exit_code_for(errc e) {
+  switch (e) {
+    case errc::bad_reference: return exit_usage;
+    case errc::not_found: return exit_not_found;
+    case errc::unauthorized:
+    case errc::denied: return exit_auth;
+    case errc::network:
+    case errc::timeout: return exit_network;
+    case errc::bad_digest:
+    case errc::bad_manifest:
+    case errc::digest_mismatch:
+    case errc::too_large: return exit_integrity;
+    default: return exit_failed;
+  }
+}
+
+po::options_description network_flags::describe() {
+  po::options_description d("Registry connection");
+  d.add_options()
+    ("plain-http", po::bool_switch(&plain_http), "talk plain HTTP to every registry (loopback test registries)")
+    ("plain-http-host", po::value(&plain_http_hosts)->composing(), "talk plain HTTP to this HOST[:PORT] only (repeatable)")
+    ("ca-file", po::value(&ca_files)->composing(), "trust the CAs in this PEM file as well as the system store (repeatable)")
+    ("insecure", po::bool_switch(&insecure), "use TLS without verifying certificates (never in production)")
+    ("insecure-host", po::value(&insecure_hosts)->composing(), "skip certificate verification for this HOST[:PORT] only")
+    ("timeout", po::value(&timeout_seconds)->default_value(60), "seconds any one network step may take");
+  return d;
+}
+
+config::registry_settings_map network_flags::settings() const {
+  config::registry_settings_map m;
+  m.defaults.ca_files = ca_files;
+  m.defaults.tls = plain_http ? config::tls_mode::disabled
+                              : insecure ? config::tls_mode::insecure : config::tls_mode::enabled;
+  for (const auto& h : insecure_hosts) {
+    auto& s = m.by_registry[h] = m.defaults;
+    s.tls = config::tls_mode::insecure;
+  }
+  for (const auto& h : plain_http_hosts) {
+    auto& s = m.by_registry[h] = m.defaults;
+    s.tls = config::tls_mode::disabled;
+  }
+  return m;
+}
+
+namespace {
+transfer::http_options http_options_for(const network_flags& f, const config::registry_settings_map* settings) {
+  transfer::http_options o;
+  o.io_timeout = std::chrono::seconds(f.timeout_seconds);
+  o.connect_timeout = std::chrono::seconds(std::min(f.timeout_seconds, 30));
+  o.tls_for = [settings](std::string_view authority) { return settings->tls_for(authority); };
+  return o;
+}
+}  // namespace
+
+session::session(const network_flags& flags, transfer::authenticator::credential_lookup lookup)
+    : settings_(flags.settings()),
+      http_(io_.get_executor(), http_options_for(flags, &settings_)),
+      auth_(http_, lookup ? std::move(lookup) : [](const std::string& registry) {
+        return transfer::docker_credentials(registry, transfer::docker_config_path());
+      }) {}
+
+transfer::registry_client& session::client(const transfer::reference& ref) {
+  auto& slot = clients_[ref.registry];
+  if (!slot) {
+    const bool plain = settings_.get(ref.registry).tls == config::tls_mode::disabled;
+    slot = std::make_unique<transfer::registry_client>(http_, auth_, ref.registry, ref.api_host(), plain);
+  }
+  return *slot;
+}
+
+void session::run(std::function<transfer::awaitable<void>()> work) {
+  std::exception_ptr failure;
+  boost::asio::co_spawn(io_, work(), [&](std::exception_ptr e) { failure = e; });
+  io_.run();
+  io_.restart();
+  if (failure) std::rethrow_exception(failure);
+}
+
+std::optional<transfer::reference> reference_arg(const std::string& text, bool repository_only) {
+  auto r = repository_only ? transfer::parse_repository(text) : transfer::parse_reference(text);
+  if (!r) {
+    print_error("invalid reference '" + text + "': " + r.error().what);
+    return std::nullopt;
+  }
+  return *r;
+}
+
+void print_error(const std::string& what) { std::cerr << "ocimirror: error: " << what << std::endl; }
+
+bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
+
+std::string human_bytes(std::uint64_t n) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) { v /= 1024; ++u; }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+}  // namespace ocimirror::daemon

@@ -1,0 +1,74 @@
+#pragma once
+// What every command shares: registry connection settings from the command line, one io_context, the HTTP
+// client and authenticator, registry clients by name, and the mapping from failures to exit codes.
+#include "config/registry_settings.hpp"
+#include "transfer/auth.hpp"
+#include "transfer/errors.hpp"
+#include "transfer/http.hpp"
+#include "transfer/reference.hpp"
+#include "transfer/registry.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/program_options.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ocimirror::daemon {
+namespace po = boost::program_options;
+
+/// Documented exit codes (README "Exit codes").
+enum exit_code : int {
+  exit_ok = 0,
+  exit_failed = 1,     ///< a registry or protocol failure not covered below
+  exit_usage = 2,      ///< bad arguments or a malformed reference
+  exit_not_found = 3,  ///< manifest, tag, repository or blob unknown
+  exit_auth = 4,       ///< credentials missing or rejected, or access denied
+  exit_network = 5,    ///< DNS, connect, TLS or timeout
+  exit_integrity = 6,  ///< digest or size mismatch, invalid or oversized manifest
+};
+int exit_code_for(transfer::errc e);
+
+/// Network options every command takes; fills a registry_settings_map.
+struct network_flags {
+  bool plain_http = false, insecure = false;
+  std::vector<std::string> plain_http_hosts, insecure_hosts, ca_files;
+  int timeout_seconds = 60;
+  po::options_description describe();
+  config::registry_settings_map settings() const;
+};
+
+class session {
+ public:
+  explicit session(const network_flags& flags,
+                   transfer::authenticator::credential_lookup lookup = {});
+  boost::asio::io_context& io() { return io_; }
+  transfer::registry_client& client(const transfer::reference& ref);
+  transfer::authenticator& auth() { return auth_; }
+
+  /// Runs a coroutine to completion on the io_context; rethrows what it threw.
+  void run(std::function<transfer::awaitable<void>()> work);
+
+ private:
+  config::registry_settings_map settings_;
+  boost::asio::io_context io_;
+  transfer::http_client http_;
+  transfer::authenticator auth_;
+  std::map<std::string, std::unique_ptr<transfer::registry_client>> clients_;
+};
+
+/// Parses a reference or prints "ocimirror: error: ..." and returns nullopt.
+std::optional<transfer::reference> reference_arg(const std::string& text, bool repository_only = false);
+
+/// Prints "ocimirror: error: <what>" on stderr.
+void print_error(const std::string& what);
+
+/// True when stderr is a terminal (progress displays go there).
+bool stderr_is_tty();
+
+std::string human_bytes(std::uint64_t n);
+
+}  // namespace ocimirror::daemon

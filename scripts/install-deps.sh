@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs every Debian bookworm package ocimirror needs to build, test and benchmark.
+set -euo pipefail
+packages=(
+  cmake g++ ninja-build pkg-config git ca-certificates
+  libboost1.81-all-dev libssl-dev libxxhash-dev librocksdb-dev libspdlog-dev
+  prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  docker-registry skopeo apache2-utils openssl curl jq
+)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,164 @@
+#include "transfer/auth.hpp"
+
+#include "transfer/errors.hpp"
+#include "transfer/headers.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+
+#include <algorithm>
+
+namespace ocimirror::transfer {
+namespace json = boost::json;
+
+scope_set pull_scope(const std::string& repo) { return {"repository:" + repo + ":pull"}; }
+scope_set push_scope(const std::string& repo) { return {"repository:" + repo + ":pull,push"}; }
+scope_set merge_scopes(scope_set a, const scope_set& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  return a;
+}
+
+namespace {
+std::string key_of(const scope_set& s) {
+  std::string k;
+  for (const auto& x : s) k += x + " ";
+  return k;
+}
+std::string form_escape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+authenticator::authenticator(http_client& http, credential_lookup lookup) : http_(http), lookup_(std::move(lookup)) {}
+
+const std::optional<credentials>& authenticator::creds_for(const std::string& registry, registry_state& st) {
+  if (!st.creds) st.creds = lookup_ ? lookup_(registry) : std::nullopt;
+  return *st.creds;
+}
+
+bool authenticator::has_credentials(const std::string& registry) {
+  return creds_for(registry, state_[registry]).has_value();
+}
+
+awaitable<std::string> authenticator::authorization(const std::string& registry, const scope_set& scopes) {
+  auto& st = state_[registry];
+  if (st.how == registry_state::mode::basic) {
+    const auto& c = creds_for(registry, st);
+    co_return c ? "Basic " + base64_encode(c->username + ":" + c->password) : std::string();
+  }
+  if (st.how != registry_state::mode::bearer) co_return std::string();
+  const std::string key = key_of(scopes);
+  auto it = st.tokens.find(key);
+  if (it == st.tokens.end() || it->second.expires <= std::chrono::steady_clock::now()) {
+    auto want = scopes;
+    if (auto g = st.granted.find(key); g != st.granted.end()) want = merge_scopes(want, g->second);
+    st.tokens[key] = co_await fetch_token(registry, st, want);
+    it = st.tokens.find(key);
+  }
+  co_return it->second.value.empty() ? std::string() : "Bearer " + it->second.value;
+}
+
+awaitable<bool> authenticator::on_unauthorized(const std::string& registry, const scope_set& scopes,
+                                               std::string_view header) {
+  auto& st = state_[registry];
+  const auto challenges = parse_www_authenticate(header);
+  const challenge* bearer = nullptr;
+  const challenge* basic = nullptr;
+  for (const auto& c : challenges) {
+    if (c.scheme == "bearer" && !bearer) bearer = &c;
+    if (c.scheme == "basic" && !basic) basic = &c;
+  }
+  if (bearer && !bearer->param("realm").empty()) {
+    const std::string key = key_of(scopes);
+    const bool was_bearer = st.how == registry_state::mode::bearer;
+    st.how = registry_state::mode::bearer;
+    st.realm = bearer->param("realm");
+    st.service = bearer->param("service");
+    scope_set want = scopes;
+    if (auto extra = bearer->param("scope"); !extra.empty()) {
+      scope_set add;
+      for (std::size_t p = 0; p <= extra.size();) {  // several scopes are space-separated
+        auto sp = extra.find(' ', p);
+        if (sp == std::string::npos) sp = extra.size();
+        if (sp > p) add.push_back(extra.substr(p, sp - p));
+        p = sp + 1;
+      }
+      st.granted[key] = merge_scopes(st.granted[key], add);
+      want = merge_scopes(want, st.granted[key]);
+    }
+    auto previous = st.tokens.find(key);
+    std::string old = previous == st.tokens.end() ? std::string() : previous->second.value;
+    auto fresh = co_await fetch_token(registry, st, want);
+    st.tokens[key] = fresh;
+    co_return !was_bearer || fresh.value != old;
+  }
+  if (basic) {
+    const bool was_basic = st.how == registry_state::mode::basic;
+    st.how = registry_state::mode::basic;
+    co_return !was_basic && creds_for(registry, st).has_value();
+  }
+  co_return false;
+}
+
+awaitable<authenticator::token> authenticator::fetch_token(const std::string& registry, registry_state& st,
+                                                           const scope_set& scopes) {
+  const auto& c = creds_for(registry, st);
+  string_response res;
+  if (c && !c->identity_token.empty()) {
+    // OAuth2 refresh-token grant: how docker uses an identity token.
+    std::string form = "grant_type=refresh_token&client_id=ocimirror&service=" + form_escape(st.service) +
+                       "&refresh_token=" + form_escape(c->identity_token);
+    std::string scope_text;
+    for (const auto& s : scopes) scope_text += (scope_text.empty() ? "" : " ") + s;
+    if (!scope_text.empty()) form += "&scope=" + form_escape(scope_text);
+    http::request<http::string_body> req{http::verb::post, "", 11};
+    req.set(http::field::content_type, "application/x-www-form-urlencoded");
+    req.body() = std::move(form);
+    res = co_await http_.send(st.realm, std::move(req), 1 << 20);
+  } else {
+    boost::urls::url u;
+    auto parsed = boost::urls::parse_uri(st.realm);
+    if (!parsed) throw error(errc::protocol, "registry " + registry + " sent an invalid token realm");
+    u = *parsed;
+    if (!st.service.empty()) u.params().append({"service", st.service});
+    for (const auto& s : scopes) u.params().append({"scope", s});
+    http::request<http::string_body> req{http::verb::get, "", 11};
+    if (c && !c->username.empty()) req.set(http::field::authorization, "Basic " + base64_encode(c->username + ":" + c->password));
+    res = co_await http_.send(u.buffer(), std::move(req), 1 << 20);
+  }
+  if (res.result_int() == 401 || res.result_int() == 403)
+    throw error(errc::unauthorized,
+                "registry " + registry + " refused " + (c ? "the credentials for user '" + c->username + "'" : std::string("anonymous access")) +
+                    " at its token service (" + describe_registry_error(res.result_int(), res.body()) +
+                    (c ? "); check the username and password" : "); log in with `ocimirror login " + registry + "`"));
+  if (res.result_int() != 200)
+    throw error(errc_from_status(res.result_int()), "token service of " + registry + " answered " +
+                                                        describe_registry_error(res.result_int(), res.body()));
+  boost::system::error_code ec;
+  auto doc = json::parse(res.body(), ec);
+  if (ec || !doc.is_object()) throw error(errc::protocol, "token service of " + registry + " answered no JSON object");
+  token t;
+  const auto& o = doc.as_object();
+  for (auto k : {"token", "access_token"})
+    if (auto* v = o.if_contains(k); v && v->is_string() && !v->as_string().empty()) t.value = std::string(v->as_string());
+  if (t.value.empty()) throw error(errc::protocol, "token service of " + registry + " answered without a token");
+  std::int64_t expires_in = 60;  // the spec's default
+  if (auto* v = o.if_contains("expires_in"); v && v->is_int64() && v->as_int64() > 0) expires_in = v->as_int64();
+  // Renew at 90% of the lifetime so a token never expires between the check and the request.
+  t.expires = std::chrono::steady_clock::now() + std::chrono::milliseconds(expires_in * 900);
+  co_return t;
+}
+
+}  // namespace ocimirror::transfer

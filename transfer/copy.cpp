@@ -1,0 +1,169 @@
+#include "transfer/copy.hpp"
+
+#include "transfer/digest.hpp"
+#include "transfer/errors.hpp"
+#include "transfer/parallel.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace ocimirror::transfer {
+namespace {
+
+struct copier {
+  registry_client& src;
+  const reference& from;
+  registry_client& dst;
+  const reference& to;
+  const copy_options& opts;
+  copy_stats stats;
+  copy_progress scratch;
+
+  copy_progress& progress() { return opts.progress ? *opts.progress : scratch; }
+  std::string src_name(const std::string& digest) const { return src.name() + "/" + from.repository + "@" + digest; }
+
+  awaitable<void> copy_blob(const descriptor& d) {
+    auto& p = progress();
+    if (co_await dst.blob_size(to.repository, d.digest)) {
+      ++stats.blobs_skipped;
+      ++p.blobs_done;
+      co_return;
+    }
+    if (src.name() == dst.name() && from.repository != to.repository &&
+        co_await dst.mount_blob(to.repository, d.digest, from.repository)) {
+      ++stats.blobs_mounted;
+      ++p.blobs_done;
+      co_return;
+    }
+    p.bytes_total += d.size;
+    auto stream = co_await src.get_blob(from.repository, d.digest);
+    if (auto len = stream->content_length(); len && *len != d.size)
+      throw error(errc::digest_mismatch, "blob " + src_name(d.digest) + " is served with " + std::to_string(*len) +
+                                             " bytes but its descriptor says " + std::to_string(d.size) + "; nothing pushed");
+    sha256 hasher;
+    std::uint64_t seen = 0;
+    bool finished = false;
+    std::vector<char> buf(opts.buffer_size);
+    auto mismatch = [&](const std::string& why) {
+      return error(errc::digest_mismatch, "blob " + src_name(d.digest) + " " + why + "; nothing was pushed under that digest");
+    };
+    // Hashes on the fly and proves the digest before the last bytes are handed to the upload, so the request that
+    // would commit the digest is never completed for bytes that do not match it.
+    http_client::chunk_source next = [&]() -> awaitable<std::span<const char>> {
+      if (finished) co_return std::span<const char>{};
+      std::size_t n = co_await stream->read_some(buf);
+      if (n == 0) {
+        finished = true;
+        if (seen != d.size) throw mismatch("ended after " + std::to_string(seen) + " of " + std::to_string(d.size) + " bytes");
+        if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
+        co_return std::span<const char>{};
+      }
+      seen += n;
+      if (seen > d.size) throw mismatch("is longer than its declared " + std::to_string(d.size) + " bytes");
+      hasher.update(std::as_bytes(std::span(buf.data(), n)));
+      if (seen == d.size) {
+        char extra;
+        if (co_await stream->read_some(std::span(&extra, 1)))
+          throw mismatch("is longer than its declared " + std::to_string(d.size) + " bytes");
+        finished = true;
+        if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
+      }
+      p.bytes_done += n;
+      stats.bytes_copied += n;
+      co_return std::span<const char>(buf.data(), n);
+    };
+    co_await dst.push_blob(to.repository, d.digest, d.size, next, opts.upload);
+    ++stats.blobs_copied;
+    ++p.blobs_done;
+  }
+
+  // Copies the graph under m and pushes m itself under `target` (a tag, or empty for "by digest").
+  // Returns the digest at the destination.
+  awaitable<std::string> copy_manifest(const fetched_manifest& m, const std::string& target) {
+    auto parsed = parse_manifest(m.bytes, m.media_type);
+    if (!parsed) throw error(errc::bad_manifest, "manifest " + src_name(m.digest) + ": " + parsed.error());
+    std::string bytes = m.bytes;
+    std::string digest = m.digest;
+    if (parsed->is_index()) {
+      std::vector<bool> keep(parsed->manifests.size(), true);
+      bool filtered = false;
+      if (opts.select_child)
+        for (std::size_t i = 0; i < keep.size(); ++i) filtered |= !(keep[i] = opts.select_child(parsed->manifests[i]));
+      if (filtered && std::find(keep.begin(), keep.end(), true) == keep.end()) {
+        std::string have;
+        for (const auto& c : parsed->manifests) have += (have.empty() ? "" : ", ") + (c.platform ? c.platform->str() : "(no platform)");
+        throw error(errc::not_found, "no manifest in index " + src_name(m.digest) + " matches the requested platforms (it has: " + have + ")");
+      }
+      for (std::size_t i = 0; i < keep.size(); ++i) {
+        if (!keep[i]) continue;
+        const auto& child = parsed->manifests[i];
+        if (co_await dst.head_manifest(to.repository, child.digest)) {
+          ++stats.manifests_skipped;
+          continue;
+        }
+        auto cm = co_await src.get_manifest(from.repository, child.digest);
+        co_await copy_manifest(cm, {});
+      }
+      if (filtered) {
+        bytes = filter_index(m.bytes, keep, m.digest);
+        digest = sha256_digest(bytes);
+      }
+    } else {
+      std::vector<const descriptor*> blobs;
+      std::set<std::string> seen;
+      for (const auto* b : parsed->blobs())
+        if (seen.insert(b->digest).second) blobs.push_back(b);
+      progress().blobs_total += blobs.size();
+      co_await for_each_parallel(blobs.size(), opts.parallel_blobs,
+                                 [&](std::size_t i) -> awaitable<void> { co_await copy_blob(*blobs[i]); });
+    }
+    co_await dst.put_manifest(to.repository, target.empty() ? digest : target, bytes, parsed->media_type);
+    ++stats.manifests_pushed;
+    co_return digest;
+  }
+};
+
+}  // namespace
+
+awaitable<copy_result> copy_image(registry_client& src, const reference& from, registry_client& dst,
+                                  const reference& to, const copy_options& opts) {
+  copier c{src, from, dst, to, opts, {}, {}};
+  const std::string source_target = from.target().empty() ? std::string("latest") : from.target();
+  auto m = co_await src.get_manifest(from.repository, source_target);
+  copy_result r;
+  r.source_digest = m.digest;
+  auto parsed = parse_manifest(m.bytes, m.media_type);
+  if (!parsed) throw error(errc::bad_manifest, "manifest " + c.src_name(m.digest) + ": " + parsed.error());
+  r.media_type = parsed->media_type;
+  r.size = m.bytes.size();
+  if (!to.digest.empty() && to.digest != m.digest && !opts.select_child)
+    throw error(errc::digest_mismatch, "destination " + to.str() + " names digest " + to.digest + " but the source is " + m.digest);
+
+  // What the destination already holds decides how little is left to do.
+  if (!(opts.select_child && parsed->is_index())) {
+    if (!to.tag.empty()) {
+      if (auto h = co_await dst.head_manifest(to.repository, to.tag); h && h->digest == m.digest) {
+        c.stats.manifests_skipped = 1;
+        r.digest = m.digest;
+        r.stats = c.stats;
+        co_return r;
+      }
+    }
+    if (co_await dst.head_manifest(to.repository, m.digest)) {
+      if (!to.tag.empty()) {
+        co_await dst.put_manifest(to.repository, to.tag, m.bytes, parsed->media_type);
+        ++c.stats.manifests_pushed;
+      } else {
+        ++c.stats.manifests_skipped;
+      }
+      r.digest = m.digest;
+      r.stats = c.stats;
+      co_return r;
+    }
+  }
+  r.digest = co_await c.copy_manifest(m, to.tag);
+  r.stats = c.stats;
+  co_return r;
+}
+
+}  // namespace ocimirror::transfer

@@ -1,0 +1,50 @@
+#pragma once
+// The copy engine: a manifest graph copied child-first (blobs, child manifests, index, tag), digest-exact,
+// skipping what the destination has, mounting across repositories of one registry, streaming the rest.
+#include "transfer/manifest.hpp"
+#include "transfer/reference.hpp"
+#include "transfer/registry.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ocimirror::transfer {
+
+/// Counters a progress display reads while a copy runs (single-threaded: plain integers).
+struct copy_progress {
+  std::uint64_t bytes_total = 0;  ///< bytes of blobs that need copying, known so far
+  std::uint64_t bytes_done = 0;
+  std::size_t blobs_total = 0;
+  std::size_t blobs_done = 0;
+};
+
+struct copy_stats {
+  std::size_t blobs_copied = 0, blobs_mounted = 0, blobs_skipped = 0;
+  std::size_t manifests_pushed = 0, manifests_skipped = 0;
+  std::uint64_t bytes_copied = 0;
+};
+
+struct copy_options {
+  /// Which children of an index to copy; empty = all. A filtered index is a new manifest with a new digest.
+  std::function<bool(const descriptor&)> select_child;
+  std::size_t parallel_blobs = 8;
+  std::size_t buffer_size = 256u << 10;  ///< bytes per read from the source, per blob in flight
+  upload_options upload;
+  copy_progress* progress = nullptr;
+};
+
+struct copy_result {
+  std::string source_digest;
+  std::string digest;  ///< at the destination (differs from the source only when children were filtered out)
+  std::string media_type;
+  std::uint64_t size = 0;
+  copy_stats stats;
+};
+
+/// Copies src (by tag or digest) to dst. dst.tag empty: pushed by digest only. Throws transfer::error.
+awaitable<copy_result> copy_image(registry_client& src, const reference& from, registry_client& dst,
+                                  const reference& to, const copy_options& opts);
+
+}  // namespace ocimirror::transfer

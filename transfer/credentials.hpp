@@ -1,0 +1,38 @@
+#pragma once
+// Registry credentials the way docker keeps them: $DOCKER_CONFIG/config.json or ~/.docker/config.json with
+// `auths`, `credHelpers` and `credsStore`, and `docker-credential-<name>` helpers. Secrets never leave this
+// component except as request headers.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ocimirror::transfer {
+
+struct credentials {
+  std::string username;
+  std::string password;        ///< password or personal access token
+  std::string identity_token;  ///< refresh token (helper answered Username "<token>", or auths.identitytoken)
+};
+
+std::string base64_encode(std::string_view in);
+std::optional<std::string> base64_decode(std::string_view in);
+
+/// $DOCKER_CONFIG/config.json, else $HOME/.docker/config.json.
+std::filesystem::path docker_config_path();
+
+/// The key docker uses for a registry: "https://index.docker.io/v1/" for Docker Hub, the host otherwise.
+std::string docker_server_key(std::string_view registry);
+
+/// Credentials for a registry from the docker config (and the helper it names); nullopt when none are stored.
+/// Throws transfer::error(io) when the file is unreadable JSON or a named helper fails.
+std::optional<credentials> docker_credentials(std::string_view registry, const std::filesystem::path& config);
+
+/// Stores credentials as `docker login` does: through credHelpers/credsStore when configured, otherwise as
+/// base64 "user:password" in `auths`. Other keys of the file are kept; the file is written 0600, atomically.
+void docker_store_credentials(std::string_view registry, const credentials& c, const std::filesystem::path& config);
+
+/// Runs `docker-credential-<helper> get` with the server URL on stdin; nullopt when the helper knows no entry.
+std::optional<credentials> run_credential_helper(std::string_view helper, std::string_view server);
+
+}  // namespace ocimirror::transfer

@@ -1,0 +1,94 @@
+#include "transfer/errors.hpp"
+
+#include <boost/json.hpp>
+
+namespace ocimirror::transfer {
+namespace {
+
+class category final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "ocimirror.transfer"; }
+  std::string message(int v) const override {
+    switch (static_cast<errc>(v)) {
+      case errc::ok: return "ok";
+      case errc::bad_reference: return "invalid reference";
+      case errc::bad_digest: return "invalid digest";
+      case errc::bad_manifest: return "invalid manifest";
+      case errc::digest_mismatch: return "digest mismatch";
+      case errc::too_large: return "too large";
+      case errc::not_found: return "not found";
+      case errc::unauthorized: return "unauthorized";
+      case errc::denied: return "denied";
+      case errc::throttled: return "throttled";
+      case errc::server_error: return "registry server error";
+      case errc::protocol: return "protocol error";
+      case errc::network: return "network error";
+      case errc::timeout: return "timeout";
+      case errc::io: return "i/o error";
+    }
+    return "unknown";
+  }
+};
+
+std::string_view reason(unsigned status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 416: return "Range Not Satisfiable";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+const std::error_category& transfer_category() noexcept {
+  static const category c;
+  return c;
+}
+
+errc errc_from_status(unsigned status) noexcept {
+  if (status == 401) return errc::unauthorized;
+  if (status == 403) return errc::denied;
+  if (status == 404) return errc::not_found;
+  if (status == 413) return errc::too_large;
+  if (status == 429) return errc::throttled;
+  if (status >= 500) return errc::server_error;
+  return errc::protocol;
+}
+
+std::string describe_registry_error(unsigned status, std::string_view body) {
+  std::string out;
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(body, ec);
+  if (!ec && doc.is_object()) {
+    if (auto* errors = doc.as_object().if_contains("errors"); errors && errors->is_array()) {
+      for (const auto& e : errors->as_array()) {
+        if (!e.is_object()) continue;
+        const auto& o = e.as_object();
+        if (!out.empty()) out += "; ";
+        if (auto* c = o.if_contains("code"); c && c->is_string()) out += std::string(c->as_string());
+        if (auto* m = o.if_contains("message"); m && m->is_string() && !m->as_string().empty()) {
+          out += ": ";
+          out += std::string(m->as_string());
+        }
+      }
+    }
+  }
+  if (out.empty()) {
+    out = "HTTP " + std::to_string(status);
+    if (auto r = reason(status); !r.empty()) out += " " + std::string(r);
+  }
+  return out;
+}
+
+}  // namespace ocimirror::transfer

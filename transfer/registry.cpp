@@ -1,0 +1,300 @@
+#include "transfer/registry.hpp"
+
+#include "transfer/digest.hpp"
+#include "transfer/errors.hpp"
+#include "transfer/headers.hpp"
+#include "transfer/manifest.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <exception>
+
+namespace ocimirror::transfer {
+namespace json = boost::json;
+
+namespace {
+bool is_redirect(unsigned s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+std::string with_query(const std::string& url, const std::string& kv) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + kv;
+}
+
+std::string escape_digest(const std::string& d) {  // ':' is reserved in a query value
+  std::string out = d;
+  if (auto p = out.find(':'); p != std::string::npos) out.replace(p, 1, "%3A");
+  return out;
+}
+
+// Hands out exactly the bytes a chunked upload needs from a producer whose pieces do not line up with chunks.
+struct chunk_splitter {
+  http_client::chunk_source& next;
+  std::span<const char> pending;
+  awaitable<std::span<const char>> take(std::uint64_t max) {
+    if (pending.empty()) pending = co_await next();
+    auto n = static_cast<std::size_t>(std::min<std::uint64_t>(pending.size(), max));
+    auto out = pending.first(n);
+    pending = pending.subspan(n);
+    co_return out;
+  }
+};
+}  // namespace
+
+registry_client::registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host,
+                                 bool plain_http)
+    : http_(http), auth_(auth), name_(std::move(name)), base_((plain_http ? "http://" : "https://") + api_host) {}
+
+void registry_client::fail(const string_response& res, const std::string& what) const {
+  const unsigned status = res.result_int();
+  std::string msg = "registry " + name_ + ": " + what + ": " + describe_registry_error(status, res.body());
+  const std::string& body = res.body();
+  if (status == 401)
+    msg += auth_.has_credentials(name_) ? " (the credentials were rejected; check the username and password)"
+                                               : " (no credentials for " + name_ + "; run `ocimirror login " + name_ + "`)";
+  else if (body.find("NAME_UNKNOWN") != std::string::npos && what.starts_with("push"))
+    msg += " (the repository must exist first or the registry must create it on push; for ECR create it or enable create-on-push templates)";
+  else if (status == 403 || body.find("DENIED") != std::string::npos)
+    msg += " (the credentials lack the rights this needs" + std::string(what.starts_with("push") ? ": push" : "") + ")";
+  throw error(errc_from_status(status), msg);
+}
+
+awaitable<string_response> registry_client::call(http::verb verb, std::string target, const scope_set& scopes,
+                                                 std::string body, std::string content_type, std::size_t limit,
+                                                 std::string accept,
+                                                 std::vector<std::pair<std::string, std::string>> extra_headers) {
+  // Credentials go only to the registry itself, never to another origin a Location pointed at.
+  const bool own_origin = url_origin(target) == url_origin(base_);
+  for (int attempt = 0;; ++attempt) {
+    http::request<http::string_body> req{verb, "", 11};
+    if (!accept.empty()) req.set(http::field::accept, accept);
+    if (!content_type.empty()) req.set(http::field::content_type, content_type);
+    for (const auto& [k, v] : extra_headers) req.set(k, v);
+    if (own_origin)
+      if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
+    req.body() = body;
+    auto res = co_await http_.send(target, std::move(req), limit);
+    if (res.result_int() == 401 && own_origin && attempt < 2 &&
+        co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate]))
+      continue;
+    co_return res;
+  }
+}
+
+awaitable<void> registry_client::ping() {
+  const scope_set none;
+  auto res = co_await call(http::verb::get, url("/v2/"), none);
+  if (res.result_int() != 200) fail(res, "API check GET /v2/");
+}
+
+awaitable<std::optional<manifest_head>> registry_client::head_manifest(const std::string& repo,
+                                                                       const std::string& target) {
+  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
+                           0, std::string(media::accept_all));
+  if (res.result_int() == 404) co_return std::nullopt;
+  if (res.result_int() != 200) fail(res, "HEAD manifest " + repo + ":" + target);
+  manifest_head h;
+  h.digest = std::string(res["Docker-Content-Digest"]);
+  h.media_type = std::string(res[http::field::content_type]);
+  if (auto len = res[http::field::content_length]; !len.empty()) h.size = std::stoull(std::string(len));
+  co_return h;
+}
+
+awaitable<fetched_manifest> registry_client::get_manifest(const std::string& repo, const std::string& target) {
+  string_response res;
+  const std::string where = name_ + "/" + repo + (target.starts_with("sha256:") ? "@" : ":") + target;
+  try {
+    res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
+                        max_manifest_pull, std::string(media::accept_all));
+  } catch (const error& e) {
+    if (e.code() != errc::too_large) throw;
+    throw error(errc::too_large, "manifest " + where + " is larger than the " +
+                                     std::to_string(max_manifest_pull >> 20) + " MiB ocimirror accepts");
+  }
+  if (res.result_int() == 404) throw error(errc::not_found, "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
+  if (res.result_int() != 200) fail(res, "GET manifest " + where);
+  fetched_manifest m;
+  m.bytes = std::move(res.body());
+  m.media_type = std::string(res[http::field::content_type]);
+  m.digest = sha256_digest(m.bytes);
+  if (target.starts_with("sha256:") && target != m.digest)
+    throw error(errc::digest_mismatch, "manifest " + where + " has digest " + m.digest + ", not the one requested");
+  co_return m;
+}
+
+awaitable<std::string> registry_client::put_manifest(const std::string& repo, const std::string& target,
+                                                     const std::string& bytes, const std::string& media_type) {
+  const std::string where = name_ + "/" + repo + (target.starts_with("sha256:") ? "@" : ":") + target;
+  if (bytes.size() > max_manifest_push)
+    throw error(errc::too_large, "manifest for " + where + " is " + std::to_string(bytes.size()) +
+                                     " bytes, over the " + std::to_string(max_manifest_push >> 20) +
+                                     " MiB registries accept; nothing was pushed");
+  auto res = co_await call(http::verb::put, url("/v2/" + repo + "/manifests/" + target), push_scope(repo), bytes,
+                           media_type);
+  if (res.result_int() != 201 && res.result_int() != 200) fail(res, "push manifest " + where);
+  std::string digest(res["Docker-Content-Digest"]);
+  co_return digest.empty() ? sha256_digest(bytes) : digest;
+}
+
+awaitable<void> registry_client::delete_manifest(const std::string& repo, const std::string& digest) {
+  auto res = co_await call(http::verb::delete_, url("/v2/" + repo + "/manifests/" + digest), push_scope(repo));
+  if (res.result_int() != 202 && res.result_int() != 200 && res.result_int() != 404)
+    fail(res, "delete manifest " + repo + "@" + digest);
+}
+
+awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest) {
+  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/blobs/" + digest), pull_scope(repo), {}, {}, 0);
+  if (res.result_int() == 404) co_return std::nullopt;
+  if (is_redirect(res.result_int())) co_return std::optional<std::uint64_t>{0};  // served from storage: it exists
+  if (res.result_int() != 200) fail(res, "HEAD blob " + repo + "@" + digest);
+  auto len = res[http::field::content_length];
+  co_return len.empty() ? 0 : std::stoull(std::string(len));
+}
+
+awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::string& repo, const std::string& digest,
+                                                                  std::uint64_t offset) {
+  std::string target = url("/v2/" + repo + "/blobs/" + digest);
+  const auto scopes = pull_scope(repo);
+  const std::string registry_origin = url_origin(base_);
+  for (int hops = 0, auth_tries = 0; hops < 6;) {
+    http::request<http::empty_body> req{http::verb::get, "", 11};
+    if (offset > 0) req.set(http::field::range, "bytes=" + std::to_string(offset) + "-");
+    const bool own_origin = url_origin(target) == registry_origin;
+    if (own_origin)
+      if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
+    auto stream = co_await http_.open(target, std::move(req));
+    const unsigned status = stream->status();
+    if (status == 200 || (status == 206 && offset > 0)) co_return stream;
+    if (is_redirect(status)) {
+      auto next = resolve_url(target, std::string(stream->headers()[http::field::location]));
+      if (next.empty()) throw error(errc::protocol, "registry " + name_ + " redirected blob " + digest + " to an invalid location");
+      target = std::move(next);
+      ++hops;
+      continue;
+    }
+    std::string body = co_await stream->read_all(1 << 16);
+    if (status == 401 && own_origin && auth_tries++ < 2 &&
+        co_await auth_.on_unauthorized(name_, scopes, stream->headers()[http::field::www_authenticate]))
+      continue;
+    string_response res{static_cast<http::status>(status), 11};
+    res.body() = std::move(body);
+    if (status == 404) throw error(errc::not_found, "blob " + name_ + "/" + repo + "@" + digest + " not found");
+    fail(res, "GET blob " + repo + "@" + digest);
+  }
+  throw error(errc::protocol, "registry " + name_ + ": too many redirects for blob " + digest);
+}
+
+awaitable<std::string> registry_client::start_upload(const std::string& repo, const std::string& query) {
+  auto res = co_await call(http::verb::post, url("/v2/" + repo + "/blobs/uploads/" + query), push_scope(repo));
+  if (res.result_int() != 202) fail(res, "push blob to " + repo + " (start upload)");
+  auto loc = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), std::string(res[http::field::location]));
+  if (loc.empty()) throw error(errc::protocol, "registry " + name_ + " started an upload without a valid Location");
+  co_return loc;
+}
+
+awaitable<bool> registry_client::mount_blob(const std::string& repo, const std::string& digest,
+                                            const std::string& from_repo) {
+  // One token must carry push on the destination and pull on the source repository.
+  auto scopes = merge_scopes(push_scope(repo), pull_scope(from_repo));
+  auto res = co_await call(http::verb::post,
+                           url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo),
+                           scopes);
+  if (res.result_int() == 201) co_return true;
+  if (res.result_int() == 202) {  // the registry began an ordinary upload instead: give it back
+    auto loc = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), std::string(res[http::field::location]));
+    if (!loc.empty()) co_await call(http::verb::delete_, loc, push_scope(repo));
+    co_return false;
+  }
+  if (res.result_int() == 401 || res.result_int() == 403 || res.result_int() == 404) co_return false;
+  fail(res, "push blob " + digest + " to " + repo + " (mount from " + from_repo + ")");
+}
+
+awaitable<void> registry_client::push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
+                                           http_client::chunk_source next, const upload_options& opts) {
+  const auto scopes = push_scope(repo);
+  const std::string what = "push blob " + digest + " to " + repo;
+  std::string location = co_await start_upload(repo);
+  // Credentials are only attached when the Location stays on the registry's own origin.
+  auto auth_for = [&](const std::string& target) -> awaitable<std::string> {
+    if (url_origin(target) != url_origin(base_)) co_return std::string();
+    co_return co_await auth_.authorization(name_, scopes);
+  };
+  std::exception_ptr failed;
+  try {
+    if (size <= opts.monolithic_max) {
+      std::string target = with_query(location, "digest=" + escape_digest(digest));
+      http::request<http::empty_body> head{http::verb::put, "", 11};
+      head.set(http::field::content_type, "application/octet-stream");
+      if (auto a = co_await auth_for(target); !a.empty()) head.set(http::field::authorization, a);
+      auto res = co_await http_.upload(target, std::move(head), size, next);
+      if (res.result_int() != 201) fail(res, what);
+      co_return;
+    }
+    const std::uint64_t chunk = opts.chunk_size ? opts.chunk_size : size;
+    chunk_splitter splitter{next, {}};
+    for (std::uint64_t offset = 0; offset < size;) {
+      const std::uint64_t n = std::min(chunk, size - offset);
+      std::uint64_t remaining = n;
+      http_client::chunk_source piece = [&]() -> awaitable<std::span<const char>> {
+        if (remaining == 0) co_return std::span<const char>{};
+        auto s = co_await splitter.take(remaining);
+        if (s.empty()) throw error(errc::digest_mismatch, "source of blob " + digest + " ended before its declared size");
+        remaining -= s.size();
+        co_return s;
+      };
+      http::request<http::empty_body> head{http::verb::patch, "", 11};
+      head.set(http::field::content_type, "application/octet-stream");
+      head.set(http::field::content_range, std::to_string(offset) + "-" + std::to_string(offset + n - 1));
+      if (auto a = co_await auth_for(location); !a.empty()) head.set(http::field::authorization, a);
+      auto res = co_await http_.upload(location, std::move(head), n, piece);
+      const unsigned st = res.result_int();
+      if (st != 202 && st != 201 && st != 204) fail(res, what + " (PATCH at offset " + std::to_string(offset) + ")");
+      if (auto loc = res[http::field::location]; !loc.empty()) location = resolve_url(location, std::string(loc));
+      offset += n;
+    }
+    // The producer has verified the digest before it handed over its last bytes; only now commit it.
+    if (!(co_await next()).empty()) throw error(errc::digest_mismatch, "source of blob " + digest + " is longer than its declared size");
+    auto res = co_await call(http::verb::put, with_query(location, "digest=" + escape_digest(digest)), scopes);
+    if (res.result_int() != 201) fail(res, what + " (final PUT)");
+    co_return;
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  // Abandon the session so the registry frees it; failure to do so changes nothing for correctness.
+  try {
+    co_await call(http::verb::delete_, location, scopes);
+  } catch (...) {
+  }
+  std::rethrow_exception(failed);
+}
+
+awaitable<std::vector<std::string>> registry_client::paginate(std::string target, const scope_set& scopes,
+                                                              const char* key) {
+  std::vector<std::string> out;
+  for (int pages = 0; pages < 100000; ++pages) {
+    auto res = co_await call(http::verb::get, target, scopes, {}, {}, 16u << 20);
+    if (res.result_int() == 404) throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
+    if (res.result_int() != 200) fail(res, std::string("list ") + key);
+    boost::system::error_code ec;
+    auto doc = json::parse(res.body(), ec);
+    if (ec || !doc.is_object()) throw error(errc::protocol, "registry " + name_ + " answered a " + key + " list that is not JSON");
+    if (auto* arr = doc.as_object().if_contains(key); arr && arr->is_array())
+      for (const auto& v : arr->as_array())
+        if (v.is_string()) out.emplace_back(v.as_string());
+    auto link = parse_next_link(res[http::field::link]);
+    if (!link) break;
+    target = resolve_url(target, *link);
+    if (target.empty()) break;
+  }
+  co_return out;
+}
+
+awaitable<std::vector<std::string>> registry_client::list_tags(const std::string& repo) {
+  co_return co_await paginate(url("/v2/" + repo + "/tags/list?n=1000"), pull_scope(repo), "tags");
+}
+
+awaitable<std::vector<std::string>> registry_client::catalog() {
+  const scope_set scopes{std::string("registry:catalog:*")};  // a named local: GCC 12 miscompiles a braced temporary here
+  co_return co_await paginate(url("/v2/_catalog?n=1000"), scopes, "repositories");
+}
+
+}  // namespace ocimirror::transfer

@@ -1,0 +1,79 @@
+#pragma once
+// One registry's distribution API: manifests, blobs (redirects followed without credentials), uploads
+// (monolithic and chunked, newest Location always used), mounts, tags and catalog with Link pagination.
+// Every failure is a transfer::error whose message names the registry and the reference.
+#include "transfer/auth.hpp"
+#include "transfer/http.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ocimirror::transfer {
+
+struct manifest_head {
+  std::string digest;
+  std::string media_type;
+  std::uint64_t size = 0;
+};
+
+struct fetched_manifest {
+  std::string bytes;
+  std::string media_type;  ///< Content-Type as served (may be empty)
+  std::string digest;      ///< sha256 of bytes, computed here
+};
+
+struct upload_options {
+  std::uint64_t monolithic_max = 32u << 20;  ///< blobs up to this size go in one PUT; larger ones through PATCH
+  std::uint64_t chunk_size = 0;              ///< 0: one streamed PATCH for the whole blob; else PATCH per chunk
+};
+
+class registry_client {
+ public:
+  /// name: the registry as the user wrote it (for messages and auth); plain_http: talk http:// instead of https://.
+  registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host, bool plain_http);
+
+  const std::string& name() const { return name_; }
+
+  awaitable<void> ping();
+  awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target);
+  awaitable<fetched_manifest> get_manifest(const std::string& repo, const std::string& target);
+  /// PUTs the exact bytes; returns the digest the registry reports (or the computed one).
+  awaitable<std::string> put_manifest(const std::string& repo, const std::string& target, const std::string& bytes,
+                                      const std::string& media_type);
+  awaitable<void> delete_manifest(const std::string& repo, const std::string& digest);
+
+  /// The blob's size when the registry has it in repo.
+  awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest);
+  /// Opens the blob's body, from `offset` on (Range), following redirects to storage hosts without credentials.
+  awaitable<std::unique_ptr<body_stream>> get_blob(const std::string& repo, const std::string& digest,
+                                                   std::uint64_t offset = 0);
+  /// Tries a cross-repository mount; true when the registry mounted it (201).
+  awaitable<bool> mount_blob(const std::string& repo, const std::string& digest, const std::string& from_repo);
+  /// Uploads `size` bytes from next() under digest. The final PUT (which commits the digest) is sent only after
+  /// next() returned its last piece, so a producer that throws on a mismatch leaves nothing behind.
+  awaitable<void> push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
+                            http_client::chunk_source next, const upload_options& opts);
+
+  awaitable<std::vector<std::string>> list_tags(const std::string& repo);
+  awaitable<std::vector<std::string>> catalog();
+
+ private:
+  awaitable<string_response> call(http::verb verb, std::string url, const scope_set& scopes,
+                                  std::string body = {}, std::string content_type = {},
+                                  std::size_t limit = 1 << 20, std::string accept = {},
+                                  std::vector<std::pair<std::string, std::string>> extra_headers = {});
+  awaitable<std::string> start_upload(const std::string& repo, const std::string& query = {});
+  awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const char* key);
+  [[noreturn]] void fail(const string_response& res, const std::string& what) const;
+  std::string url(const std::string& path) const { return base_ + path; }
+
+  http_client& http_;
+  authenticator& auth_;
+  std::string name_;
+  std::string base_;  ///< "https://host:port"
+};
+
+}  // namespace ocimirror::transfer
