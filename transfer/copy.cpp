@@ -82,6 +82,11 @@ struct copier {
   awaitable<std::string> copy_manifest(const fetched_manifest& m, const std::string& target) {
     auto parsed = parse_manifest(m.bytes, m.media_type);
     if (!parsed) throw error(errc::bad_manifest, "manifest " + src_name(m.digest) + ": " + parsed.error());
+    // Refuse before any of its blobs move: a manifest no registry accepts would strand them.
+    if (m.bytes.size() > max_manifest_push)
+      throw error(errc::too_large, "manifest " + src_name(m.digest) + " is " + std::to_string(m.bytes.size()) +
+                                       " bytes, over the " + std::to_string(max_manifest_push >> 20) +
+                                       " MiB registries accept; nothing was copied");
     std::string bytes = m.bytes;
     std::string digest = m.digest;
     if (parsed->is_index()) {

@@ -29,6 +29,11 @@ struct cursor {
     while (!done() && token_char(s[i])) ++i;
     return s.substr(start, i - start);
   }
+  std::string bare() {  // an unquoted value runs to the next comma or space (realms are URLs: ':' and '/' allowed)
+    auto start = i;
+    while (!done() && s[i] != ',' && s[i] != ' ' && s[i] != '\t') ++i;
+    return std::string(s.substr(start, i - start));
+  }
   std::string quoted() {  // at the opening quote
     std::string out;
     ++i;
@@ -56,7 +61,7 @@ std::vector<challenge> parse_www_authenticate(std::string_view header) {
       // key=value of the current challenge
       ++c.i;
       c.skip_ws();
-      std::string value = (!c.done() && c.s[c.i] == '"') ? c.quoted() : std::string(c.token());
+      std::string value = (!c.done() && c.s[c.i] == '"') ? c.quoted() : c.bare();
       out.back().params[lower(word)] = std::move(value);
       continue;
     }

@@ -288,13 +288,13 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
   co_return out;
 }
 
-awaitable<std::vector<std::string>> registry_client::list_tags(const std::string& repo) {
-  co_return co_await paginate(url("/v2/" + repo + "/tags/list?n=1000"), pull_scope(repo), "tags");
+awaitable<std::vector<std::string>> registry_client::list_tags(const std::string& repo, unsigned page_size) {
+  co_return co_await paginate(url("/v2/" + repo + "/tags/list?n=" + std::to_string(page_size)), pull_scope(repo), "tags");
 }
 
-awaitable<std::vector<std::string>> registry_client::catalog() {
+awaitable<std::vector<std::string>> registry_client::catalog(unsigned page_size) {
   const scope_set scopes{std::string("registry:catalog:*")};  // a named local: GCC 12 miscompiles a braced temporary here
-  co_return co_await paginate(url("/v2/_catalog?n=1000"), scopes, "repositories");
+  co_return co_await paginate(url("/v2/_catalog?n=" + std::to_string(page_size)), scopes, "repositories");
 }
 
 }  // namespace ocimirror::transfer

@@ -57,8 +57,9 @@ class registry_client {
   awaitable<void> push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
                             http_client::chunk_source next, const upload_options& opts);
 
-  awaitable<std::vector<std::string>> list_tags(const std::string& repo);
-  awaitable<std::vector<std::string>> catalog();
+  /// Every tag / repository, following Link pagination; page_size is the `n` asked per page.
+  awaitable<std::vector<std::string>> list_tags(const std::string& repo, unsigned page_size = 1000);
+  awaitable<std::vector<std::string>> catalog(unsigned page_size = 1000);
 
  private:
   awaitable<string_response> call(http::verb verb, std::string url, const scope_set& scopes,

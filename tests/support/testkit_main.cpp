@@ -1,0 +1,55 @@
+// ocimirror-testkit: seeds registries for the demo and the benchmarks.
+//   ocimirror-testkit seed-demo HOST:PORT             a multi-arch image, a Helm chart and a Flux artifact
+//   ocimirror-testkit seed-blob HOST:PORT/REPO:TAG MIB a single-layer image with one MIB-sized random layer
+#include "tests/support/seed.hpp"
+
+#include <iostream>
+
+using namespace ocimirror::testing;
+
+int main(int argc, char** argv) {
+  try {
+    std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "seed-demo" && argc == 3) {
+      seeder s({argv[2]});
+      image_spec amd, arm;
+      amd.layers = {{"application/vnd.oci.image.layer.v1.tar+gzip", std::string(200000, 'a')}};
+      arm.layers = {{"application/vnd.oci.image.layer.v1.tar+gzip", std::string(200000, 'r')}};
+      arm.config = R"({"architecture":"arm64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+      auto a = s.image("demo/app", "", amd);
+      auto r = s.image("demo/app", "", arm);
+      auto idx = s.index("demo/app", "v1.0.0", {{a, "linux/amd64"}, {r, "linux/arm64"}});
+      image_spec chart;
+      chart.config_media_type = "application/vnd.cncf.helm.config.v1+json";
+      chart.config = R"({"apiVersion":"v2","name":"web","version":"1.2.3"})";
+      chart.layers = {{"application/vnd.cncf.helm.chart.content.v1.tar+gzip", "chart-bytes"}};
+      s.image("demo/charts/web", "1.2.3", chart);
+      image_spec flux;
+      flux.config_media_type = "application/vnd.cncf.flux.config.v1+json";
+      flux.config = "{}";
+      flux.layers = {{"application/vnd.cncf.flux.content.v1.tar+gzip", "manifests-bytes"}};
+      flux.annotations = {{"org.opencontainers.image.source", "https://example.com/acme/deploy"},
+                          {"org.opencontainers.image.revision", "main@sha1:0123456789abcdef"}};
+      s.image("demo/deploy/manifests", "main", flux);
+      std::cout << argv[2] << "/demo/app:v1.0.0 " << idx.digest << "\n";
+      return 0;
+    }
+    if (cmd == "seed-blob" && argc == 4) {
+      auto ref = ocimirror::transfer::parse_reference(argv[2]);
+      if (!ref) throw std::runtime_error(ref.error().what);
+      seeder s({ref->registry});
+      auto layer = s.big_blob(ref->repository, "application/vnd.oci.image.layer.v1.tar", std::stoull(argv[3]) << 20, 42);
+      auto cfg = s.blob(ref->repository, "application/vnd.oci.image.config.v1+json",
+                        R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})");
+      auto m = s.manifest(ref->repository, ref->tag, seeder::image_json({}, cfg, {layer}),
+                          std::string(ocimirror::transfer::media::oci_manifest));
+      std::cout << m.digest << "\n";
+      return 0;
+    }
+    std::cerr << "usage: ocimirror-testkit seed-demo HOST:PORT | seed-blob HOST:PORT/REPO:TAG MIB\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ocimirror-testkit: " << e.what() << "\n";
+    return 1;
+  }
+}
