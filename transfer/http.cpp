@@ -159,6 +159,9 @@ asio::ssl::context& http_client::tls_context(const url_parts& u) {
 awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) {
   using namespace asio::experimental::awaitable_operators;
   auto c = std::make_unique<connection>();
+  // Beast sizes each socket read by the buffer's spare capacity (512 bytes at least): without room here a body
+  // streams in 512-byte recv calls, one syscall and one timer update each.
+  c->buffer.reserve(256u << 10);
   c->origin = u.origin;
   c->where = u.authority;
   c->io_timeout = opts_.io_timeout;

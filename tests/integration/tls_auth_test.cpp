@@ -1,5 +1,6 @@
 // Registries behind TLS with a self-signed CA, htpasswd Basic auth, and token auth with ES256 JWTs.
 #include "tests/integration/helpers.hpp"
+#include "tests/support/fault_proxy.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
 #include "tests/support/token_server.hpp"
@@ -7,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <filesystem>
+#include <atomic>
 #include <fstream>
 
 using namespace ocimirror::testing;
@@ -138,6 +140,43 @@ TEST_F(Secured, CredentialsFromDockerConfigAuths) {
   auto r = cli({"inspect", "--plain-http", "-o", "json", token->host() + "/dst/seed:v1"}, env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out).at("mediaType").as_string(), "application/vnd.oci.image.manifest.v1+json");
+}
+
+// Registries hand blob downloads to storage hosts by redirect; the registry's credentials must not follow.
+TEST_F(Secured, BlobRedirectToAnotherHostCarriesNoAuthorization) {
+  namespace http = boost::beast::http;
+  std::map<std::string, std::string> blobs;  // what the "storage host" serves, by digest
+  blobs[ocimirror::transfer::sha256_digest(small_image.layers[0].second)] = small_image.layers[0].second;
+  blobs[ocimirror::transfer::sha256_digest(small_image.config)] = small_image.config;
+  std::atomic<int> storage_requests{0}, storage_with_auth{0};
+  fault_proxy storage("127.0.0.1", "1", [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+    ++storage_requests;
+    if (!req[http::field::authorization].empty()) ++storage_with_auth;
+    std::string target(req.target());
+    fault_proxy::response res{http::status::ok, 11};
+    res.body() = blobs[target.substr(target.rfind('/') + 1)];
+    return res;
+  });
+  const auto port = token->host().substr(token->host().rfind(':') + 1);
+  std::atomic<int> authorized_blob_gets{0};
+  fault_proxy front("127.0.0.1", port, [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+    std::string target(req.target());
+    auto at = target.find("/blobs/sha256:");
+    if (req.method() != http::verb::get || at == std::string::npos || req[http::field::authorization].empty())
+      return std::nullopt;  // unauthenticated requests go on to get the registry's 401 challenge
+    ++authorized_blob_gets;
+    fault_proxy::response res{http::status::temporary_redirect, 11};
+    res.set(http::field::location, "http://" + storage.host() + "/bucket/" + target.substr(at + 7));
+    return res;
+  });
+  std::ofstream(docker_config + "/config.json")
+      << R"({"auths":{")" << front.host() << R"(":{"auth":")" << ocimirror::transfer::base64_encode("alice:wonderland") << R"("}}})";
+  auto r = cli({"copy", "--plain-http", front.host() + "/dst/seed:v1", plain->host() + "/redirected:v1"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(skopeo_digest(plain->host() + "/redirected:v1"), image.digest);
+  EXPECT_EQ(authorized_blob_gets.load(), 2);
+  EXPECT_EQ(storage_requests.load(), 2);
+  EXPECT_EQ(storage_with_auth.load(), 0) << "the registry's Authorization header was sent to the storage host";
 }
 
 }  // namespace
