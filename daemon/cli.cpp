@@ -26,7 +26,7 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 auth, 5 network/TLS, 6 integ
 )";
 }  // namespace
 
-int guarded(bool json, const std::function<int()>& body) {
+int guarded(const bool& json, const std::function<int()>& body) {
   auto report = [&](const std::string& what, int code) {
     print_error(what);
     if (json) std::cout << boost::json::serialize(boost::json::object{{"error", what}, {"exitCode", code}}) << "\n";

@@ -81,7 +81,7 @@ int cmd_copy(const args& a) {
   po::positional_options_description pos;
   pos.add("ref", -1);
 
-  bool json = std::find(a.begin(), a.end(), "json") != a.end();
+  bool json = false;
   return guarded(json, [&]() -> int {
     po::variables_map vm;
     po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);

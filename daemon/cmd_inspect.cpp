@@ -67,9 +67,10 @@ config, layers, the platforms of an index and annotations. --raw prints the mani
 Example:
   ocimirror inspect ghcr.io/acme/app:v1.2.0
 )";
-  bool json_out = std::find(a.begin(), a.end(), "json") != a.end();
+  bool json_out = false;
   return guarded(json_out, [&]() -> int {
     if (int rc = parse(a, p, help, true); rc >= 0) return rc;
+    json_out = p.output == "json";
     auto ref = reference_arg(p.positional[0]);
     if (!ref) return exit_usage;
     if (ref->tag.empty() && ref->digest.empty()) ref->tag = "latest";
@@ -134,9 +135,10 @@ Lists every tag of REPO (HOST[:PORT]/REPOSITORY), following the registry's pagin
 Example:
   ocimirror tags ghcr.io/acme/app
 )";
-  bool json_out = std::find(a.begin(), a.end(), "json") != a.end();
+  bool json_out = false;
   return guarded(json_out, [&]() -> int {
     if (int rc = parse(a, p, help, false); rc >= 0) return rc;
+    json_out = p.output == "json";
     auto ref = reference_arg(p.positional[0], true);
     if (!ref) return exit_usage;
     session s(p.net);

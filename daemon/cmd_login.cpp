@@ -22,7 +22,8 @@ int cmd_login(const args& a) {
   all.add(opts).add_options()("host", po::value(&positional)->composing());
   po::positional_options_description pos;
   pos.add("host", -1);
-  return guarded(false, [&]() -> int {
+  const bool plain_output = false;
+  return guarded(plain_output, [&]() -> int {
     po::variables_map vm;
     po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
     po::notify(vm);
@@ -42,8 +43,11 @@ Example:
     if (positional.size() != 1) throw po::error("login needs exactly one registry HOST[:PORT]");
     if (username.empty()) throw po::error("--username is required");
     if (!password_stdin) throw po::error("pass the password on standard input with --password-stdin");
-    auto ref = reference_arg(positional[0] + "/x", true);  // validates the host the same way references do
-    if (!ref) return exit_usage;
+    // A host is valid when "HOST/x" parses: the same rules references follow.
+    auto parsed = transfer::parse_repository(positional[0] + "/x");
+    if (!parsed || parsed->registry != positional[0])
+      throw po::error("invalid registry host '" + positional[0] + "' (want HOST or HOST:PORT, without a path)");
+    const auto ref = &*parsed;
     std::string password((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
     if (password.empty()) throw po::error("no password on standard input");

@@ -15,8 +15,9 @@ int cmd_login(const args& a);
 /// Entry point: `ocimirror COMMAND ...`.
 int run_cli(int argc, char** argv);
 
-/// Runs body, turning transfer::error and other failures into "ocimirror: error:" lines and exit codes;
-/// json: also print {"error":..., "exitCode":...} on stdout for scripts.
-int guarded(bool json, const std::function<int()>& body);
+/// Runs body, turning transfer::error and other failures into "ocimirror: error:" lines and exit codes.
+/// json is read when a failure happens (body sets it once --output is parsed): then {"error":..., "exitCode":...}
+/// is also printed on stdout for scripts.
+int guarded(const bool& json, const std::function<int()>& body);
 
 }  // namespace ocimirror::daemon

@@ -241,9 +241,8 @@ void http_client::prepare(Req& req, const url_parts& u) const {
   req.keep_alive(true);
 }
 
-awaitable<std::unique_ptr<body_stream>> http_client::open(std::string_view url, http::request<http::empty_body> req) {
-  auto u = split_url(url);
-  prepare(req, u);
+template <class Req>
+awaitable<std::unique_ptr<body_stream>> http_client::exchange(const url_parts& u, Req& req) {
   for (int attempt = 0;; ++attempt) {
     bool reused = false;
     auto c = co_await acquire(u, reused);
@@ -264,32 +263,22 @@ awaitable<std::unique_ptr<body_stream>> http_client::open(std::string_view url, 
   }
 }
 
+awaitable<std::unique_ptr<body_stream>> http_client::open(std::string_view url, http::request<http::empty_body> req) {
+  auto u = split_url(url);
+  prepare(req, u);
+  co_return co_await exchange(u, req);
+}
+
 awaitable<string_response> http_client::send(std::string_view url, http::request<http::string_body> req,
                                              std::size_t body_limit) {
   auto u = split_url(url);
   prepare(req, u);
   req.prepare_payload();
-  for (int attempt = 0;; ++attempt) {
-    bool reused = false;
-    auto c = co_await acquire(u, reused);
-    c->arm();
-    boost::system::error_code ec;
-    if (c->secure) std::tie(ec, std::ignore) = co_await http::async_write(*c->secure, req, use_tuple);
-    else std::tie(ec, std::ignore) = co_await http::async_write(*c->plain, req, use_tuple);
-    if (ec && reused && attempt == 0 && is_stale_connection_error(ec)) continue;
-    if (ec) c->fail(ec, "sending the request");
-    body_stream stream(*this, std::move(c), req.method() == http::verb::head);
-    try {
-      co_await stream.read_head();
-    } catch (const error&) {
-      if (reused && attempt == 0) continue;
-      throw;
-    }
-    string_response res{static_cast<http::status>(stream.status()), 11};
-    for (const auto& f : stream.headers()) res.insert(f.name_string(), f.value());
-    res.body() = co_await stream.read_all(body_limit);
-    co_return res;
-  }
+  auto stream = co_await exchange(u, req);
+  string_response res{static_cast<http::status>(stream->status()), 11};
+  for (const auto& f : stream->headers()) res.insert(f.name_string(), f.value());
+  res.body() = co_await stream->read_all(body_limit);
+  co_return res;
 }
 
 awaitable<string_response> http_client::upload(std::string_view url, http::request<http::empty_body> head,

@@ -107,6 +107,9 @@ class http_client {
   void release(std::unique_ptr<connection> c);
   asio::ssl::context& tls_context(const url_parts& u);
   template <class Req> void prepare(Req& req, const url_parts& u) const;
+  /// Writes req on a pooled or new connection and reads the response head; a pooled connection the server had
+  /// already closed is replaced once.
+  template <class Req> awaitable<std::unique_ptr<body_stream>> exchange(const url_parts& u, Req& req);
 
   asio::any_io_executor ex_;
   http_options opts_;

@@ -73,6 +73,17 @@ parse_result parse_descriptor(const json::value& v, std::string_view where) {
   return d;
 }
 
+// Parses a JSON array of descriptors into out; returns the first error, empty when all parsed.
+std::string parse_list(const json::value& list, std::string_view name, std::vector<descriptor>& out) {
+  std::size_t i = 0;
+  for (const auto& v : list.as_array()) {
+    auto d = parse_descriptor(v, std::string(name) + "[" + std::to_string(i++) + "]");
+    if (!d) return d.error();
+    out.push_back(std::move(*d));
+  }
+  return {};
+}
+
 }  // namespace
 
 boost::system::result<manifest, std::string> parse_manifest(std::string_view bytes, std::string_view content_type) {
@@ -103,12 +114,7 @@ boost::system::result<manifest, std::string> parse_manifest(std::string_view byt
   if (m.is_index()) {
     const auto* list = o.if_contains("manifests");
     if (!list || !list->is_array()) return failure{std::string("index has no 'manifests' array")};
-    std::size_t i = 0;
-    for (const auto& v : list->as_array()) {
-      auto d = parse_descriptor(v, "manifests[" + std::to_string(i++) + "]");
-      if (!d) return failure{d.error()};
-      m.manifests.push_back(std::move(*d));
-    }
+    if (auto err = parse_list(*list, "manifests", m.manifests); !err.empty()) return failure{err};
     return m;
   }
   const auto* config = o.if_contains("config");
@@ -118,12 +124,7 @@ boost::system::result<manifest, std::string> parse_manifest(std::string_view byt
   m.config = std::move(*c);
   if (const auto* layers = o.if_contains("layers")) {
     if (!layers->is_array()) return failure{std::string("'layers' is not an array")};
-    std::size_t i = 0;
-    for (const auto& v : layers->as_array()) {
-      auto d = parse_descriptor(v, "layers[" + std::to_string(i++) + "]");
-      if (!d) return failure{d.error()};
-      m.layers.push_back(std::move(*d));
-    }
+    if (auto err = parse_list(*layers, "layers", m.layers); !err.empty()) return failure{err};
   }
   return m;
 }

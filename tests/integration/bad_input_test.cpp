@@ -43,6 +43,9 @@ TEST_F(BadInput, MalformedReference) {
   EXPECT_EQ(cli({"copy", "only-one-arg/x"}).exit_code, 2);
   EXPECT_EQ(cli({"copy", "--no-such-flag", "a/b", "c/d"}).exit_code, 2);
   EXPECT_EQ(cli({"frobnicate"}).exit_code, 2);
+  auto login = cli({"login", "bad host/path", "-u", "u", "--password-stdin"}, {}, "pw\n");
+  EXPECT_EQ(login.exit_code, 2);
+  EXPECT_NE(login.err.find("invalid registry host 'bad host/path'"), std::string::npos) << login.err;
 }
 
 TEST_F(BadInput, UnknownHost) {
@@ -66,7 +69,7 @@ TEST_F(BadInput, MissingTag) {
   EXPECT_EQ(r.exit_code, 3) << r.err;
   expect_one_line(r);
   EXPECT_NE(r.err.find(src->host() + "/present:v2 not found"), std::string::npos) << r.err;
-  auto j = cli({"copy", "--plain-http", "-o", "json", src->host() + "/present:v2", dst->host() + "/present:v2"});
+  auto j = cli({"copy", "--plain-http", "--output=json", src->host() + "/present:v2", dst->host() + "/present:v2"});
   EXPECT_EQ(json::parse(j.out).at("exitCode").as_int64(), 3);
 }
 

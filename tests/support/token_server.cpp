@@ -2,8 +2,6 @@
 
 #include "transfer/credentials.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
@@ -17,11 +15,8 @@
 #include <stdexcept>
 
 namespace ocimirror::testing {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
+namespace http = boost::beast::http;
 namespace json = boost::json;
-using tcp = asio::ip::tcp;
 
 std::string base64url(const std::string& in) {
   std::string s = transfer::base64_encode(in);
@@ -81,49 +76,19 @@ std::string sign_es256(const std::string& key_pem, const std::string& input) {
 }
 }  // namespace
 
-struct token_server::impl {
-  asio::io_context io;
-  tcp::acceptor acceptor{io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
-};
-
 token_server::token_server(const token_keys& keys, std::map<std::string, std::string> passwords, acl allow,
                            std::string issuer)
     : key_pem_(keys.key_pem), kid_(libtrust_key_id(keys.cert_pem)), issuer_(std::move(issuer)),
-      passwords_(std::move(passwords)), allow_(std::move(allow)), impl_(std::make_unique<impl>()) {
-  port_ = impl_->acceptor.local_endpoint().port();
-  thread_ = std::thread([this] { serve(); });
-}
-
-token_server::~token_server() {
-  stop_ = true;
-  boost::system::error_code ec;
-  tcp::socket poke(impl_->io);  // wakes the blocking accept
-  poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)), ec);
-  thread_.join();
-}
-
-void token_server::serve() {
-  while (!stop_) {
-    boost::system::error_code ec;
-    tcp::socket s(impl_->io);
-    impl_->acceptor.accept(s, ec);
-    if (ec || stop_) continue;
-    beast::flat_buffer buf;
-    http::request<http::string_body> req;
-    http::read(s, buf, req, ec);
-    if (ec) continue;
-    ++requests_;
-    unsigned status = 200;
-    std::string body = handle(std::string(req.target()), std::string(req[http::field::authorization]), status);
-    http::response<http::string_body> res{static_cast<http::status>(status), 11};
-    res.set(http::field::content_type, "application/json");
-    res.keep_alive(false);
-    res.body() = body;
-    res.prepare_payload();
-    http::write(s, res, ec);
-    s.shutdown(tcp::socket::shutdown_both, ec);
-  }
-}
+      passwords_(std::move(passwords)), allow_(std::move(allow)), server_([this](loopback_server::request& req) {
+        ++requests_;
+        unsigned status = 200;
+        std::string body = handle(std::string(req.target()), std::string(req[http::field::authorization]), status);
+        loopback_server::response res{static_cast<http::status>(status), 11};
+        res.set(http::field::content_type, "application/json");
+        res.body() = std::move(body);
+        res.prepare_payload();
+        return res;
+      }) {}
 
 std::string token_server::handle(const std::string& target, const std::string& authorization, unsigned& status) {
   std::string user;
