@@ -1,0 +1,95 @@
+#include "policy/schedule.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <vector>
+
+namespace ocimirror::policy {
+namespace {
+template <class T>
+boost::system::result<T, std::string> fail(std::string what) {
+  return {boost::system::in_place_error, std::move(what)};
+}
+
+std::optional<int> number(std::string_view s) {
+  int v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// One field: "*", "*/5", "3", "1-5", "1-5/2", or a comma list of those. Sets bits lo..hi.
+template <std::size_t N>
+std::string parse_field(std::string_view f, int lo, int hi, std::bitset<N>& out, const char* name) {
+  for (std::size_t start = 0; start <= f.size();) {
+    auto comma = f.find(',', start);
+    auto item = f.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    int step = 1, from = lo, to = hi;
+    if (auto slash = item.find('/'); slash != std::string_view::npos) {
+      auto s = number(item.substr(slash + 1));
+      if (!s || *s < 1) return std::string("bad step in ") + name + " field '" + std::string(f) + "'";
+      step = *s;
+      item = item.substr(0, slash);
+    }
+    if (item != "*") {
+      auto dash = item.find('-');
+      auto a = number(item.substr(0, dash));
+      auto b = dash == std::string_view::npos ? a : number(item.substr(dash + 1));
+      if (!a || !b || *a < lo || *b > hi || *a > *b)
+        return std::string(name) + " field '" + std::string(f) + "' must use numbers " + std::to_string(lo) + "-" +
+               std::to_string(hi);
+      from = *a;
+      to = dash == std::string_view::npos && step == 1 ? *a : *b;
+      if (dash == std::string_view::npos && step > 1) to = hi;
+    }
+    for (int v = from; v <= to; v += step) out.set(static_cast<std::size_t>(v == 7 && N == 7 ? 0 : v));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return {};
+}
+}  // namespace
+
+boost::system::result<std::chrono::seconds, std::string> parse_duration(std::string_view text) {
+  long long total = 0;
+  std::size_t i = 0;
+  if (text.empty()) return fail<std::chrono::seconds>("empty duration");
+  while (i < text.size()) {
+    std::size_t j = i;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+    auto n = number(text.substr(i, j - i));
+    if (!n || j >= text.size()) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' must look like 45s, 15m, 1h30m or 1d");
+    const char unit = text[j];
+    const long long mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+    if (!mult) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' has unknown unit '" + unit + "' (s, m, h, d)");
+    total += *n * mult;
+    i = j + 1;
+  }
+  if (total < 10) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' is shorter than 10s");
+  return std::chrono::seconds(total);
+}
+
+boost::system::result<cron_spec, std::string> parse_cron(std::string_view text) {
+  std::vector<std::string_view> fields;
+  for (std::size_t i = 0; i < text.size();) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    auto j = text.find(' ', i);
+    if (i < text.size()) fields.push_back(text.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i));
+    i = j == std::string_view::npos ? text.size() : j;
+  }
+  if (fields.size() != 5)
+    return fail<cron_spec>("cron '" + std::string(text) + "' needs 5 fields: minute hour day-of-month month day-of-week");
+  cron_spec c;
+  std::string err = parse_field(fields[0], 0, 59, c.minutes, "minute");
+  if (err.empty()) err = parse_field(fields[1], 0, 23, c.hours, "hour");
+  if (err.empty()) err = parse_field(fields[2], 1, 31, c.days, "day-of-month");
+  if (err.empty()) err = parse_field(fields[3], 1, 12, c.months, "month");
+  if (err.empty()) err = parse_field(fields[4], 0, 7, c.weekdays, "day-of-week");
+  if (!err.empty()) return fail<cron_spec>("cron '" + std::string(text) + "': " + err);
+  c.any_day = fields[2] == "*";
+  c.any_weekday = fields[4] == "*";
+  return c;
+}
+
+}  // namespace ocimirror::policy

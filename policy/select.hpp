@@ -1,0 +1,70 @@
+#pragma once
+// What a policy selects: repositories by glob or regex relative to its `from`, tags by regex, semver range and
+// latest-N, and where each lands at the destination. Pure functions, unit-tested without sockets.
+#include <boost/system/result.hpp>
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ocimirror::policy {
+
+/// Glob over '/'-separated names: `*` and `?` stay within one path segment, `**` crosses segments.
+bool glob_match(std::string_view pattern, std::string_view name);
+
+struct semver {
+  long major = 0, minor = 0, patch = 0;
+  std::vector<std::string> prerelease;  ///< dot-separated identifiers; empty for a release
+  std::string text;                     ///< the tag as written
+};
+/// "v1.2.3", "1.2.3-rc.1+build", "1.2" (patch 0) and "1" parse; anything else is not a version.
+std::optional<semver> parse_semver(std::string_view tag);
+/// SemVer 2.0 precedence: -1, 0, 1.
+int compare(const semver& a, const semver& b);
+
+/// A range: comparator sets joined by "||", each a space-separated AND of ">=1.2.0", "<3", "=1.4.0", "1.4",
+/// "~1.2" (>=1.2.0 <1.3.0), "^1.2.3" (>=1.2.3 <2.0.0), "1.x". Pre-releases match only when the range names one.
+class semver_range {
+ public:
+  static boost::system::result<semver_range, std::string> parse(std::string_view text);
+  bool contains(const semver& v) const;
+
+ private:
+  struct comparator {
+    enum class op { lt, le, gt, ge, eq } how;
+    semver v;
+  };
+  std::vector<std::vector<comparator>> sets_;
+};
+
+/// A repository pattern: a glob, or a regex when written "regex:<ECMAScript>" (matched against the whole name).
+class repo_pattern {
+ public:
+  static boost::system::result<repo_pattern, std::string> parse(std::string_view text);
+  bool matches(std::string_view relative_name) const;
+  /// The name itself when the pattern has no wildcard: such repositories are listed without the catalog.
+  std::optional<std::string> literal() const;
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::optional<std::regex> regex_;
+};
+
+struct tag_rules {
+  std::vector<std::regex> include, exclude;  ///< include: any may match (none = all); exclude: none may
+  std::optional<semver_range> range;
+  std::optional<std::size_t> latest;         ///< newest N by semver after the other rules
+};
+/// The tags kept, in the order given (latest-N keeps them newest first). Non-semver tags fall out when a range or
+/// latest is set.
+std::vector<std::string> select_tags(const std::vector<std::string>& tags, const tag_rules& rules);
+
+/// "charts/web" under from-namespace "acme" is "acme/charts/web"; the reverse gives the relative path.
+std::string join_path(std::string_view prefix, std::string_view rest);
+/// name relative to namespace ns ("" when ns is empty: the whole name); nullopt when name is outside ns.
+std::optional<std::string> relative_to(std::string_view ns, std::string_view name);
+
+}  // namespace ocimirror::policy
