@@ -1,0 +1,318 @@
+#include "config/mirror_config.hpp"
+
+#include "transfer/reference.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace ocimirror::config {
+
+std::string diagnostic::str() const {
+  std::string s = file;
+  if (line > 0) s += ":" + std::to_string(line) + ":" + std::to_string(col);
+  s += ": ";
+  if (!path.empty()) s += path + ": ";
+  return s + message;
+}
+
+const policy_config* mirror_config::find(const std::string& name) const {
+  for (const auto& p : policies)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+namespace {
+
+// Walks the YAML tree collecting every problem; never stops at the first.
+struct loader {
+  std::string file;
+  const env_lookup& env;
+  std::vector<diagnostic> errors;
+
+  void error(const YAML::Node& n, const std::string& path, const std::string& msg) {
+    auto m = n.Mark();
+    errors.push_back({file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, path, msg});
+  }
+
+  // Rejects keys not in `known`; true when n is a mapping.
+  bool check_map(const YAML::Node& n, const std::string& path, std::initializer_list<const char*> known) {
+    if (!n.IsMap()) {
+      error(n, path, "must be a mapping");
+      return false;
+    }
+    std::set<std::string> ok(known.begin(), known.end());
+    for (const auto& kv : n) {
+      auto key = kv.first.as<std::string>();
+      if (!ok.count(key)) {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        error(kv.first, path.empty() ? key : path + "." + key, "unknown key (known: " + list + ")");
+      }
+    }
+    return true;
+  }
+
+  // A scalar with ${ENV} substituted; nullopt (and an error) when it is not a scalar or a variable is unset.
+  std::optional<std::string> str(const YAML::Node& n, const std::string& path) {
+    if (!n.IsScalar()) {
+      error(n, path, "must be a string");
+      return std::nullopt;
+    }
+    std::string in = n.Scalar(), out;
+    for (std::size_t i = 0; i < in.size();) {
+      if (in.compare(i, 2, "${") == 0) {
+        auto close = in.find('}', i);
+        if (close == std::string::npos) {
+          error(n, path, "unterminated ${ in value");
+          return std::nullopt;
+        }
+        std::string var = in.substr(i + 2, close - i - 2);
+        auto val = env ? env(var) : (std::getenv(var.c_str()) ? std::optional<std::string>(std::getenv(var.c_str())) : std::nullopt);
+        if (!val) {
+          error(n, path, "environment variable " + var + " is not set");
+          return std::nullopt;
+        }
+        out += *val;
+        i = close + 1;
+      } else {
+        out += in[i++];
+      }
+    }
+    return out;
+  }
+
+  std::vector<std::string> str_list(const YAML::Node& n, const std::string& path) {
+    std::vector<std::string> out;
+    if (!n.IsSequence()) {
+      error(n, path, "must be a list");
+      return out;
+    }
+    for (std::size_t i = 0; i < n.size(); ++i)
+      if (auto s = str(n[i], path + "[" + std::to_string(i) + "]")) out.push_back(*s);
+    return out;
+  }
+
+  std::optional<bool> boolean(const YAML::Node& n, const std::string& path) {
+    bool b = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, b)) {
+      error(n, path, "must be true or false");
+      return std::nullopt;
+    }
+    return b;
+  }
+
+  std::optional<long> integer(const YAML::Node& n, const std::string& path, long lo, long hi) {
+    long v = 0;
+    if (!n.IsScalar() || !YAML::convert<long>::decode(n, v) || v < lo || v > hi) {
+      error(n, path, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<endpoint> parse_endpoint(const YAML::Node& n, const std::string& path) {
+    auto s = str(n, path);
+    if (!s) return std::nullopt;
+    auto slash = s->find('/');
+    endpoint e{s->substr(0, slash), slash == std::string::npos ? "" : s->substr(slash + 1)};
+    auto probe = transfer::parse_repository(e.registry + "/" + (e.path.empty() ? "x" : e.path));
+    if (!probe || probe->registry != e.registry) {
+      error(n, path, "'" + *s + "' is not REGISTRY[/PATH]: " + (probe ? "bad registry host" : probe.error().what));
+      return std::nullopt;
+    }
+    return e;
+  }
+
+  void parse_registry(const std::string& name, const YAML::Node& n, mirror_config& c) {
+    const std::string path = "registries." + name;
+    if (!transfer::parse_repository(name + "/x") || name.find('/') != std::string::npos)
+      error(n, path, "'" + name + "' is not a registry HOST[:PORT]");
+    registry_settings s = c.registries.defaults;
+    if (n.IsNull()) {
+      c.registries.by_registry[name] = s;
+      return;
+    }
+    if (!check_map(n, path, {"tls", "ca_file", "username", "password", "max_concurrency"})) return;
+    if (n["tls"]) {
+      if (auto t = str(n["tls"], path + ".tls")) {
+        if (*t == "enabled") s.tls = tls_mode::enabled;
+        else if (*t == "insecure") s.tls = tls_mode::insecure;
+        else if (*t == "disabled") s.tls = tls_mode::disabled;
+        else error(n["tls"], path + ".tls", "must be enabled, insecure or disabled, not '" + *t + "'");
+      }
+    }
+    if (n["ca_file"])
+      if (auto f = str(n["ca_file"], path + ".ca_file")) {
+        if (!std::ifstream(*f)) error(n["ca_file"], path + ".ca_file", "cannot read '" + *f + "'");
+        s.ca_files.push_back(*f);
+      }
+    if (n["max_concurrency"])
+      if (auto v = integer(n["max_concurrency"], path + ".max_concurrency", 1, 256)) s.max_concurrency = static_cast<std::size_t>(*v);
+    const bool has_user = bool(n["username"]), has_pass = bool(n["password"]);
+    if (has_user != has_pass) error(n, path, "username and password go together");
+    if (has_user && has_pass) {
+      auto u = str(n["username"], path + ".username");
+      auto p = str(n["password"], path + ".password");
+      if (u && p) c.credentials[name] = transfer::credentials{*u, *p, {}};
+    }
+    c.registries.by_registry[name] = s;
+  }
+
+  std::vector<std::regex> regexes(const YAML::Node& n, const std::string& path) {
+    std::vector<std::regex> out;
+    if (!n.IsSequence()) {
+      error(n, path, "must be a list of regular expressions");
+      return out;
+    }
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      auto s = str(n[i], path + "[" + std::to_string(i) + "]");
+      if (!s) continue;
+      try {
+        out.emplace_back(*s, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        error(n[i], path + "[" + std::to_string(i) + "]", "invalid regular expression '" + *s + "': " + e.what());
+      }
+    }
+    return out;
+  }
+
+  void parse_policy(const YAML::Node& n, const std::string& path, mirror_config& c, std::set<std::string>& names) {
+    if (!check_map(n, path, {"name", "from", "to", "repositories", "tags", "platforms", "artifact_types", "overwrite",
+                             "prune", "schedule"}))
+      return;
+    policy_config p;
+    p.line = n.Mark().line + 1;
+    for (const char* req : {"name", "from", "to"})
+      if (!n[req]) error(n, path, std::string("missing required key '") + req + "'");
+    if (n["name"])
+      if (auto s = str(n["name"], path + ".name")) {
+        p.name = *s;
+        if (p.name.empty() || p.name.find_first_of(" /\t") != std::string::npos)
+          error(n["name"], path + ".name", "must be a non-empty word without spaces or '/'");
+        if (!names.insert(p.name).second) error(n["name"], path + ".name", "duplicate policy name '" + p.name + "'");
+      }
+    if (n["from"])
+      if (auto e = parse_endpoint(n["from"], path + ".from")) p.from = *e;
+    if (n["to"])
+      if (auto e = parse_endpoint(n["to"], path + ".to")) p.to = *e;
+    if (n["repositories"]) {
+      auto list = n["repositories"];
+      if (!list.IsSequence() || list.size() == 0) error(list, path + ".repositories", "must be a non-empty list (omit it to mirror every repository)");
+      else
+        for (std::size_t i = 0; i < list.size(); ++i)
+          if (auto s = str(list[i], path + ".repositories[" + std::to_string(i) + "]")) {
+            auto pat = policy::repo_pattern::parse(*s);
+            if (pat) p.repositories.push_back(*pat);
+            else error(list[i], path + ".repositories[" + std::to_string(i) + "]", pat.error());
+          }
+    }
+    if (auto t = n["tags"]) {
+      const std::string tp = path + ".tags";
+      if (check_map(t, tp, {"include", "exclude", "semver", "latest"})) {
+        if (t["include"]) p.tags.include = regexes(t["include"], tp + ".include");
+        if (t["exclude"]) p.tags.exclude = regexes(t["exclude"], tp + ".exclude");
+        if (t["semver"])
+          if (auto s = str(t["semver"], tp + ".semver")) {
+            auto r = policy::semver_range::parse(*s);
+            if (r) p.tags.range = *r;
+            else error(t["semver"], tp + ".semver", r.error());
+          }
+        if (t["latest"])
+          if (auto v = integer(t["latest"], tp + ".latest", 1, 100000)) p.tags.latest = static_cast<std::size_t>(*v);
+      }
+    }
+    if (n["platforms"]) {
+      auto list = n["platforms"];
+      auto items = str_list(list, path + ".platforms");
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        auto pp = policy::parse_platform(items[i]);
+        if (pp) p.platforms.push_back(*pp);
+        else error(list[i], path + ".platforms[" + std::to_string(i) + "]", pp.error());
+      }
+    }
+    if (auto a = n["artifact_types"]) {
+      if (check_map(a, path + ".artifact_types", {"include", "exclude"})) {
+        if (a["include"]) p.types_include = str_list(a["include"], path + ".artifact_types.include");
+        if (a["exclude"]) p.types_exclude = str_list(a["exclude"], path + ".artifact_types.exclude");
+      }
+    }
+    if (n["overwrite"])
+      if (auto s = str(n["overwrite"], path + ".overwrite")) {
+        if (*s == "changed") p.overwrite = overwrite_mode::changed;
+        else if (*s == "never") p.overwrite = overwrite_mode::never;
+        else error(n["overwrite"], path + ".overwrite", "must be changed or never, not '" + *s + "'");
+      }
+    if (n["prune"])
+      if (auto b = boolean(n["prune"], path + ".prune")) p.prune = *b;
+    if (auto s = n["schedule"]) {
+      const std::string sp = path + ".schedule";
+      if (check_map(s, sp, {"every", "cron"})) {
+        if (s["every"] && s["cron"]) error(s, sp, "give either every or cron, not both");
+        if (!s["every"] && !s["cron"]) error(s, sp, "needs every or cron");
+        if (s["every"])
+          if (auto v = str(s["every"], sp + ".every")) {
+            auto d = policy::parse_duration(*v);
+            if (d) p.every = *d;
+            else error(s["every"], sp + ".every", d.error());
+          }
+        if (s["cron"])
+          if (auto v = str(s["cron"], sp + ".cron")) {
+            auto cr = policy::parse_cron(*v);
+            if (cr) p.cron = *cr, p.cron_text = *v;
+            else error(s["cron"], sp + ".cron", cr.error());
+          }
+      }
+    }
+    c.policies.push_back(std::move(p));
+  }
+
+  load_result load(const std::string& text) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      return {std::nullopt, {{file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax: " + e.msg}}};
+    }
+    mirror_config c;
+    c.file = file;
+    if (!root.IsMap()) return {std::nullopt, {{file, 0, 0, "", "the file must be a YAML mapping with registries and policies"}}};
+    check_map(root, "", {"state_dir", "registries", "policies"});
+    c.state_dir = "/var/lib/ocimirror";
+    if (root["state_dir"])
+      if (auto s = str(root["state_dir"], "state_dir")) c.state_dir = *s;
+    if (auto regs = root["registries"]) {
+      if (!regs.IsMap()) error(regs, "registries", "must be a mapping of HOST[:PORT] to settings");
+      else
+        for (const auto& kv : regs) parse_registry(kv.first.as<std::string>(), kv.second, c);
+    }
+    auto pols = root["policies"];
+    if (!pols) error(root, "policies", "missing: a list of policies");
+    else if (!pols.IsSequence() || pols.size() == 0) error(pols, "policies", "must be a non-empty list");
+    else {
+      std::set<std::string> names;
+      for (std::size_t i = 0; i < pols.size(); ++i) parse_policy(pols[i], "policies[" + std::to_string(i) + "]", c, names);
+    }
+    if (!errors.empty()) return {std::nullopt, std::move(errors)};
+    return {std::move(c), {}};
+  }
+};
+
+}  // namespace
+
+load_result load_config_text(const std::string& text, const std::string& name, const env_lookup& env) {
+  return loader{name, env, {}}.load(text);
+}
+
+load_result load_config_file(const std::string& path, const env_lookup& env) {
+  std::ifstream in(path);
+  if (!in) return {std::nullopt, {{path, 0, 0, "", "cannot read the file"}}};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_config_text(ss.str(), path, env);
+}
+
+}  // namespace ocimirror::config

@@ -1,0 +1,69 @@
+#pragma once
+// The mirror configuration file: registries, policies, state_dir. Loaded strictly: unknown keys, wrong types and bad
+// values are all reported at once, each as "file:line:col: key.path: problem". ${ENV} is substituted in values;
+// substituted secrets never appear in diagnostics.
+#include "config/registry_settings.hpp"
+#include "policy/platform.hpp"
+#include "policy/schedule.hpp"
+#include "policy/select.hpp"
+#include "transfer/credentials.hpp"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ocimirror::config {
+
+struct diagnostic {
+  std::string file;
+  int line = 0, col = 0;  ///< 1-based; 0 when the problem is the file as a whole
+  std::string path;       ///< "policies[0].tags.semver"
+  std::string message;
+  std::string str() const;
+};
+
+/// "registry[/path]" as written in from:/to:.
+struct endpoint {
+  std::string registry, path;
+  std::string str() const { return path.empty() ? registry : registry + "/" + path; }
+};
+
+enum class overwrite_mode { changed, never };
+
+struct policy_config {
+  std::string name;
+  endpoint from, to;
+  std::vector<policy::repo_pattern> repositories;  ///< empty: every repository under `from` (catalog)
+  policy::tag_rules tags;
+  std::vector<policy::platform_pattern> platforms;
+  std::vector<std::string> types_include, types_exclude;
+  overwrite_mode overwrite = overwrite_mode::changed;
+  bool prune = false;
+  std::optional<std::chrono::seconds> every;
+  std::optional<policy::cron_spec> cron;
+  std::string cron_text;
+  int line = 0;  ///< where the policy starts, for run-time messages
+};
+
+struct mirror_config {
+  std::string file;
+  std::string state_dir;
+  registry_settings_map registries;
+  std::map<std::string, transfer::credentials> credentials;  ///< from the file; the docker config otherwise
+  std::vector<policy_config> policies;
+  const policy_config* find(const std::string& name) const;
+};
+
+struct load_result {
+  std::optional<mirror_config> config;  ///< set only when there are no errors
+  std::vector<diagnostic> errors;
+};
+
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+load_result load_config_file(const std::string& path, const env_lookup& env = {});
+load_result load_config_text(const std::string& text, const std::string& name, const env_lookup& env = {});
+
+}  // namespace ocimirror::config
