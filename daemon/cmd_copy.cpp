@@ -36,24 +36,6 @@ Examples:
   ocimirror copy --plain-http localhost:5000/charts/web:1.0.0 localhost:5001/charts/web
 )";
 
-// Redraws one status line on the terminal until told to stop.
-asio::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done, asio::steady_timer& timer) {
-  const auto start = steady_clock::now();
-  bool drawn = false;
-  while (!done) {
-    timer.expires_after(milliseconds(250));
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (done) break;
-    const double secs = duration<double>(steady_clock::now() - start).count();
-    const double rate = secs > 0 ? static_cast<double>(p.bytes_done) / secs : 0;
-    std::fprintf(stderr, "\r\033[Kcopying: %zu/%zu blobs, %s of %s, %s/s", p.blobs_done, p.blobs_total,
-                 human_bytes(p.bytes_done).c_str(), human_bytes(p.bytes_total).c_str(),
-                 human_bytes(static_cast<std::uint64_t>(rate)).c_str());
-    drawn = true;
-  }
-  if (drawn) std::fprintf(stderr, "\r\033[K");
-}
-
 }  // namespace
 
 int cmd_copy(const args& a) {

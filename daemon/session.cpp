@@ -1,6 +1,8 @@
 #include "daemon/session.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <unistd.h>
 
@@ -55,18 +57,19 @@ config::registry_settings_map network_flags::settings() const {
 }
 
 namespace {
-transfer::http_options http_options_for(const network_flags& f, const config::registry_settings_map* settings) {
+transfer::http_options http_options_for(std::chrono::seconds timeout, const config::registry_settings_map* settings) {
   transfer::http_options o;
-  o.io_timeout = std::chrono::seconds(f.timeout_seconds);
-  o.connect_timeout = std::chrono::seconds(std::min(f.timeout_seconds, 30));
+  o.io_timeout = timeout;
+  o.connect_timeout = std::min(timeout, std::chrono::seconds(30));
   o.tls_for = [settings](std::string_view authority) { return settings->tls_for(authority); };
   return o;
 }
 }  // namespace
 
-session::session(const network_flags& flags, transfer::authenticator::credential_lookup lookup)
-    : settings_(flags.settings()),
-      http_(io_.get_executor(), http_options_for(flags, &settings_)),
+session::session(config::registry_settings_map settings, std::chrono::seconds timeout,
+                 transfer::authenticator::credential_lookup lookup)
+    : settings_(std::move(settings)),
+      http_(io_.get_executor(), http_options_for(timeout, &settings_)),
       auth_(http_, lookup ? std::move(lookup) : [](const std::string& registry) {
         return transfer::docker_credentials(registry, transfer::docker_config_path());
       }) {}
@@ -95,6 +98,23 @@ std::optional<transfer::reference> reference_arg(const std::string& text, bool r
     return std::nullopt;
   }
   return *r;
+}
+
+transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done, boost::asio::steady_timer& timer) {
+  const auto start = std::chrono::steady_clock::now();
+  bool drawn = false;
+  while (!done) {
+    timer.expires_after(std::chrono::milliseconds(250));
+    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (done) break;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = secs > 0 ? static_cast<double>(p.bytes_done) / secs : 0;
+    std::fprintf(stderr, "\r\033[Kcopying: %zu/%zu blobs, %s of %s, %s/s", p.blobs_done, p.blobs_total,
+                 human_bytes(p.bytes_done).c_str(), human_bytes(p.bytes_total).c_str(),
+                 human_bytes(static_cast<std::uint64_t>(rate)).c_str());
+    drawn = true;
+  }
+  if (drawn) std::fprintf(stderr, "\r\033[K");
 }
 
 void print_error(const std::string& what) { std::cerr << "ocimirror: error: " << what << std::endl; }

@@ -8,7 +8,10 @@
 #include "transfer/reference.hpp"
 #include "transfer/registry.hpp"
 
+#include "transfer/copy.hpp"
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 
 #include <functional>
@@ -43,8 +46,11 @@ struct network_flags {
 
 class session {
  public:
-  explicit session(const network_flags& flags,
-                   transfer::authenticator::credential_lookup lookup = {});
+  /// lookup: credentials per registry; default: the docker config.
+  session(config::registry_settings_map settings, std::chrono::seconds timeout,
+          transfer::authenticator::credential_lookup lookup = {});
+  explicit session(const network_flags& flags, transfer::authenticator::credential_lookup lookup = {})
+      : session(flags.settings(), std::chrono::seconds(flags.timeout_seconds), std::move(lookup)) {}
   boost::asio::io_context& io() { return io_; }
   transfer::registry_client& client(const transfer::reference& ref);
   transfer::authenticator& auth() { return auth_; }
@@ -62,6 +68,10 @@ class session {
 
 /// Parses a reference or prints "ocimirror: error: ..." and returns nullopt.
 std::optional<transfer::reference> reference_arg(const std::string& text, bool repository_only = false);
+
+/// Redraws one progress line on stderr every 250 ms until `done`; the caller cancels `timer` when done.
+transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done,
+                                        boost::asio::steady_timer& timer);
 
 /// Prints "ocimirror: error: <what>" on stderr.
 void print_error(const std::string& what);

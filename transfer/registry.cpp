@@ -141,6 +141,14 @@ awaitable<void> registry_client::delete_manifest(const std::string& repo, const 
     fail(res, "delete manifest " + repo + "@" + digest);
 }
 
+awaitable<bool> registry_client::delete_tag(const std::string& repo, const std::string& tag) {
+  auto res = co_await call(http::verb::delete_, url("/v2/" + repo + "/manifests/" + tag), push_scope(repo));
+  const unsigned st = res.result_int();
+  if (st == 202 || st == 200 || st == 404) co_return true;
+  if (st == 400 || st == 405) co_return false;
+  fail(res, "delete tag " + repo + ":" + tag);
+}
+
 awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest) {
   auto res = co_await call(http::verb::head, url("/v2/" + repo + "/blobs/" + digest), pull_scope(repo), {}, {}, 0);
   if (res.result_int() == 404) co_return std::nullopt;

@@ -44,6 +44,8 @@ class registry_client {
   awaitable<std::string> put_manifest(const std::string& repo, const std::string& target, const std::string& bytes,
                                       const std::string& media_type);
   awaitable<void> delete_manifest(const std::string& repo, const std::string& digest);
+  /// Deletes one tag (OCI 1.1). False when the registry only deletes by digest (distribution 2.8 answers 400).
+  awaitable<bool> delete_tag(const std::string& repo, const std::string& tag);
 
   /// The blob's size when the registry has it in repo.
   awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest);
