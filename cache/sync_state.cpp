@@ -15,7 +15,7 @@ namespace ocimirror::cache {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-sync_state sync_state::load(const fs::path& state_dir, const std::string& policy) {
+sync_state sync_state::load(const fs::path& state_dir, const std::string& policy, bool read_only) {
   sync_state s;
   s.file_ = state_dir / "policies" / (policy + ".json");
   std::ifstream in(s.file_);
@@ -32,6 +32,10 @@ sync_state sync_state::load(const fs::path& state_dir, const std::string& policy
     }
   } catch (const std::exception& e) {
     s.records_.clear();
+    if (read_only) {
+      s.warning_ = "state file " + s.file_.string() + " is unreadable (" + e.what() + "); planning as if it were empty";
+      return s;
+    }
     auto aside = s.file_;
     aside += ".corrupt-" + std::to_string(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
     std::error_code ec;

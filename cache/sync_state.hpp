@@ -22,8 +22,9 @@ class sync_state {
   using key = std::pair<std::string, std::string>;  ///< (destination repository, tag)
 
   /// Loads state_dir/policies/<policy>.json. A missing file is an empty state; an unreadable or corrupt one is
-  /// moved aside (".corrupt-<time>") and replaced by an empty state, with `warning` saying so.
-  static sync_state load(const std::filesystem::path& state_dir, const std::string& policy);
+  /// moved aside (".corrupt-<time>") and replaced by an empty state, with `warning` saying so; with read_only (dry
+  /// runs) it is left where it is.
+  static sync_state load(const std::filesystem::path& state_dir, const std::string& policy, bool read_only = false);
 
   const tag_record* find(const key& k) const;
   void put(const key& k, tag_record r) { records_[k] = std::move(r); }

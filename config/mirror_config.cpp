@@ -191,8 +191,10 @@ struct loader {
     if (n["name"])
       if (auto s = str(n["name"], path + ".name")) {
         p.name = *s;
-        if (p.name.empty() || p.name.find_first_of(" /\t") != std::string::npos)
-          error(n["name"], path + ".name", "must be a non-empty word without spaces or '/'");
+        const bool ok = !p.name.empty() && p.name.size() <= 128 && p.name[0] != '.' &&
+                        p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+                            std::string::npos;
+        if (!ok) error(n["name"], path + ".name", "must be letters, digits, '.', '_' or '-' (it names the state file), not starting with '.'");
         if (!names.insert(p.name).second) error(n["name"], path + ".name", "duplicate policy name '" + p.name + "'");
       }
     if (n["from"])

@@ -11,6 +11,8 @@ int cmd_copy(const args& a);
 int cmd_inspect(const args& a);
 int cmd_tags(const args& a);
 int cmd_login(const args& a);
+int cmd_sync(const args& a);
+int cmd_check(const args& a);
 
 /// Entry point: `ocimirror COMMAND ...`.
 int run_cli(int argc, char** argv);

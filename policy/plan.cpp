@@ -1,5 +1,7 @@
 #include "policy/plan.hpp"
 
+#include <algorithm>
+
 namespace ocimirror::policy {
 
 const char* to_string(action a) {
@@ -11,6 +13,18 @@ const char* to_string(action a) {
     case action::prune: return "prune";
   }
   return "?";
+}
+
+std::string artifact_type_of(const transfer::manifest& m) {
+  if (!m.artifact_type.empty()) return m.artifact_type;
+  if (m.config) return m.config->media_type;
+  return m.media_type;
+}
+
+bool type_selected(const std::string& type, const std::vector<std::string>& include,
+                   const std::vector<std::string>& exclude) {
+  if (std::find(exclude.begin(), exclude.end(), type) != exclude.end()) return false;
+  return include.empty() || std::find(include.begin(), include.end(), type) != include.end();
 }
 
 action decide(const tag_facts& f, bool overwrite_changed) {

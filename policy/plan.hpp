@@ -1,6 +1,8 @@
 #pragma once
 // The plan of one policy run: for every selected source tag, copy / overwrite / unchanged / kept, and the
 // destination tags to prune. Pure: the caller supplies what the registries and the sync state said.
+#include "transfer/manifest.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +33,13 @@ struct tag_facts {
   /// platforms were filtered).
   std::optional<std::pair<std::string, std::string>> last_mirrored;
 };
+
+/// The type a policy's artifact_types filter sees: artifactType, else the config's media type (Helm charts, Flux
+/// artifacts, images), else the manifest's own media type (indexes).
+std::string artifact_type_of(const transfer::manifest& m);
+/// include empty: every type; exclude wins over include.
+bool type_selected(const std::string& type, const std::vector<std::string>& include,
+                   const std::vector<std::string>& exclude);
 
 /// Decides one tag. `filtered`: the policy selects platforms, so an index's destination digest may differ.
 action decide(const tag_facts& f, bool overwrite_changed);

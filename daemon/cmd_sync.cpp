@@ -1,0 +1,169 @@
+// `ocimirror sync --config FILE` and `ocimirror check --config FILE`
+#include "daemon/commands.hpp"
+#include "daemon/sync_output.hpp"
+#include "daemon/sync_run.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+namespace ocimirror::daemon {
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr const char* sync_help = R"(Usage: ocimirror sync --config FILE [--policy NAME]... [--dry-run] [OPTIONS]
+
+Runs the mirror policies of FILE once: lists each source (the catalog when a policy names no repositories), selects
+repositories and tags, compares with the destination and with what earlier runs recorded in state_dir, then copies
+what is new or changed, many tags at once, and (with `prune: true`) deletes destination tags the policy mirrored
+that have left the source. Every copy is digest-exact and child-first.
+
+--dry-run prints the plan (copy, overwrite, unchanged, kept, prune per tag) and changes nothing anywhere.
+
+Exit codes: 0 everything done; 1 some tags failed (all others completed; each failure is named); 2 the
+configuration or the arguments are wrong (nothing was done).
+
+Examples:
+  ocimirror sync --config /etc/ocimirror/config.yaml
+  ocimirror sync --config mirror.yaml --policy ghcr-to-internal --dry-run
+  ocimirror sync --config mirror.yaml --output json | jq '.policies[].tags'
+)";
+
+constexpr const char* check_help = R"(Usage: ocimirror check --config FILE [--output json]
+
+Validates a mirror configuration without contacting any registry: every problem is reported at once as
+FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
+)";
+
+/// Loads the config or prints its diagnostics; relative state_dir is resolved against the file's directory.
+std::optional<config::mirror_config> load_or_report(const std::string& file, bool json) {
+  auto loaded = config::load_config_file(file);
+  if (!loaded.config) {
+    boost::json::array errs;
+    for (const auto& d : loaded.errors) {
+      std::cerr << d.str() << "\n";
+      errs.push_back(boost::json::value(d.str()));
+    }
+    std::cerr << "ocimirror: error: " << loaded.errors.size() << " problem(s) in " << file << "; nothing was done\n";
+    if (json) std::cout << boost::json::serialize(boost::json::object{{"errors", errs}, {"exitCode", exit_usage}}) << "\n";
+    return std::nullopt;
+  }
+  auto& c = *loaded.config;
+  std::filesystem::path sd(c.state_dir);
+  if (sd.is_relative()) c.state_dir = (std::filesystem::absolute(file).parent_path() / sd).lexically_normal().string();
+  return std::move(c);
+}
+
+}  // namespace
+
+int cmd_sync(const args& a) {
+  std::string file, output = "text", state_dir;
+  std::vector<std::string> names;
+  bool dry_run = false, quiet = false;
+  std::size_t jobs = 4, blob_jobs = 8;
+  int timeout = 60;
+  po::options_description opts("Sync");
+  opts.add_options()
+    ("help,h", "show this help")
+    ("config,c", po::value(&file), "the mirror configuration (YAML)")
+    ("policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")
+    ("dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")
+    ("output,o", po::value(&output), "text (default) or json")
+    ("state-dir", po::value(&state_dir), "override state_dir from the file")
+    ("jobs,j", po::value(&jobs)->default_value(4), "tags copied at once per policy")
+    ("blob-jobs", po::value(&blob_jobs)->default_value(8), "blobs transferred at once per tag")
+    ("timeout", po::value(&timeout)->default_value(60), "seconds any one network step may take")
+    ("quiet,q", po::bool_switch(&quiet), "no progress display");
+  bool json = false;
+  return guarded(json, [&]() -> int {
+    po::variables_map vm;
+    po::store(po::command_line_parser(a).options(opts).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << sync_help << "\n" << opts << "\n";
+      return exit_ok;
+    }
+    if (output != "text" && output != "json") throw po::error("--output must be text or json");
+    json = output == "json";
+    if (file.empty()) throw po::error("sync needs --config FILE");
+    auto cfg = load_or_report(file, json);
+    if (!cfg) return exit_usage;
+    if (!state_dir.empty()) cfg->state_dir = state_dir;
+    std::vector<const config::policy_config*> chosen;
+    for (const auto& n : names) {
+      const auto* p = cfg->find(n);
+      if (!p) throw po::error("no policy named '" + n + "' in " + file + " (it has: " + policy_names(*cfg) + ")");
+      chosen.push_back(p);
+    }
+    if (names.empty())
+      for (const auto& p : cfg->policies) chosen.push_back(&p);
+
+    auto creds = cfg->credentials;
+    session s(cfg->registries, std::chrono::seconds(timeout), [creds](const std::string& registry) {
+      auto it = creds.find(registry);
+      if (it != creds.end()) return std::optional(it->second);
+      return transfer::docker_credentials(registry, transfer::docker_config_path());
+    });
+    const bool show = !quiet && !json && stderr_is_tty();
+    std::vector<policy_report> reports;
+    for (const auto* p : chosen) {
+      auto state = cache::sync_state::load(cfg->state_dir, p->name, dry_run);
+      if (!state.warning().empty()) std::cerr << "ocimirror: warning: " << state.warning() << "\n";
+      transfer::copy_progress progress;
+      run_options ro;
+      ro.dry_run = dry_run;
+      ro.parallel_tags = std::max<std::size_t>(jobs, 1);
+      ro.parallel_blobs = std::max<std::size_t>(blob_jobs, 1);
+      ro.progress = &progress;
+      if (show) std::cerr << "policy " << p->name << ": " << p->from.str() << " -> " << p->to.str() << "\n";
+      s.run([&]() -> transfer::awaitable<void> {
+        bool done = false;
+        asio::steady_timer timer(s.io());
+        if (show && !dry_run) asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
+        reports.push_back(co_await run_policy(s, *p, state, ro));
+        done = true;
+        timer.cancel();
+      });
+      if (!json) print_report_text(reports.back(), dry_run, std::cout, std::cerr);
+    }
+    bool failed = false;
+    for (const auto& r : reports) failed |= !r.failures.empty();
+    const int code = failed ? exit_failed : exit_ok;
+    if (json) std::cout << boost::json::serialize(reports_json(reports, dry_run, code)) << "\n";
+    return code;
+  });
+}
+
+int cmd_check(const args& a) {
+  std::string file, output = "text";
+  po::options_description opts("Check");
+  opts.add_options()
+    ("help,h", "show this help")
+    ("config,c", po::value(&file), "the mirror configuration (YAML)")
+    ("output,o", po::value(&output), "text (default) or json");
+  bool json = false;
+  return guarded(json, [&]() -> int {
+    po::variables_map vm;
+    po::store(po::command_line_parser(a).options(opts).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << check_help << "\n" << opts << "\n";
+      return exit_ok;
+    }
+    if (output != "text" && output != "json") throw po::error("--output must be text or json");
+    json = output == "json";
+    if (file.empty()) throw po::error("check needs --config FILE");
+    auto cfg = load_or_report(file, json);
+    if (!cfg) return exit_usage;
+    if (json) std::cout << boost::json::serialize(config_json(*cfg)) << "\n";
+    else print_config_text(*cfg, std::cout);
+    return exit_ok;
+  });
+}
+
+}  // namespace ocimirror::daemon

@@ -1,0 +1,276 @@
+#include "daemon/sync_run.hpp"
+
+#include "policy/platform.hpp"
+#include "transfer/parallel.hpp"
+
+#include <chrono>
+#include <set>
+
+namespace ocimirror::daemon {
+using policy::action;
+using transfer::awaitable;
+
+namespace {
+
+transfer::reference ref_of(const std::string& registry, const std::string& repo, const std::string& tag = {}) {
+  transfer::reference r;
+  r.registry = registry;
+  r.repository = repo;
+  r.tag = tag;
+  return r;
+}
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// The source repository's name relative to `from`, when the policy's patterns select it.
+std::optional<std::string> selected_relative(const config::policy_config& p, const std::string& repo) {
+  auto rel = policy::relative_to(p.from.path, repo);
+  if (!rel || rel->empty()) return std::nullopt;
+  if (p.repositories.empty()) return rel;
+  for (const auto& pat : p.repositories)
+    if (pat.matches(*rel)) return rel;
+  return std::nullopt;
+}
+
+enum class listing { listed, missing, failed };
+
+struct repo_state {
+  std::string source, destination;
+  listing status = listing::failed;
+  std::vector<std::string> tags;  ///< selected by the tag rules
+};
+
+/// Repositories the policy names: the literal ones directly, otherwise the catalog filtered by the patterns.
+awaitable<std::vector<repo_state>> list_repositories(transfer::registry_client& src, const config::policy_config& p) {
+  std::vector<std::string> names;
+  bool all_literal = !p.repositories.empty();
+  for (const auto& pat : p.repositories) {
+    auto lit = pat.literal();
+    if (!lit) all_literal = false;
+    else names.push_back(policy::join_path(p.from.path, *lit));
+  }
+  if (!all_literal) {
+    names.clear();
+    std::vector<std::string> catalog;
+    try {
+      catalog = co_await src.catalog();
+    } catch (const transfer::error& e) {
+      throw transfer::error(e.code(), std::string(e.what()) +
+                                          "; registries without a catalog (ghcr.io, Docker Hub, ECR public) need "
+                                          "`repositories:` to name each repository without wildcards");
+    }
+    for (auto& n : catalog)
+      if (selected_relative(p, n)) names.push_back(std::move(n));
+  }
+  std::vector<repo_state> out;
+  std::set<std::string> seen;
+  for (auto& n : names) {
+    if (!seen.insert(n).second) continue;
+    repo_state r;
+    r.destination = policy::join_path(p.to.path, *policy::relative_to(p.from.path, n));
+    r.source = std::move(n);
+    out.push_back(std::move(r));
+  }
+  co_return out;
+}
+
+std::string arrow(const config::policy_config& p, const std::string& src_repo, const std::string& dst_repo,
+                  const std::string& tag) {
+  return p.from.registry + "/" + src_repo + ":" + tag + " -> " + p.to.registry + "/" + dst_repo + ":" + tag;
+}
+
+/// Removes one destination tag. Registries that delete only by digest (distribution 2.8) lose every tag of that
+/// digest, so the manifest is deleted only when no other tag shares it; otherwise the tag stays with a warning.
+awaitable<void> prune_tag(transfer::registry_client& dst, const policy::plan_item& it, policy_report& report) {
+  auto now = co_await dst.head_manifest(it.destination_repo, it.tag);
+  if (!now) co_return;
+  if (now->digest != it.destination_digest) {
+    report.warnings.push_back("not pruned: " + dst.name() + "/" + it.destination_repo + ":" + it.tag +
+                              " was changed by someone else since this policy mirrored it");
+    co_return;
+  }
+  if (co_await dst.delete_tag(it.destination_repo, it.tag)) co_return;
+  auto tags = co_await dst.list_tags(it.destination_repo);
+  bool shared = false;
+  for (const auto& t : tags) {
+    if (t == it.tag) continue;
+    auto h = co_await dst.head_manifest(it.destination_repo, t);
+    if (h && h->digest == now->digest) shared = true;
+  }
+  if (shared) {
+    report.warnings.push_back("not pruned: " + dst.name() + "/" + it.destination_repo + ":" + it.tag +
+                              " (the registry deletes only by digest, and other tags share " + now->digest + ")");
+    co_return;
+  }
+  co_await dst.delete_manifest(it.destination_repo, now->digest);
+}
+
+}  // namespace
+
+awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::sync_state& state,
+                                    const run_options& opts) {
+  policy_report report;
+  report.name = p.name;
+  report.source = p.from.str();
+  report.destination = p.to.str();
+  const auto start = std::chrono::steady_clock::now();
+  const auto src_any = ref_of(p.from.registry, "x");
+  const auto dst_any = ref_of(p.to.registry, "x");
+  auto& src = s.client(src_any);
+  auto& dst = s.client(dst_any);
+  auto finish = [&] {
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+
+  // 1. Repositories and their tags.
+  std::vector<repo_state> repos;
+  try {
+    repos = co_await list_repositories(src, p);
+  } catch (const transfer::error& e) {
+    report.failures.push_back({"list repositories of " + p.from.str(), e.what()});
+    finish();
+    co_return report;
+  }
+  co_await transfer::for_each_parallel(repos.size(), 8, [&](std::size_t i) -> awaitable<void> {
+    auto& r = repos[i];
+    try {
+      auto tags = co_await src.list_tags(r.source);
+      r.tags = policy::select_tags(tags, p.tags);
+      r.status = listing::listed;
+    } catch (const transfer::error& e) {
+      if (e.code() == transfer::errc::not_found) {
+        r.status = listing::missing;
+        report.warnings.push_back("source repository " + p.from.registry + "/" + r.source + " does not exist");
+      } else {
+        report.failures.push_back({"list tags of " + p.from.registry + "/" + r.source, e.what()});
+      }
+    }
+  });
+
+  // 2. Facts per selected tag: source digest (and type), destination digest, the sync state's record.
+  struct job {
+    const repo_state* repo;
+    std::string tag;
+    std::optional<policy::plan_item> item;
+    bool gone = false;  ///< vanished from the source since listing, or excluded by artifact type
+  };
+  std::vector<job> jobs;
+  for (const auto& r : repos)
+    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false});
+  const bool filter_types = !p.types_include.empty() || !p.types_exclude.empty();
+  co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) -> awaitable<void> {
+    auto& j = jobs[i];
+    try {
+      auto head = co_await src.head_manifest(j.repo->source, j.tag);
+      if (!head) { j.gone = true; co_return; }
+      if (filter_types) {
+        auto fetched = co_await src.get_manifest(j.repo->source, head->digest);
+        auto parsed = transfer::parse_manifest(fetched.bytes, fetched.media_type);
+        if (!parsed) throw transfer::error(transfer::errc::bad_manifest, parsed.error());
+        if (!policy::type_selected(policy::artifact_type_of(*parsed), p.types_include, p.types_exclude)) {
+          j.gone = true;
+          co_return;
+        }
+      }
+      policy::tag_facts f;
+      f.source_digest = head->digest;
+      auto at_dst = co_await dst.head_manifest(j.repo->destination, j.tag);
+      if (at_dst) f.destination_digest = at_dst->digest;
+      if (auto* rec = state.find({j.repo->destination, j.tag})) f.last_mirrored = {{rec->source_digest, rec->destination_digest}};
+      policy::plan_item it;
+      it.what = policy::decide(f, p.overwrite == config::overwrite_mode::changed);
+      it.source_repo = j.repo->source;
+      it.destination_repo = j.repo->destination;
+      it.tag = j.tag;
+      it.source_digest = head->digest;
+      it.destination_digest = f.destination_digest.value_or("");
+      j.item = std::move(it);
+    } catch (const transfer::error& e) {
+      report.failures.push_back({arrow(p, j.repo->source, j.repo->destination, j.tag), e.what()});
+    }
+  });
+  std::set<cache::sync_state::key> selected;
+  for (const auto& j : jobs) {
+    if (!j.gone) selected.insert({j.repo->destination, j.tag});
+    if (j.item) report.plan.push_back(*j.item);
+  }
+
+  // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them.
+  if (p.prune) {
+    std::map<std::string, listing> status;
+    for (const auto& r : repos) status[r.source] = r.status;
+    for (const auto& [key, rec] : state.records()) {
+      if (selected.count(key) || !selected_relative(p, rec.source_repo)) continue;
+      auto st = status.find(rec.source_repo);
+      if (st != status.end() && st->second == listing::failed) continue;  // unknown: never prune on a failed listing
+      policy::plan_item it;
+      it.what = action::prune;
+      it.source_repo = rec.source_repo;
+      it.destination_repo = key.first;
+      it.tag = key.second;
+      it.destination_digest = rec.destination_digest;
+      report.plan.push_back(std::move(it));
+    }
+  }
+  if (repos.empty() || (report.plan.empty() && report.failures.empty()))
+    report.warnings.push_back("policy " + p.name + " (line " + std::to_string(p.line) + ") matches nothing at " +
+                              p.from.str() + (repos.empty() ? ": no repository" : ": no tag"));
+  for (const auto& it : report.plan) {
+    if (it.what == action::unchanged) ++report.unchanged;
+    if (it.what == action::kept) ++report.kept;
+  }
+  if (opts.dry_run) {
+    finish();
+    co_return report;
+  }
+
+  // 4. Execute: copies many tags at once, then prunes; the state is saved whatever happened.
+  transfer::copy_options co;
+  co.parallel_blobs = opts.parallel_blobs;
+  co.progress = opts.progress;
+  if (!p.platforms.empty())
+    co.select_child = [&p](const transfer::descriptor& d) { return policy::platform_selected(d, p.platforms); };
+  std::vector<policy::plan_item*> work;
+  for (auto& it : report.plan) {
+    if (it.what == action::copy || it.what == action::overwrite || it.what == action::prune) work.push_back(&it);
+    if (it.what == action::unchanged)
+      state.put({it.destination_repo, it.tag},
+                {it.source_repo, it.source_digest, it.destination_digest, now_seconds()});
+  }
+  co_await transfer::for_each_parallel(work.size(), opts.parallel_tags, [&](std::size_t i) -> awaitable<void> {
+    auto& it = *work[i];
+    try {
+      if (it.what == action::prune) {
+        co_await prune_tag(dst, it, report);
+        state.erase({it.destination_repo, it.tag});
+        ++report.pruned;
+        co_return;
+      }
+      const auto from = ref_of(p.from.registry, it.source_repo, it.tag);
+      const auto to = ref_of(p.to.registry, it.destination_repo, it.tag);
+      auto result = co_await transfer::copy_image(src, from, dst, to, co);
+      state.put({it.destination_repo, it.tag}, {it.source_repo, result.source_digest, result.digest, now_seconds()});
+      if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);
+      ++report.copied;
+      report.blobs.blobs_copied += result.stats.blobs_copied;
+      report.blobs.blobs_mounted += result.stats.blobs_mounted;
+      report.blobs.blobs_skipped += result.stats.blobs_skipped;
+      report.blobs.manifests_pushed += result.stats.manifests_pushed;
+      report.blobs.manifests_skipped += result.stats.manifests_skipped;
+      report.blobs.bytes_copied += result.stats.bytes_copied;
+    } catch (const transfer::error& e) {
+      report.failures.push_back({arrow(p, it.source_repo, it.destination_repo, it.tag), e.what()});
+    }
+  });
+  try {
+    state.save();
+  } catch (const transfer::error& e) {
+    report.failures.push_back({"save sync state", e.what()});
+  }
+  finish();
+  co_return report;
+}
+
+}  // namespace ocimirror::daemon

@@ -1,0 +1,43 @@
+#pragma once
+// One policy run: list the source, select, plan against the destination and the sync state, then (unless it is a
+// dry run) copy what the plan says, many tags at once, and prune. Failures of single tags are collected, not thrown.
+#include "cache/sync_state.hpp"
+#include "config/mirror_config.hpp"
+#include "daemon/session.hpp"
+#include "policy/plan.hpp"
+#include "transfer/copy.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ocimirror::daemon {
+
+struct failure {
+  std::string what;     ///< "SRC -> DST" or the repository that could not be listed
+  std::string message;
+};
+
+struct policy_report {
+  std::string name;
+  std::string source, destination;  ///< "registry/path" of the policy
+  std::vector<policy::plan_item> plan;
+  std::vector<std::string> warnings;
+  std::vector<failure> failures;
+  std::size_t copied = 0, unchanged = 0, kept = 0, pruned = 0;
+  transfer::copy_stats blobs;
+  /// source digest -> destination digest where platform filtering made them differ
+  std::vector<std::pair<std::string, std::string>> remapped;
+  double seconds = 0;
+};
+
+struct run_options {
+  bool dry_run = false;
+  std::size_t parallel_tags = 4;
+  std::size_t parallel_blobs = 8;
+  transfer::copy_progress* progress = nullptr;
+};
+
+transfer::awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::sync_state& state,
+                                              const run_options& opts);
+
+}  // namespace ocimirror::daemon
