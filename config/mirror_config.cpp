@@ -5,7 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 #include <set>
 #include <sstream>
 
@@ -127,10 +129,11 @@ struct loader {
     return e;
   }
 
-  void parse_registry(const std::string& name, const YAML::Node& n, mirror_config& c) {
+  void parse_registry(const YAML::Node& key, const YAML::Node& n, mirror_config& c) {
+    const std::string name = key.as<std::string>();
     const std::string path = "registries." + name;
     if (!transfer::parse_repository(name + "/x") || name.find('/') != std::string::npos)
-      error(n, path, "'" + name + "' is not a registry HOST[:PORT]");
+      error(key, path, "'" + name + "' is not a registry HOST[:PORT]");
     registry_settings s = c.registries.defaults;
     if (n.IsNull()) {
       c.registries.by_registry[name] = s;
@@ -153,7 +156,7 @@ struct loader {
     if (n["max_concurrency"])
       if (auto v = integer(n["max_concurrency"], path + ".max_concurrency", 1, 256)) s.max_concurrency = static_cast<std::size_t>(*v);
     const bool has_user = bool(n["username"]), has_pass = bool(n["password"]);
-    if (has_user != has_pass) error(n, path, "username and password go together");
+    if (has_user != has_pass) error(key, path, "username and password go together");
     if (has_user && has_pass) {
       auto u = str(n["username"], path + ".username");
       auto p = str(n["password"], path + ".password");
@@ -269,6 +272,9 @@ struct loader {
           }
       }
     }
+    if (!p.from.registry.empty() && p.from.registry == p.to.registry &&
+        (p.from.path == p.to.path || policy::relative_to(p.from.path, p.to.path)))
+      error(n["to"], path + ".to", "lies inside `from` (" + p.from.str() + "): every run would mirror the mirror again");
     c.policies.push_back(std::move(p));
   }
 
@@ -279,6 +285,14 @@ struct loader {
     } catch (const YAML::ParserException& e) {
       return {std::nullopt, {{file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax: " + e.msg}}};
     }
+    try {
+      return load_tree(root);
+    } catch (const YAML::Exception& e) {  // a key that is not a scalar, say
+      return {std::nullopt, {{file, e.mark.line + 1, e.mark.column + 1, "", e.msg}}};
+    }
+  }
+
+  load_result load_tree(const YAML::Node& root) {
     mirror_config c;
     c.file = file;
     if (!root.IsMap()) return {std::nullopt, {{file, 0, 0, "", "the file must be a YAML mapping with registries and policies"}}};
@@ -289,7 +303,7 @@ struct loader {
     if (auto regs = root["registries"]) {
       if (!regs.IsMap()) error(regs, "registries", "must be a mapping of HOST[:PORT] to settings");
       else
-        for (const auto& kv : regs) parse_registry(kv.first.as<std::string>(), kv.second, c);
+        for (const auto& kv : regs) parse_registry(kv.first, kv.second, c);
     }
     auto pols = root["policies"];
     if (!pols) error(root, "policies", "missing: a list of policies");
@@ -298,7 +312,11 @@ struct loader {
       std::set<std::string> names;
       for (std::size_t i = 0; i < pols.size(); ++i) parse_policy(pols[i], "policies[" + std::to_string(i) + "]", c, names);
     }
-    if (!errors.empty()) return {std::nullopt, std::move(errors)};
+    if (!errors.empty()) {
+      std::stable_sort(errors.begin(), errors.end(),
+                       [](const diagnostic& a, const diagnostic& b) { return std::tie(a.line, a.col) < std::tie(b.line, b.col); });
+      return {std::nullopt, std::move(errors)};
+    }
     return {std::move(c), {}};
   }
 };

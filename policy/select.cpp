@@ -98,6 +98,9 @@ struct partial {
 std::optional<partial> parse_partial(std::string_view s) {
   partial p;
   if (!s.empty() && (s.front() == 'v' || s.front() == 'V')) s.remove_prefix(1);
+  const auto core_end = s.find_first_of("-+");
+  const std::string_view suffix = core_end == std::string_view::npos ? std::string_view{} : s.substr(core_end);
+  s = s.substr(0, core_end);
   std::string clean;
   for (std::size_t start = 0, n = 0; n < 3; ++n) {
     auto dot = s.find('.', start);
@@ -107,9 +110,10 @@ std::optional<partial> parse_partial(std::string_view s) {
     ++p.given;
     if (dot == std::string_view::npos) break;
     start = dot + 1;
+    if (n == 2) return std::nullopt;  // a fourth number
   }
-  if (p.given == 0) return p;
-  auto v = parse_semver(clean);
+  if (p.given == 0) return suffix.empty() ? std::optional(p) : std::nullopt;
+  auto v = parse_semver(clean + std::string(suffix));
   if (!v) return std::nullopt;
   p.v = *v;
   return p;

@@ -1,0 +1,173 @@
+#include "config/mirror_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace ocimirror::config;
+
+namespace {
+
+env_lookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& k) -> std::optional<std::string> {
+    auto it = vars.find(k);
+    return it == vars.end() ? std::nullopt : std::optional(it->second);
+  };
+}
+
+// The example of the issue, key for key.
+const char* full = R"(state_dir: /var/lib/ocimirror
+registries:
+  ghcr.io: {}
+  registry.internal:5000:
+    tls: disabled
+    username: mirror
+    password: ${MIRROR_PASSWORD}
+    max_concurrency: 8
+policies:
+  - name: ghcr-to-internal
+    from: ghcr.io/acme
+    to: registry.internal:5000/mirror
+    repositories: ["app-*", "charts/**"]
+    tags:
+      include: ['^v\d+\.\d+\.\d+$']
+      exclude: ['-rc']
+      semver: '>=1.2.0 <3'
+      latest: 10
+    platforms: [linux/amd64, linux/arm64]
+    artifact_types: {exclude: [application/vnd.cncf.helm.config.v1+json]}
+    overwrite: changed
+    prune: false
+    schedule: {every: 15m}
+  - name: nightly
+    from: registry.internal:5000/mirror
+    to: backup.internal/ocimirror
+    schedule: {cron: "0 2 * * *"}
+)";
+
+std::vector<std::string> errors_of(const std::string& text, env_lookup env = env_of({})) {
+  auto r = load_config_text(text, "m.yaml", env);
+  EXPECT_FALSE(r.config);
+  std::vector<std::string> out;
+  for (const auto& d : r.errors) out.push_back(d.str());
+  return out;
+}
+
+bool has(const std::vector<std::string>& errs, const std::string& needle) {
+  for (const auto& e : errs)
+    if (e.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST(MirrorConfig, LoadsEveryKeyOfTheExample) {
+  auto r = load_config_text(full, "m.yaml", env_of({{"MIRROR_PASSWORD", "s3cret"}}));
+  ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].str());
+  const auto& c = *r.config;
+  EXPECT_EQ(c.state_dir, "/var/lib/ocimirror");
+  EXPECT_EQ(c.registries.get("registry.internal:5000").tls, tls_mode::disabled);
+  EXPECT_EQ(c.registries.get("registry.internal:5000").max_concurrency, 8u);
+  EXPECT_EQ(c.registries.get("ghcr.io").tls, tls_mode::enabled);
+  EXPECT_EQ(c.credentials.at("registry.internal:5000").password, "s3cret");
+  EXPECT_FALSE(c.credentials.count("ghcr.io"));
+  ASSERT_EQ(c.policies.size(), 2u);
+  const auto& p = c.policies[0];
+  EXPECT_EQ(p.from.registry, "ghcr.io");
+  EXPECT_EQ(p.from.path, "acme");
+  EXPECT_EQ(p.to.str(), "registry.internal:5000/mirror");
+  EXPECT_EQ(p.repositories.size(), 2u);
+  EXPECT_EQ(p.tags.include.size(), 1u);
+  EXPECT_TRUE(p.tags.range);
+  EXPECT_EQ(p.tags.latest.value(), 10u);
+  EXPECT_EQ(p.platforms.size(), 2u);
+  EXPECT_EQ(p.types_exclude.size(), 1u);
+  EXPECT_EQ(p.overwrite, overwrite_mode::changed);
+  EXPECT_FALSE(p.prune);
+  EXPECT_EQ(p.every->count(), 900);
+  EXPECT_EQ(p.line, 10);
+  EXPECT_TRUE(c.policies[1].cron);
+  EXPECT_EQ(c.find("nightly"), &c.policies[1]);
+}
+
+TEST(MirrorConfig, EveryProblemAtOnceWithLineAndColumn) {
+  auto errs = errors_of(R"(state_dir: /tmp/x
+registries:
+  bad host!: {}
+  r.example:
+    tls: maybe
+    max_concurrency: 0
+    username: u
+    colour: blue
+policies:
+  - name: one
+    from: r.example/acme
+    to: r.example/acme/inner
+    repositories: ["regex:(", "/abs"]
+    tags:
+      include: ['(']
+      semver: '>=banana'
+      latest: -1
+      newest: 3
+    platforms: [linux]
+    overwrite: always
+    prune: perhaps
+    schedule: {every: 2s}
+  - name: one
+    from: not a registry
+    schedule: {cron: "61 * * * *", every: 1h}
+)");
+  auto expect = [&](const std::string& needle) { EXPECT_TRUE(has(errs, needle)) << "missing: " << needle; };
+  expect("m.yaml:3:3: registries.bad host!: 'bad host!' is not a registry HOST[:PORT]");
+  expect("m.yaml:5:10: registries.r.example.tls: must be enabled, insecure or disabled, not 'maybe'");
+  expect("m.yaml:6:22: registries.r.example.max_concurrency: must be a whole number from 1 to 256");
+  expect("m.yaml:4:3: registries.r.example: username and password go together");
+  expect("m.yaml:8:5: registries.r.example.colour: unknown key");
+  expect("m.yaml:12:9: policies[0].to: lies inside `from`");
+  expect("m.yaml:13:20: policies[0].repositories[0]: invalid regex '('");
+  expect("m.yaml:13:31: policies[0].repositories[1]: repository pattern '/abs' must be a relative path");
+  expect("m.yaml:15:17: policies[0].tags.include[0]: invalid regular expression '('");
+  expect("m.yaml:16:15: policies[0].tags.semver: 'banana' in semver range '>=banana' is not a version");
+  expect("m.yaml:17:15: policies[0].tags.latest: must be a whole number from 1 to 100000");
+  expect("m.yaml:18:7: policies[0].tags.newest: unknown key (known: include, exclude, semver, latest)");
+  expect("m.yaml:19:17: policies[0].platforms[0]:");
+  expect("m.yaml:20:16: policies[0].overwrite: must be changed or never, not 'always'");
+  expect("m.yaml:21:12: policies[0].prune: must be true or false");
+  expect("m.yaml:22:23: policies[0].schedule.every: duration '2s' is shorter than 10s");
+  expect("m.yaml:23:11: policies[1].name: duplicate policy name 'one'");
+  expect("m.yaml:23:5: policies[1]: missing required key 'to'");
+  expect("m.yaml:24:11: policies[1].from: 'not a registry' is not REGISTRY[/PATH]");
+  expect("m.yaml:25:15: policies[1].schedule: give either every or cron, not both");
+  expect("m.yaml:25:22: policies[1].schedule.cron: cron '61 * * * *'");
+  EXPECT_EQ(errs.size(), 21u) << [&] { std::string all; for (auto& e : errs) all += e + "\n"; return all; }();
+}
+
+TEST(MirrorConfig, MissingEnvironmentNeverLeaksTheOthers) {
+  auto errs = errors_of("registries:\n  r.example: {username: u, password: '${NOPE}'}\npolicies:\n"
+                        "  - {name: a, from: r.example/x, to: s.example/y}\n");
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0], "m.yaml:2:38: registries.r.example.password: environment variable NOPE is not set");
+}
+
+TEST(MirrorConfig, SyntaxAndShapeErrors) {
+  EXPECT_TRUE(has(errors_of("policies: [\n"), "m.yaml:2:1: YAML syntax"));
+  EXPECT_TRUE(has(errors_of("- a\n- b\n"), "must be a YAML mapping"));
+  EXPECT_TRUE(has(errors_of("registries: {}\n"), "policies: missing"));
+  EXPECT_TRUE(has(errors_of("policies: []\n"), "policies: must be a non-empty list"));
+  EXPECT_TRUE(has(errors_of("policies:\n  - {name: ../x, from: a.io/x, to: b.io/y}\n"), "policies[0].name: must be letters"));
+  EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, repositories: []}\n"), "must be a non-empty list"));
+  EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io, to: a.io/y}\n"), "every run would mirror the mirror"));
+  EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, schedule: {}}\n"), "needs every or cron"));
+}
+
+TEST(MirrorConfig, DefaultsAndDiagnosticFormat) {
+  auto r = load_config_text("policies:\n  - {name: a, from: a.io/x, to: b.io}\n", "m.yaml", env_of({}));
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->state_dir, "/var/lib/ocimirror");
+  EXPECT_EQ(r.config->policies[0].overwrite, overwrite_mode::changed);
+  EXPECT_TRUE(r.config->policies[0].repositories.empty());
+  EXPECT_EQ((diagnostic{"f.yaml", 0, 0, "", "cannot read the file"}).str(), "f.yaml: cannot read the file");
+  auto missing = load_config_file("/nonexistent/ocimirror.yaml");
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_EQ(missing.errors[0].str(), "/nonexistent/ocimirror.yaml: cannot read the file");
+}
