@@ -230,6 +230,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   transfer::copy_options co;
   co.parallel_blobs = opts.parallel_blobs;
   co.progress = opts.progress;
+  transfer::blob_gate gate;
+  co.gate = &gate;
   if (!p.platforms.empty())
     co.select_child = [&p](const transfer::descriptor& d) { return policy::platform_selected(d, p.platforms); };
   std::vector<policy::plan_item*> work;

@@ -24,13 +24,20 @@ struct copier {
 
   awaitable<void> copy_blob(const descriptor& d) {
     auto& p = progress();
+    std::optional<blob_gate::lease> held;
+    if (opts.gate) held.emplace(co_await opts.gate->acquire(dst.name(), d.digest));
     if (co_await dst.blob_size(to.repository, d.digest)) {
+      if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
       ++stats.blobs_skipped;
       ++p.blobs_done;
       co_return;
     }
-    if (src.name() == dst.name() && from.repository != to.repository &&
-        co_await dst.mount_blob(to.repository, d.digest, from.repository)) {
+    // Mount from a repository known to hold it: one written earlier in this run, or the source on the same registry.
+    std::optional<std::string> mount_from;
+    if (opts.gate) mount_from = opts.gate->holder(dst.name(), d.digest);
+    if (!mount_from && src.name() == dst.name()) mount_from = from.repository;
+    if (mount_from && *mount_from != to.repository && co_await dst.mount_blob(to.repository, d.digest, *mount_from)) {
+      if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
       ++stats.blobs_mounted;
       ++p.blobs_done;
       co_return;
@@ -73,6 +80,7 @@ struct copier {
       co_return std::span<const char>(buf.data(), n);
     };
     co_await dst.push_blob(to.repository, d.digest, d.size, next, opts.upload);
+    if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
     ++stats.blobs_copied;
     ++p.blobs_done;
   }
@@ -102,6 +110,8 @@ struct copier {
       for (std::size_t i = 0; i < keep.size(); ++i) {
         if (!keep[i]) continue;
         const auto& child = parsed->manifests[i];
+        std::optional<blob_gate::lease> held;
+        if (opts.gate) held.emplace(co_await opts.gate->acquire(dst.name() + "/" + to.repository, child.digest));
         if (co_await dst.head_manifest(to.repository, child.digest)) {
           ++stats.manifests_skipped;
           continue;

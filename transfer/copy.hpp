@@ -1,6 +1,7 @@
 #pragma once
 // The copy engine: a manifest graph copied child-first (blobs, child manifests, index, tag), digest-exact,
 // skipping what the destination has, mounting across repositories of one registry, streaming the rest.
+#include "transfer/blob_gate.hpp"
 #include "transfer/manifest.hpp"
 #include "transfer/reference.hpp"
 #include "transfer/registry.hpp"
@@ -33,6 +34,8 @@ struct copy_options {
   std::size_t buffer_size = 256u << 10;  ///< bytes per read from the source, per blob in flight
   upload_options upload;
   copy_progress* progress = nullptr;
+  /// Shared by the copies of one run: no digest written twice at once to a registry, mounts across repositories.
+  blob_gate* gate = nullptr;
 };
 
 struct copy_result {
