@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -117,7 +118,9 @@ int cmd_sync(const args& a) {
       transfer::copy_progress progress;
       run_options ro;
       ro.dry_run = dry_run;
-      ro.parallel_tags = std::max<std::size_t>(jobs, 1);
+      // max_concurrency of either registry caps how many tags of this policy move at once.
+      ro.parallel_tags = std::max<std::size_t>(std::min({jobs, cfg->registries.get(p->from.registry).max_concurrency,
+                                                         cfg->registries.get(p->to.registry).max_concurrency}), 1);
       ro.parallel_blobs = std::max<std::size_t>(blob_jobs, 1);
       ro.progress = &progress;
       if (show) std::cerr << "policy " << p->name << ": " << p->from.str() << " -> " << p->to.str() << "\n";

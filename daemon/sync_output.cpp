@@ -32,7 +32,12 @@ const char* tls_name(config::tls_mode m) {
 }
 
 std::string schedule_text(const config::policy_config& p) {
-  if (p.every) return "every " + std::to_string(p.every->count()) + "s";
+  if (p.every) {
+    const auto s = p.every->count();
+    if (s % 3600 == 0) return "every " + std::to_string(s / 3600) + "h";
+    if (s % 60 == 0) return "every " + std::to_string(s / 60) + "m";
+    return "every " + std::to_string(s) + "s";
+  }
   if (p.cron) return "cron \"" + p.cron_text + "\"";
   return "no schedule";
 }
@@ -115,8 +120,9 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
 }
 
 void print_config_text(const config::mirror_config& c, std::ostream& out) {
-  out << "config OK: " << c.file << " (" << c.registries.by_registry.size() << " registries, " << c.policies.size()
-      << " policies; state in " << c.state_dir << ")\n";
+  const auto nr = c.registries.by_registry.size(), np = c.policies.size();
+  out << "config OK: " << c.file << " (" << nr << (nr == 1 ? " registry, " : " registries, ") << np
+      << (np == 1 ? " policy" : " policies") << "; state in " << c.state_dir << ")\n";
   for (const auto& [name, s] : c.registries.by_registry)
     out << "  registry " << name << ": tls " << tls_name(s.tls) << ", max_concurrency " << s.max_concurrency
         << (c.credentials.count(name) ? ", credentials from the file" : ", credentials from the docker config") << "\n";

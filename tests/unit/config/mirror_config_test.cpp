@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 
 using namespace ocimirror::config;
@@ -170,4 +171,15 @@ TEST(MirrorConfig, DefaultsAndDiagnosticFormat) {
   auto missing = load_config_file("/nonexistent/ocimirror.yaml");
   ASSERT_EQ(missing.errors.size(), 1u);
   EXPECT_EQ(missing.errors[0].str(), "/nonexistent/ocimirror.yaml: cannot read the file");
+}
+
+TEST(MirrorConfig, EveryShippedExampleIsValid) {
+  int seen = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(OCIMIRROR_SOURCE_DIR) + "/examples")) {
+    if (e.path().extension() != ".yaml") continue;
+    ++seen;
+    auto r = load_config_file(e.path().string(), [](const std::string&) { return std::optional<std::string>("x"); });
+    EXPECT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].str());
+  }
+  EXPECT_GE(seen, 4);
 }
