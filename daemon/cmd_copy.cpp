@@ -43,7 +43,7 @@ int cmd_copy(const args& a) {
   std::vector<std::string> platforms;
   std::string output = "text";
   std::size_t jobs = 8;
-  std::uint64_t chunk_size = 0, monolithic_max = 32u << 20;
+  transfer_flags xfer;
   bool quiet = false;
   std::vector<std::string> positional;
   po::options_description opts("Copy");
@@ -52,9 +52,8 @@ int cmd_copy(const args& a) {
     ("platform", po::value(&platforms)->composing(), "copy only this platform of an index: os/arch[/variant] (repeatable); the new index gets a new digest")
     ("output,o", po::value(&output), "text (default) or json")
     ("jobs,j", po::value(&jobs)->default_value(8), "blobs transferred at once")
-    ("chunk-size", po::value(&chunk_size)->default_value(0), "upload large blobs in PATCH chunks of this many bytes (0: one streamed PATCH)")
-    ("monolithic-max", po::value(&monolithic_max)->default_value(32u << 20), "blobs up to this many bytes are uploaded in a single PUT")
     ("quiet,q", po::bool_switch(&quiet), "no progress display");
+  opts.add(xfer.describe());
   opts.add(net.describe());
   po::options_description hidden;
   hidden.add_options()("ref", po::value(&positional)->composing());
@@ -90,8 +89,7 @@ int cmd_copy(const args& a) {
 
     transfer::copy_options co;
     co.parallel_blobs = std::max<std::size_t>(jobs, 1);
-    co.upload.chunk_size = chunk_size;
-    co.upload.monolithic_max = monolithic_max;
+    co.pipe = xfer.pipe();
     if (!wanted.empty())
       co.select_child = [wanted](const transfer::descriptor& d) { return policy::platform_selected(d, wanted); };
     transfer::copy_progress progress;

@@ -68,6 +68,7 @@ int cmd_sync(const args& a) {
   bool dry_run = false, quiet = false;
   std::size_t jobs = 4, blob_jobs = 8;
   int timeout = 60;
+  transfer_flags xfer;
   po::options_description opts("Sync");
   opts.add_options()
     ("help,h", "show this help")
@@ -80,6 +81,7 @@ int cmd_sync(const args& a) {
     ("blob-jobs", po::value(&blob_jobs)->default_value(8), "blobs transferred at once per tag")
     ("timeout", po::value(&timeout)->default_value(60), "seconds any one network step may take")
     ("quiet,q", po::bool_switch(&quiet), "no progress display");
+  opts.add(xfer.describe());
   bool json = false;
   return guarded(json, [&]() -> int {
     po::variables_map vm;
@@ -123,6 +125,7 @@ int cmd_sync(const args& a) {
                                                          cfg->registries.get(p->to.registry).max_concurrency}), 1);
       ro.parallel_blobs = std::max<std::size_t>(blob_jobs, 1);
       ro.progress = &progress;
+      ro.pipe = xfer.pipe();
       if (show) std::cerr << "policy " << p->name << ": " << p->from.str() << " -> " << p->to.str() << "\n";
       s.run([&]() -> transfer::awaitable<void> {
         bool done = false;

@@ -19,6 +19,7 @@ int exit_code_for(errc e) {
     case errc::unauthorized:
     case errc::denied: return exit_auth;
     case errc::network:
+    case errc::tls:
     case errc::timeout: return exit_network;
     case errc::bad_digest:
     case errc::bad_manifest:
@@ -56,6 +57,29 @@ config::registry_settings_map network_flags::settings() const {
   return m;
 }
 
+po::options_description transfer_flags::describe() {
+  po::options_description d("Transfer");
+  d.add_options()
+    ("monolithic-max", po::value(&monolithic_max)->default_value(monolithic_max), "blobs up to this many bytes are uploaded in a single PUT")
+    ("chunk-size", po::value(&chunk_size)->default_value(chunk_size), "upload larger blobs in PATCH chunks of this many bytes (0: one streamed PATCH; raised to the registry's OCI-Chunk-Min-Length)")
+    ("ranged-threshold", po::value(&ranged_threshold)->default_value(ranged_threshold), "blobs of at least this many bytes are read with parallel ranged GETs (0: never)")
+    ("ranged-parallel", po::value(&ranged_parallel)->default_value(ranged_parallel), "ranged GETs in flight per large blob")
+    ("part-size", po::value(&part_size)->default_value(part_size), "bytes per ranged GET")
+    ("ranged-memory", po::value(&ranged_memory)->default_value(ranged_memory), "bytes all ranged reads of a run may buffer together; a large blob that does not fit is read by one GET (each ranged blob needs (ranged-parallel + 1) x part-size)");
+  return d;
+}
+
+transfer::pipe_options transfer_flags::pipe() const {
+  transfer::pipe_options p;
+  p.upload.chunk_size = chunk_size;
+  p.upload.monolithic_max = monolithic_max;
+  p.ranged_threshold = ranged_threshold;
+  p.ranged_parallel = std::max<std::size_t>(ranged_parallel, 1);
+  p.part_size = std::max<std::uint64_t>(part_size, 64u << 10);
+  p.ranged_budget = std::make_shared<std::uint64_t>(ranged_memory);
+  return p;
+}
+
 namespace {
 transfer::http_options http_options_for(std::chrono::seconds timeout, const config::registry_settings_map* settings) {
   transfer::http_options o;
@@ -78,7 +102,8 @@ transfer::registry_client& session::client(const transfer::reference& ref) {
   auto& slot = clients_[ref.registry];
   if (!slot) {
     const bool plain = settings_.get(ref.registry).tls == config::tls_mode::disabled;
-    slot = std::make_unique<transfer::registry_client>(http_, auth_, ref.registry, ref.api_host(), plain);
+    slot = std::make_unique<transfer::registry_client>(http_, auth_, ref.registry, ref.api_host(), plain,
+                                                       settings_.get(ref.registry).max_concurrency);
   }
   return *slot;
 }

@@ -230,6 +230,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   transfer::copy_options co;
   co.parallel_blobs = opts.parallel_blobs;
   co.progress = opts.progress;
+  co.pipe = opts.pipe;
   transfer::blob_gate gate;
   co.gate = &gate;
   if (!p.platforms.empty())

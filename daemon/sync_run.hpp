@@ -35,6 +35,7 @@ struct run_options {
   std::size_t parallel_tags = 4;
   std::size_t parallel_blobs = 8;
   transfer::copy_progress* progress = nullptr;
+  transfer::pipe_options pipe;
 };
 
 transfer::awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::sync_state& state,

@@ -1,5 +1,7 @@
 #include "transfer/copy.hpp"
 
+#include "transfer/blob_pipe.hpp"
+
 #include "transfer/digest.hpp"
 #include "transfer/errors.hpp"
 #include "transfer/parallel.hpp"
@@ -26,6 +28,14 @@ struct copier {
     auto& p = progress();
     std::optional<blob_gate::lease> held;
     if (opts.gate) held.emplace(co_await opts.gate->acquire(dst.name(), d.digest));
+    // One permit from each registry involved, taken in name order so two copies in opposite directions cannot
+    // each hold what the other waits for.
+    std::optional<concurrency::permit> first, second;
+    auto* a = &src;
+    auto* b = &dst;
+    if (b->name() < a->name()) std::swap(a, b);
+    first.emplace(co_await a->limiter().acquire());
+    if (a != b) second.emplace(co_await b->limiter().acquire());
     if (co_await dst.blob_size(to.repository, d.digest)) {
       if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
       ++stats.blobs_skipped;
@@ -36,50 +46,41 @@ struct copier {
     std::optional<std::string> mount_from;
     if (opts.gate) mount_from = opts.gate->holder(dst.name(), d.digest);
     if (!mount_from && src.name() == dst.name()) mount_from = from.repository;
-    if (mount_from && *mount_from != to.repository && co_await dst.mount_blob(to.repository, d.digest, *mount_from)) {
-      if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
-      ++stats.blobs_mounted;
-      ++p.blobs_done;
-      co_return;
+    std::optional<registry_client::upload_session> session;  // a refused mount may leave an upload open (202)
+    if (mount_from && *mount_from != to.repository) {
+      auto m = co_await dst.mount_blob(to.repository, d.digest, *mount_from);
+      if (m.mounted) {
+        if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
+        ++stats.blobs_mounted;
+        ++p.blobs_done;
+        co_return;
+      }
+      session = std::move(m.session);
     }
     p.bytes_total += d.size;
-    auto stream = co_await src.get_blob(from.repository, d.digest);
-    if (auto len = stream->content_length(); len && *len != d.size)
-      throw error(errc::digest_mismatch, "blob " + src_name(d.digest) + " is served with " + std::to_string(*len) +
-                                             " bytes but its descriptor says " + std::to_string(d.size) + "; nothing pushed");
-    sha256 hasher;
-    std::uint64_t seen = 0;
-    bool finished = false;
-    std::vector<char> buf(opts.buffer_size);
-    auto mismatch = [&](const std::string& why) {
-      return error(errc::digest_mismatch, "blob " + src_name(d.digest) + " " + why + "; nothing was pushed under that digest");
-    };
-    // Hashes on the fly and proves the digest before the last bytes are handed to the upload, so the request that
-    // would commit the digest is never completed for bytes that do not match it.
-    http_client::chunk_source next = [&]() -> awaitable<std::span<const char>> {
-      if (finished) co_return std::span<const char>{};
-      std::size_t n = co_await stream->read_some(buf);
-      if (n == 0) {
-        finished = true;
-        if (seen != d.size) throw mismatch("ended after " + std::to_string(seen) + " of " + std::to_string(d.size) + " bytes");
-        if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
-        co_return std::span<const char>{};
+    // Throttling, 5xx and broken connections the reader could not resume: the whole blob again, after a backoff.
+    // A digest mismatch is fetched once more too (bytes flipped in transit), then reported.
+    for (int attempt = 0;; ++attempt) {
+      std::uint64_t moved = 0;
+      bool again = false;
+      try {
+        auto started = std::exchange(session, std::nullopt);  // a session serves one attempt
+        co_await pipe_blob(src, from.repository, dst, to.repository, d, opts.pipe, std::move(started), [&](std::size_t n) {
+          moved += n;
+          p.bytes_done += n;
+          stats.bytes_copied += n;
+        });
+      } catch (const error& e) {
+        const bool worth = retryable(e.code()) ? attempt + 1 < src.retry().max_attempts
+                                               : e.code() == errc::digest_mismatch && attempt == 0;
+        if (!worth) throw;
+        again = true;
       }
-      seen += n;
-      if (seen > d.size) throw mismatch("is longer than its declared " + std::to_string(d.size) + " bytes");
-      hasher.update(std::as_bytes(std::span(buf.data(), n)));
-      if (seen == d.size) {
-        char extra;
-        if (co_await stream->read_some(std::span(&extra, 1)))
-          throw mismatch("is longer than its declared " + std::to_string(d.size) + " bytes");
-        finished = true;
-        if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
-      }
-      p.bytes_done += n;
-      stats.bytes_copied += n;
-      co_return std::span<const char>(buf.data(), n);
-    };
-    co_await dst.push_blob(to.repository, d.digest, d.size, next, opts.upload);
+      if (!again) break;
+      p.bytes_done -= moved;
+      stats.bytes_copied -= moved;
+      co_await src.pause(attempt);
+    }
     if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
     ++stats.blobs_copied;
     ++p.blobs_done;

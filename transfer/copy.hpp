@@ -2,6 +2,7 @@
 // The copy engine: a manifest graph copied child-first (blobs, child manifests, index, tag), digest-exact,
 // skipping what the destination has, mounting across repositories of one registry, streaming the rest.
 #include "transfer/blob_gate.hpp"
+#include "transfer/blob_pipe.hpp"
 #include "transfer/manifest.hpp"
 #include "transfer/reference.hpp"
 #include "transfer/registry.hpp"
@@ -31,8 +32,7 @@ struct copy_options {
   /// Which children of an index to copy; empty = all. A filtered index is a new manifest with a new digest.
   std::function<bool(const descriptor&)> select_child;
   std::size_t parallel_blobs = 8;
-  std::size_t buffer_size = 256u << 10;  ///< bytes per read from the source, per blob in flight
-  upload_options upload;
+  pipe_options pipe;  ///< reads, ranged GETs, uploads of each blob
   copy_progress* progress = nullptr;
   /// Shared by the copies of one run: no digest written twice at once to a registry, mounts across repositories.
   blob_gate* gate = nullptr;

@@ -23,6 +23,7 @@ class category final : public std::error_category {
       case errc::server_error: return "registry server error";
       case errc::protocol: return "protocol error";
       case errc::network: return "network error";
+      case errc::tls: return "TLS failure";
       case errc::timeout: return "timeout";
       case errc::io: return "i/o error";
     }

@@ -21,7 +21,8 @@ enum class errc {
   throttled,         ///< 429 TOOMANYREQUESTS
   server_error,      ///< 5xx from the registry
   protocol,          ///< an answer the OCI distribution spec does not allow
-  network,           ///< DNS, connect, TLS or a broken connection
+  network,           ///< DNS, connect or a broken connection
+  tls,               ///< a TLS handshake refused (certificate not trusted, protocol mismatch): not worth retrying
   timeout,           ///< a step passed its deadline
   io,                ///< local file or process failure
 };

@@ -5,6 +5,9 @@
 #include "transfer/headers.hpp"
 #include "transfer/manifest.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -16,33 +19,35 @@ namespace json = boost::json;
 namespace {
 bool is_redirect(unsigned s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
-std::string with_query(const std::string& url, const std::string& kv) {
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + kv;
-}
-
-std::string escape_digest(const std::string& d) {  // ':' is reserved in a query value
-  std::string out = d;
-  if (auto p = out.find(':'); p != std::string::npos) out.replace(p, 1, "%3A");
-  return out;
-}
-
-// Hands out exactly the bytes a chunked upload needs from a producer whose pieces do not line up with chunks.
-struct chunk_splitter {
-  http_client::chunk_source& next;
-  std::span<const char> pending;
-  awaitable<std::span<const char>> take(std::uint64_t max) {
-    if (pending.empty()) pending = co_await next();
-    auto n = static_cast<std::size_t>(std::min<std::uint64_t>(pending.size(), max));
-    auto out = pending.first(n);
-    pending = pending.subspan(n);
-    co_return out;
-  }
-};
 }  // namespace
 
 registry_client::registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host,
-                                 bool plain_http)
-    : http_(http), auth_(auth), name_(std::move(name)), base_((plain_http ? "http://" : "https://") + api_host) {}
+                                 bool plain_http, std::size_t max_concurrency, retry_policy retry)
+    : http_(http),
+      auth_(auth),
+      name_(std::move(name)),
+      base_((plain_http ? "http://" : "https://") + api_host),
+      limit_(max_concurrency),
+      retry_(retry) {}
+
+awaitable<void> registry_client::pause(int attempt, std::optional<std::chrono::milliseconds> retry_after) {
+  ++counters_.retries;
+  boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
+  t.expires_after(next_wait(retry_, attempt, rng_(), retry_after));
+  co_await t.async_wait(boost::asio::use_awaitable);
+}
+
+std::optional<std::chrono::milliseconds> registry_client::assess(unsigned status, std::string_view retry_after) {
+  ++counters_.requests;
+  if (status == 429) {
+    ++counters_.throttled;
+    limit_.throttled();
+  } else if (status < 400) {
+    limit_.succeeded();
+  }
+  if (!retryable_status(status)) return std::nullopt;
+  return parse_retry_after(retry_after, std::chrono::system_clock::now()).value_or(std::chrono::milliseconds(-1));
+}
 
 void registry_client::fail(const string_response& res, const std::string& what) const {
   const unsigned status = res.result_int();
@@ -64,7 +69,8 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
                                                  std::vector<std::pair<std::string, std::string>> extra_headers) {
   // Credentials go only to the registry itself, never to another origin a Location pointed at.
   const bool own_origin = url_origin(target) == url_origin(base_);
-  for (int attempt = 0;; ++attempt) {
+  // Throttling, 5xx and broken connections are tried again after a backoff (or the registry's Retry-After).
+  for (int attempt = 0, auth_tries = 0;;) {
     http::request<http::string_body> req{verb, "", 11};
     if (!accept.empty()) req.set(http::field::accept, accept);
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
@@ -72,10 +78,25 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     req.body() = body;
-    auto res = co_await http_.send(target, std::move(req), limit);
-    if (res.result_int() == 401 && own_origin && attempt < 2 &&
+    string_response res;
+    bool broken = false;
+    try {
+      res = co_await http_.send(target, std::move(req), limit);
+    } catch (const error& e) {
+      if (!retryable(e.code()) || attempt + 1 >= retry_.max_attempts) throw;
+      broken = true;
+    }
+    if (broken) {
+      co_await pause(attempt++);
+      continue;
+    }
+    if (res.result_int() == 401 && own_origin && auth_tries++ < 2 &&
         co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate]))
       continue;
+    if (auto wait = assess(res.result_int(), res[http::field::retry_after]); wait && attempt + 1 < retry_.max_attempts) {
+      co_await pause(attempt++, wait->count() >= 0 ? wait : std::nullopt);
+      continue;
+    }
     co_return res;
   }
 }
@@ -159,19 +180,30 @@ awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::st
 }
 
 awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::string& repo, const std::string& digest,
-                                                                  std::uint64_t offset) {
+                                                                  std::uint64_t offset, std::optional<std::uint64_t> end) {
   std::string target = url("/v2/" + repo + "/blobs/" + digest);
   const auto scopes = pull_scope(repo);
   const std::string registry_origin = url_origin(base_);
-  for (int hops = 0, auth_tries = 0; hops < 6;) {
+  for (int hops = 0, auth_tries = 0, attempt = 0; hops < 6;) {
     http::request<http::empty_body> req{http::verb::get, "", 11};
-    if (offset > 0) req.set(http::field::range, "bytes=" + std::to_string(offset) + "-");
+    if (offset > 0 || end) req.set(http::field::range, "bytes=" + std::to_string(offset) + "-" + (end ? std::to_string(*end - 1) : ""));
     const bool own_origin = url_origin(target) == registry_origin;
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
-    auto stream = co_await http_.open(target, std::move(req));
+    std::unique_ptr<body_stream> stream;
+    bool broken = false;
+    try {
+      stream = co_await http_.open(target, std::move(req));
+    } catch (const error& e) {
+      if (!retryable(e.code()) || attempt + 1 >= retry_.max_attempts) throw;
+      broken = true;
+    }
+    if (broken) {
+      co_await pause(attempt++);
+      continue;
+    }
     const unsigned status = stream->status();
-    if (status == 200 || (status == 206 && offset > 0)) co_return stream;
+    if (status == 200 || (status == 206 && (offset > 0 || end))) co_return stream;
     if (is_redirect(status)) {
       auto next = resolve_url(target, std::string(stream->headers()[http::field::location]));
       if (next.empty()) throw error(errc::protocol, "registry " + name_ + " redirected blob " + digest + " to an invalid location");
@@ -183,96 +215,16 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
     if (status == 401 && own_origin && auth_tries++ < 2 &&
         co_await auth_.on_unauthorized(name_, scopes, stream->headers()[http::field::www_authenticate]))
       continue;
+    if (auto wait = assess(status, stream->headers()[http::field::retry_after]); wait && attempt + 1 < retry_.max_attempts) {
+      co_await pause(attempt++, wait->count() >= 0 ? wait : std::nullopt);
+      continue;
+    }
     string_response res{static_cast<http::status>(status), 11};
     res.body() = std::move(body);
     if (status == 404) throw error(errc::not_found, "blob " + name_ + "/" + repo + "@" + digest + " not found");
     fail(res, "GET blob " + repo + "@" + digest);
   }
   throw error(errc::protocol, "registry " + name_ + ": too many redirects for blob " + digest);
-}
-
-awaitable<std::string> registry_client::start_upload(const std::string& repo, const std::string& query) {
-  auto res = co_await call(http::verb::post, url("/v2/" + repo + "/blobs/uploads/" + query), push_scope(repo));
-  if (res.result_int() != 202) fail(res, "push blob to " + repo + " (start upload)");
-  auto loc = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), std::string(res[http::field::location]));
-  if (loc.empty()) throw error(errc::protocol, "registry " + name_ + " started an upload without a valid Location");
-  co_return loc;
-}
-
-awaitable<bool> registry_client::mount_blob(const std::string& repo, const std::string& digest,
-                                            const std::string& from_repo) {
-  // One token must carry push on the destination and pull on the source repository.
-  auto scopes = merge_scopes(push_scope(repo), pull_scope(from_repo));
-  auto res = co_await call(http::verb::post,
-                           url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo),
-                           scopes);
-  if (res.result_int() == 201) co_return true;
-  if (res.result_int() == 202) {  // the registry began an ordinary upload instead: give it back
-    auto loc = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), std::string(res[http::field::location]));
-    if (!loc.empty()) co_await call(http::verb::delete_, loc, push_scope(repo));
-    co_return false;
-  }
-  if (res.result_int() == 401 || res.result_int() == 403 || res.result_int() == 404) co_return false;
-  fail(res, "push blob " + digest + " to " + repo + " (mount from " + from_repo + ")");
-}
-
-awaitable<void> registry_client::push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
-                                           http_client::chunk_source next, const upload_options& opts) {
-  const auto scopes = push_scope(repo);
-  const std::string what = "push blob " + digest + " to " + repo;
-  std::string location = co_await start_upload(repo);
-  // Credentials are only attached when the Location stays on the registry's own origin.
-  auto auth_for = [&](const std::string& target) -> awaitable<std::string> {
-    if (url_origin(target) != url_origin(base_)) co_return std::string();
-    co_return co_await auth_.authorization(name_, scopes);
-  };
-  std::exception_ptr failed;
-  try {
-    if (size <= opts.monolithic_max) {
-      std::string target = with_query(location, "digest=" + escape_digest(digest));
-      http::request<http::empty_body> head{http::verb::put, "", 11};
-      head.set(http::field::content_type, "application/octet-stream");
-      if (auto a = co_await auth_for(target); !a.empty()) head.set(http::field::authorization, a);
-      auto res = co_await http_.upload(target, std::move(head), size, next);
-      if (res.result_int() != 201) fail(res, what);
-      co_return;
-    }
-    const std::uint64_t chunk = opts.chunk_size ? opts.chunk_size : size;
-    chunk_splitter splitter{next, {}};
-    for (std::uint64_t offset = 0; offset < size;) {
-      const std::uint64_t n = std::min(chunk, size - offset);
-      std::uint64_t remaining = n;
-      http_client::chunk_source piece = [&]() -> awaitable<std::span<const char>> {
-        if (remaining == 0) co_return std::span<const char>{};
-        auto s = co_await splitter.take(remaining);
-        if (s.empty()) throw error(errc::digest_mismatch, "source of blob " + digest + " ended before its declared size");
-        remaining -= s.size();
-        co_return s;
-      };
-      http::request<http::empty_body> head{http::verb::patch, "", 11};
-      head.set(http::field::content_type, "application/octet-stream");
-      head.set(http::field::content_range, std::to_string(offset) + "-" + std::to_string(offset + n - 1));
-      if (auto a = co_await auth_for(location); !a.empty()) head.set(http::field::authorization, a);
-      auto res = co_await http_.upload(location, std::move(head), n, piece);
-      const unsigned st = res.result_int();
-      if (st != 202 && st != 201 && st != 204) fail(res, what + " (PATCH at offset " + std::to_string(offset) + ")");
-      if (auto loc = res[http::field::location]; !loc.empty()) location = resolve_url(location, std::string(loc));
-      offset += n;
-    }
-    // The producer has verified the digest before it handed over its last bytes; only now commit it.
-    if (!(co_await next()).empty()) throw error(errc::digest_mismatch, "source of blob " + digest + " is longer than its declared size");
-    auto res = co_await call(http::verb::put, with_query(location, "digest=" + escape_digest(digest)), scopes);
-    if (res.result_int() != 201) fail(res, what + " (final PUT)");
-    co_return;
-  } catch (...) {
-    failed = std::current_exception();
-  }
-  // Abandon the session so the registry frees it; failure to do so changes nothing for correctness.
-  try {
-    co_await call(http::verb::delete_, location, scopes);
-  } catch (...) {
-  }
-  std::rethrow_exception(failed);
 }
 
 awaitable<std::vector<std::string>> registry_client::paginate(std::string target, const scope_set& scopes,

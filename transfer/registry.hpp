@@ -3,11 +3,14 @@
 // (monolithic and chunked, newest Location always used), mounts, tags and catalog with Link pagination.
 // Every failure is a transfer::error whose message names the registry and the reference.
 #include "transfer/auth.hpp"
+#include "transfer/concurrency.hpp"
 #include "transfer/http.hpp"
+#include "transfer/retry.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -33,9 +36,19 @@ struct upload_options {
 class registry_client {
  public:
   /// name: the registry as the user wrote it (for messages and auth); plain_http: talk http:// instead of https://.
-  registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host, bool plain_http);
+  /// max_concurrency: blob transfers at once with this registry (halved on 429, regrown on success).
+  registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host, bool plain_http,
+                  std::size_t max_concurrency = 8, retry_policy retry = {});
 
   const std::string& name() const { return name_; }
+  concurrency& limiter() { return limit_; }
+  const retry_policy& retry() const { return retry_; }
+  /// A wait before the next attempt `attempt` (0-based), honouring Retry-After when given.
+  awaitable<void> pause(int attempt, std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
+  struct counters {
+    std::size_t requests = 0, retries = 0, throttled = 0;
+  };
+  const counters& stats() const { return counters_; }
 
   awaitable<void> ping();
   awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target);
@@ -49,15 +62,27 @@ class registry_client {
 
   /// The blob's size when the registry has it in repo.
   awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest);
-  /// Opens the blob's body, from `offset` on (Range), following redirects to storage hosts without credentials.
+  /// Opens the blob's body, bytes [offset, end) (Range; end absent: to the last byte), following redirects to
+  /// storage hosts without credentials. A registry that ignores Range answers 200 with the whole body: check status().
   awaitable<std::unique_ptr<body_stream>> get_blob(const std::string& repo, const std::string& digest,
-                                                   std::uint64_t offset = 0);
-  /// Tries a cross-repository mount; true when the registry mounted it (201).
-  awaitable<bool> mount_blob(const std::string& repo, const std::string& digest, const std::string& from_repo);
-  /// Uploads `size` bytes from next() under digest. The final PUT (which commits the digest) is sent only after
-  /// next() returned its last piece, so a producer that throws on a mismatch leaves nothing behind.
+                                                   std::uint64_t offset = 0, std::optional<std::uint64_t> end = {});
+  /// An upload session the registry opened: its Location and the minimum chunk it asked for.
+  struct upload_session {
+    std::string location, chunk_min;
+  };
+  struct mount_result {
+    bool mounted = false;                  ///< 201: the blob is there now
+    std::optional<upload_session> session; ///< 202: the registry opened an ordinary upload instead; continue it
+  };
+  /// Tries a cross-repository mount (`?mount=&from=`, one token with push on repo and pull on from_repo). A
+  /// refusal (401/403/404/405) is not an error: the caller copies the blob.
+  awaitable<mount_result> mount_blob(const std::string& repo, const std::string& digest, const std::string& from_repo);
+  /// Uploads `size` bytes from next() under digest, in the session given or a new one. The final PUT (which
+  /// commits the digest) is sent only after next() returned its last piece, so a producer that throws on a
+  /// mismatch leaves nothing behind.
   awaitable<void> push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
-                            http_client::chunk_source next, const upload_options& opts);
+                            http_client::chunk_source next, const upload_options& opts,
+                            std::optional<upload_session> session = std::nullopt);
 
   /// Every tag / repository, following Link pagination; page_size is the `n` asked per page.
   awaitable<std::vector<std::string>> list_tags(const std::string& repo, unsigned page_size = 1000);
@@ -68,7 +93,7 @@ class registry_client {
                                   std::string body = {}, std::string content_type = {},
                                   std::size_t limit = 1 << 20, std::string accept = {},
                                   std::vector<std::pair<std::string, std::string>> extra_headers = {});
-  awaitable<std::string> start_upload(const std::string& repo, const std::string& query = {});
+  awaitable<upload_session> start_upload(const std::string& repo);
   awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const char* key);
   [[noreturn]] void fail(const string_response& res, const std::string& what) const;
   std::string url(const std::string& path) const { return base_ + path; }
@@ -77,6 +102,12 @@ class registry_client {
   authenticator& auth_;
   std::string name_;
   std::string base_;  ///< "https://host:port"
+  concurrency limit_;
+  retry_policy retry_;
+  std::mt19937_64 rng_{std::random_device{}()};
+  counters counters_;
+  /// Feeds a response's status to the limiter; returns Retry-After when the request is worth repeating.
+  std::optional<std::chrono::milliseconds> assess(unsigned status, std::string_view retry_after);
 };
 
 }  // namespace ocimirror::transfer

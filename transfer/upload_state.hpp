@@ -1,0 +1,43 @@
+#pragma once
+// The blob upload protocol's bookkeeping, apart from the sockets: which answers the distribution spec allows at
+// each step, where the next request goes (always the newest Location), how large each PATCH is (at least the
+// registry's OCI-Chunk-Min-Length), and that the registry's Range agrees with what was sent. Pure.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ocimirror::transfer {
+
+class upload_state {
+ public:
+  enum class verdict { ok, bad_status, bad_location, bad_range };
+
+  /// size: the blob's bytes; monolithic_max: up to this size one PUT; chunk_size: 0 = one PATCH for everything.
+  upload_state(std::uint64_t size, std::uint64_t monolithic_max, std::uint64_t chunk_size)
+      : size_(size), monolithic_max_(monolithic_max), chunk_(chunk_size) {}
+
+  /// The POST that opened the session: 202 with a Location (resolved against post_url), maybe a minimum chunk.
+  verdict on_started(unsigned status, std::string_view post_url, std::string_view location, std::string_view chunk_min);
+  bool monolithic() const { return size_ <= monolithic_max_; }
+
+  /// The next PATCH: its length and its Content-Range "first-last" (inclusive).
+  std::uint64_t next_length() const;
+  std::string content_range() const;
+  /// After a PATCH of next_length() bytes: 202 (the spec), 201 or 204 (seen in the wild) accepted; a Location
+  /// replaces the current one; a Range "0-N" must say the registry holds exactly what was sent.
+  verdict on_patched(unsigned status, std::string_view location, std::string_view range);
+
+  bool complete() const { return offset_ == size_; }
+  std::uint64_t offset() const { return offset_; }
+  std::uint64_t chunk_size() const { return chunk_; }
+  const std::string& location() const { return location_; }
+  /// Where the final PUT goes: the newest Location with ?digest= (or &digest=) appended.
+  std::string commit_url(std::string_view digest) const;
+
+ private:
+  std::uint64_t size_, monolithic_max_, chunk_;
+  std::uint64_t offset_ = 0;
+  std::string location_;
+};
+
+}  // namespace ocimirror::transfer
