@@ -120,7 +120,7 @@ int cmd_copy(const args& a) {
           {"sourceDigest", result.source_digest}, {"mediaType", result.media_type},
           {"blobs", {{"copied", st.blobs_copied}, {"mounted", st.blobs_mounted}, {"skipped", st.blobs_skipped}}},
           {"manifests", {{"pushed", st.manifests_pushed}, {"skipped", st.manifests_skipped}}},
-          {"bytes", st.bytes_copied}, {"seconds", secs}};
+          {"bytes", st.bytes_copied}, {"seconds", secs}, {"peakRssBytes", peak_rss_bytes()}};
       std::cout << boost::json::serialize(o) << "\n";
     } else {
       std::cout << result.digest << "\n";

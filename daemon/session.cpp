@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -145,6 +146,12 @@ transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const 
 void print_error(const std::string& what) { std::cerr << "ocimirror: error: " << what << std::endl; }
 
 bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
+
+std::uint64_t peak_rss_bytes() {
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;
+}
 
 std::string human_bytes(std::uint64_t n) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};

@@ -90,4 +90,7 @@ bool stderr_is_tty();
 
 std::string human_bytes(std::uint64_t n);
 
+/// This process's peak resident memory so far (getrusage), reported in JSON output so memory claims are checkable.
+std::uint64_t peak_rss_bytes();
+
 }  // namespace ocimirror::daemon

@@ -116,7 +116,7 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
     }
     pols.push_back(std::move(o));
   }
-  return json::object{{"dryRun", dry_run}, {"policies", pols}, {"exitCode", exit_code}};
+  return json::object{{"dryRun", dry_run}, {"policies", pols}, {"exitCode", exit_code}, {"peakRssBytes", peak_rss_bytes()}};
 }
 
 void print_config_text(const config::mirror_config& c, std::ostream& out) {

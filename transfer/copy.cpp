@@ -71,7 +71,7 @@ struct copier {
           stats.bytes_copied += n;
         });
       } catch (const error& e) {
-        const bool worth = retryable(e.code()) ? attempt + 1 < src.retry().max_attempts
+        const bool worth = retryable(e.code()) ? attempt + 1 < (src.retry().max_attempts + 1) / 2
                                                : e.code() == errc::digest_mismatch && attempt == 0;
         if (!worth) throw;
         again = true;

@@ -166,6 +166,14 @@ TEST_F(Sync, MirrorsExactlyTheSelectionDigestIdentical) {
     if (p.at("name").as_string() == "multi") mp = &p.as_object();
   ASSERT_NE(mp, nullptr);
   EXPECT_EQ(mp->at("remapped").as_array().size(), 3u);
+  // 20 app tags copied at once, all sharing one config and one base layer: each shared blob crosses the wire
+  // once, is mounted into the nine other repositories, and found by the second tag of each repository.
+  for (const auto& p : doc.at("policies").as_array())
+    if (p.at("name").as_string() == "apps") {
+      EXPECT_EQ(p.at("blobs").at("copied").to_number<int>(), 22) << json::serialize(p.at("blobs"));
+      EXPECT_EQ(p.at("blobs").at("mounted").to_number<int>(), 18);
+      EXPECT_EQ(p.at("blobs").at("skipped").to_number<int>(), 20);
+    }
   for (const auto& [repo, idx] : multi) {
     const std::string ref = "multi/" + repo.substr(std::string("acme/multi/").size()) + ":v1";
     ASSERT_TRUE(snap.count(ref)) << ref;

@@ -1,7 +1,11 @@
 #include "tests/support/loopback_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+
+#include <mutex>
+#include <vector>
 
 namespace ocimirror::testing {
 namespace asio = boost::asio;
@@ -12,6 +16,8 @@ using tcp = asio::ip::tcp;
 struct loopback_server::impl {
   asio::io_context io;
   tcp::acceptor acceptor{io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  std::mutex m;
+  std::vector<std::thread> connections;
 };
 
 loopback_server::loopback_server(handler h) : handler_(std::move(h)), impl_(std::make_unique<impl>()) {
@@ -30,25 +36,40 @@ loopback_server::~loopback_server() {
 void loopback_server::serve() {
   while (!stop_) {
     boost::system::error_code ec;
-    tcp::socket client(impl_->io);
-    impl_->acceptor.accept(client, ec);
+    auto client = std::make_shared<tcp::socket>(impl_->io);
+    impl_->acceptor.accept(*client, ec);
     if (ec || stop_) continue;
-    beast::flat_buffer buf;
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(64u << 20);
-    http::read(client, buf, parser, ec);
-    if (ec) continue;
-    request req = parser.release();
-    response res = handler_(req);
-    res.keep_alive(false);
-    if (req.method() == http::verb::head) {
-      http::response_serializer<http::string_body> sr{res};
-      http::write_header(client, sr, ec);
-    } else {
-      http::write(client, res, ec);
-    }
-    client.shutdown(tcp::socket::shutdown_both, ec);
+    // Each connection on its own thread: a client may hold one response open while it sends another request.
+    std::lock_guard lock(impl_->m);
+    impl_->connections.emplace_back([this, client] { answer(*client); });
   }
+  std::lock_guard lock(impl_->m);
+  for (auto& t : impl_->connections) t.join();
+}
+
+void loopback_server::answer(tcp::socket& client) {
+  boost::system::error_code ec;
+  beast::flat_buffer buf;
+  http::request_parser<http::string_body> parser;
+  parser.body_limit(64u << 20);
+  http::read(client, buf, parser, ec);
+  if (ec) return;
+  request req = parser.release();
+  response res = handler_(req);
+  res.keep_alive(false);
+  if (auto cut = res[truncate_after]; !cut.empty()) {  // the header as announced, then only part of the body
+    const auto n = std::min<std::size_t>(std::stoull(std::string(cut)), res.body().size());
+    res.erase(truncate_after);
+    http::response_serializer<http::string_body> sr{res};
+    http::write_header(client, sr, ec);
+    if (!ec) asio::write(client, asio::buffer(res.body().data(), n), ec);
+  } else if (req.method() == http::verb::head) {
+    http::response_serializer<http::string_body> sr{res};
+    http::write_header(client, sr, ec);
+  } else {
+    http::write(client, res, ec);
+  }
+  client.shutdown(tcp::socket::shutdown_both, ec);
 }
 
 }  // namespace ocimirror::testing

@@ -1,6 +1,7 @@
 #pragma once
-// The HTTP server under the test helpers (token service, proxy): on 127.0.0.1, one connection at a time, one
-// request per connection (Connection: close), handled on its own thread until destruction.
+// The HTTP server under the test helpers (token service, proxy): on 127.0.0.1, one request per connection
+// (Connection: close), each connection on its own thread (handlers must be thread-safe), joined at destruction.
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http.hpp>
 
 #include <atomic>
@@ -17,6 +18,9 @@ class loopback_server {
   using response = boost::beast::http::response<boost::beast::http::string_body>;
   /// Answers one request. For HEAD only the header is sent, Content-Length as the handler left it.
   using handler = std::function<response(request&)>;
+  /// A handler that sets this header on its response gets the header sent as is (Content-Length included) and only
+  /// the first N bytes of the body, then the connection closed: a body cut off mid-stream.
+  static constexpr const char* truncate_after = "X-Test-Truncate-After";
 
   explicit loopback_server(handler h);
   ~loopback_server();
@@ -28,6 +32,7 @@ class loopback_server {
 
  private:
   void serve();
+  void answer(boost::asio::ip::tcp::socket& client);
   handler handler_;
   int port_ = 0;
   std::atomic<bool> stop_{false};
