@@ -1,4 +1,6 @@
 // Hot paths of a copy that do not touch the network: hashing blob bytes, parsing manifests and references.
+#include "policy/plan.hpp"
+#include "policy/select.hpp"
 #include "transfer/digest.hpp"
 #include "transfer/manifest.hpp"
 #include "transfer/reference.hpp"
@@ -43,3 +45,31 @@ void parse_reference_bench(benchmark::State& state) {
 BENCHMARK(parse_reference_bench);
 
 }  // namespace
+
+// Planning one repository: 2000 tags through include/exclude regexes, a semver range and latest-20.
+static void select_tags_bench(benchmark::State& state) {
+  std::vector<std::string> tags;
+  for (int major = 0; major < 10; ++major)
+    for (int minor = 0; minor < 20; ++minor)
+      for (int patch = 0; patch < 10; ++patch)
+        tags.push_back("v" + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch) +
+                       (patch == 9 ? "-rc.1" : ""));
+  ocimirror::policy::tag_rules rules;
+  rules.include.emplace_back(R"(^v\d+\.\d+\.\d+)");
+  rules.exclude.emplace_back("-rc");
+  rules.range = *ocimirror::policy::semver_range::parse(">=1.2.0 <8");
+  rules.latest = 20;
+  for (auto _ : state) benchmark::DoNotOptimize(ocimirror::policy::select_tags(tags, rules));
+  state.SetItemsProcessed(state.iterations() * static_cast<long>(tags.size()));
+}
+BENCHMARK(select_tags_bench);
+
+// The per-tag decision of a plan.
+static void decide_bench(benchmark::State& state) {
+  ocimirror::policy::tag_facts f{.source_digest = "sha256:" + std::string(64, 'a'),
+                                 .destination_digest = "sha256:" + std::string(64, 'b'),
+                                 .last_mirrored = std::pair<std::string, std::string>{"sha256:" + std::string(64, 'a'),
+                                                                                      "sha256:" + std::string(64, 'b')}};
+  for (auto _ : state) benchmark::DoNotOptimize(ocimirror::policy::decide(f, true));
+}
+BENCHMARK(decide_bench);

@@ -47,7 +47,7 @@ struct network_flags {
 /// How blobs move: upload mode, chunk size, ranged GETs. Every command that copies takes these.
 struct transfer_flags {
   std::uint64_t chunk_size = 0, monolithic_max = 32u << 20;
-  std::uint64_t ranged_threshold = 512u << 20, part_size = 4u << 20, ranged_memory = 32u << 20;
+  std::uint64_t ranged_threshold = 0, part_size = 4u << 20, ranged_memory = 32u << 20;  // ranged: off, see README
   std::size_t ranged_parallel = 4;
   po::options_description describe();
   transfer::pipe_options pipe() const;

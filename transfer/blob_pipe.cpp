@@ -133,8 +133,11 @@ class ranged_reader final : public reader {
       bool broken = false;
       try {
         auto stream = co_await src_.get_blob(repo_, d_.digest, from, to);
-        if (stream->status() != 206)
-          throw error(errc::protocol, "registry " + src_.name() + " ignored Range for " + where(src_, repo_, d_));
+        if (stream->status() != 206) {  // the whole body instead of the part: read this blob, and later ones, by one GET
+          src_.ignores_range = true;
+          throw error(errc::server_error, "registry " + src_.name() + " ignored Range for " + where(src_, repo_, d_) +
+                                              "; reading it again with one GET");
+        }
         s->data.resize(static_cast<std::size_t>(to - from));  // exactly one part: no growth, no copies
         std::size_t got = 0;
         while (got < s->data.size()) {
@@ -144,7 +147,7 @@ class ranged_reader final : public reader {
         }
         s->data.resize(got);
       } catch (const error& e) {
-        if (!retryable(e.code()) || attempt >= o_.max_resumes || s->abandoned) throw;
+        if (!retryable(e.code()) || attempt >= o_.max_resumes || s->abandoned || src_.ignores_range) throw;
         broken = true;
       }
       if (!broken) break;
@@ -176,7 +179,7 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
   const std::uint64_t need = (opts.ranged_parallel + 1) * opts.part_size;
   std::shared_ptr<std::uint64_t> budget;
   if (opts.ranged_threshold && d.size >= opts.ranged_threshold && d.size > opts.part_size && opts.ranged_budget &&
-      *opts.ranged_budget >= need) {
+      *opts.ranged_budget >= need && !src.ignores_range) {
     budget = opts.ranged_budget;
     *budget -= need;
     in = std::make_unique<ranged_reader>(src, src_repo, d, opts);

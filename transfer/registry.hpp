@@ -49,6 +49,8 @@ class registry_client {
     std::size_t requests = 0, retries = 0, throttled = 0;
   };
   const counters& stats() const { return counters_; }
+  /// Set once the registry answered a ranged blob GET with the whole body: later large blobs use one GET each.
+  bool ignores_range = false;
 
   awaitable<void> ping();
   awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target);

@@ -131,6 +131,29 @@ TEST_F(Engine, RangedReadsOfALargeBlobWithChunkedUpload) {
   EXPECT_EQ(skopeo_digest(dst->host() + "/ranged/app:v1"), img.digest);
 }
 
+TEST_F(Engine, ARegistryThatIgnoresRangeGetsOneGet) {
+  std::mutex m;
+  int ranged = 0, whole = 0;
+  fault_proxy proxy("127.0.0.1", port_of(*src), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+    std::lock_guard lock(m);
+    if (!is_layer_get(req)) return std::nullopt;
+    if (req[http::field::range].empty()) {
+      ++whole;
+      return std::nullopt;
+    }
+    ++ranged;  // the whole body, 200, as a registry without Range support answers
+    auto res = answer(http::status::ok, layer_bytes);
+    res.set(http::field::content_type, "application/octet-stream");
+    return res;
+  });
+  auto r = cli({"copy", "--plain-http", "-q", "--ranged-threshold", "1048576", "--part-size", "524288",
+                proxy.host() + "/faulty/app:v1", dst->host() + "/norange/app:v1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(skopeo_digest(dst->host() + "/norange/app:v1"), img.digest);
+  EXPECT_GE(ranged, 1);
+  EXPECT_EQ(whole, 1);
+}
+
 TEST_F(Engine, RefusedMountsFallBackToCopying) {
   ASSERT_EQ(cli({"copy", "--plain-http", "-q", src->host() + "/faulty/app:v1", dst->host() + "/mount-a/app:v1"}).exit_code, 0);
   std::mutex m;

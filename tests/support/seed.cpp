@@ -70,6 +70,13 @@ pushed seeder::big_blob(const std::string& repo, const std::string& media_type, 
   return p;
 }
 
+bool seeder::mount(const std::string& repo, const pushed& b, const std::string& from_repo) {
+  auto& c = s_->client(ref(repo));
+  bool ok = false;
+  s_->run([&]() -> awaitable<void> { ok = (co_await c.mount_blob(repo, b.digest, from_repo)).mounted; });
+  return ok;
+}
+
 pushed seeder::manifest(const std::string& repo, const std::string& tag, const std::string& bytes,
                         const std::string& media_type) {
   pushed p{transfer::sha256_digest(bytes), media_type, bytes.size()};

@@ -44,6 +44,9 @@ class seeder {
   /// A blob of `size` pseudo-random bytes, generated and streamed (never held in memory).
   pushed big_blob(const std::string& repo, const std::string& media_type, std::uint64_t size, std::uint64_t seed);
   pushed manifest(const std::string& repo, const std::string& tag, const std::string& bytes, const std::string& media_type);
+  /// Makes a blob pushed to from_repo available in repo (cross-repository mount); false when the registry refused.
+  bool mount(const std::string& repo, const pushed& blob, const std::string& from_repo);
+  daemon::session& session() { return *s_; }
 
   pushed image(const std::string& repo, const std::string& tag, const image_spec& spec);
   /// An index (or Docker manifest list) of children with their platforms.

@@ -1,6 +1,9 @@
 // ocimirror-testkit: seeds registries for the demo and the benchmarks.
 //   ocimirror-testkit seed-demo HOST:PORT             a multi-arch image, a Helm chart and a Flux artifact
-//   ocimirror-testkit seed-blob HOST:PORT/REPO:TAG MIB a single-layer image with one MIB-sized random layer
+//   ocimirror-testkit seed-blob HOST:PORT/REPO:TAG MIB [SEED]  a single-layer image with one MIB-sized random layer
+//   ocimirror-testkit seed-bench HOST:PORT MIB PHASE  the benchmark data set (phase 0 cold, 1 the increment)
+//   ocimirror-testkit ingest HOST:PORT MIB PARALLEL    the registry's raw ingest of the data set's blobs; prints seconds
+#include "tests/support/bench_data.hpp"
 #include "tests/support/seed.hpp"
 
 #include <iostream>
@@ -34,11 +37,12 @@ int main(int argc, char** argv) {
       std::cout << argv[2] << "/demo/app:v1.0.0 " << idx.digest << "\n";
       return 0;
     }
-    if (cmd == "seed-blob" && argc == 4) {
+    if (cmd == "seed-blob" && (argc == 4 || argc == 5)) {
       auto ref = ocimirror::transfer::parse_reference(argv[2]);
       if (!ref) throw std::runtime_error(ref.error().what);
       seeder s({ref->registry});
-      auto layer = s.big_blob(ref->repository, "application/vnd.oci.image.layer.v1.tar", std::stoull(argv[3]) << 20, 42);
+      auto layer = s.big_blob(ref->repository, "application/vnd.oci.image.layer.v1.tar", std::stoull(argv[3]) << 20,
+                              argc == 5 ? std::stoull(argv[4]) : 42);
       auto cfg = s.blob(ref->repository, "application/vnd.oci.image.config.v1+json",
                         R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})");
       auto m = s.manifest(ref->repository, ref->tag, seeder::image_json({}, cfg, {layer}),
@@ -46,7 +50,18 @@ int main(int argc, char** argv) {
       std::cout << m.digest << "\n";
       return 0;
     }
-    std::cerr << "usage: ocimirror-testkit seed-demo HOST:PORT | seed-blob HOST:PORT/REPO:TAG MIB\n";
+    if (cmd == "seed-bench" && argc == 5) {
+      auto r = seed_bench(argv[2], std::stoull(argv[3]), std::stoi(argv[4]));
+      std::cout << r.bytes << " bytes in " << r.blobs << " distinct blobs, " << r.tags << " tags in " << r.repositories
+                << " repositories\n";
+      return 0;
+    }
+    if (cmd == "ingest" && argc == 5) {
+      std::cout << ingest_bench(argv[2], std::stoull(argv[3]), std::stoull(argv[4])) << "\n";
+      return 0;
+    }
+    std::cerr << "usage: ocimirror-testkit seed-demo HOST:PORT | seed-blob HOST:PORT/REPO:TAG MIB [SEED] |\n"
+                 "                         seed-bench HOST:PORT MIB PHASE | ingest HOST:PORT MIB PARALLEL\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "ocimirror-testkit: " << e.what() << "\n";

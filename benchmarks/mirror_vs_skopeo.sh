@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# End-to-end mirror benchmark, ocimirror and skopeo sync side by side in one run on the same data:
+#   cold         an empty destination
+#   warm         again, nothing changed
+#   incremental  after new tags were added at the source
+# plus the destination registry's raw ingest rate (the data set's distinct blobs pushed straight from memory with 8
+# parallel uploads) and ocimirror's share of it. Every destination is checked tag by tag against the source.
+# Data set (tests/support/bench_data.cpp): multi-arch images sharing base layers, Docker schema2 images, Helm charts,
+# Flux artifacts; about SIZE_MIB (default 700) of distinct, incompressible blobs.
+# skopeo sync runs with --all (every platform of an index) and --preserve-digests, from a YAML source listing every
+# repository; without --scoped it names destination repositories by their last path component (unique here).
+# Usage: benchmarks/mirror_vs_skopeo.sh [SIZE_MIB]        Needs build/ocimirror, build/ocimirror-testkit, skopeo.
+set -euo pipefail; shopt -s inherit_errexit
+cd "$(dirname "$0")/.."
+size=${1:-700}
+[ -x build/ocimirror ] && [ -x build/ocimirror-testkit ] || { echo "build first: scripts/test.sh or cmake --build build" >&2; exit 2; }
+source scripts/registries.sh
+work=$(mktemp -d /var/tmp/ocimirror-bench.XXXXXX); trap 'stop_registries; rm -rf "$work"' EXIT
+src=$(start_registry "$work/src"); om_dst=$(start_registry "$work/om"); sk_dst=$(start_registry "$work/sk")
+echo "seeding $src: $(build/ocimirror-testkit seed-bench "$src" "$size" 0)"
+
+cat > "$work/mirror.yaml" <<CFG
+state_dir: $work/state
+registries:
+  $src: {tls: disabled}
+  $om_dst: {tls: disabled}
+policies:
+  - name: bench
+    from: $src/bench
+    to: $om_dst/bench
+CFG
+measure() {  # measure NAME CMD... -> "seconds peak_rss_kib"
+  local name=$1; shift
+  /usr/bin/time -o "$work/$name.time" -f '%e %M' "$@" >"$work/$name.out" 2>"$work/$name.err" || {
+    echo "$name failed:" >&2; tail -20 "$work/$name.err" >&2; exit 1; }
+  cat "$work/$name.time"
+}
+run_om() { measure "om-$1" build/ocimirror sync --config "$work/mirror.yaml" -q -o json; }
+run_sk() {
+  benchmarks/registry_digests.py --yaml "$src" bench > "$work/skopeo-src.yaml"
+  measure "sk-$1" skopeo sync --src yaml --dest docker --all --preserve-digests --dest-tls-verify=false \
+    "$work/skopeo-src.yaml" "$sk_dst/bench"
+}
+verify() {  # both destinations hold exactly what the source holds, digest for digest
+  benchmarks/registry_digests.py "$src" bench > "$work/want"
+  benchmarks/registry_digests.py "$om_dst" bench > "$work/om-got"
+  benchmarks/registry_digests.py --basename "$src" bench > "$work/sk-want"
+  benchmarks/registry_digests.py --basename "$sk_dst" bench > "$work/sk-got"
+  cmp -s "$work/want" "$work/om-got" || { echo "ocimirror's destination differs from the source ($1)" >&2; diff "$work/want" "$work/om-got" | head >&2; exit 1; }
+  cmp -s "$work/sk-want" "$work/sk-got" || { echo "skopeo's destination differs from the source ($1)" >&2; diff "$work/sk-want" "$work/sk-got" | head >&2; exit 1; }
+  echo "  $1: both destinations hold the source's $(wc -l < "$work/want") tags, digest-identical"
+}
+declare -A t r
+for phase in cold warm incremental; do
+  if [ "$phase" = incremental ]; then echo "adding new tags: $(build/ocimirror-testkit seed-bench "$src" "$size" 1)"; fi
+  # Alternate who goes first, so neither always meets a cold page cache.
+  if [ "$phase" = warm ]; then b=$(run_sk "$phase"); a=$(run_om "$phase"); else a=$(run_om "$phase"); b=$(run_sk "$phase"); fi
+  t[om-$phase]=${a% *}; r[om-$phase]=${a#* }; t[sk-$phase]=${b% *}; r[sk-$phase]=${b#* }
+  printf '%-12s ocimirror %7.2fs %4d MiB   skopeo sync %7.2fs %4d MiB\n' "$phase" "${a% *}" $(( ${a#* } / 1024 )) "${b% *}" $(( ${b#* } / 1024 ))
+  verify "$phase"
+done
+ing=$(start_registry "$work/ingest")
+ingest_s=$(build/ocimirror-testkit ingest "$ing" "$size" 8)
+cold_bytes=$(python3 -c 'import json,sys; print(sum(p["bytes"] for p in json.load(open(sys.argv[1]))["policies"]))' "$work/om-cold.out")
+python3 - "$cold_bytes" "$ingest_s" "${t[om-cold]}" "${t[sk-cold]}" "${t[om-warm]}" "${t[sk-warm]}" \
+  "${t[om-incremental]}" "${t[sk-incremental]}" "${r[om-cold]}" "${r[sk-cold]}" <<'PY'
+import sys
+b, ing, oc, sc, ow, sw, oi, si, roc, rsc = (float(x) for x in sys.argv[1:])
+mib = b / 1048576
+print(f"\n| {mib:.0f} MiB data set | ocimirror sync | skopeo sync | ratio |")
+print("|---|---|---|---|")
+print(f"| cold | {oc:.2f} s ({mib/oc:.0f} MiB/s) | {sc:.2f} s ({mib/sc:.0f} MiB/s) | **{sc/oc:.1f}x** |")
+print(f"| warm (nothing changed) | {ow:.2f} s | {sw:.2f} s | **{sw/ow:.1f}x** |")
+print(f"| incremental (new tags) | {oi:.2f} s | {si:.2f} s | **{si/oi:.1f}x** |")
+print(f"| peak RSS, cold | {roc/1024:.0f} MiB | {rsc/1024:.0f} MiB | |")
+print(f"\nraw ingest of the same bytes (8 parallel uploads): {mib/ing:.0f} MiB/s; ocimirror cold reaches {100*ing/oc:.0f} % of it.")
+PY

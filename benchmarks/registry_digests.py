@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Prints "REPO:TAG DIGEST" for every tag of every repository under PREFIX in a plain-HTTP registry, with
+PREFIX removed, sorted: two registries hold the same artifacts when their outputs are equal. --basename keeps only
+the last path component of each repository (skopeo sync without --scoped writes repositories that way).
+Usage: registry_digests.py [--basename] HOST:PORT PREFIX   (or --yaml HOST:PORT PREFIX: a skopeo sync source file)"""
+import json, sys, urllib.request
+
+ACCEPT = ", ".join([
+    "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json"])
+
+
+def get(url, method="GET"):
+    req = urllib.request.Request(url, method=method, headers={"Accept": ACCEPT})
+    with urllib.request.urlopen(req) as r:
+        return r.headers, r.read()
+
+
+def repos(host, prefix):
+    _, body = get(f"http://{host}/v2/_catalog?n=1000")
+    return [r for r in json.loads(body)["repositories"] if r.startswith(prefix + "/")]
+
+
+def main():
+    yaml = sys.argv[1] == "--yaml"
+    host, prefix = sys.argv[-2], sys.argv[-1]
+    if yaml:
+        print(f"{host}:\n  tls-verify: false\n  images-by-tag-regex:")
+        for r in repos(host, prefix):
+            print(f"    {r}: '.*'")
+        return
+    out = []
+    for r in repos(host, prefix):
+        _, body = get(f"http://{host}/v2/{r}/tags/list")
+        for t in json.loads(body).get("tags") or []:
+            h, _ = get(f"http://{host}/v2/{r}/manifests/{t}", "HEAD")
+            name = r.rsplit("/", 1)[-1] if "--basename" in sys.argv else r[len(prefix) + 1:]
+            out.append(f"{name}:{t} {h['Docker-Content-Digest']}")
+    print("\n".join(sorted(out)))
+
+
+main()
