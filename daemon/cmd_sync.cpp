@@ -41,6 +41,21 @@ Validates a mirror configuration without contacting any registry: every problem 
 FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
 )";
 
+/// Parses the options (no positionals); true when --help was asked and printed. Sets json from --output.
+bool parse_or_help(const args& a, const po::options_description& opts, const char* help, const std::string& output,
+                   bool& json) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(a).options(opts).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << help << "\n" << opts << "\n";
+    return true;
+  }
+  if (output != "text" && output != "json") throw po::error("--output must be text or json");
+  json = output == "json";
+  return false;
+}
+
 /// Loads the config or prints its diagnostics; relative state_dir is resolved against the file's directory.
 std::optional<config::mirror_config> load_or_report(const std::string& file, bool json) {
   auto loaded = config::load_config_file(file);
@@ -84,15 +99,7 @@ int cmd_sync(const args& a) {
   opts.add(xfer.describe());
   bool json = false;
   return guarded(json, [&]() -> int {
-    po::variables_map vm;
-    po::store(po::command_line_parser(a).options(opts).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << sync_help << "\n" << opts << "\n";
-      return exit_ok;
-    }
-    if (output != "text" && output != "json") throw po::error("--output must be text or json");
-    json = output == "json";
+    if (parse_or_help(a, opts, sync_help, output, json)) return exit_ok;
     if (file.empty()) throw po::error("sync needs --config FILE");
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;
@@ -154,15 +161,7 @@ int cmd_check(const args& a) {
     ("output,o", po::value(&output), "text (default) or json");
   bool json = false;
   return guarded(json, [&]() -> int {
-    po::variables_map vm;
-    po::store(po::command_line_parser(a).options(opts).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << check_help << "\n" << opts << "\n";
-      return exit_ok;
-    }
-    if (output != "text" && output != "json") throw po::error("--output must be text or json");
-    json = output == "json";
+    if (parse_or_help(a, opts, check_help, output, json)) return exit_ok;
     if (file.empty()) throw po::error("check needs --config FILE");
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;

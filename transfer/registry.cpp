@@ -19,6 +19,21 @@ namespace json = boost::json;
 namespace {
 bool is_redirect(unsigned s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
+// One attempt of a request: its result, or nullopt after a backoff when it broke in a way worth another attempt.
+template <class T, class Op>
+awaitable<std::optional<T>> once_or_pause(registry_client& rc, int& attempt, Op& op) {
+  std::optional<T> out;
+  bool broken = false;
+  try {
+    out.emplace(co_await op());
+  } catch (const error& e) {
+    if (!retryable(e.code()) || attempt + 1 >= rc.retry().max_attempts) throw;
+    broken = true;
+  }
+  if (broken) co_await rc.pause(attempt++);
+  co_return out;
+}
+
 }  // namespace
 
 registry_client::registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host,
@@ -78,18 +93,10 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     req.body() = body;
-    string_response res;
-    bool broken = false;
-    try {
-      res = co_await http_.send(target, std::move(req), limit);
-    } catch (const error& e) {
-      if (!retryable(e.code()) || attempt + 1 >= retry_.max_attempts) throw;
-      broken = true;
-    }
-    if (broken) {
-      co_await pause(attempt++);
-      continue;
-    }
+    auto send = [&] { return http_.send(target, std::move(req), limit); };
+    auto sent = co_await once_or_pause<string_response>(*this, attempt, send);
+    if (!sent) continue;
+    auto& res = *sent;
     if (res.result_int() == 401 && own_origin && auth_tries++ < 2 &&
         co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate]))
       continue;
@@ -97,7 +104,7 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
       co_await pause(attempt++, wait->count() >= 0 ? wait : std::nullopt);
       continue;
     }
-    co_return res;
+    co_return std::move(res);
   }
 }
 
@@ -190,18 +197,10 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
     const bool own_origin = url_origin(target) == registry_origin;
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
-    std::unique_ptr<body_stream> stream;
-    bool broken = false;
-    try {
-      stream = co_await http_.open(target, std::move(req));
-    } catch (const error& e) {
-      if (!retryable(e.code()) || attempt + 1 >= retry_.max_attempts) throw;
-      broken = true;
-    }
-    if (broken) {
-      co_await pause(attempt++);
-      continue;
-    }
+    auto open = [&] { return http_.open(target, std::move(req)); };
+    auto opened = co_await once_or_pause<std::unique_ptr<body_stream>>(*this, attempt, open);
+    if (!opened) continue;
+    auto stream = std::move(*opened);
     const unsigned status = stream->status();
     if (status == 200 || (status == 206 && (offset > 0 || end))) co_return stream;
     if (is_redirect(status)) {
