@@ -80,7 +80,7 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
   std::snprintf(line, sizeof line,
                 "policy %s: tags %zu copied, %zu unchanged, %zu kept, %zu pruned, %zu failed; blobs %zu copied (%s), "
                 "%zu mounted, %zu skipped; %.1fs\n",
-                r.name.c_str(), r.copied, r.unchanged, r.kept, r.pruned, r.failures.size(), r.blobs.blobs_copied,
+                r.name.c_str(), r.copied, n[action::unchanged], n[action::kept], r.pruned, r.failures.size(), r.blobs.blobs_copied,
                 human_bytes(r.blobs.bytes_copied).c_str(), r.blobs.blobs_mounted, r.blobs.blobs_skipped, r.seconds);
   out << line;
   for (const auto& [from, to] : r.remapped)
@@ -106,7 +106,7 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
     json::object o{{"name", r.name}, {"source", r.source}, {"destination", r.destination}, {"planned", planned},
                    {"plan", plan}, {"warnings", warnings}, {"failures", failures}, {"seconds", r.seconds}};
     if (!dry_run) {
-      o["tags"] = json::object{{"copied", r.copied}, {"unchanged", r.unchanged}, {"kept", r.kept},
+      o["tags"] = json::object{{"copied", r.copied}, {"unchanged", n[action::unchanged]}, {"kept", n[action::kept]},
                                {"pruned", r.pruned}, {"failed", r.failures.size()}};
       o["blobs"] = json::object{{"copied", r.blobs.blobs_copied}, {"mounted", r.blobs.blobs_mounted},
                                 {"skipped", r.blobs.blobs_skipped}};

@@ -217,10 +217,6 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   if (repos.empty() || (report.plan.empty() && report.failures.empty()))
     report.warnings.push_back("policy " + p.name + " (line " + std::to_string(p.line) + ") matches nothing at " +
                               p.from.str() + (repos.empty() ? ": no repository" : ": no tag"));
-  for (const auto& it : report.plan) {
-    if (it.what == action::unchanged) ++report.unchanged;
-    if (it.what == action::kept) ++report.kept;
-  }
   if (opts.dry_run) {
     finish();
     co_return report;
@@ -257,12 +253,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       state.put({it.destination_repo, it.tag}, {it.source_repo, result.source_digest, result.digest, now_seconds()});
       if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);
       ++report.copied;
-      report.blobs.blobs_copied += result.stats.blobs_copied;
-      report.blobs.blobs_mounted += result.stats.blobs_mounted;
-      report.blobs.blobs_skipped += result.stats.blobs_skipped;
-      report.blobs.manifests_pushed += result.stats.manifests_pushed;
-      report.blobs.manifests_skipped += result.stats.manifests_skipped;
-      report.blobs.bytes_copied += result.stats.bytes_copied;
+      report.blobs += result.stats;
     } catch (const transfer::error& e) {
       report.failures.push_back({arrow(p, it.source_repo, it.destination_repo, it.tag), e.what()});
     }

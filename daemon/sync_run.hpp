@@ -23,7 +23,7 @@ struct policy_report {
   std::vector<policy::plan_item> plan;
   std::vector<std::string> warnings;
   std::vector<failure> failures;
-  std::size_t copied = 0, unchanged = 0, kept = 0, pruned = 0;
+  std::size_t copied = 0, pruned = 0;  ///< outcomes; unchanged and kept are read off the plan
   transfer::copy_stats blobs;
   /// source digest -> destination digest where platform filtering made them differ
   std::vector<std::pair<std::string, std::string>> remapped;

@@ -26,6 +26,12 @@ struct copy_stats {
   std::size_t blobs_copied = 0, blobs_mounted = 0, blobs_skipped = 0;
   std::size_t manifests_pushed = 0, manifests_skipped = 0;
   std::uint64_t bytes_copied = 0;
+  copy_stats& operator+=(const copy_stats& o) {
+    blobs_copied += o.blobs_copied, blobs_mounted += o.blobs_mounted, blobs_skipped += o.blobs_skipped;
+    manifests_pushed += o.manifests_pushed, manifests_skipped += o.manifests_skipped;
+    bytes_copied += o.bytes_copied;
+    return *this;
+  }
 };
 
 struct copy_options {

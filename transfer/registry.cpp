@@ -45,14 +45,15 @@ registry_client::registry_client(http_client& http, authenticator& auth, std::st
       limit_(max_concurrency),
       retry_(retry) {}
 
-awaitable<void> registry_client::pause(int attempt, std::optional<std::chrono::milliseconds> retry_after) {
+awaitable<void> registry_client::pause(int attempt, std::string_view retry_after) {
   ++counters_.retries;
+  const auto wait = next_wait(retry_, attempt, rng_(), parse_retry_after(retry_after, std::chrono::system_clock::now()));
   boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
-  t.expires_after(next_wait(retry_, attempt, rng_(), retry_after));
+  t.expires_after(wait);
   co_await t.async_wait(boost::asio::use_awaitable);
 }
 
-std::optional<std::chrono::milliseconds> registry_client::assess(unsigned status, std::string_view retry_after) {
+bool registry_client::assess(unsigned status) {
   ++counters_.requests;
   if (status == 429) {
     ++counters_.throttled;
@@ -60,8 +61,7 @@ std::optional<std::chrono::milliseconds> registry_client::assess(unsigned status
   } else if (status < 400) {
     limit_.succeeded();
   }
-  if (!retryable_status(status)) return std::nullopt;
-  return parse_retry_after(retry_after, std::chrono::system_clock::now()).value_or(std::chrono::milliseconds(-1));
+  return retryable_status(status);
 }
 
 void registry_client::fail(const string_response& res, const std::string& what) const {
@@ -100,8 +100,8 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     if (res.result_int() == 401 && own_origin && auth_tries++ < 2 &&
         co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate]))
       continue;
-    if (auto wait = assess(res.result_int(), res[http::field::retry_after]); wait && attempt + 1 < retry_.max_attempts) {
-      co_await pause(attempt++, wait->count() >= 0 ? wait : std::nullopt);
+    if (assess(res.result_int()) && attempt + 1 < retry_.max_attempts) {
+      co_await pause(attempt++, res[http::field::retry_after]);
       continue;
     }
     co_return std::move(res);
@@ -214,8 +214,8 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
     if (status == 401 && own_origin && auth_tries++ < 2 &&
         co_await auth_.on_unauthorized(name_, scopes, stream->headers()[http::field::www_authenticate]))
       continue;
-    if (auto wait = assess(status, stream->headers()[http::field::retry_after]); wait && attempt + 1 < retry_.max_attempts) {
-      co_await pause(attempt++, wait->count() >= 0 ? wait : std::nullopt);
+    if (assess(status) && attempt + 1 < retry_.max_attempts) {
+      co_await pause(attempt++, stream->headers()[http::field::retry_after]);
       continue;
     }
     string_response res{static_cast<http::status>(status), 11};

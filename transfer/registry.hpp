@@ -43,8 +43,9 @@ class registry_client {
   const std::string& name() const { return name_; }
   concurrency& limiter() { return limit_; }
   const retry_policy& retry() const { return retry_; }
-  /// A wait before the next attempt `attempt` (0-based), honouring Retry-After when given.
-  awaitable<void> pause(int attempt, std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
+  /// A wait before the next attempt `attempt` (0-based): the registry's Retry-After header when it gave one, else
+  /// the backoff.
+  awaitable<void> pause(int attempt, std::string_view retry_after = {});
   struct counters {
     std::size_t requests = 0, retries = 0, throttled = 0;
   };
@@ -108,8 +109,8 @@ class registry_client {
   retry_policy retry_;
   std::mt19937_64 rng_{std::random_device{}()};
   counters counters_;
-  /// Feeds a response's status to the limiter; returns Retry-After when the request is worth repeating.
-  std::optional<std::chrono::milliseconds> assess(unsigned status, std::string_view retry_after);
+  /// Feeds a response's status to the limiter; true when the request is worth repeating.
+  bool assess(unsigned status);
 };
 
 }  // namespace ocimirror::transfer

@@ -31,9 +31,8 @@ awaitable<registry_client::upload_session> registry_client::start_upload(const s
 awaitable<registry_client::mount_result> registry_client::mount_blob(const std::string& repo, const std::string& digest,
                                                                      const std::string& from_repo) {
   auto scopes = merge_scopes(push_scope(repo), pull_scope(from_repo));
-  std::string d = digest;
-  if (auto p = d.find(':'); p != std::string::npos) d.replace(p, 1, "%3A");
-  auto res = co_await call(http::verb::post, url("/v2/" + repo + "/blobs/uploads/?mount=" + d + "&from=" + from_repo), scopes);
+  auto res = co_await call(http::verb::post,
+                           url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo), scopes);
   const unsigned st = res.result_int();
   if (st == 201) co_return mount_result{true, std::nullopt};
   if (st == 202) co_return mount_result{false, upload_session{std::string(res[http::field::location]), std::string(res["OCI-Chunk-Min-Length"])}};

@@ -55,10 +55,14 @@ upload_state::verdict upload_state::on_patched(unsigned status, std::string_view
   return verdict::ok;
 }
 
-std::string upload_state::commit_url(std::string_view digest) const {
+std::string escape_digest(std::string_view digest) {
   std::string d(digest);
-  if (auto p = d.find(':'); p != std::string::npos) d.replace(p, 1, "%3A");  // ':' is reserved in a query value
-  return location_ + (location_.find('?') == std::string::npos ? "?" : "&") + "digest=" + d;
+  if (auto p = d.find(':'); p != std::string::npos) d.replace(p, 1, "%3A");
+  return d;
+}
+
+std::string upload_state::commit_url(std::string_view digest) const {
+  return location_ + (location_.find('?') == std::string::npos ? "?" : "&") + "digest=" + escape_digest(digest);
 }
 
 }  // namespace ocimirror::transfer

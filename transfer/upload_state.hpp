@@ -8,6 +8,9 @@
 
 namespace ocimirror::transfer {
 
+/// A digest as a query value: ':' is reserved there ("sha256%3A...").
+std::string escape_digest(std::string_view digest);
+
 class upload_state {
  public:
   enum class verdict { ok, bad_status, bad_location, bad_range };

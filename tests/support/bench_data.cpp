@@ -1,7 +1,6 @@
 #include "tests/support/bench_data.hpp"
 
 #include "tests/support/seed.hpp"
-#include "transfer/digest.hpp"
 #include "transfer/parallel.hpp"
 
 #include <chrono>
@@ -10,8 +9,6 @@
 
 namespace ocimirror::testing {
 using transfer::awaitable;
-
-void fill_random(std::uint64_t& x, char* out, std::size_t n);  // seed.cpp
 
 namespace {
 
@@ -132,18 +129,7 @@ double ingest_bench(const std::string& registry, std::uint64_t size_mib, std::si
     std::string digest;
   };
   std::vector<job> jobs;
-  for (const auto& [seed, l] : distinct) {
-    std::vector<char> buf(1 << 20);
-    transfer::sha256 h;
-    std::uint64_t st = seed | 1;
-    for (std::uint64_t done = 0; done < l.size;) {
-      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), l.size - done));
-      fill_random(st, buf.data(), n);
-      h.update(std::as_bytes(std::span(buf.data(), n)));
-      done += n;
-    }
-    jobs.push_back({l, h.finish()});
-  }
+  for (const auto& [seed, l] : distinct) jobs.push_back({l, random_digest(l.size, seed)});
   auto& c = s.session().client(transfer::reference{registry, "ingest/raw", {}, {}});
   const auto start = std::chrono::steady_clock::now();
   s.session().run([&]() -> awaitable<void> {

@@ -43,7 +43,7 @@ pushed seeder::blob(const std::string& repo, const std::string& media_type, cons
   return p;
 }
 
-pushed seeder::big_blob(const std::string& repo, const std::string& media_type, std::uint64_t size, std::uint64_t seed) {
+std::string random_digest(std::uint64_t size, std::uint64_t seed) {
   std::vector<char> buf(1 << 20);
   transfer::sha256 h;
   std::uint64_t state = seed | 1;
@@ -53,7 +53,12 @@ pushed seeder::big_blob(const std::string& repo, const std::string& media_type, 
     h.update(std::as_bytes(std::span(buf.data(), n)));
     done += n;
   }
-  pushed p{h.finish(), media_type, size};
+  return h.finish();
+}
+
+pushed seeder::big_blob(const std::string& repo, const std::string& media_type, std::uint64_t size, std::uint64_t seed) {
+  std::vector<char> buf(1 << 20);
+  pushed p{random_digest(size, seed), media_type, size};
   auto& c = s_->client(ref(repo));
   s_->run([&]() -> awaitable<void> {
     std::uint64_t st = seed | 1, done = 0;

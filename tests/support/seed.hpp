@@ -63,5 +63,7 @@ class seeder {
 
 /// Bytes of a deterministic pseudo-random stream: the same (seed, size) always gives the same bytes.
 void fill_random(std::uint64_t& state, char* out, std::size_t n);
+/// The digest of `size` bytes of the stream started from `seed` (what big_blob pushes for that seed).
+std::string random_digest(std::uint64_t size, std::uint64_t seed);
 
 }  // namespace ocimirror::testing
