@@ -19,6 +19,8 @@ Commands:
   login HOST          verify credentials and store them in the docker config (as `docker login`)
   sync --config FILE  run the mirror policies of FILE once (--dry-run prints the plan)
   check --config FILE validate a mirror configuration; every problem with FILE:LINE:COL
+  cache stats|verify|clear --config FILE
+                      look at, check against the destinations, or drop the digest cache
 
 References are HOST[:PORT]/REPOSITORY[:TAG][@sha256:DIGEST]; the registry host is never guessed.
 Credentials come from $DOCKER_CONFIG/config.json or ~/.docker/config.json (auths, credHelpers, credsStore).
@@ -58,6 +60,7 @@ int run_cli(int argc, char** argv) {
   if (cmd == "login") return cmd_login(rest);
   if (cmd == "sync") return cmd_sync(rest);
   if (cmd == "check") return cmd_check(rest);
+  if (cmd == "cache") return cmd_cache(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::cout << usage;
     return exit_ok;
@@ -66,7 +69,7 @@ int run_cli(int argc, char** argv) {
     std::cout << "ocimirror 0.1.0\n";
     return exit_ok;
   }
-  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, sync, check; see --help)");
+  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, sync, check, cache; see --help)");
   return exit_usage;
 }
 

@@ -2,6 +2,7 @@
 #include "daemon/commands.hpp"
 #include "daemon/sync_output.hpp"
 #include "daemon/sync_run.hpp"
+#include "daemon/config_args.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -26,6 +27,12 @@ that have left the source. Every copy is digest-exact and child-first.
 
 --dry-run prints the plan (copy, overwrite, unchanged, kept, prune per tag) and changes nothing anywhere.
 
+The cache (RocksDB in state_dir/cache) makes a repeat run cheap: a tag whose source digest is what this policy
+last pushed costs one HEAD at the source and nothing at the destination, and blobs the mirror has written anywhere
+on a destination are mounted instead of copied. The cache is never trusted into a broken destination: --verify
+checks every selected tag at the destination down to its blobs and pushes whatever is missing (run it after
+someone deleted or garbage-collected things behind the mirror's back). A damaged cache is moved aside and rebuilt.
+
 Exit codes: 0 everything done; 1 some tags failed (all others completed; each failure is named); 2 the
 configuration or the arguments are wrong (nothing was done).
 
@@ -41,46 +48,12 @@ Validates a mirror configuration without contacting any registry: every problem 
 FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
 )";
 
-/// Parses the options (no positionals); true when --help was asked and printed. Sets json from --output.
-bool parse_or_help(const args& a, const po::options_description& opts, const char* help, const std::string& output,
-                   bool& json) {
-  po::variables_map vm;
-  po::store(po::command_line_parser(a).options(opts).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << help << "\n" << opts << "\n";
-    return true;
-  }
-  if (output != "text" && output != "json") throw po::error("--output must be text or json");
-  json = output == "json";
-  return false;
-}
-
-/// Loads the config or prints its diagnostics; relative state_dir is resolved against the file's directory.
-std::optional<config::mirror_config> load_or_report(const std::string& file, bool json) {
-  auto loaded = config::load_config_file(file);
-  if (!loaded.config) {
-    boost::json::array errs;
-    for (const auto& d : loaded.errors) {
-      std::cerr << d.str() << "\n";
-      errs.push_back(boost::json::value(d.str()));
-    }
-    std::cerr << "ocimirror: error: " << loaded.errors.size() << " problem(s) in " << file << "; nothing was done\n";
-    if (json) std::cout << boost::json::serialize(boost::json::object{{"errors", errs}, {"exitCode", exit_usage}}) << "\n";
-    return std::nullopt;
-  }
-  auto& c = *loaded.config;
-  std::filesystem::path sd(c.state_dir);
-  if (sd.is_relative()) c.state_dir = (std::filesystem::absolute(file).parent_path() / sd).lexically_normal().string();
-  return std::move(c);
-}
-
 }  // namespace
 
 int cmd_sync(const args& a) {
   std::string file, output = "text", state_dir;
   std::vector<std::string> names;
-  bool dry_run = false, quiet = false;
+  bool dry_run = false, quiet = false, verify = false;
   std::size_t jobs = 4, blob_jobs = 8;
   int timeout = 60;
   transfer_flags xfer;
@@ -90,6 +63,7 @@ int cmd_sync(const args& a) {
     ("config,c", po::value(&file), "the mirror configuration (YAML)")
     ("policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")
     ("dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")
+    ("verify", po::bool_switch(&verify), "check every tag at the destination down to its blobs; repair what is missing")
     ("output,o", po::value(&output), "text (default) or json")
     ("state-dir", po::value(&state_dir), "override state_dir from the file")
     ("jobs,j", po::value(&jobs)->default_value(4), "tags copied at once per policy")
@@ -113,20 +87,17 @@ int cmd_sync(const args& a) {
     if (names.empty())
       for (const auto& p : cfg->policies) chosen.push_back(&p);
 
-    auto creds = cfg->credentials;
-    session s(cfg->registries, std::chrono::seconds(timeout), [creds](const std::string& registry) {
-      auto it = creds.find(registry);
-      if (it != creds.end()) return std::optional(it->second);
-      return transfer::docker_credentials(registry, transfer::docker_config_path());
-    });
+    session s(cfg->registries, std::chrono::seconds(timeout), credentials_of(*cfg));
     const bool show = !quiet && !json && stderr_is_tty();
+    std::string warning;
+    cache::mirror_cache cache(cache::store::open(
+        cfg->state_dir, dry_run ? cache::store::mode::read_only : cache::store::mode::read_write, warning));
     std::vector<policy_report> reports;
     for (const auto* p : chosen) {
-      auto state = cache::sync_state::load(cfg->state_dir, p->name, dry_run);
-      if (!state.warning().empty()) std::cerr << "ocimirror: warning: " << state.warning() << "\n";
       transfer::copy_progress progress;
       run_options ro;
       ro.dry_run = dry_run;
+      ro.verify = verify;
       // max_concurrency of either registry caps how many tags of this policy move at once.
       ro.parallel_tags = std::max<std::size_t>(std::min({jobs, cfg->registries.get(p->from.registry).max_concurrency,
                                                          cfg->registries.get(p->to.registry).max_concurrency}), 1);
@@ -138,10 +109,11 @@ int cmd_sync(const args& a) {
         bool done = false;
         asio::steady_timer timer(s.io());
         if (show && !dry_run) asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
-        reports.push_back(co_await run_policy(s, *p, state, ro));
+        reports.push_back(co_await run_policy(s, *p, cache, ro));
         done = true;
         timer.cancel();
       });
+      if (!warning.empty()) reports.back().warnings.insert(reports.back().warnings.begin(), std::exchange(warning, {}));
       if (!json) print_report_text(reports.back(), dry_run, std::cout, std::cerr);
     }
     bool failed = false;

@@ -13,6 +13,7 @@ int cmd_tags(const args& a);
 int cmd_login(const args& a);
 int cmd_sync(const args& a);
 int cmd_check(const args& a);
+int cmd_cache(const args& a);
 
 /// Entry point: `ocimirror COMMAND ...`.
 int run_cli(int argc, char** argv);

@@ -16,6 +16,10 @@ namespace {
 
 std::string short_digest(const std::string& d) { return d.size() > 19 ? d.substr(0, 19) : d; }
 
+std::size_t cache_hits(const policy_report& r) {
+  return static_cast<std::size_t>(std::count_if(r.plan.begin(), r.plan.end(), [](const auto& it) { return it.cached; }));
+}
+
 std::map<action, std::size_t> count_plan(const policy_report& r) {
   std::map<action, std::size_t> n;
   for (const auto& it : r.plan) ++n[it.what];
@@ -78,11 +82,14 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
   }
   char line[512];
   std::snprintf(line, sizeof line,
-                "policy %s: tags %zu copied, %zu unchanged, %zu kept, %zu pruned, %zu failed; blobs %zu copied (%s), "
-                "%zu mounted, %zu skipped; %.1fs\n",
-                r.name.c_str(), r.copied, n[action::unchanged], n[action::kept], r.pruned, r.failures.size(), r.blobs.blobs_copied,
-                human_bytes(r.blobs.bytes_copied).c_str(), r.blobs.blobs_mounted, r.blobs.blobs_skipped, r.seconds);
+                "policy %s: tags %zu copied, %zu unchanged (%zu by cache), %zu kept, %zu pruned, %zu failed; blobs %zu "
+                "copied (%s), %zu mounted, %zu skipped; %.1fs\n",
+                r.name.c_str(), r.copied, n[action::unchanged], cache_hits(r), n[action::kept], r.pruned, r.failures.size(),
+                r.blobs.blobs_copied, human_bytes(r.blobs.bytes_copied).c_str(), r.blobs.blobs_mounted,
+                r.blobs.blobs_skipped, r.seconds);
   out << line;
+  if (r.verified) out << "  verified " << r.verified << " unchanged tags down to their blobs; " << r.repaired << " needed repair\n";
+  if (r.blobs.uploads_resumed) out << "  resumed " << r.blobs.uploads_resumed << " interrupted uploads\n";
   for (const auto& [from, to] : r.remapped)
     out << "  platforms filtered: " << from << " -> " << to << " (source digest in annotation io.ocimirror.source.digest)\n";
 }
@@ -96,7 +103,8 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
                                   {"source", it.source_repo + ":" + it.tag},
                                   {"destination", it.destination_repo + ":" + it.tag},
                                   {"sourceDigest", it.source_digest},
-                                  {"destinationDigest", it.destination_digest}});
+                                  {"destinationDigest", it.destination_digest},
+                                  {"checked", it.cached ? "cache" : "destination"}});
     for (const auto& w : r.warnings) warnings.push_back(json::value(w));
     for (const auto& f : r.failures) failures.push_back(json::object{{"what", f.what}, {"error", f.message}});
     for (const auto& [from, to] : r.remapped) remapped.push_back(json::object{{"sourceDigest", from}, {"destinationDigest", to}});
@@ -106,10 +114,11 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
     json::object o{{"name", r.name}, {"source", r.source}, {"destination", r.destination}, {"planned", planned},
                    {"plan", plan}, {"warnings", warnings}, {"failures", failures}, {"seconds", r.seconds}};
     if (!dry_run) {
-      o["tags"] = json::object{{"copied", r.copied}, {"unchanged", n[action::unchanged]}, {"kept", n[action::kept]},
-                               {"pruned", r.pruned}, {"failed", r.failures.size()}};
+      o["tags"] = json::object{{"copied", r.copied}, {"unchanged", n[action::unchanged]}, {"cacheHits", cache_hits(r)},
+                               {"kept", n[action::kept]}, {"pruned", r.pruned}, {"failed", r.failures.size()},
+                               {"verified", r.verified}, {"repaired", r.repaired}};
       o["blobs"] = json::object{{"copied", r.blobs.blobs_copied}, {"mounted", r.blobs.blobs_mounted},
-                                {"skipped", r.blobs.blobs_skipped}};
+                                {"skipped", r.blobs.blobs_skipped}, {"resumedUploads", r.blobs.uploads_resumed}};
       o["manifests"] = json::object{{"pushed", r.blobs.manifests_pushed}, {"skipped", r.blobs.manifests_skipped}};
       o["bytes"] = r.blobs.bytes_copied;
       o["remapped"] = remapped;

@@ -20,10 +20,6 @@ transfer::reference ref_of(const std::string& registry, const std::string& repo,
   return r;
 }
 
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 /// The source repository's name relative to `from`, when the policy's patterns select it.
 std::optional<std::string> selected_relative(const config::policy_config& p, const std::string& repo) {
   auto rel = policy::relative_to(p.from.path, repo);
@@ -109,7 +105,7 @@ awaitable<void> prune_tag(transfer::registry_client& dst, const policy::plan_ite
 
 }  // namespace
 
-awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::sync_state& state,
+awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::mirror_cache& cache,
                                     const run_options& opts) {
   policy_report report;
   report.name = p.name;
@@ -124,7 +120,13 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
 
-  // 1. Repositories and their tags.
+  // 1. What this policy mirrored before, then the repositories and their tags.
+  cache::tag_records records;
+  try {
+    records = co_await cache.tags(p.name);
+  } catch (const transfer::error& e) {
+    report.warnings.push_back(std::string(e.what()) + "; asking the destination for every tag");
+  }
   std::vector<repo_state> repos;
   try {
     repos = co_await list_repositories(src, p);
@@ -149,59 +151,76 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     }
   });
 
-  // 2. Facts per selected tag: source digest (and type), destination digest, the sync state's record.
+  // 2. Facts per selected tag: source digest (and type), then the cache's record or the destination's digest.
   struct job {
     const repo_state* repo;
     std::string tag;
     std::optional<policy::plan_item> item;
     bool gone = false;  ///< vanished from the source since listing, or excluded by artifact type
+    std::string type;   ///< artifact type, when the policy filters by type
   };
   std::vector<job> jobs;
   for (const auto& r : repos)
-    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false});
+    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, {}});
   const bool filter_types = !p.types_include.empty() || !p.types_exclude.empty();
   co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) -> awaitable<void> {
     auto& j = jobs[i];
     try {
       auto head = co_await src.head_manifest(j.repo->source, j.tag);
       if (!head) { j.gone = true; co_return; }
+      auto rec = records.find({j.repo->destination, j.tag});
+      const bool known = rec != records.end() && rec->second.source_digest == head->digest;
       if (filter_types) {
-        auto fetched = co_await src.get_manifest(j.repo->source, head->digest);
-        auto parsed = transfer::parse_manifest(fetched.bytes, fetched.media_type);
-        if (!parsed) throw transfer::error(transfer::errc::bad_manifest, parsed.error());
-        if (!policy::type_selected(policy::artifact_type_of(*parsed), p.types_include, p.types_exclude)) {
+        if (known && !rec->second.artifact_type.empty()) {
+          j.type = rec->second.artifact_type;  // a digest's type never changes: no second request
+        } else {
+          auto fetched = co_await src.get_manifest(j.repo->source, head->digest);
+          auto parsed = transfer::parse_manifest(fetched.bytes, fetched.media_type);
+          if (!parsed) throw transfer::error(transfer::errc::bad_manifest, parsed.error());
+          j.type = policy::artifact_type_of(*parsed);
+        }
+        if (!policy::type_selected(j.type, p.types_include, p.types_exclude)) {
           j.gone = true;
           co_return;
         }
       }
-      policy::tag_facts f;
-      f.source_digest = head->digest;
-      auto at_dst = co_await dst.head_manifest(j.repo->destination, j.tag);
-      if (at_dst) f.destination_digest = at_dst->digest;
-      if (auto* rec = state.find({j.repo->destination, j.tag})) f.last_mirrored = {{rec->source_digest, rec->destination_digest}};
       policy::plan_item it;
-      it.what = policy::decide(f, p.overwrite == config::overwrite_mode::changed);
       it.source_repo = j.repo->source;
       it.destination_repo = j.repo->destination;
       it.tag = j.tag;
       it.source_digest = head->digest;
-      it.destination_digest = f.destination_digest.value_or("");
+      if (known && !opts.verify) {
+        // What this policy pushed and the source still has: the destination is not asked (`--verify` asks).
+        it.what = action::unchanged;
+        it.destination_digest = rec->second.destination_digest;
+        it.cached = true;
+      } else {
+        policy::tag_facts f;
+        f.source_digest = head->digest;
+        auto at_dst = co_await dst.head_manifest(j.repo->destination, j.tag);
+        if (at_dst) f.destination_digest = at_dst->digest;
+        if (rec != records.end()) f.last_mirrored = {{rec->second.source_digest, rec->second.destination_digest}};
+        it.what = policy::decide(f, p.overwrite == config::overwrite_mode::changed);
+        it.destination_digest = f.destination_digest.value_or("");
+      }
       j.item = std::move(it);
     } catch (const transfer::error& e) {
       report.failures.push_back({arrow(p, j.repo->source, j.repo->destination, j.tag), e.what()});
     }
   });
-  std::set<cache::sync_state::key> selected;
+  std::set<cache::tag_key> selected;
+  std::map<cache::tag_key, std::string> types;
   for (const auto& j : jobs) {
     if (!j.gone) selected.insert({j.repo->destination, j.tag});
     if (j.item) report.plan.push_back(*j.item);
+    if (!j.type.empty()) types[{j.repo->destination, j.tag}] = j.type;
   }
 
   // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them.
   if (p.prune) {
     std::map<std::string, listing> status;
     for (const auto& r : repos) status[r.source] = r.status;
-    for (const auto& [key, rec] : state.records()) {
+    for (const auto& [key, rec] : records) {
       if (selected.count(key) || !selected_relative(p, rec.source_repo)) continue;
       auto st = status.find(rec.source_repo);
       if (st != status.end() && st->second == listing::failed) continue;  // unknown: never prune on a failed listing
@@ -222,47 +241,67 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     co_return report;
   }
 
-  // 4. Execute: copies many tags at once, then prunes; the state is saved whatever happened.
+  // 4. Execute: copies many tags at once (with --verify, checks the unchanged ones down to their blobs), prunes.
+  // Each tag's record is written as soon as its manifest is in place, so an interrupted run loses nothing done.
+  auto remember = [&](const policy::plan_item& it, const std::string& src_digest, const std::string& dst_digest) -> awaitable<void> {
+    const cache::tag_key key{it.destination_repo, it.tag};
+    auto old = records.find(key);
+    const auto type = types.find(key);
+    cache::tag_record r{it.source_repo, src_digest, dst_digest, type == types.end() ? std::string() : type->second,
+                        cache::now_seconds()};
+    if (old != records.end() && old->second.source_digest == r.source_digest &&
+        old->second.destination_digest == r.destination_digest && old->second.artifact_type == r.artifact_type)
+      co_return;  // nothing new to say
+    try {
+      co_await cache.put_tag(p.name, key, r);
+    } catch (const transfer::error& e) {
+      report.warnings.push_back(std::string(e.what()) + " (the next run asks the destination about this tag)");
+    }
+  };
   transfer::copy_options co;
   co.parallel_blobs = opts.parallel_blobs;
   co.progress = opts.progress;
   co.pipe = opts.pipe;
   transfer::blob_gate gate;
   co.gate = &gate;
+  co.memory = &cache;
+  transfer::copy_options check = co;
+  check.verify = true;
   if (!p.platforms.empty())
     co.select_child = [&p](const transfer::descriptor& d) { return policy::platform_selected(d, p.platforms); };
   std::vector<policy::plan_item*> work;
   for (auto& it : report.plan) {
-    if (it.what == action::copy || it.what == action::overwrite || it.what == action::prune) work.push_back(&it);
-    if (it.what == action::unchanged)
-      state.put({it.destination_repo, it.tag},
-                {it.source_repo, it.source_digest, it.destination_digest, now_seconds()});
+    if (it.what == action::copy || it.what == action::overwrite || it.what == action::prune ||
+        (it.what == action::unchanged && opts.verify))
+      work.push_back(&it);
+    else if (it.what == action::unchanged && !it.cached)
+      co_await remember(it, it.source_digest, it.destination_digest);  // learnt from the destination: the next run need not ask
   }
   co_await transfer::for_each_parallel(work.size(), opts.parallel_tags, [&](std::size_t i) -> awaitable<void> {
     auto& it = *work[i];
     try {
       if (it.what == action::prune) {
         co_await prune_tag(dst, it, report);
-        state.erase({it.destination_repo, it.tag});
+        co_await cache.erase_tag(p.name, {it.destination_repo, it.tag});
         ++report.pruned;
         co_return;
       }
       const auto from = ref_of(p.from.registry, it.source_repo, it.tag);
       const auto to = ref_of(p.to.registry, it.destination_repo, it.tag);
-      auto result = co_await transfer::copy_image(src, from, dst, to, co);
-      state.put({it.destination_repo, it.tag}, {it.source_repo, result.source_digest, result.digest, now_seconds()});
+      const bool verifying = it.what == action::unchanged;
+      auto result = co_await transfer::copy_image(src, from, dst, to, verifying ? check : co);
+      co_await remember(it, result.source_digest, result.digest);
       if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);
-      ++report.copied;
-      report.blobs += result.stats;
+      const auto& st = result.stats;
+      if (!verifying) ++report.copied;
+      else if (++report.verified; st.blobs_copied + st.blobs_mounted + st.manifests_pushed > 0) ++report.repaired;
+      report.blobs += st;
     } catch (const transfer::error& e) {
       report.failures.push_back({arrow(p, it.source_repo, it.destination_repo, it.tag), e.what()});
     }
   });
-  try {
-    state.save();
-  } catch (const transfer::error& e) {
-    report.failures.push_back({"save sync state", e.what()});
-  }
+  if (auto problem = cache.take_problem(); !problem.empty())
+    report.warnings.push_back(problem + " (the cache is only an optimisation: every copy was checked with the registry)");
   finish();
   co_return report;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // One policy run: list the source, select, plan against the destination and the sync state, then (unless it is a
 // dry run) copy what the plan says, many tags at once, and prune. Failures of single tags are collected, not thrown.
-#include "cache/sync_state.hpp"
+#include "cache/mirror_cache.hpp"
 #include "config/mirror_config.hpp"
 #include "daemon/session.hpp"
 #include "policy/plan.hpp"
@@ -24,6 +24,7 @@ struct policy_report {
   std::vector<std::string> warnings;
   std::vector<failure> failures;
   std::size_t copied = 0, pruned = 0;  ///< outcomes; unchanged and kept are read off the plan
+  std::size_t verified = 0, repaired = 0;  ///< --verify: unchanged tags checked down to every blob; ones that lacked something
   transfer::copy_stats blobs;
   /// source digest -> destination digest where platform filtering made them differ
   std::vector<std::pair<std::string, std::string>> remapped;
@@ -32,13 +33,16 @@ struct policy_report {
 
 struct run_options {
   bool dry_run = false;
+  bool verify = false;  ///< check the destination for every tag, down to its blobs, and push what is missing
   std::size_t parallel_tags = 4;
   std::size_t parallel_blobs = 8;
   transfer::copy_progress* progress = nullptr;
   transfer::pipe_options pipe;
 };
 
-transfer::awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::sync_state& state,
+/// Tags whose source digest is what `cache` says this policy mirrored are unchanged without a request to the
+/// destination (unless opts.verify). Records are written as each manifest PUT succeeds.
+transfer::awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::mirror_cache& cache,
                                               const run_options& opts);
 
 }  // namespace ocimirror::daemon

@@ -23,6 +23,7 @@ struct plan_item {
   std::string source_repo, destination_repo, tag;
   std::string source_digest;       ///< empty for prune
   std::string destination_digest;  ///< what the destination has now (empty: nothing)
+  bool cached = false;             ///< decided from the cache, without asking the destination
 };
 
 /// What we know of one destination tag before deciding.

@@ -173,7 +173,8 @@ class ranged_reader final : public reader {
 awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, registry_client& dst,
                           const std::string& dst_repo, const descriptor& d, const pipe_options& opts,
                           std::optional<registry_client::upload_session> session,
-                          const std::function<void(std::size_t)>& on_bytes) {
+                          const std::function<void(std::size_t)>& on_bytes,
+                          const registry_client::upload_journal& journal) {
   std::unique_ptr<reader> in;
   // Ranged reads hold ranged_parallel parts in flight plus the one being uploaded.
   const std::uint64_t need = (opts.ranged_parallel + 1) * opts.part_size;
@@ -199,29 +200,37 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
   auto mismatch = [&](const std::string& why) {
     return error(errc::digest_mismatch, where(src, src_repo, d) + " " + why + "; nothing was pushed under that digest");
   };
+  // Bytes a resumed session already holds: hashed, not sent again.
+  std::uint64_t skip = session ? std::min(session->offset, d.size) : 0;
   // The last piece is handed over only after the digest is proven; an extra byte or a wrong hash throws instead.
   http_client::chunk_source next = [&]() -> awaitable<std::span<const char>> {
-    if (finished) co_return std::span<const char>{};
-    auto piece = co_await in->next();
-    if (piece.empty()) {
-      finished = true;
-      if (seen != d.size) throw mismatch("ended after " + std::to_string(seen) + " of " + std::to_string(d.size) + " bytes");
-      if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
+    for (;;) {
+      if (finished) co_return std::span<const char>{};
+      auto piece = co_await in->next();
+      if (piece.empty()) {
+        finished = true;
+        if (seen != d.size) throw mismatch("ended after " + std::to_string(seen) + " of " + std::to_string(d.size) + " bytes");
+        if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
+        co_return piece;
+      }
+      seen += piece.size();
+      if (seen > d.size) throw mismatch("is longer than its declared " + std::to_string(d.size) + " bytes");
+      hasher.update(std::as_bytes(piece));
+      if (seen == d.size) {
+        finished = true;
+        if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
+      }
+      const auto held = static_cast<std::size_t>(std::min<std::uint64_t>(skip, piece.size()));
+      skip -= held;
+      piece = piece.subspan(held);
+      if (piece.empty()) continue;
+      on_bytes(piece.size());
       co_return piece;
     }
-    seen += piece.size();
-    if (seen > d.size) throw mismatch("is longer than its declared " + std::to_string(d.size) + " bytes");
-    hasher.update(std::as_bytes(piece));
-    if (seen == d.size) {
-      finished = true;
-      if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
-    }
-    on_bytes(piece.size());
-    co_return piece;
   };
   std::exception_ptr failed;
   try {
-    co_await dst.push_blob(dst_repo, d.digest, d.size, next, opts.upload, std::move(session));
+    co_await dst.push_blob(dst_repo, d.digest, d.size, next, opts.upload, std::move(session), journal);
   } catch (...) {
     failed = std::current_exception();
   }

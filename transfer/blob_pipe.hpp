@@ -27,11 +27,13 @@ struct pipe_options {
   std::shared_ptr<std::uint64_t> ranged_budget;
 };
 
-/// Copies blob d from src/src_repo to dst/dst_repo. on_bytes is told of every piece handed to the upload.
-/// Throws transfer::error; errc::digest_mismatch when the bytes are not what d names (nothing is committed then).
+/// Copies blob d from src/src_repo to dst/dst_repo. on_bytes is told of every piece handed to the upload. A
+/// session that already holds `offset` bytes (resumed after a restart) gets only the rest; the bytes before it are
+/// read and hashed but not sent. journal: see registry_client::push_blob. Throws transfer::error; errc::digest_mismatch when the bytes are not what d names (nothing is committed then).
 awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, registry_client& dst,
                           const std::string& dst_repo, const descriptor& d, const pipe_options& opts,
                           std::optional<registry_client::upload_session> session,
-                          const std::function<void(std::size_t)>& on_bytes);
+                          const std::function<void(std::size_t)>& on_bytes,
+                          const registry_client::upload_journal& journal);
 
 }  // namespace ocimirror::transfer

@@ -37,26 +37,39 @@ struct copier {
     first.emplace(co_await a->limiter().acquire());
     if (a != b) second.emplace(co_await b->limiter().acquire());
     if (co_await dst.blob_size(to.repository, d.digest)) {
-      if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
+      co_await confirmed(d.digest);
       ++stats.blobs_skipped;
       ++p.blobs_done;
       co_return;
     }
-    // Mount from a repository known to hold it: one written earlier in this run, or the source on the same registry.
+    // Mount from a repository known to hold it: one written earlier in this run, one the cache remembers, or the
+    // source on the same registry. The cache may be stale: a refused mount corrects it and the blob is copied.
     std::optional<std::string> mount_from;
+    bool remembered = false;
     if (opts.gate) mount_from = opts.gate->holder(dst.name(), d.digest);
+    if (!mount_from && opts.memory) {
+      auto known = co_await opts.memory->holders(dst.name(), d.digest);
+      for (auto& r : known)
+        if (r != to.repository) {
+          mount_from = std::move(r);
+          remembered = true;
+          break;
+        }
+    }
     if (!mount_from && src.name() == dst.name()) mount_from = from.repository;
     std::optional<registry_client::upload_session> session;  // a refused mount may leave an upload open (202)
     if (mount_from && *mount_from != to.repository) {
       auto m = co_await dst.mount_blob(to.repository, d.digest, *mount_from);
       if (m.mounted) {
-        if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
+        co_await confirmed(d.digest);
         ++stats.blobs_mounted;
         ++p.blobs_done;
         co_return;
       }
+      if (remembered) co_await opts.memory->not_held(dst.name(), d.digest, *mount_from);
       session = std::move(m.session);
     }
+    if (!session) session = co_await resumable_session(d);
     p.bytes_total += d.size;
     // Throttling, 5xx and broken connections the reader could not resume: the whole blob again, after a backoff.
     // A digest mismatch is fetched once more too (bytes flipped in transit), then reported.
@@ -69,7 +82,7 @@ struct copier {
           moved += n;
           p.bytes_done += n;
           stats.bytes_copied += n;
-        });
+        }, journal(d.digest));
       } catch (const error& e) {
         const bool worth = retryable(e.code()) ? attempt + 1 < (src.retry().max_attempts + 1) / 2
                                                : e.code() == errc::digest_mismatch && attempt == 0;
@@ -81,14 +94,45 @@ struct copier {
       stats.bytes_copied -= moved;
       co_await src.pause(attempt);
     }
-    if (opts.gate) opts.gate->record(dst.name(), d.digest, to.repository);
+    if (journal(d.digest) && d.size > opts.pipe.upload.monolithic_max) co_await opts.memory->set_upload(dst.name(), to.repository, d.digest, std::nullopt);
+    co_await confirmed(d.digest);
     ++stats.blobs_copied;
     ++p.blobs_done;
   }
 
-  // Copies the graph under m and pushes m itself under `target` (a tag, or empty for "by digest").
+  /// The destination holds d in to.repository: later copies of this run, and later runs, may mount it from there.
+  awaitable<void> confirmed(const std::string& digest) {
+    if (opts.gate) opts.gate->record(dst.name(), digest, to.repository);
+    if (opts.memory) co_await opts.memory->held(dst.name(), digest, to.repository);
+  }
+
+  /// Where an earlier process left a chunked upload of d that the registry still holds: continue it.
+  awaitable<std::optional<registry_client::upload_session>> resumable_session(const descriptor& d) {
+    if (!opts.memory || d.size <= opts.pipe.upload.monolithic_max || opts.pipe.upload.chunk_size == 0) co_return std::nullopt;
+    auto mark = co_await opts.memory->upload(dst.name(), to.repository, d.digest);
+    if (!mark) co_return std::nullopt;
+    std::optional<registry_client::upload_session> s;
+    try {
+      s = co_await dst.upload_status(to.repository, mark->location);
+    } catch (const error&) {
+    }
+    if (s && (s->offset != mark->offset || s->offset >= d.size)) s.reset();  // not where we left it: start afresh
+    if (!s) co_await opts.memory->set_upload(dst.name(), to.repository, d.digest, std::nullopt);
+    else ++stats.uploads_resumed;
+    co_return s;
+  }
+
+  registry_client::upload_journal journal(const std::string& digest) {
+    if (!opts.memory || opts.pipe.upload.chunk_size == 0) return {};
+    return [this, digest](const std::string& location, std::uint64_t offset) -> awaitable<void> {
+      co_await opts.memory->set_upload(dst.name(), to.repository, digest, blob_memory::upload_point{location, offset});
+    };
+  }
+
+  // Copies the graph under m and pushes m itself under `target` (a tag, or empty for "by digest"). present: the
+  // destination already has m under target (a verify run): check what is under it, push only what is missing.
   // Returns the digest at the destination.
-  awaitable<std::string> copy_manifest(const fetched_manifest& m, const std::string& target) {
+  awaitable<std::string> copy_manifest(const fetched_manifest& m, const std::string& target, bool present = false) {
     auto parsed = parse_manifest(m.bytes, m.media_type);
     if (!parsed) throw error(errc::bad_manifest, "manifest " + src_name(m.digest) + ": " + parsed.error());
     // Refuse before any of its blobs move: a manifest no registry accepts would strand them.
@@ -113,12 +157,13 @@ struct copier {
         const auto& child = parsed->manifests[i];
         std::optional<blob_gate::lease> held;
         if (opts.gate) held.emplace(co_await opts.gate->acquire(dst.name() + "/" + to.repository, child.digest));
-        if (co_await dst.head_manifest(to.repository, child.digest)) {
+        const bool there = (co_await dst.head_manifest(to.repository, child.digest)).has_value();
+        if (there && !opts.verify) {
           ++stats.manifests_skipped;
           continue;
         }
         auto cm = co_await src.get_manifest(from.repository, child.digest);
-        co_await copy_manifest(cm, {});
+        co_await copy_manifest(cm, {}, there);
       }
       if (filtered) {
         bytes = filter_index(m.bytes, keep, m.digest);
@@ -132,6 +177,10 @@ struct copier {
       progress().blobs_total += blobs.size();
       co_await for_each_parallel(blobs.size(), opts.parallel_blobs,
                                  [&](std::size_t i) -> awaitable<void> { co_await copy_blob(*blobs[i]); });
+    }
+    if (present) {
+      ++stats.manifests_skipped;
+      co_return digest;
     }
     co_await dst.put_manifest(to.repository, target.empty() ? digest : target, bytes, parsed->media_type);
     ++stats.manifests_pushed;
@@ -155,6 +204,15 @@ awaitable<copy_result> copy_image(registry_client& src, const reference& from, r
   if (!to.digest.empty() && to.digest != m.digest && !opts.select_child)
     throw error(errc::digest_mismatch, "destination " + to.str() + " names digest " + to.digest + " but the source is " + m.digest);
 
+  // A verify run checks everything under a tag that points at the right digest, and pushes what is missing.
+  if (opts.verify && !(opts.select_child && parsed->is_index())) {
+    bool present = false;
+    if (!to.tag.empty())
+      if (auto h = co_await dst.head_manifest(to.repository, to.tag); h && h->digest == m.digest) present = true;
+    r.digest = co_await c.copy_manifest(m, to.tag, present);
+    r.stats = c.stats;
+    co_return r;
+  }
   // What the destination already holds decides how little is left to do.
   if (!(opts.select_child && parsed->is_index())) {
     if (!to.tag.empty()) {

@@ -2,6 +2,7 @@
 // The copy engine: a manifest graph copied child-first (blobs, child manifests, index, tag), digest-exact,
 // skipping what the destination has, mounting across repositories of one registry, streaming the rest.
 #include "transfer/blob_gate.hpp"
+#include "transfer/blob_memory.hpp"
 #include "transfer/blob_pipe.hpp"
 #include "transfer/manifest.hpp"
 #include "transfer/reference.hpp"
@@ -25,10 +26,12 @@ struct copy_progress {
 struct copy_stats {
   std::size_t blobs_copied = 0, blobs_mounted = 0, blobs_skipped = 0;
   std::size_t manifests_pushed = 0, manifests_skipped = 0;
+  std::size_t uploads_resumed = 0;  ///< chunked uploads continued where an earlier process stopped
   std::uint64_t bytes_copied = 0;
   copy_stats& operator+=(const copy_stats& o) {
     blobs_copied += o.blobs_copied, blobs_mounted += o.blobs_mounted, blobs_skipped += o.blobs_skipped;
     manifests_pushed += o.manifests_pushed, manifests_skipped += o.manifests_skipped;
+    uploads_resumed += o.uploads_resumed;
     bytes_copied += o.bytes_copied;
     return *this;
   }
@@ -42,6 +45,11 @@ struct copy_options {
   copy_progress* progress = nullptr;
   /// Shared by the copies of one run: no digest written twice at once to a registry, mounts across repositories.
   blob_gate* gate = nullptr;
+  /// What outlives the run (the cache): repositories holding a digest, unfinished chunked uploads. May be null.
+  blob_memory* memory = nullptr;
+  /// Check what the destination already has all the way down (every child manifest and blob) instead of
+  /// trusting a tag that points at the right digest; pushes whatever is missing.
+  bool verify = false;
 };
 
 struct copy_result {

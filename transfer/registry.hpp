@@ -8,6 +8,7 @@
 #include "transfer/retry.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -72,7 +73,13 @@ class registry_client {
   /// An upload session the registry opened: its Location and the minimum chunk it asked for.
   struct upload_session {
     std::string location, chunk_min;
+    std::uint64_t offset = 0;  ///< bytes it already holds (a session resumed after a restart)
   };
+  /// Told the newest Location and the bytes held after every acknowledged PATCH, so a restart can continue.
+  using upload_journal = std::function<awaitable<void>(const std::string& location, std::uint64_t offset)>;
+  /// Asks the registry how far an earlier upload session of repo got (GET on its Location). nullopt when the
+  /// session is gone, expired or answers anything but 204 with a Range.
+  awaitable<std::optional<upload_session>> upload_status(const std::string& repo, const std::string& location);
   struct mount_result {
     bool mounted = false;                  ///< 201: the blob is there now
     std::optional<upload_session> session; ///< 202: the registry opened an ordinary upload instead; continue it
@@ -85,7 +92,7 @@ class registry_client {
   /// mismatch leaves nothing behind.
   awaitable<void> push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
                             http_client::chunk_source next, const upload_options& opts,
-                            std::optional<upload_session> session = std::nullopt);
+                            std::optional<upload_session> session = std::nullopt, const upload_journal& journal = {});
 
   /// Every tag / repository, following Link pagination; page_size is the `n` asked per page.
   awaitable<std::vector<std::string>> list_tags(const std::string& repo, unsigned page_size = 1000);

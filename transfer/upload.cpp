@@ -28,6 +28,17 @@ awaitable<registry_client::upload_session> registry_client::start_upload(const s
   co_return upload_session{std::string(res[http::field::location]), std::string(res["OCI-Chunk-Min-Length"])};
 }
 
+awaitable<std::optional<registry_client::upload_session>> registry_client::upload_status(const std::string& repo,
+                                                                                        const std::string& location) {
+  const std::string target = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), location);
+  if (target.empty() || url_origin(target) != url_origin(base_)) co_return std::nullopt;
+  auto res = co_await call(http::verb::get, target, push_scope(repo));
+  auto held = upload_state::held(res[http::field::range]);
+  if (res.result_int() != 204 || !held) co_return std::nullopt;
+  std::string newest(res[http::field::location]);
+  co_return upload_session{newest.empty() ? target : resolve_url(target, newest), {}, *held};
+}
+
 awaitable<registry_client::mount_result> registry_client::mount_blob(const std::string& repo, const std::string& digest,
                                                                      const std::string& from_repo) {
   auto scopes = merge_scopes(push_scope(repo), pull_scope(from_repo));
@@ -42,13 +53,14 @@ awaitable<registry_client::mount_result> registry_client::mount_blob(const std::
 
 awaitable<void> registry_client::push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
                                            http_client::chunk_source next, const upload_options& opts,
-                                           std::optional<upload_session> session) {
+                                           std::optional<upload_session> session, const upload_journal& journal) {
   const auto scopes = push_scope(repo);
   const std::string what = "push blob " + digest + " to " + repo;
   if (!session) session = co_await start_upload(repo);
   upload_state up(size, opts.monolithic_max, opts.chunk_size);
   if (up.on_started(202, url("/v2/" + repo + "/blobs/uploads/"), session->location, session->chunk_min) != upload_state::verdict::ok)
     throw error(errc::protocol, "registry " + name_ + " started an upload without a valid Location (" + what + ")");
+  if (session->offset) up.resume_at(session->offset);
   // Credentials are only attached when the Location stays on the registry's own origin.
   auto auth_for = [&](const std::string& target) -> awaitable<std::string> {
     if (url_origin(target) != url_origin(base_)) co_return std::string();
@@ -91,6 +103,7 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
           throw error(errc::protocol, "registry " + name_ + " holds Range " + std::string(res[http::field::range]) +
                                           " after" + at + ", not what was sent, for " + what);
       }
+      if (journal && !up.complete()) co_await journal(up.location(), up.offset());
     }
     // The producer has verified the digest before it handed over its last bytes; only now commit it.
     if (!(co_await next()).empty()) throw error(errc::digest_mismatch, "source of blob " + digest + " is longer than its declared size");

@@ -28,6 +28,15 @@ upload_state::verdict upload_state::on_started(unsigned status, std::string_view
   return verdict::ok;
 }
 
+std::optional<std::uint64_t> upload_state::held(std::string_view range) {
+  if (range.starts_with("bytes=")) range.remove_prefix(6);
+  auto dash = range.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto first = number(range.substr(0, dash)), last = number(range.substr(dash + 1));
+  if (!first || !last || *first != 0) return std::nullopt;
+  return *last + 1;
+}
+
 std::uint64_t upload_state::next_length() const {
   const std::uint64_t left = size_ - offset_;
   return chunk_ == 0 ? left : std::min(chunk_, left);
@@ -40,12 +49,7 @@ std::string upload_state::content_range() const {
 upload_state::verdict upload_state::on_patched(unsigned status, std::string_view location, std::string_view range) {
   if (status != 202 && status != 201 && status != 204) return verdict::bad_status;
   const std::uint64_t end = offset_ + next_length();
-  if (!range.empty()) {  // "0-1023" (some registries write "bytes=0-1023")
-    if (range.starts_with("bytes=")) range.remove_prefix(6);
-    auto dash = range.find('-');
-    auto first = number(range.substr(0, dash)), last = dash == std::string_view::npos ? std::nullopt : number(range.substr(dash + 1));
-    if (!first || !last || *first != 0 || *last + 1 != end) return verdict::bad_range;
-  }
+  if (!range.empty() && held(range) != end) return verdict::bad_range;
   if (!location.empty()) {
     auto next = resolve_url(location_, location);
     if (next.empty()) return verdict::bad_location;

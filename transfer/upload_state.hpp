@@ -3,6 +3,7 @@
 // each step, where the next request goes (always the newest Location), how large each PATCH is (at least the
 // registry's OCI-Chunk-Min-Length), and that the registry's Range agrees with what was sent. Pure.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,7 +22,11 @@ class upload_state {
 
   /// The POST that opened the session: 202 with a Location (resolved against post_url), maybe a minimum chunk.
   verdict on_started(unsigned status, std::string_view post_url, std::string_view location, std::string_view chunk_min);
-  bool monolithic() const { return size_ <= monolithic_max_; }
+  bool monolithic() const { return offset_ == 0 && size_ <= monolithic_max_; }
+  /// Continues a session that already holds `offset` bytes (an upload resumed after a restart).
+  void resume_at(std::uint64_t offset) { offset_ = offset; }
+  /// Bytes a registry says an upload holds, from its Range "0-N" (some write "bytes=0-N"): N + 1.
+  static std::optional<std::uint64_t> held(std::string_view range);
 
   /// The next PATCH: its length and its Content-Range "first-last" (inclusive).
   std::uint64_t next_length() const;

@@ -138,7 +138,7 @@ TEST_F(Sync, DryRunPlansEverythingAndChangesNothing) {
   for (const auto& p : doc.at("policies").as_array()) to_copy += p.at("planned").at("copy").to_number<std::size_t>();
   EXPECT_EQ(to_copy, expected().size() + multi.size());
   EXPECT_TRUE(snapshot(*dst).empty());
-  EXPECT_FALSE(std::filesystem::exists(state_dir + "/policies"));
+  EXPECT_FALSE(std::filesystem::exists(state_dir + "/cache"));
   auto table = sync({"--dry-run", "--policy", "charts"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_NE(table.out.find("copy       acme/charts/team/cache:1.2.3"), std::string::npos) << table.out;

@@ -1,0 +1,56 @@
+#include "daemon/config_args.hpp"
+
+#include "daemon/session.hpp"
+#include "transfer/credentials.hpp"
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+namespace ocimirror::daemon {
+namespace po = boost::program_options;
+
+/// Parses the options (no positionals); true when --help was asked and printed. Sets json from --output.
+bool parse_or_help(const args& a, const po::options_description& opts, const char* help, const std::string& output,
+                   bool& json) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(a).options(opts).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << help << "\n" << opts << "\n";
+    return true;
+  }
+  if (output != "text" && output != "json") throw po::error("--output must be text or json");
+  json = output == "json";
+  return false;
+}
+
+/// Loads the config or prints its diagnostics; relative state_dir is resolved against the file's directory.
+std::optional<config::mirror_config> load_or_report(const std::string& file, bool json) {
+  auto loaded = config::load_config_file(file);
+  if (!loaded.config) {
+    boost::json::array errs;
+    for (const auto& d : loaded.errors) {
+      std::cerr << d.str() << "\n";
+      errs.push_back(boost::json::value(d.str()));
+    }
+    std::cerr << "ocimirror: error: " << loaded.errors.size() << " problem(s) in " << file << "; nothing was done\n";
+    if (json) std::cout << boost::json::serialize(boost::json::object{{"errors", errs}, {"exitCode", exit_usage}}) << "\n";
+    return std::nullopt;
+  }
+  auto& c = *loaded.config;
+  std::filesystem::path sd(c.state_dir);
+  if (sd.is_relative()) c.state_dir = (std::filesystem::absolute(file).parent_path() / sd).lexically_normal().string();
+  return std::move(c);
+}
+
+transfer::authenticator::credential_lookup credentials_of(const config::mirror_config& c) {
+  return [creds = c.credentials](const std::string& registry) {
+    auto it = creds.find(registry);
+    if (it != creds.end()) return std::optional(it->second);
+    return transfer::docker_credentials(registry, transfer::docker_config_path());
+  };
+}
+
+}  // namespace ocimirror::daemon

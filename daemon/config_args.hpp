@@ -1,0 +1,26 @@
+#pragma once
+// What the commands that read a mirror configuration share: option parsing with --help and --output, loading the
+// file with its diagnostics printed, and the credentials a configuration implies.
+#include "config/mirror_config.hpp"
+#include "daemon/commands.hpp"
+#include "transfer/auth.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <string>
+
+namespace ocimirror::daemon {
+
+/// Parses the options (no positionals); true when --help was asked and printed. Sets json from --output.
+bool parse_or_help(const args& a, const boost::program_options::options_description& opts, const char* help,
+                   const std::string& output, bool& json);
+
+/// Loads the config or prints its diagnostics (as JSON too when json); a relative state_dir is resolved against
+/// the file's directory.
+std::optional<config::mirror_config> load_or_report(const std::string& file, bool json);
+
+/// Credentials per registry: the config's first, then the docker config.
+transfer::authenticator::credential_lookup credentials_of(const config::mirror_config& c);
+
+}  // namespace ocimirror::daemon
