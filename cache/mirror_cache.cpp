@@ -51,11 +51,14 @@ awaitable<std::optional<transfer::blob_memory::upload_point>> mirror_cache::uplo
 }
 
 awaitable<void> mirror_cache::set_upload(const std::string& registry, const std::string& repo, const std::string& digest,
-                                         std::optional<upload_point> at) {
+                                         const upload_point& at) {
   return quietly(worker_.run([this, registry, repo, digest, at] {
-    if (at) store_->put_upload(registry, repo, digest, {at->location, at->offset, now_seconds()});
-    else store_->erase_upload(registry, repo, digest);
+    store_->put_upload(registry, repo, digest, {at.location, at.offset, now_seconds()});
   }));
+}
+
+awaitable<void> mirror_cache::clear_upload(const std::string& registry, const std::string& repo, const std::string& digest) {
+  return quietly(worker_.run([this, registry, repo, digest] { store_->erase_upload(registry, repo, digest); }));
 }
 
 }  // namespace ocimirror::cache

@@ -29,9 +29,11 @@ class blob_memory {
   };
   virtual boost::asio::awaitable<std::optional<upload_point>> upload(const std::string& registry, const std::string& repo,
                                                                      const std::string& digest) = 0;
-  /// After each acknowledged chunk; nullopt when the upload is over (committed or abandoned).
+  /// After each acknowledged chunk.
   virtual boost::asio::awaitable<void> set_upload(const std::string& registry, const std::string& repo, const std::string& digest,
-                                                  std::optional<upload_point> at) = 0;
+                                                  const upload_point& at) = 0;
+  /// The upload is over (committed, abandoned, or gone at the registry).
+  virtual boost::asio::awaitable<void> clear_upload(const std::string& registry, const std::string& repo, const std::string& digest) = 0;
 };
 
 }  // namespace ocimirror::transfer

@@ -71,6 +71,7 @@ struct copier {
     }
     if (!session) session = co_await resumable_session(d);
     p.bytes_total += d.size;
+    const auto journaled = journal(d.digest);  // a named local: GCC 12 mishandles temporaries across co_await
     // Throttling, 5xx and broken connections the reader could not resume: the whole blob again, after a backoff.
     // A digest mismatch is fetched once more too (bytes flipped in transit), then reported.
     for (int attempt = 0;; ++attempt) {
@@ -82,7 +83,7 @@ struct copier {
           moved += n;
           p.bytes_done += n;
           stats.bytes_copied += n;
-        }, journal(d.digest));
+        }, journaled);
       } catch (const error& e) {
         const bool worth = retryable(e.code()) ? attempt + 1 < (src.retry().max_attempts + 1) / 2
                                                : e.code() == errc::digest_mismatch && attempt == 0;
@@ -94,7 +95,7 @@ struct copier {
       stats.bytes_copied -= moved;
       co_await src.pause(attempt);
     }
-    if (journal(d.digest) && d.size > opts.pipe.upload.monolithic_max) co_await opts.memory->set_upload(dst.name(), to.repository, d.digest, std::nullopt);
+    if (journaled && d.size > opts.pipe.upload.monolithic_max) co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
     co_await confirmed(d.digest);
     ++stats.blobs_copied;
     ++p.blobs_done;
@@ -117,15 +118,17 @@ struct copier {
     } catch (const error&) {
     }
     if (s && (s->offset != mark->offset || s->offset >= d.size)) s.reset();  // not where we left it: start afresh
-    if (!s) co_await opts.memory->set_upload(dst.name(), to.repository, d.digest, std::nullopt);
+    if (!s) co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
     else ++stats.uploads_resumed;
     co_return s;
   }
 
   registry_client::upload_journal journal(const std::string& digest) {
     if (!opts.memory || opts.pipe.upload.chunk_size == 0) return {};
+    // Not a coroutine: GCC 12 destroys temporaries built inside a co_await expression twice.
     return [this, digest](const std::string& location, std::uint64_t offset) -> awaitable<void> {
-      co_await opts.memory->set_upload(dst.name(), to.repository, digest, blob_memory::upload_point{location, offset});
+      const blob_memory::upload_point at{location, offset};
+      return opts.memory->set_upload(dst.name(), to.repository, digest, at);
     };
   }
 

@@ -69,7 +69,8 @@ registry_fixture::registry_fixture(registry_options o) {
   dir_ = make_temp_dir("ocimirror-registry");
   storage_ = dir_ + "/storage";
   port_ = free_port();
-  std::string cfg = "version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\n"
+  std::string cfg = std::string("version: 0.1\nlog: {level: error, accesslog: {disabled: ") +
+                    (o.access_log ? "false" : "true") + "}}\n"
                     "storage:\n  filesystem: {rootdirectory: " + storage_ + "}\n  delete: {enabled: true}\n"
                     "  maintenance: {uploadpurging: {enabled: false}}\n"
                     "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n  secret: ocimirror-test-secret\n";
@@ -101,6 +102,19 @@ registry_fixture::registry_fixture(registry_options o) {
   std::ifstream log(dir_ + "/registry.log");
   std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   throw std::runtime_error("docker-registry did not start on port " + std::to_string(port_) + ": " + text);
+}
+
+std::vector<std::string> registry_fixture::requests() const {
+  // Combined log format: ... "HEAD /v2/a/manifests/t HTTP/1.1" 200 ...
+  std::ifstream log(dir_ + "/registry.log");
+  std::vector<std::string> out;
+  for (std::string line; std::getline(log, line);) {
+    auto open = line.find(" \"");
+    auto end = line.find(" HTTP/1.1\"", open);
+    if (open == std::string::npos || end == std::string::npos) continue;
+    out.push_back(line.substr(open + 2, end - open - 2));
+  }
+  return out;
 }
 
 registry_fixture::~registry_fixture() {

@@ -3,6 +3,7 @@
 // of four set-ups: plain HTTP, TLS with a self-signed CA, htpasswd Basic auth (over TLS), token auth.
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ocimirror::testing {
 
@@ -25,6 +26,7 @@ struct registry_options {
   std::string htpasswd_user, htpasswd_password;
   std::string token_realm, token_service = "ocimirror-test", token_issuer = "ocimirror-test-issuer";
   const token_keys* keys = nullptr;         ///< token
+  bool access_log = false;                  ///< log every request, for requests()
 };
 
 class registry_fixture {
@@ -37,6 +39,8 @@ class registry_fixture {
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }  ///< registry name in references
   const std::string& storage() const { return storage_; }
   const std::string& dir() const { return dir_; }
+  /// "METHOD /path?query" of every request served so far, in order (needs access_log).
+  std::vector<std::string> requests() const;
 
  private:
   struct proc;

@@ -62,3 +62,18 @@ TEST(UploadState, HonoursTheRegistrysMinimumChunk) {
   ASSERT_EQ(whole.on_started(202, post, "/s", "5242880"), v::ok);
   EXPECT_EQ(whole.next_length(), 10u << 20);
 }
+
+TEST(UploadState, ResumesWhereTheRegistrySaysItStopped) {
+  EXPECT_EQ(upload_state::held("0-1023"), 1024u);
+  EXPECT_EQ(upload_state::held("bytes=0-4194303"), 4194304u);
+  EXPECT_FALSE(upload_state::held(""));
+  EXPECT_FALSE(upload_state::held("5-10"));
+  EXPECT_FALSE(upload_state::held("0-x"));
+  upload_state up(10u << 20, 1u << 20, 4u << 20);
+  ASSERT_EQ(up.on_started(202, "http://r/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u?_state=s", ""), upload_state::verdict::ok);
+  up.resume_at(4u << 20);
+  EXPECT_FALSE(up.monolithic());  // a resumed session is always continued chunk by chunk
+  EXPECT_EQ(up.content_range(), std::to_string(4u << 20) + "-" + std::to_string((8u << 20) - 1));
+  EXPECT_EQ(up.on_patched(202, "", std::to_string(0) + "-" + std::to_string((8u << 20) - 1)), upload_state::verdict::ok);
+  EXPECT_EQ(up.next_length(), 2u << 20);
+}
