@@ -3,7 +3,9 @@
 #   cold         an empty destination
 #   warm         again, nothing changed
 #   incremental  after new tags were added at the source
-# plus the destination registry's raw ingest rate (the data set's distinct blobs pushed straight from memory with 8
+# Every registry keeps an access log: the requests each tool sent to the source and to its destination are counted
+# per phase (the warm run's per-tag figures are the cache's proof: one HEAD per tag at the source, nothing at the
+# destination). Plus the destination registry's raw ingest rate (the data set's distinct blobs pushed straight from memory with 8
 # parallel uploads) and ocimirror's share of it. Every destination is checked tag by tag against the source.
 # Data set (tests/support/bench_data.cpp): multi-arch images sharing base layers, Docker schema2 images, Helm charts,
 # Flux artifacts; about SIZE_MIB (default 700) of distinct, incompressible blobs.
@@ -16,7 +18,7 @@ size=${1:-700}
 [ -x build/ocimirror ] && [ -x build/ocimirror-testkit ] || { echo "build first: scripts/test.sh or cmake --build build" >&2; exit 2; }
 source scripts/registries.sh
 work=$(mktemp -d /var/tmp/ocimirror-bench.XXXXXX); trap 'stop_registries; rm -rf "$work"' EXIT
-src=$(start_registry "$work/src"); om_dst=$(start_registry "$work/om"); sk_dst=$(start_registry "$work/sk")
+src=$(start_registry "$work/src" accesslog); om_dst=$(start_registry "$work/om" accesslog); sk_dst=$(start_registry "$work/sk" accesslog)
 echo "seeding $src: $(build/ocimirror-testkit seed-bench "$src" "$size" 0)"
 
 cat > "$work/mirror.yaml" <<CFG
@@ -29,16 +31,18 @@ policies:
     from: $src/bench
     to: $om_dst/bench
 CFG
-measure() {  # measure NAME CMD... -> "seconds peak_rss_kib"
-  local name=$1; shift
+measure() {  # measure NAME DST_DIR CMD... -> "seconds peak_rss_kib"; NAME.src / NAME.dst: the requests it sent
+  local name=$1 dst_log=$2/registry.log; shift 2
+  local s0 d0; s0=$(log_lines "$work/src/registry.log"); d0=$(log_lines "$dst_log")
   /usr/bin/time -o "$work/$name.time" -f '%e %M' "$@" >"$work/$name.out" 2>"$work/$name.err" || {
     echo "$name failed:" >&2; tail -20 "$work/$name.err" >&2; exit 1; }
+  requests_in "$work/src/registry.log" "$s0" > "$work/$name.src"; requests_in "$dst_log" "$d0" > "$work/$name.dst"
   cat "$work/$name.time"
 }
-run_om() { measure "om-$1" build/ocimirror sync --config "$work/mirror.yaml" -q -o json; }
+run_om() { measure "om-$1" "$work/om" build/ocimirror sync --config "$work/mirror.yaml" -q -o json; }
 run_sk() {
   benchmarks/registry_digests.py --yaml "$src" bench > "$work/skopeo-src.yaml"
-  measure "sk-$1" skopeo sync --src yaml --dest docker --all --preserve-digests --dest-tls-verify=false \
+  measure "sk-$1" "$work/sk" skopeo sync --src yaml --dest docker --all --preserve-digests --dest-tls-verify=false \
     "$work/skopeo-src.yaml" "$sk_dst/bench"
 }
 verify() {  # both destinations hold exactly what the source holds, digest for digest
@@ -58,7 +62,24 @@ for phase in cold warm incremental; do
   t[om-$phase]=${a% *}; r[om-$phase]=${a#* }; t[sk-$phase]=${b% *}; r[sk-$phase]=${b#* }
   printf '%-12s ocimirror %7.2fs %4d MiB   skopeo sync %7.2fs %4d MiB\n' "$phase" "${a% *}" $(( ${a#* } / 1024 )) "${b% *}" $(( ${b#* } / 1024 ))
   verify "$phase"
+  if [ "$phase" = warm ]; then
+    warm_tags=$(wc -l < "$work/want")
+    read -r floor_s floor_n < <(benchmarks/request_floor.py "$src" bench)
+  fi
+  printf '%-12s requests: ocimirror %5d to the source, %5d to the destination; skopeo %5d / %5d\n' "" \
+    "$(wc -l < "$work/om-$phase.src")" "$(wc -l < "$work/om-$phase.dst")" "$(wc -l < "$work/sk-$phase.src")" "$(wc -l < "$work/sk-$phase.dst")"
 done
+per_tag() { python3 -c 'import sys; print(f"{int(sys.argv[1])/int(sys.argv[2]):.2f}")' "$(wc -l < "$1")" "$warm_tags"; }
+echo "warm run, requests per unchanged tag ($warm_tags tags; listing the catalog and each repository's tags included):"
+echo "  ocimirror: $(per_tag "$work/om-warm.src") to the source ($(grep -c '/manifests/' "$work/om-warm.src" || true) manifest requests, all $(grep -o '^[A-Z]*' "$work/om-warm.src" | sort | uniq -c | tr -s ' ' | tr '\n' ',')), $(per_tag "$work/om-warm.dst") to the destination"
+echo "  skopeo:    $(per_tag "$work/sk-warm.src") to the source, $(per_tag "$work/sk-warm.dst") to the destination"
+echo "  the same $floor_n requests from the thinnest client (python, 8 at a time, kept-alive): ${floor_s}s; ocimirror's warm run: ${t[om-warm]}s"
+python3 - "$work/om-incremental.out" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["policies"][0]
+print(f"incremental: {p['tags']['copied']} new tags, {p['tags']['cacheHits']} unchanged by cache; blobs {p['blobs']['copied']} copied "
+      f"({p['bytes']/1048576:.0f} MiB), {p['blobs']['mounted']} mounted, {p['blobs']['skipped']} already there")
+PY
 ing=$(start_registry "$work/ingest")
 ingest_s=$(build/ocimirror-testkit ingest "$ing" "$size" 8)
 cold_bytes=$(python3 -c 'import json,sys; print(sum(p["bytes"] for p in json.load(open(sys.argv[1]))["policies"]))' "$work/om-cold.out")

@@ -34,5 +34,6 @@ for ref in app:v1.0.0 charts/web:1.2.3 deploy/manifests:main; do
   got=$(skopeo inspect --raw --tls-verify=false "docker://$dst/mirror/$ref" | sha256sum | cut -d' ' -f1)
   [ "$want" = "$got" ] && echo "mirrored demo/$ref  sha256:$got  (skopeo agrees)" || { echo "MISMATCH for $ref"; exit 1; }
 done
-echo; echo "== ocimirror sync again: nothing to copy"; build/ocimirror sync --config "$work/mirror.yaml"
+echo; echo "== ocimirror sync again: nothing to copy, the destination not even asked (the cache)"; build/ocimirror sync --config "$work/mirror.yaml"
+echo; echo "== ocimirror cache stats"; build/ocimirror cache stats --config "$work/mirror.yaml"
 echo; build/ocimirror inspect --plain-http "$dst/mirror/app:v1.0.0"

@@ -1,13 +1,15 @@
-# Sourced by the demo and benchmark scripts: start_registry DIR prints HOST:PORT of a plain-HTTP
-# docker-registry storing in DIR; stop_registries ends every one started.
+# Sourced by the demo and benchmark scripts: start_registry DIR [accesslog] prints HOST:PORT of a plain-HTTP
+# docker-registry storing in DIR (with `accesslog`, every request is logged to DIR/registry.log); stop_registries
+# ends every one started.
 registry_pids=()
 start_registry() {
-  local dir=$1 port
+  local dir=$1 port access=true
+  [ "${2:-}" = accesslog ] && access=false
   mkdir -p "$dir"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   cat > "$dir/config.yml" <<CFG
 version: 0.1
-log: {level: error, accesslog: {disabled: true}}
+log: {level: error, accesslog: {disabled: $access}}
 storage:
   filesystem: {rootdirectory: $dir/storage}
   delete: {enabled: true}
@@ -23,4 +25,7 @@ CFG
   done
   echo "docker-registry did not start: $(cat "$dir/registry.log")" >&2; return 1
 }
+# requests_in LOG FROM_LINE: requests logged after line FROM_LINE, as "METHOD PATH" lines.
+requests_in() { tail -n +"$(( $2 + 1 ))" "$1" | sed -n 's/.*"\([A-Z]*\) \([^ ]*\) HTTP\/1.1".*/\1 \2/p'; }
+log_lines() { wc -l < "$1"; }
 stop_registries() { for p in "${registry_pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
