@@ -16,16 +16,16 @@ awaitable<R> mirror_cache::quietly(awaitable<R> op) {
   if constexpr (!std::is_void_v<R>) co_return R{};
 }
 
-awaitable<tag_records> mirror_cache::tags(std::string policy) {
-  return worker_.run([this, policy = std::move(policy)] { return store_->tags(policy); });
+awaitable<tag_records> mirror_cache::tags(const std::string& policy) {
+  return worker_.run([this, policy] { return store_->tags(policy); });
 }
 
-awaitable<void> mirror_cache::put_tag(std::string policy, tag_key k, tag_record r) {
-  return worker_.run([this, policy = std::move(policy), k = std::move(k), r = std::move(r)] { store_->put_tag(policy, k, r); });
+awaitable<void> mirror_cache::put_tag(const std::string& policy, const tag_key& k, const tag_record& r) {
+  return worker_.run([this, policy, k, r] { store_->put_tag(policy, k, r); });
 }
 
-awaitable<void> mirror_cache::erase_tag(std::string policy, tag_key k) {
-  return worker_.run([this, policy = std::move(policy), k = std::move(k)] { store_->erase_tag(policy, k); });
+awaitable<void> mirror_cache::erase_tag(const std::string& policy, const tag_key& k) {
+  return worker_.run([this, policy, k] { store_->erase_tag(policy, k); });
 }
 
 awaitable<std::vector<std::string>> mirror_cache::holders(const std::string& registry, const std::string& digest) {

@@ -19,9 +19,10 @@ class mirror_cache final : public transfer::blob_memory {
   explicit mirror_cache(std::unique_ptr<store> s) : store_(std::move(s)) {}
   store& blocking() { return *store_; }  ///< for commands that are not coroutines
 
-  awaitable<tag_records> tags(std::string policy);
-  awaitable<void> put_tag(std::string policy, tag_key k, tag_record r);
-  awaitable<void> erase_tag(std::string policy, tag_key k);
+  // Arguments by reference and copied into the call: nothing built inside a caller's co_await expression (GCC 12).
+  awaitable<tag_records> tags(const std::string& policy);
+  awaitable<void> put_tag(const std::string& policy, const tag_key& k, const tag_record& r);
+  awaitable<void> erase_tag(const std::string& policy, const tag_key& k);
 
   awaitable<std::vector<std::string>> holders(const std::string& registry, const std::string& digest) override;
   awaitable<void> held(const std::string& registry, const std::string& digest, const std::string& repository) override;

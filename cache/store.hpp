@@ -21,6 +21,7 @@ namespace ocimirror::cache {
 struct tag_record {
   std::string source_repo, source_digest, destination_digest;
   std::string artifact_type;  ///< what the policy's artifact_types filter saw (empty: not asked)
+  std::string platforms;      ///< the policy's platform filter when it was pushed ("" = all): a change re-plans
   std::int64_t time = 0;  ///< unix seconds of the manifest PUT (or the check) that made it true
 };
 using tag_key = std::pair<std::string, std::string>;  ///< (destination repository, tag)

@@ -32,14 +32,6 @@ Examples:
   ocimirror cache clear --config mirror.yaml --policy ghcr-to-internal
 )";
 
-transfer::reference ref_of(const std::string& registry, const std::string& repo, const std::string& tag = {}) {
-  transfer::reference r;
-  r.registry = registry;
-  r.repository = repo;
-  r.tag = tag;
-  return r;
-}
-
 int stats(const config::mirror_config& cfg, bool json_out) {
   std::string warning;
   auto store = cache::store::open(cfg.state_dir, cache::store::mode::read_only, warning);
@@ -85,18 +77,23 @@ int verify(const config::mirror_config& cfg, int timeout, bool json_out) {
     co_await transfer::for_each_parallel(tags.size(), 8, [&](std::size_t i) -> transfer::awaitable<void> {
       auto& t = tags[i];
       try {
-        auto h = co_await s.client(ref_of(t.registry, "x")).head_manifest(t.key.first, t.key.second);
+        const transfer::reference at{t.registry, "x", {}, {}};  // named: no temporaries inside co_await (GCC 12)
+        auto& client = s.client(at);
+        auto h = co_await client.head_manifest(t.key.first, t.key.second);
         t.stale = !h || h->digest != t.rec.destination_digest;
       } catch (const transfer::error& e) {
         failures.push_back(t.registry + "/" + t.key.first + ":" + t.key.second + ": " + e.what());
       }
     });
     co_await transfer::for_each_parallel(blobs.size(), 8, [&](std::size_t i) -> transfer::awaitable<void> {
-      const auto& [registry, digest, repo] = blobs[i];
+      const auto& b = blobs[i];  // registry, digest, repository
       try {
-        blob_stale[i] = !(co_await s.client(ref_of(registry, "x")).blob_size(repo, digest));
+        const transfer::reference at{b[0], "x", {}, {}};
+        auto& client = s.client(at);
+        auto size = co_await client.blob_size(b[2], b[1]);
+        blob_stale[i] = !size;
       } catch (const transfer::error& e) {
-        failures.push_back(registry + "/" + repo + "@" + digest + ": " + e.what());
+        failures.push_back(b[0] + "/" + b[2] + "@" + b[1] + ": " + e.what());
       }
     });
   });

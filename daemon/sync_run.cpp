@@ -163,13 +163,15 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   for (const auto& r : repos)
     for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, {}});
   const bool filter_types = !p.types_include.empty() || !p.types_exclude.empty();
+  std::string variant;  // what a record must have been pushed under to count: the same platform filter
+  for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
   co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) -> awaitable<void> {
     auto& j = jobs[i];
     try {
       auto head = co_await src.head_manifest(j.repo->source, j.tag);
       if (!head) { j.gone = true; co_return; }
       auto rec = records.find({j.repo->destination, j.tag});
-      const bool known = rec != records.end() && rec->second.source_digest == head->digest;
+      const bool known = rec != records.end() && rec->second.source_digest == head->digest && rec->second.platforms == variant;
       if (filter_types) {
         if (known && !rec->second.artifact_type.empty()) {
           j.type = rec->second.artifact_type;  // a digest's type never changes: no second request
@@ -248,9 +250,10 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     auto old = records.find(key);
     const auto type = types.find(key);
     cache::tag_record r{it.source_repo, src_digest, dst_digest, type == types.end() ? std::string() : type->second,
-                        cache::now_seconds()};
+                        variant, cache::now_seconds()};
     if (old != records.end() && old->second.source_digest == r.source_digest &&
-        old->second.destination_digest == r.destination_digest && old->second.artifact_type == r.artifact_type)
+        old->second.destination_digest == r.destination_digest && old->second.artifact_type == r.artifact_type &&
+        old->second.platforms == r.platforms)
       co_return;  // nothing new to say
     try {
       co_await cache.put_tag(p.name, key, r);
@@ -282,7 +285,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     try {
       if (it.what == action::prune) {
         co_await prune_tag(dst, it, report);
-        co_await cache.erase_tag(p.name, {it.destination_repo, it.tag});
+        const cache::tag_key key{it.destination_repo, it.tag};
+        co_await cache.erase_tag(p.name, key);
         ++report.pruned;
         co_return;
       }

@@ -34,9 +34,9 @@ TEST(CacheStore, KeepsEachKindAcrossReopen) {
   {
     auto s = store::open(dir, store::mode::read_write, warning);
     EXPECT_TRUE(s->tags("p1").empty());
-    s->put_tag("p1", {"mirror/app", "v1"}, {"acme/app", d1, d2, "application/vnd.oci.image.config.v1+json", 42});
-    s->put_tag("p1", {"mirror/app", "v2"}, {"acme/app", d1, d1, "", 43});
-    s->put_tag("p10", {"mirror/app", "v1"}, {"acme/app", d2, d2, "", 44});  // a prefix of another policy's name
+    s->put_tag("p1", {"mirror/app", "v1"}, {"acme/app", d1, d2, "application/vnd.oci.image.config.v1+json", "linux/amd64", 42});
+    s->put_tag("p1", {"mirror/app", "v2"}, {"acme/app", d1, d1, "", "", 43});
+    s->put_tag("p10", {"mirror/app", "v1"}, {"acme/app", d2, d2, "", "", 44});  // a prefix of another policy's name
     s->put_holder("reg:5000", d1, "mirror/app");
     s->put_holder("reg:5000", d1, "mirror/other");
     s->put_holder("reg:5000", d2, "mirror/app");
@@ -49,6 +49,7 @@ TEST(CacheStore, KeepsEachKindAcrossReopen) {
   ASSERT_EQ(tags.size(), 2u);
   EXPECT_EQ(tags.at({"mirror/app", "v1"}).destination_digest, d2);
   EXPECT_EQ(tags.at({"mirror/app", "v1"}).artifact_type, "application/vnd.oci.image.config.v1+json");
+  EXPECT_EQ(tags.at({"mirror/app", "v1"}).platforms, "linux/amd64");
   EXPECT_EQ(tags.at({"mirror/app", "v1"}).time, 42);
   EXPECT_EQ(s->tags("p10").size(), 1u);
   EXPECT_EQ(s->holders("reg:5000", d1), (std::vector<std::string>{"mirror/app", "mirror/other"}));
@@ -81,7 +82,7 @@ TEST(CacheStore, KeepsEachKindAcrossReopen) {
 TEST(CacheStore, DamagedCacheIsMovedAsideAndRebuilt) {
   auto dir = fresh_dir("corrupt");
   std::string warning;
-  store::open(dir, store::mode::read_write, warning)->put_tag("p", {"r", "t"}, {"s", d1, d1, "", 1});
+  store::open(dir, store::mode::read_write, warning)->put_tag("p", {"r", "t"}, {"s", d1, d1, "", "", 1});
   std::ofstream(dir / "cache" / "CURRENT", std::ios::trunc) << "garbage";
   auto ro = store::open(dir, store::mode::read_only, warning);  // dry runs leave it where it is
   EXPECT_NE(warning.find("unreadable"), std::string::npos) << warning;
@@ -93,7 +94,7 @@ TEST(CacheStore, DamagedCacheIsMovedAsideAndRebuilt) {
   EXPECT_NE(warning.find("moved to"), std::string::npos) << warning;
   EXPECT_TRUE(s->tags("p").empty());
   EXPECT_EQ(entries_named(dir, "cache.corrupt-"), 1);
-  s->put_tag("p", {"r", "t"}, {"s", d1, d1, "", 1});  // the new one works
+  s->put_tag("p", {"r", "t"}, {"s", d1, d1, "", "", 1});  // the new one works
   EXPECT_EQ(s->tags("p").size(), 1u);
   s.reset();
   fs::remove_all(dir);
