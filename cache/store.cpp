@@ -103,10 +103,12 @@ std::unique_ptr<store> store::open(const fs::path& state_dir, mode m, std::strin
   std::error_code ec;
   if (ro && !fs::exists(p->dir / "CURRENT", ec)) return std::unique_ptr<store>(new store(std::move(p)));
   if (!ro) {
-    fs::create_directories(state_dir, ec);
+    // Only what we create is made private: a state_dir the user already had keeps its permissions.
+    const bool made = fs::create_directories(state_dir, ec);
     if (ec || !fs::is_directory(state_dir))
       throw transfer::error(transfer::errc::io, "cannot create state_dir " + state_dir.string() + ": " + ec.message());
-    fs::permissions(state_dir, fs::perms::owner_all, ec);
+    if (made) fs::permissions(state_dir, fs::perms::owner_all, ec);
+    if (fs::create_directory(p->dir, ec)) fs::permissions(p->dir, fs::perms::owner_all, ec);
     if (auto pid = lock_holder(p->dir); pid && *pid != ::getpid())
       throw transfer::error(transfer::errc::io, "the cache in " + p->dir.string() + " is in use by process " +
                                                     std::to_string(*pid) + " (another ocimirror sync or daemon on this state_dir)");
@@ -127,6 +129,7 @@ std::unique_ptr<store> store::open(const fs::path& state_dir, mode m, std::strin
   }
   warning = "cache " + p->dir.string() + " was damaged (" + s.ToString() + "); moved to " + aside.string() +
             " and rebuilt empty: this run asks the destinations again, and prune skips tags until they are mirrored again";
+  if (fs::create_directory(p->dir, ec)) fs::permissions(p->dir, fs::perms::owner_all, ec);
   p->check(open_db(*p, false), "open a fresh cache");
   return std::unique_ptr<store>(new store(std::move(p)));
 }

@@ -44,6 +44,7 @@ TEST(CacheStore, KeepsEachKindAcrossReopen) {
   }
   EXPECT_TRUE(warning.empty());
   EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(dir / "cache").permissions() & fs::perms::all, fs::perms::owner_all);
   auto s = store::open(dir, store::mode::read_write, warning);
   auto tags = s->tags("p1");
   ASSERT_EQ(tags.size(), 2u);
