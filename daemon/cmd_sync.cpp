@@ -9,6 +9,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -33,6 +35,9 @@ on a destination are mounted instead of copied. The cache is never trusted into 
 checks every selected tag at the destination down to its blobs and pushes whatever is missing (run it after
 someone deleted or garbage-collected things behind the mirror's back). A damaged cache is moved aside and rebuilt.
 
+--shard I/N splits the work across N replicas with no coordination: each handles the source repositories whose
+xxh3 hash mod N is I (give each replica its own state_dir), so every repository is mirrored by exactly one.
+
 Exit codes: 0 everything done; 1 some tags failed (all others completed; each failure is named); 2 the
 configuration or the arguments are wrong (nothing was done).
 
@@ -50,10 +55,30 @@ FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
 
 }  // namespace
 
+namespace {
+/// --shard I/N or auto/N (I from the hostname, as a StatefulSet names its pods); empty: everything.
+policy::shard shard_arg(const std::string& text) {
+  if (text.empty()) return {};
+  std::string spec = text;
+  if (spec.starts_with("auto/")) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    auto ordinal = policy::ordinal_of(host);
+    if (!ordinal)
+      throw po::error("--shard " + text + ": the hostname '" + host + "' has no StatefulSet ordinal (name-N); give I/N");
+    spec = std::to_string(*ordinal) + spec.substr(4);
+  }
+  auto parsed = policy::parse_shard(spec);
+  if (!parsed) throw po::error("--shard " + text + ": " + parsed.error());
+  return *parsed;
+}
+}  // namespace
+
 int cmd_sync(const args& a) {
   std::string file, output = "text", state_dir;
   std::vector<std::string> names;
   bool dry_run = false, quiet = false, verify = false;
+  std::string shard_text;
   std::size_t jobs = 4, blob_jobs = 8;
   int timeout = 60;
   transfer_flags xfer;
@@ -64,6 +89,8 @@ int cmd_sync(const args& a) {
     ("policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")
     ("dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")
     ("verify", po::bool_switch(&verify), "check every tag at the destination down to its blobs; repair what is missing")
+    ("shard", po::value(&shard_text), "I/N: handle only the source repositories whose xxh3 hash mod N is I (one of N "
+                                      "replicas); auto/N takes I from the hostname's StatefulSet ordinal (name-I)")
     ("output,o", po::value(&output), "text (default) or json")
     ("state-dir", po::value(&state_dir), "override state_dir from the file")
     ("jobs,j", po::value(&jobs)->default_value(4), "tags copied at once per policy")
@@ -78,6 +105,7 @@ int cmd_sync(const args& a) {
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;
     if (!state_dir.empty()) cfg->state_dir = state_dir;
+    const auto shard = shard_arg(shard_text);
     std::vector<const config::policy_config*> chosen;
     for (const auto& n : names) {
       const auto* p = cfg->find(n);
@@ -98,6 +126,7 @@ int cmd_sync(const args& a) {
       run_options ro;
       ro.dry_run = dry_run;
       ro.verify = verify;
+      ro.shard = shard;
       // max_concurrency of either registry caps how many tags of this policy move at once.
       ro.parallel_tags = std::max<std::size_t>(std::min({jobs, cfg->registries.get(p->from.registry).max_concurrency,
                                                          cfg->registries.get(p->to.registry).max_concurrency}), 1);

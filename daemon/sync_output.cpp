@@ -89,6 +89,7 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
                 r.blobs.blobs_skipped, r.seconds);
   out << line;
   if (r.verified) out << "  verified " << r.verified << " unchanged tags down to their blobs; " << r.repaired << " needed repair\n";
+  if (r.other_shards) out << "  " << r.other_shards << " source repositories left to the other shards\n";
   if (r.blobs.uploads_resumed) out << "  resumed " << r.blobs.uploads_resumed << " interrupted uploads\n";
   for (const auto& [from, to] : r.remapped)
     out << "  platforms filtered: " << from << " -> " << to << " (source digest in annotation io.ocimirror.source.digest)\n";
@@ -117,6 +118,7 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
       o["tags"] = json::object{{"copied", r.copied}, {"unchanged", n[action::unchanged]}, {"cacheHits", cache_hits(r)},
                                {"kept", n[action::kept]}, {"pruned", r.pruned}, {"failed", r.failures.size()},
                                {"verified", r.verified}, {"repaired", r.repaired}};
+      o["otherShardRepositories"] = r.other_shards;
       o["blobs"] = json::object{{"copied", r.blobs.blobs_copied}, {"mounted", r.blobs.blobs_mounted},
                                 {"skipped", r.blobs.blobs_skipped}, {"resumedUploads", r.blobs.uploads_resumed}};
       o["manifests"] = json::object{{"pushed", r.blobs.manifests_pushed}, {"skipped", r.blobs.manifests_skipped}};

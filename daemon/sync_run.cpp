@@ -135,6 +135,9 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     finish();
     co_return report;
   }
+  const auto listed = repos.size();
+  std::erase_if(repos, [&](const repo_state& r) { return !opts.shard.owns(r.source); });
+  report.other_shards = listed - repos.size();
   co_await transfer::for_each_parallel(repos.size(), 8, [&](std::size_t i) -> awaitable<void> {
     auto& r = repos[i];
     try {
@@ -224,6 +227,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     for (const auto& r : repos) status[r.source] = r.status;
     for (const auto& [key, rec] : records) {
       if (selected.count(key) || !selected_relative(p, rec.source_repo)) continue;
+      if (!opts.shard.owns(rec.source_repo)) continue;  // another replica's now: never pruned from here
       auto st = status.find(rec.source_repo);
       if (st != status.end() && st->second == listing::failed) continue;  // unknown: never prune on a failed listing
       policy::plan_item it;
@@ -235,7 +239,9 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       report.plan.push_back(std::move(it));
     }
   }
-  if (repos.empty() || (report.plan.empty() && report.failures.empty()))
+  // A replica whose shard owns none of the repositories is normal (more replicas than repositories).
+  const bool matches_nothing = repos.empty() ? report.other_shards == 0 : report.plan.empty() && report.failures.empty();
+  if (matches_nothing)
     report.warnings.push_back("policy " + p.name + " (line " + std::to_string(p.line) + ") matches nothing at " +
                               p.from.str() + (repos.empty() ? ": no repository" : ": no tag"));
   if (opts.dry_run) {

@@ -5,6 +5,7 @@
 #include "config/mirror_config.hpp"
 #include "daemon/session.hpp"
 #include "policy/plan.hpp"
+#include "policy/shard.hpp"
 #include "transfer/copy.hpp"
 
 #include <string>
@@ -24,7 +25,8 @@ struct policy_report {
   std::vector<std::string> warnings;
   std::vector<failure> failures;
   std::size_t copied = 0, pruned = 0;  ///< outcomes; unchanged and kept are read off the plan
-  std::size_t verified = 0, repaired = 0;  ///< --verify: unchanged tags checked down to every blob; ones that lacked something
+  std::size_t verified = 0, repaired = 0;
+  std::size_t other_shards = 0;  ///< source repositories left to the other replicas  ///< --verify: unchanged tags checked down to every blob; ones that lacked something
   transfer::copy_stats blobs;
   /// source digest -> destination digest where platform filtering made them differ
   std::vector<std::pair<std::string, std::string>> remapped;
@@ -34,6 +36,7 @@ struct policy_report {
 struct run_options {
   bool dry_run = false;
   bool verify = false;  ///< check the destination for every tag, down to its blobs, and push what is missing
+  policy::shard shard;  ///< this replica handles only the source repositories it owns
   std::size_t parallel_tags = 4;
   std::size_t parallel_blobs = 8;
   transfer::copy_progress* progress = nullptr;
