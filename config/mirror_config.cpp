@@ -1,5 +1,6 @@
 #include "config/mirror_config.hpp"
 
+#include "policy/next_run.hpp"
 #include "transfer/reference.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -267,8 +268,10 @@ struct loader {
         if (s["cron"])
           if (auto v = str(s["cron"], sp + ".cron")) {
             auto cr = policy::parse_cron(*v);
-            if (cr) p.cron = *cr, p.cron_text = *v;
-            else error(s["cron"], sp + ".cron", cr.error());
+            if (!cr) error(s["cron"], sp + ".cron", cr.error());
+            else if (!policy::next_cron(*cr, std::chrono::system_clock::now()))
+              error(s["cron"], sp + ".cron", "cron '" + *v + "' never matches (no such day in those months)");
+            else p.cron = *cr, p.cron_text = *v;
           }
       }
     }

@@ -158,6 +158,8 @@ TEST(MirrorConfig, SyntaxAndShapeErrors) {
   EXPECT_TRUE(has(errors_of("policies:\n  - {name: ../x, from: a.io/x, to: b.io/y}\n"), "policies[0].name: must be letters"));
   EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, repositories: []}\n"), "must be a non-empty list"));
   EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io, to: a.io/y}\n"), "every run would mirror the mirror"));
+  EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, schedule: {cron: '0 0 30 2 *'}}\n"),
+                  "policies[0].schedule.cron: cron '0 0 30 2 *' never matches"));
   EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, schedule: {}}\n"), "needs every or cron"));
 }
 
