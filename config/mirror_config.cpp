@@ -1,4 +1,5 @@
 #include "config/mirror_config.hpp"
+#include "config/yaml_reader.hpp"
 
 #include "policy/next_run.hpp"
 #include "transfer/reference.hpp"
@@ -30,93 +31,7 @@ const policy_config* mirror_config::find(const std::string& name) const {
 
 namespace {
 
-// Walks the YAML tree collecting every problem; never stops at the first.
-struct loader {
-  std::string file;
-  const env_lookup& env;
-  std::vector<diagnostic> errors;
-
-  void error(const YAML::Node& n, const std::string& path, const std::string& msg) {
-    auto m = n.Mark();
-    errors.push_back({file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, path, msg});
-  }
-
-  // Rejects keys not in `known`; true when n is a mapping.
-  bool check_map(const YAML::Node& n, const std::string& path, std::initializer_list<const char*> known) {
-    if (!n.IsMap()) {
-      error(n, path, "must be a mapping");
-      return false;
-    }
-    std::set<std::string> ok(known.begin(), known.end());
-    for (const auto& kv : n) {
-      auto key = kv.first.as<std::string>();
-      if (!ok.count(key)) {
-        std::string list;
-        for (const auto& k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        error(kv.first, path.empty() ? key : path + "." + key, "unknown key (known: " + list + ")");
-      }
-    }
-    return true;
-  }
-
-  // A scalar with ${ENV} substituted; nullopt (and an error) when it is not a scalar or a variable is unset.
-  std::optional<std::string> str(const YAML::Node& n, const std::string& path) {
-    if (!n.IsScalar()) {
-      error(n, path, "must be a string");
-      return std::nullopt;
-    }
-    std::string in = n.Scalar(), out;
-    for (std::size_t i = 0; i < in.size();) {
-      if (in.compare(i, 2, "${") == 0) {
-        auto close = in.find('}', i);
-        if (close == std::string::npos) {
-          error(n, path, "unterminated ${ in value");
-          return std::nullopt;
-        }
-        std::string var = in.substr(i + 2, close - i - 2);
-        auto val = env ? env(var) : (std::getenv(var.c_str()) ? std::optional<std::string>(std::getenv(var.c_str())) : std::nullopt);
-        if (!val) {
-          error(n, path, "environment variable " + var + " is not set");
-          return std::nullopt;
-        }
-        out += *val;
-        i = close + 1;
-      } else {
-        out += in[i++];
-      }
-    }
-    return out;
-  }
-
-  std::vector<std::string> str_list(const YAML::Node& n, const std::string& path) {
-    std::vector<std::string> out;
-    if (!n.IsSequence()) {
-      error(n, path, "must be a list");
-      return out;
-    }
-    for (std::size_t i = 0; i < n.size(); ++i)
-      if (auto s = str(n[i], path + "[" + std::to_string(i) + "]")) out.push_back(*s);
-    return out;
-  }
-
-  std::optional<bool> boolean(const YAML::Node& n, const std::string& path) {
-    bool b = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, b)) {
-      error(n, path, "must be true or false");
-      return std::nullopt;
-    }
-    return b;
-  }
-
-  std::optional<long> integer(const YAML::Node& n, const std::string& path, long lo, long hi) {
-    long v = 0;
-    if (!n.IsScalar() || !YAML::convert<long>::decode(n, v) || v < lo || v > hi) {
-      error(n, path, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
-      return std::nullopt;
-    }
-    return v;
-  }
-
+struct loader : detail::yaml_reader {
   std::optional<endpoint> parse_endpoint(const YAML::Node& n, const std::string& path) {
     auto s = str(n, path);
     if (!s) return std::nullopt;
@@ -256,7 +171,9 @@ struct loader {
       if (auto b = boolean(n["prune"], path + ".prune")) p.prune = *b;
     if (auto s = n["schedule"]) {
       const std::string sp = path + ".schedule";
-      if (check_map(s, sp, {"every", "cron"})) {
+      if (check_map(s, sp, {"every", "cron", "at_start"})) {
+        if (s["at_start"])
+          if (auto b = boolean(s["at_start"], sp + ".at_start")) p.run_at_start = *b;
         if (s["every"] && s["cron"]) error(s, sp, "give either every or cron, not both");
         if (!s["every"] && !s["cron"]) error(s, sp, "needs every or cron");
         if (s["every"])
@@ -299,7 +216,8 @@ struct loader {
     mirror_config c;
     c.file = file;
     if (!root.IsMap()) return {std::nullopt, {{file, 0, 0, "", "the file must be a YAML mapping with registries and policies"}}};
-    check_map(root, "", {"state_dir", "registries", "policies"});
+    check_map(root, "", {"state_dir", "registries", "policies", "daemon"});
+    if (root["daemon"]) detail::parse_daemon(*this, root["daemon"], c.daemon);
     c.state_dir = "/var/lib/ocimirror";
     if (root["state_dir"])
       if (auto s = str(root["state_dir"], "state_dir")) c.state_dir = *s;
@@ -327,7 +245,7 @@ struct loader {
 }  // namespace
 
 load_result load_config_text(const std::string& text, const std::string& name, const env_lookup& env) {
-  return loader{name, env, {}}.load(text);
+  return loader{{name, env, {}}}.load(text);
 }
 
 load_result load_config_file(const std::string& path, const env_lookup& env) {

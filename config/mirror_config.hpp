@@ -8,6 +8,8 @@
 #include "policy/select.hpp"
 #include "transfer/credentials.hpp"
 
+#include <boost/system/result.hpp>
+
 #include <chrono>
 #include <functional>
 #include <map>
@@ -45,8 +47,21 @@ struct policy_config {
   std::optional<std::chrono::seconds> every;
   std::optional<policy::cron_spec> cron;
   std::string cron_text;
+  bool run_at_start = false;  ///< schedule.at_start: the daemon also runs it as soon as it starts
   int line = 0;  ///< where the policy starts, for run-time messages
 };
+
+/// `daemon:`: how `ocimirror daemon` is reached and stops.
+struct daemon_config {
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 9469;
+  std::string token;  ///< bearer token POST /v1/... needs; empty: none (a secret: never printed)
+  std::chrono::seconds drain_timeout{30};  ///< on SIGTERM, how long transfers in flight may take to finish
+  std::string listen() const;  ///< "host:port", "[v6]:port"
+};
+
+/// "HOST:PORT" or "[IPV6]:PORT" (port 0: any free one). Pure.
+boost::system::result<std::pair<std::string, unsigned short>, std::string> parse_listen(const std::string& text);
 
 struct mirror_config {
   std::string file;
@@ -54,6 +69,7 @@ struct mirror_config {
   registry_settings_map registries;
   std::map<std::string, transfer::credentials> credentials;  ///< from the file; the docker config otherwise
   std::vector<policy_config> policies;
+  daemon_config daemon;
   const policy_config* find(const std::string& name) const;
 };
 

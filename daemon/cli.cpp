@@ -18,6 +18,8 @@ Commands:
   tags REPO           list a repository's tags
   login HOST          verify credentials and store them in the docker config (as `docker login`)
   sync --config FILE  run the mirror policies of FILE once (--dry-run prints the plan)
+  daemon --config FILE
+                      run the policies on their schedules with an admin API (metrics, status, triggers)
   check --config FILE validate a mirror configuration; every problem with FILE:LINE:COL
   cache stats|verify|clear --config FILE
                       look at, check against the destinations, or drop the digest cache
@@ -61,6 +63,7 @@ int run_cli(int argc, char** argv) {
   if (cmd == "sync") return cmd_sync(rest);
   if (cmd == "check") return cmd_check(rest);
   if (cmd == "cache") return cmd_cache(rest);
+  if (cmd == "daemon") return cmd_daemon(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::cout << usage;
     return exit_ok;
@@ -69,7 +72,7 @@ int run_cli(int argc, char** argv) {
     std::cout << "ocimirror 0.1.0\n";
     return exit_ok;
   }
-  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, sync, check, cache; see --help)");
+  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, sync, daemon, check, cache; see --help)");
   return exit_usage;
 }
 

@@ -9,8 +9,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -55,24 +53,6 @@ FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
 
 }  // namespace
 
-namespace {
-/// --shard I/N or auto/N (I from the hostname, as a StatefulSet names its pods); empty: everything.
-policy::shard shard_arg(const std::string& text) {
-  if (text.empty()) return {};
-  std::string spec = text;
-  if (spec.starts_with("auto/")) {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    auto ordinal = policy::ordinal_of(host);
-    if (!ordinal)
-      throw po::error("--shard " + text + ": the hostname '" + host + "' has no StatefulSet ordinal (name-N); give I/N");
-    spec = std::to_string(*ordinal) + spec.substr(4);
-  }
-  auto parsed = policy::parse_shard(spec);
-  if (!parsed) throw po::error("--shard " + text + ": " + parsed.error());
-  return *parsed;
-}
-}  // namespace
 
 int cmd_sync(const args& a) {
   std::string file, output = "text", state_dir;

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 
@@ -40,9 +42,29 @@ std::optional<config::mirror_config> load_or_report(const std::string& file, boo
     return std::nullopt;
   }
   auto& c = *loaded.config;
-  std::filesystem::path sd(c.state_dir);
-  if (sd.is_relative()) c.state_dir = (std::filesystem::absolute(file).parent_path() / sd).lexically_normal().string();
+  resolve_state_dir(c);
   return std::move(c);
+}
+
+void resolve_state_dir(config::mirror_config& c) {
+  std::filesystem::path sd(c.state_dir);
+  if (sd.is_relative()) c.state_dir = (std::filesystem::absolute(c.file).parent_path() / sd).lexically_normal().string();
+}
+
+policy::shard shard_arg(const std::string& text) {
+  if (text.empty()) return {};
+  std::string spec = text;
+  if (spec.starts_with("auto/")) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    auto ordinal = policy::ordinal_of(host);
+    if (!ordinal)
+      throw po::error("--shard " + text + ": the hostname '" + host + "' has no StatefulSet ordinal (name-N); give I/N");
+    spec = std::to_string(*ordinal) + spec.substr(4);
+  }
+  auto parsed = policy::parse_shard(spec);
+  if (!parsed) throw po::error("--shard " + text + ": " + parsed.error());
+  return *parsed;
 }
 
 transfer::authenticator::credential_lookup credentials_of(const config::mirror_config& c) {

@@ -3,6 +3,7 @@
 // file with its diagnostics printed, and the credentials a configuration implies.
 #include "config/mirror_config.hpp"
 #include "daemon/commands.hpp"
+#include "policy/shard.hpp"
 #include "transfer/auth.hpp"
 
 #include <boost/program_options.hpp>
@@ -19,6 +20,12 @@ bool parse_or_help(const args& a, const boost::program_options::options_descript
 /// Loads the config or prints its diagnostics (as JSON too when json); a relative state_dir is resolved against
 /// the file's directory.
 std::optional<config::mirror_config> load_or_report(const std::string& file, bool json);
+
+/// A relative state_dir is taken relative to the configuration file's directory.
+void resolve_state_dir(config::mirror_config& c);
+
+/// --shard I/N or auto/N (I from the hostname, as a StatefulSet names its pods); empty: everything. Throws po::error.
+policy::shard shard_arg(const std::string& text);
 
 /// Credentials per registry: the config's first, then the docker config.
 transfer::authenticator::credential_lookup credentials_of(const config::mirror_config& c);

@@ -93,7 +93,14 @@ transfer::http_options http_options_for(std::chrono::seconds timeout, const conf
 
 session::session(config::registry_settings_map settings, std::chrono::seconds timeout,
                  transfer::authenticator::credential_lookup lookup)
-    : settings_(std::move(settings)),
+    : session(*new boost::asio::io_context, std::move(settings), timeout, std::move(lookup)) {
+  owned_io_.reset(&io_);
+}
+
+session::session(boost::asio::io_context& io, config::registry_settings_map settings, std::chrono::seconds timeout,
+                 transfer::authenticator::credential_lookup lookup)
+    : io_(io),
+      settings_(std::move(settings)),
       http_(io_.get_executor(), http_options_for(timeout, &settings_)),
       auth_(http_, lookup ? std::move(lookup) : [](const std::string& registry) {
         return transfer::docker_credentials(registry, transfer::docker_config_path());
@@ -105,6 +112,7 @@ transfer::registry_client& session::client(const transfer::reference& ref) {
     const bool plain = settings_.get(ref.registry).tls == config::tls_mode::disabled;
     slot = std::make_unique<transfer::registry_client>(http_, auth_, ref.registry, ref.api_host(), plain,
                                                        settings_.get(ref.registry).max_concurrency);
+    slot->observe(observer_);
   }
   return *slot;
 }

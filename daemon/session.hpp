@@ -60,7 +60,13 @@ class session {
           transfer::authenticator::credential_lookup lookup = {});
   explicit session(const network_flags& flags, transfer::authenticator::credential_lookup lookup = {})
       : session(flags.settings(), std::chrono::seconds(flags.timeout_seconds), std::move(lookup)) {}
+  /// On an io_context the caller owns (the daemon: one loop, a new session per configuration reload; runs that
+  /// started under the old one keep it alive).
+  session(boost::asio::io_context& io, config::registry_settings_map settings, std::chrono::seconds timeout,
+          transfer::authenticator::credential_lookup lookup = {});
   boost::asio::io_context& io() { return io_; }
+  /// Told the status of every response any registry client of this session reads (metrics).
+  void observe(transfer::registry_client::response_observer o) { observer_ = std::move(o); }
   transfer::registry_client& client(const transfer::reference& ref);
   transfer::authenticator& auth() { return auth_; }
 
@@ -68,8 +74,10 @@ class session {
   void run(std::function<transfer::awaitable<void>()> work);
 
  private:
+  std::unique_ptr<boost::asio::io_context> owned_io_;  ///< null when borrowed
+  boost::asio::io_context& io_;
   config::registry_settings_map settings_;
-  boost::asio::io_context io_;
+  transfer::registry_client::response_observer observer_;
   transfer::http_client http_;
   transfer::authenticator auth_;
   std::map<std::string, std::unique_ptr<transfer::registry_client>> clients_;

@@ -288,6 +288,10 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   }
   co_await transfer::for_each_parallel(work.size(), opts.parallel_tags, [&](std::size_t i) -> awaitable<void> {
     auto& it = *work[i];
+    if (opts.stop && *opts.stop) {
+      ++report.interrupted;
+      co_return;
+    }
     try {
       if (it.what == action::prune) {
         co_await prune_tag(dst, it, report);

@@ -25,8 +25,9 @@ struct policy_report {
   std::vector<std::string> warnings;
   std::vector<failure> failures;
   std::size_t copied = 0, pruned = 0;  ///< outcomes; unchanged and kept are read off the plan
-  std::size_t verified = 0, repaired = 0;
-  std::size_t other_shards = 0;  ///< source repositories left to the other replicas  ///< --verify: unchanged tags checked down to every blob; ones that lacked something
+  std::size_t verified = 0, repaired = 0;  ///< --verify: unchanged tags checked down to every blob; ones that lacked something
+  std::size_t other_shards = 0;  ///< source repositories left to the other replicas
+  std::size_t interrupted = 0;   ///< tags not started because the run was asked to stop (the next run does them)
   transfer::copy_stats blobs;
   /// source digest -> destination digest where platform filtering made them differ
   std::vector<std::pair<std::string, std::string>> remapped;
@@ -41,6 +42,8 @@ struct run_options {
   std::size_t parallel_blobs = 8;
   transfer::copy_progress* progress = nullptr;
   transfer::pipe_options pipe;
+  /// Read before each tag starts: once true, no new tag is started (the daemon draining on SIGTERM).
+  const bool* stop = nullptr;
 };
 
 /// Tags whose source digest is what `cache` says this policy mirrored are unchanged without a request to the

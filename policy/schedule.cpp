@@ -66,7 +66,7 @@ boost::system::result<std::chrono::seconds, std::string> parse_duration(std::str
     total += *n * mult;
     i = j + 1;
   }
-  if (total < 10) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' is shorter than 10s");
+  if (total < 1) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' must be at least 1s");
   return std::chrono::seconds(total);
 }
 

@@ -10,7 +10,7 @@
 
 namespace ocimirror::policy {
 
-/// "45s", "15m", "1h30m", "1d": at least 10 seconds.
+/// "45s", "15m", "1h30m", "1d": at least one second.
 boost::system::result<std::chrono::seconds, std::string> parse_duration(std::string_view text);
 
 struct cron_spec {

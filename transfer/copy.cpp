@@ -36,6 +36,11 @@ struct copier {
     if (b->name() < a->name()) std::swap(a, b);
     first.emplace(co_await a->limiter().acquire());
     if (a != b) second.emplace(co_await b->limiter().acquire());
+    struct active {
+      std::size_t& n;
+      explicit active(std::size_t& c) : n(c) { ++n; }
+      ~active() { --n; }
+    } in_flight(p.blobs_active);
     if (co_await dst.blob_size(to.repository, d.digest)) {
       co_await confirmed(d.digest);
       ++stats.blobs_skipped;
@@ -179,7 +184,14 @@ struct copier {
         if (seen.insert(b->digest).second) blobs.push_back(b);
       progress().blobs_total += blobs.size();
       co_await for_each_parallel(blobs.size(), opts.parallel_blobs,
-                                 [&](std::size_t i) -> awaitable<void> { co_await copy_blob(*blobs[i]); });
+                                 [&](std::size_t i) -> awaitable<void> {
+                                   try {
+                                     co_await copy_blob(*blobs[i]);
+                                   } catch (...) {
+                                     ++progress().blobs_failed;  // counted, then thrown on
+                                     throw;
+                                   }
+                                 });
     }
     if (present) {
       ++stats.manifests_skipped;

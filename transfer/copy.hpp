@@ -21,6 +21,8 @@ struct copy_progress {
   std::uint64_t bytes_done = 0;
   std::size_t blobs_total = 0;
   std::size_t blobs_done = 0;
+  std::size_t blobs_active = 0;  ///< blob transfers holding their registries' permits right now
+  std::size_t blobs_failed = 0;
 };
 
 struct copy_stats {

@@ -55,6 +55,7 @@ awaitable<void> registry_client::pause(int attempt, std::string_view retry_after
 
 bool registry_client::assess(unsigned status) {
   ++counters_.requests;
+  if (observer_) observer_(name_, status);
   if (status == 429) {
     ++counters_.throttled;
     limit_.throttled();

@@ -51,6 +51,9 @@ class registry_client {
     std::size_t requests = 0, retries = 0, throttled = 0;
   };
   const counters& stats() const { return counters_; }
+  /// Told the HTTP status of every response this client reads (the daemon counts them for its metrics).
+  using response_observer = std::function<void(const std::string& registry, unsigned status)>;
+  void observe(response_observer o) { observer_ = std::move(o); }
   /// Set once the registry answered a ranged blob GET with the whole body: later large blobs use one GET each.
   bool ignores_range = false;
 
@@ -116,6 +119,7 @@ class registry_client {
   retry_policy retry_;
   std::mt19937_64 rng_{std::random_device{}()};
   counters counters_;
+  response_observer observer_;
   /// Feeds a response's status to the limiter; true when the request is worth repeating.
   bool assess(unsigned status);
 };

@@ -74,6 +74,7 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
       head.set(http::field::content_type, "application/octet-stream");
       if (auto a = co_await auth_for(target); !a.empty()) head.set(http::field::authorization, a);
       auto res = co_await http_.upload(target, std::move(head), size, next);
+      assess(res.result_int());
       if (res.result_int() != 201) fail(res, what);
       co_return;
     }
@@ -93,6 +94,7 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
       const std::string target = up.location();
       if (auto a = co_await auth_for(target); !a.empty()) head.set(http::field::authorization, a);
       auto res = co_await http_.upload(target, std::move(head), up.next_length(), piece);
+      assess(res.result_int());
       const std::string at = " (PATCH at offset " + std::to_string(up.offset()) + ")";
       switch (up.on_patched(res.result_int(), res[http::field::location], res[http::field::range])) {
         case upload_state::verdict::ok: break;

@@ -113,7 +113,7 @@ policies:
     platforms: [linux]
     overwrite: always
     prune: perhaps
-    schedule: {every: 2s}
+    schedule: {every: 0s}
   - name: one
     from: not a registry
     schedule: {cron: "61 * * * *", every: 1h}
@@ -134,7 +134,7 @@ policies:
   expect("m.yaml:19:17: policies[0].platforms[0]:");
   expect("m.yaml:20:16: policies[0].overwrite: must be changed or never, not 'always'");
   expect("m.yaml:21:12: policies[0].prune: must be true or false");
-  expect("m.yaml:22:23: policies[0].schedule.every: duration '2s' is shorter than 10s");
+  expect("m.yaml:22:23: policies[0].schedule.every: duration '0s' must be at least 1s");
   expect("m.yaml:23:11: policies[1].name: duplicate policy name 'one'");
   expect("m.yaml:23:5: policies[1]: missing required key 'to'");
   expect("m.yaml:24:11: policies[1].from: 'not a registry' is not REGISTRY[/PATH]");

@@ -10,7 +10,8 @@ TEST(Duration, Units) {
   EXPECT_EQ(*parse_duration("1h30m"), 90min);
   EXPECT_EQ(*parse_duration("45s"), 45s);
   EXPECT_EQ(*parse_duration("1d"), 24h);
-  for (const char* bad : {"", "5s", "15", "m", "15x", "-5m", "1h-5m"}) EXPECT_FALSE(parse_duration(bad)) << bad;
+  EXPECT_EQ(*parse_duration("1s"), 1s);
+  for (const char* bad : {"", "0s", "15", "m", "15x", "-5m", "1h-5m"}) EXPECT_FALSE(parse_duration(bad)) << bad;
 }
 
 TEST(Cron, FieldsListsRangesSteps) {

@@ -1,0 +1,100 @@
+#include "config/yaml_reader.hpp"
+
+#include "policy/schedule.hpp"
+
+#include <cstdlib>
+#include <set>
+
+namespace ocimirror::config::detail {
+
+void yaml_reader::error(const YAML::Node& n, const std::string& path, const std::string& msg) {
+  auto m = n.Mark();
+  errors.push_back({file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, path, msg});
+}
+
+bool yaml_reader::check_map(const YAML::Node& n, const std::string& path, std::initializer_list<const char*> known) {
+  if (!n.IsMap()) {
+    error(n, path, "must be a mapping");
+    return false;
+  }
+  std::set<std::string> ok(known.begin(), known.end());
+  for (const auto& kv : n) {
+    auto key = kv.first.as<std::string>();
+    if (!ok.count(key)) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      error(kv.first, path.empty() ? key : path + "." + key, "unknown key (known: " + list + ")");
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> yaml_reader::str(const YAML::Node& n, const std::string& path) {
+  if (!n.IsScalar()) {
+    error(n, path, "must be a string");
+    return std::nullopt;
+  }
+  std::string in = n.Scalar(), out;
+  for (std::size_t i = 0; i < in.size();) {
+    if (in.compare(i, 2, "${") == 0) {
+      auto close = in.find('}', i);
+      if (close == std::string::npos) {
+        error(n, path, "unterminated ${ in value");
+        return std::nullopt;
+      }
+      std::string var = in.substr(i + 2, close - i - 2);
+      auto val = env ? env(var) : (std::getenv(var.c_str()) ? std::optional<std::string>(std::getenv(var.c_str())) : std::nullopt);
+      if (!val) {
+        error(n, path, "environment variable " + var + " is not set");
+        return std::nullopt;
+      }
+      out += *val;
+      i = close + 1;
+    } else {
+      out += in[i++];
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> yaml_reader::str_list(const YAML::Node& n, const std::string& path) {
+  std::vector<std::string> out;
+  if (!n.IsSequence()) {
+    error(n, path, "must be a list");
+    return out;
+  }
+  for (std::size_t i = 0; i < n.size(); ++i)
+    if (auto s = str(n[i], path + "[" + std::to_string(i) + "]")) out.push_back(*s);
+  return out;
+}
+
+std::optional<bool> yaml_reader::boolean(const YAML::Node& n, const std::string& path) {
+  bool b = false;
+  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, b)) {
+    error(n, path, "must be true or false");
+    return std::nullopt;
+  }
+  return b;
+}
+
+std::optional<long> yaml_reader::integer(const YAML::Node& n, const std::string& path, long lo, long hi) {
+  long v = 0;
+  if (!n.IsScalar() || !YAML::convert<long>::decode(n, v) || v < lo || v > hi) {
+    error(n, path, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::chrono::seconds> yaml_reader::duration(const YAML::Node& n, const std::string& path) {
+  auto v = str(n, path);
+  if (!v) return std::nullopt;
+  auto d = policy::parse_duration(*v);
+  if (!d) {
+    error(n, path, d.error());
+    return std::nullopt;
+  }
+  return *d;
+}
+
+}  // namespace ocimirror::config::detail

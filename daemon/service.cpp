@@ -1,0 +1,174 @@
+// The daemon's lifecycle: start, SIGHUP reload, SIGTERM/SIGINT drain, the systemd watchdog.
+#include "daemon/service.hpp"
+
+#include "daemon/config_args.hpp"
+#include "daemon/log.hpp"
+#include "daemon/scheduling.hpp"
+#include "daemon/sd_notify.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <csignal>
+#include <cstdlib>
+
+namespace ocimirror::daemon {
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+service::service(asio::io_context& io, daemon_options opts, config::mirror_config cfg)
+    : io_(io),
+      opts_(std::move(opts)),
+      admin_(io, *this),
+      signals_(io, SIGHUP, SIGTERM, SIGINT),
+      wake_(io),
+      deadline_(io) {
+  gen_ = make_generation(std::move(cfg));
+}
+
+service::~service() = default;
+
+std::shared_ptr<service::generation> service::make_generation(config::mirror_config cfg) {
+  if (!opts_.state_dir.empty()) cfg.state_dir = opts_.state_dir;
+  resolve_state_dir(cfg);
+  auto g = std::make_shared<generation>();
+  g->engine = std::make_shared<session>(io_, cfg.registries, opts_.timeout, credentials_of(cfg));
+  g->engine->observe([this](const std::string& registry, unsigned status) { metrics_.response(registry, status); });
+  g->cfg = std::move(cfg);
+  return g;
+}
+
+int service::run() {
+  const auto& cfg = gen_->cfg;
+  std::string warning;
+  cache_ = std::make_unique<cache::mirror_cache>(cache::store::open(cfg.state_dir, cache::store::mode::read_write, warning));
+  if (!warning.empty()) log::warn(warning);
+  auto remembered = read_status_file(cfg.state_dir);
+  for (const auto& p : cfg.policies) {
+    auto& st = states_[p.name];
+    if (auto r = remembered.find(p.name); r != remembered.end()) st.memory = r->second;
+    if (st.memory.last_success)
+      metrics_.set_last_success(p.name, std::chrono::duration<double>(st.memory.last_success->time_since_epoch()).count());
+    metrics_.set_running(p.name, false);
+  }
+  auto listen = config::parse_listen(opts_.listen.value_or(cfg.daemon.listen()));
+  if (!listen) throw std::runtime_error("--listen " + *opts_.listen + ": " + listen.error());
+  const auto ep = admin_.listen(listen->first, listen->second);
+  bound_ = config::daemon_config{ep.address().to_string(), ep.port(), {}, {}}.listen();
+
+  json::array names;
+  for (const auto& p : cfg.policies) names.emplace_back(p.name + " (" + schedule_text(p) + ")");
+  log::info("ocimirror daemon started", {{"config", cfg.file}, {"stateDir", cfg.state_dir}, {"listen", bound_},
+                                         {"shard", opts_.shard.str()}, {"policies", names}});
+  asio::co_spawn(io_, signal_loop(), asio::detached);
+  for (const auto& p : cfg.policies) {
+    plan_next(p, states_[p.name]);
+    if (p.run_at_start) start_run(p.name, "start");
+  }
+  asio::co_spawn(io_, schedule_loop(), asio::detached);
+  if (auto every = watchdog_interval()) asio::co_spawn(io_, watchdog_loop(*every), asio::detached);
+  sd_notify("READY=1\nSTATUS=serving on " + bound_);
+  io_.run();
+  return exit_ok;  // not reached: a drain ends in exit_now
+}
+
+asio::awaitable<void> service::signal_loop() {
+  for (;;) {
+    auto [ec, sig] = co_await signals_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    if (sig == SIGHUP) reload();
+    else drain(sig);
+  }
+}
+
+asio::awaitable<void> service::watchdog_loop(std::chrono::microseconds every) {
+  asio::steady_timer t(io_);
+  for (;;) {
+    sd_notify("WATCHDOG=1");  // from the event loop: a stuck loop stops the pings and systemd restarts the service
+    t.expires_after(every);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+void service::reload() {
+  if (draining_) {
+    log::warn("SIGHUP ignored: the daemon is shutting down");
+    return;
+  }
+  sd_notify("RELOADING=1");
+  log::info("reloading the configuration", {{"config", opts_.config_file}});
+  auto reject = [&](const std::string& why) {
+    log::error("configuration rejected; the previous one keeps running", {{"config", opts_.config_file}, {"reason", why}});
+    metrics_.reload(false);
+    sd_notify("READY=1\nSTATUS=reload rejected: " + why);
+  };
+  auto loaded = config::load_config_file(opts_.config_file);
+  if (!loaded.config) {
+    for (const auto& d : loaded.errors) log::error(d.str());
+    return reject(std::to_string(loaded.errors.size()) + " problem(s) in the file");
+  }
+  auto next = make_generation(std::move(*loaded.config));
+  if (next->cfg.state_dir != gen_->cfg.state_dir)
+    return reject("state_dir changed (" + gen_->cfg.state_dir + " -> " + next->cfg.state_dir + "); restart to move it");
+  if (!opts_.listen && next->cfg.daemon.listen() != gen_->cfg.daemon.listen())
+    return reject("daemon.listen changed (" + gen_->cfg.daemon.listen() + " -> " + next->cfg.daemon.listen() + "); restart to move it");
+  json::array added, removed;
+  for (const auto& p : next->cfg.policies)
+    if (!gen_->cfg.find(p.name)) added.emplace_back(p.name);
+  for (const auto& p : gen_->cfg.policies)
+    if (!next->cfg.find(p.name)) removed.emplace_back(p.name);
+  gen_ = std::move(next);  // runs in progress keep the generation they started with
+  for (auto it = states_.begin(); it != states_.end();) {
+    if (!gen_->cfg.find(it->first) && !it->second.running) it = states_.erase(it);
+    else ++it;
+  }
+  for (const auto& p : gen_->cfg.policies) {
+    auto& st = states_[p.name];
+    if (!st.running) plan_next(p, st);
+  }
+  log::info("configuration reloaded", {{"policies", gen_->cfg.policies.size()}, {"added", added}, {"removed", removed}});
+  metrics_.reload(true);
+  sd_notify("READY=1\nSTATUS=serving on " + bound_);
+  wake_.cancel();
+}
+
+void service::drain(int sig) {
+  const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  if (draining_) exit_now("a second signal");
+  draining_ = true;
+  sd_notify("STOPPING=1");
+  wake_.cancel();
+  const auto running = running_count();
+  log::info("draining: no new runs or tags; transfers in flight may finish",
+            {{"signal", name}, {"running", running}, {"deadlineSeconds", gen_->cfg.daemon.drain_timeout.count()}});
+  if (running == 0) exit_now("nothing was running");
+  deadline_.expires_after(gen_->cfg.daemon.drain_timeout);
+  deadline_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) exit_now("the drain deadline passed; what was cut off resumes on the next start");
+  });
+}
+
+void service::exit_now(const char* why) {
+  std::size_t inflight = 0;
+  for (const auto& [name, st] : states_)
+    if (st.progress) inflight += st.progress->blobs_active;
+  persist();
+  log::info("stopped", {{"reason", why}, {"blobTransfersCutOff", inflight}});
+  // Coroutines still suspended reference the engine and the cache, so nothing is unwound: the loop stops, the cache
+  // is closed (RocksDB flushed, its lock released), and the process ends. Every cut-off transfer is resumable:
+  // records are written per tag, chunked uploads journaled per PATCH, and no manifest precedes its children.
+  io_.stop();
+  cache_.reset();
+  log::flush();
+  std::_Exit(exit_ok);
+}
+
+std::size_t service::running_count() const {
+  std::size_t n = 0;
+  for (const auto& [name, st] : states_) n += st.running ? 1 : 0;
+  return n;
+}
+
+}  // namespace ocimirror::daemon

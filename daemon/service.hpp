@@ -1,0 +1,94 @@
+#pragma once
+// `ocimirror daemon`: runs every policy on its schedule with one engine (one io_context, shared registry limits) and
+// one cache, serves the admin API, reloads on SIGHUP (a bad file keeps the old configuration running), drains on
+// SIGTERM/SIGINT (no new work; transfers in flight get drain_timeout; exit 0; the next start resumes), and speaks
+// the systemd notify protocol (READY, RELOADING, STOPPING, WATCHDOG).
+#include "cache/mirror_cache.hpp"
+#include "config/mirror_config.hpp"
+#include "daemon/admin_server.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/run_record.hpp"
+#include "daemon/session.hpp"
+#include "policy/shard.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ocimirror::daemon {
+
+struct daemon_options {
+  std::string config_file;
+  std::string state_dir;            ///< --state-dir: overrides the file's, on every reload too
+  std::optional<std::string> listen;  ///< --listen: overrides daemon.listen
+  policy::shard shard;
+  std::size_t jobs = 4, blob_jobs = 8;
+  std::chrono::seconds timeout{60};
+  transfer::pipe_options pipe;
+};
+
+class service final : public admin_api {
+ public:
+  service(boost::asio::io_context& io, daemon_options opts, config::mirror_config cfg);
+  ~service() override;
+  /// Opens the cache, binds the admin API, schedules, and runs until drained. Returns the exit code. Throws
+  /// std::runtime_error (cache locked, address in use) before anything started.
+  int run();
+
+  // admin_api
+  std::string metrics_text() override;
+  std::optional<std::string> not_ready() override;
+  boost::json::object status() override;
+  trigger_result trigger(const std::string& policy) override;
+  std::string token() override;
+
+ private:
+  /// One loaded configuration and the registry clients made for it; a run keeps the one it started with.
+  struct generation {
+    config::mirror_config cfg;
+    std::shared_ptr<session> engine;
+  };
+  struct policy_state {
+    bool running = false;
+    std::string trigger;  ///< of the run in progress
+    policy::wall_time started{};
+    std::shared_ptr<transfer::copy_progress> progress;  ///< of the run in progress
+    std::optional<policy::wall_time> next;
+    remembered memory;  ///< last run and last success (persisted)
+  };
+
+  std::shared_ptr<generation> make_generation(config::mirror_config cfg);
+  void plan_next(const config::policy_config& p, policy_state& st);
+  trigger_result start_run(const std::string& name, const std::string& trigger);
+  boost::asio::awaitable<void> run_one(std::shared_ptr<generation> gen, std::string name);
+  void finish_run(const std::string& name, const policy_report& report, std::size_t blobs_failed);
+  boost::asio::awaitable<void> schedule_loop();
+  boost::asio::awaitable<void> signal_loop();
+  boost::asio::awaitable<void> watchdog_loop(std::chrono::microseconds every);
+  void reload();
+  void drain(int signal);
+  void persist();
+  [[noreturn]] void exit_now(const char* why);
+  std::size_t running_count() const;
+
+  boost::asio::io_context& io_;
+  daemon_options opts_;
+  std::shared_ptr<generation> gen_;
+  std::unique_ptr<cache::mirror_cache> cache_;
+  std::map<std::string, policy_state> states_;
+  metrics metrics_;
+  admin_server admin_;
+  boost::asio::signal_set signals_;
+  boost::asio::system_timer wake_;
+  boost::asio::steady_timer deadline_;
+  bool draining_ = false;
+  std::string bound_;  ///< the admin API's address as bound
+};
+
+}  // namespace ocimirror::daemon
