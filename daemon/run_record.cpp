@@ -75,7 +75,10 @@ json::object to_json(const run_record& r) {
 namespace {
 std::size_t count_of(const json::object& o, const char* k) {
   const auto* v = o.if_contains(k);
-  return v && v->is_int64() && v->get_int64() >= 0 ? static_cast<std::size_t>(v->get_int64()) : 0;
+  if (!v) return 0;
+  boost::system::error_code ec;
+  const auto n = v->to_number<std::uint64_t>(ec);
+  return ec ? 0 : static_cast<std::size_t>(n);
 }
 std::string string_of(const json::object& o, const char* k) {
   const auto* v = o.if_contains(k);
