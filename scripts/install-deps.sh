@@ -5,7 +5,8 @@ packages=(
   cmake g++ ninja-build pkg-config git ca-certificates
   libboost1.81-all-dev libssl-dev libxxhash-dev librocksdb-dev libspdlog-dev
   prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  docker-registry skopeo apache2-utils openssl curl jq python3 time
+  docker-registry skopeo apache2-utils openssl curl jq python3 python3-yaml time
+  systemd procps
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

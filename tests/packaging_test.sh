@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# What `cmake --install` delivers: the binary, a systemd unit that `systemd-analyze verify` accepts without a word,
+# pointing at the installed binary and configuration, and an example configuration that passes `ocimirror check`;
+# and the Helm chart's static consistency (tests/helm_chart_check.py). Usage: packaging_test.sh BUILD_DIR
+set -euo pipefail
+build=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp" >/dev/null
+unit=$tmp/lib/systemd/system/ocimirror.service
+for f in "$tmp/bin/ocimirror" "$unit" "$tmp/etc/ocimirror/config.example.yaml"; do
+  [ -e "$f" ] || { echo "not installed: $f"; exit 1; }
+done
+out=$(systemd-analyze verify "$unit" 2>&1) || { echo "systemd-analyze verify failed:"; echo "$out"; exit 1; }
+[ -z "$out" ] || { echo "systemd-analyze verify complained:"; echo "$out"; exit 1; }
+grep -qx 'Type=notify' "$unit" || { echo "the unit is not Type=notify"; exit 1; }
+grep -qF "ExecStart=$tmp/bin/ocimirror daemon --config $tmp/etc/ocimirror/config.yaml" "$unit" ||
+  { echo "ExecStart does not name the installed binary and configuration:"; grep ExecStart "$unit"; exit 1; }
+echo "systemd: $(systemd-analyze security --offline=yes "$unit" 2>&1 | grep -o 'Overall exposure level.*' || true)"
+OCIMIRROR_ADMIN_TOKEN=example-token-0123456789 INTERNAL_REGISTRY_PASSWORD=example \
+  "$tmp/bin/ocimirror" check --config "$tmp/etc/ocimirror/config.example.yaml" >/dev/null
+/usr/bin/python3 "$src/tests/helm_chart_check.py" "$src/deploy/helm/ocimirror" "$tmp/bin/ocimirror"
+echo "packaging: ok"
