@@ -4,6 +4,7 @@
 #include "daemon/log.hpp"
 #include "daemon/service.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 namespace ocimirror::daemon {
@@ -82,6 +83,7 @@ int cmd_daemon(const args& a) {
       return exit_usage;
     }
     o.config_file = file;
+    if (!o.state_dir.empty()) o.state_dir = std::filesystem::absolute(o.state_dir).lexically_normal().string();
     o.jobs = std::max<std::size_t>(jobs, 1);
     o.blob_jobs = std::max<std::size_t>(blob_jobs, 1);
     o.timeout = std::chrono::seconds(timeout);

@@ -30,7 +30,17 @@ std::uint64_t jitter_seed(const std::string& policy, const policy::shard& shard)
 }
 
 std::string schedule_text(const config::policy_config& p) {
-  if (p.every) return "every " + std::to_string(p.every->count()) + "s";
+  if (p.every) {
+    // As the config writes durations: 15m, 1h30m, 1d.
+    long long left = p.every->count();
+    std::string text;
+    for (const auto& [unit, size] : {std::pair{'d', 86400LL}, {'h', 3600LL}, {'m', 60LL}, {'s', 1LL}})
+      if (left >= size) {
+        text += std::to_string(left / size) + unit;
+        left %= size;
+      }
+    return "every " + text;
+  }
   if (p.cron) return "cron " + p.cron_text;
   return "manual";
 }

@@ -20,7 +20,7 @@ std::optional<policy::wall_time> next_scheduled(const config::policy_config& p,
 /// The seed of a policy's jitter: its name and the replica, so replicas and policies spread out.
 std::uint64_t jitter_seed(const std::string& policy, const policy::shard& shard);
 
-/// "every 15m0s" style text for status and logs: "every 900s", "cron 0 * * * *", or "manual".
+/// The schedule as status and logs show it: "every 1h30m", "cron 0 * * * *", or "manual".
 std::string schedule_text(const config::policy_config& p);
 
 }  // namespace ocimirror::daemon

@@ -37,3 +37,13 @@ done
 echo; echo "== ocimirror sync again: nothing to copy, the destination not even asked (the cache)"; build/ocimirror sync --config "$work/mirror.yaml"
 echo; echo "== ocimirror cache stats"; build/ocimirror cache stats --config "$work/mirror.yaml"
 echo; build/ocimirror inspect --plain-http "$dst/mirror/app:v1.0.0"
+echo; echo "== ocimirror daemon: the same policy as a service (admin API on loopback)"
+admin=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+build/ocimirror daemon --config "$work/mirror.yaml" --listen "$admin" 2>"$work/daemon.log" & daemon=$!
+for _ in $(seq 100); do curl -sf "http://$admin/readyz" >/dev/null && break; sleep 0.1; done
+echo "POST /v1/policies/demo/run -> $(curl -s -X POST "http://$admin/v1/policies/demo/run")"
+for _ in $(seq 100); do [ "$(curl -s "http://$admin/v1/status" | jq -r '.policies[0].running')" = false ] && break; sleep 0.1; done
+echo "GET /v1/status:"; curl -s "http://$admin/v1/status" | jq -c '.policies[] | {name, schedule, nextRun, lastRun: (.lastRun | {trigger, result, tags})}'
+echo "GET /metrics (some):"; curl -s "http://$admin/metrics" | grep -E '^ocimirror_(policy_runs_total|cache_hits_total|registry_requests_total)'
+kill -TERM "$daemon"; wait "$daemon"
+echo "daemon log:"; cat "$work/daemon.log"

@@ -212,7 +212,7 @@ TEST_F(Daemon, BadReloadKeepsTheOldConfigurationAndAGoodOneApplies) {
   EXPECT_TRUE(d->wait_for_err("configuration reloaded", 5s)) << d->err();
   auto added = policy_status(listen, "slow");
   ASSERT_FALSE(added.empty());
-  EXPECT_EQ(added.at("schedule").as_string(), "every 3600s");
+  EXPECT_EQ(added.at("schedule").as_string(), "every 1h");
   const auto m = admin(listen, "GET", "/metrics").body;
   EXPECT_NE(m.find("ocimirror_config_reloads_total{result=\"failure\"} 1"), std::string::npos) << m;
   EXPECT_NE(m.find("ocimirror_config_reloads_total{result=\"success\"} 1"), std::string::npos) << m;

@@ -50,7 +50,8 @@ TEST(Scheduling, NoScheduleMeansManualOnly) {
   config::policy_config p;
   EXPECT_FALSE(daemon::next_scheduled(p, std::nullopt, at(10, 0), 1));
   EXPECT_EQ(daemon::schedule_text(p), "manual");
-  EXPECT_EQ(daemon::schedule_text(every(seconds(90))), "every 90s");
+  EXPECT_EQ(daemon::schedule_text(every(seconds(90))), "every 1m30s");
+  EXPECT_EQ(daemon::schedule_text(every(hours(24) + seconds(5))), "every 1d5s");
 }
 
 TEST(Scheduling, JitterSeedsDifferByPolicyAndReplica) {
