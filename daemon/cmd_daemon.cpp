@@ -45,24 +45,17 @@ Examples:
 }  // namespace
 
 int cmd_daemon(const args& a) {
-  std::string file, log_format = "text", listen, shard_text;
+  std::string file, log_format = "text", listen;
   daemon_options o;
-  std::size_t jobs = 4, blob_jobs = 8;
-  int timeout = 60;
+  policy_run_flags runs;
   transfer_flags xfer;
   po::options_description opts("Daemon");
   opts.add_options()
     ("help,h", "show this help")
     ("config,c", po::value(&file), "the mirror configuration (YAML); reloaded on SIGHUP")
     ("log-format", po::value(&log_format), "text (default) or json (one object per line)")
-    ("listen", po::value(&listen), "HOST:PORT of the admin API; overrides daemon.listen (port 0: any free port)")
-    ("shard", po::value(&shard_text), "I/N: handle only the source repositories whose xxh3 hash mod N is I; auto/N "
-                                      "takes I from the hostname's StatefulSet ordinal (name-I)")
-    ("state-dir", po::value(&o.state_dir), "override state_dir from the file")
-    ("jobs,j", po::value(&jobs)->default_value(4), "tags copied at once per policy")
-    ("blob-jobs", po::value(&blob_jobs)->default_value(8), "blobs transferred at once per tag")
-    ("timeout", po::value(&timeout)->default_value(60), "seconds any one network step may take");
-  opts.add(xfer.describe());
+    ("listen", po::value(&listen), "HOST:PORT of the admin API; overrides daemon.listen (port 0: any free port)");
+  opts.add(runs.describe()).add(xfer.describe());
   bool json = false;
   const std::string output = "text";
   return guarded(json, [&]() -> int {
@@ -74,7 +67,7 @@ int cmd_daemon(const args& a) {
       if (auto l = config::parse_listen(listen); !l) throw po::error("--listen " + l.error());
       o.listen = listen;
     }
-    o.shard = shard_arg(shard_text);
+    o.shard = shard_arg(runs.shard_text);
     auto loaded = config::load_config_file(file);
     if (!loaded.config) {
       for (const auto& d : loaded.errors) log::error(d.str());
@@ -83,10 +76,10 @@ int cmd_daemon(const args& a) {
       return exit_usage;
     }
     o.config_file = file;
-    if (!o.state_dir.empty()) o.state_dir = std::filesystem::absolute(o.state_dir).lexically_normal().string();
-    o.jobs = std::max<std::size_t>(jobs, 1);
-    o.blob_jobs = std::max<std::size_t>(blob_jobs, 1);
-    o.timeout = std::chrono::seconds(timeout);
+    if (!runs.state_dir.empty()) o.state_dir = std::filesystem::absolute(runs.state_dir).lexically_normal().string();
+    o.jobs = runs.jobs;
+    o.blob_jobs = std::max<std::size_t>(runs.blob_jobs, 1);
+    o.timeout = std::chrono::seconds(runs.timeout);
     o.pipe = xfer.pipe();
     boost::asio::io_context io;
     service s(io, std::move(o), std::move(*loaded.config));

@@ -55,12 +55,10 @@ FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
 
 
 int cmd_sync(const args& a) {
-  std::string file, output = "text", state_dir;
+  std::string file, output = "text";
   std::vector<std::string> names;
   bool dry_run = false, quiet = false, verify = false;
-  std::string shard_text;
-  std::size_t jobs = 4, blob_jobs = 8;
-  int timeout = 60;
+  policy_run_flags runs;
   transfer_flags xfer;
   po::options_description opts("Sync");
   opts.add_options()
@@ -69,23 +67,17 @@ int cmd_sync(const args& a) {
     ("policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")
     ("dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")
     ("verify", po::bool_switch(&verify), "check every tag at the destination down to its blobs; repair what is missing")
-    ("shard", po::value(&shard_text), "I/N: handle only the source repositories whose xxh3 hash mod N is I (one of N "
-                                      "replicas); auto/N takes I from the hostname's StatefulSet ordinal (name-I)")
     ("output,o", po::value(&output), "text (default) or json")
-    ("state-dir", po::value(&state_dir), "override state_dir from the file")
-    ("jobs,j", po::value(&jobs)->default_value(4), "tags copied at once per policy")
-    ("blob-jobs", po::value(&blob_jobs)->default_value(8), "blobs transferred at once per tag")
-    ("timeout", po::value(&timeout)->default_value(60), "seconds any one network step may take")
     ("quiet,q", po::bool_switch(&quiet), "no progress display");
-  opts.add(xfer.describe());
+  opts.add(runs.describe()).add(xfer.describe());
   bool json = false;
   return guarded(json, [&]() -> int {
     if (parse_or_help(a, opts, sync_help, output, json)) return exit_ok;
     if (file.empty()) throw po::error("sync needs --config FILE");
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;
-    if (!state_dir.empty()) cfg->state_dir = state_dir;
-    const auto shard = shard_arg(shard_text);
+    if (!runs.state_dir.empty()) cfg->state_dir = runs.state_dir;
+    const auto shard = shard_arg(runs.shard_text);
     std::vector<const config::policy_config*> chosen;
     for (const auto& n : names) {
       const auto* p = cfg->find(n);
@@ -95,7 +87,7 @@ int cmd_sync(const args& a) {
     if (names.empty())
       for (const auto& p : cfg->policies) chosen.push_back(&p);
 
-    session s(cfg->registries, std::chrono::seconds(timeout), credentials_of(*cfg));
+    session s(cfg->registries, std::chrono::seconds(runs.timeout), credentials_of(*cfg));
     const bool show = !quiet && !json && stderr_is_tty();
     std::string warning;
     cache::mirror_cache cache(cache::store::open(
@@ -108,9 +100,8 @@ int cmd_sync(const args& a) {
       ro.verify = verify;
       ro.shard = shard;
       // max_concurrency of either registry caps how many tags of this policy move at once.
-      ro.parallel_tags = std::max<std::size_t>(std::min({jobs, cfg->registries.get(p->from.registry).max_concurrency,
-                                                         cfg->registries.get(p->to.registry).max_concurrency}), 1);
-      ro.parallel_blobs = std::max<std::size_t>(blob_jobs, 1);
+      ro.parallel_tags = tags_at_once(runs.jobs, cfg->registries, *p);
+      ro.parallel_blobs = std::max<std::size_t>(runs.blob_jobs, 1);
       ro.progress = &progress;
       ro.pipe = xfer.pipe();
       if (show) std::cerr << "policy " << p->name << ": " << p->from.str() << " -> " << p->to.str() << "\n";

@@ -46,6 +46,18 @@ std::optional<config::mirror_config> load_or_report(const std::string& file, boo
   return std::move(c);
 }
 
+po::options_description policy_run_flags::describe() {
+  po::options_description d("Runs");
+  d.add_options()
+    ("shard", po::value(&shard_text), "I/N: handle only the source repositories whose xxh3 hash mod N is I (one of N "
+                                      "replicas); auto/N takes I from the hostname's StatefulSet ordinal (name-I)")
+    ("state-dir", po::value(&state_dir), "override state_dir from the file")
+    ("jobs,j", po::value(&jobs)->default_value(jobs), "tags copied at once per policy (at most max_concurrency)")
+    ("blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag")
+    ("timeout", po::value(&timeout)->default_value(timeout), "seconds any one network step may take");
+  return d;
+}
+
 void resolve_state_dir(config::mirror_config& c) {
   std::filesystem::path sd(c.state_dir);
   if (sd.is_relative()) c.state_dir = (std::filesystem::absolute(c.file).parent_path() / sd).lexically_normal().string();

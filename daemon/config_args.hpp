@@ -21,6 +21,14 @@ bool parse_or_help(const args& a, const boost::program_options::options_descript
 /// the file's directory.
 std::optional<config::mirror_config> load_or_report(const std::string& file, bool json);
 
+/// What the commands that run policies (sync, daemon) take besides the transfer flags.
+struct policy_run_flags {
+  std::string state_dir, shard_text;
+  std::size_t jobs = 4, blob_jobs = 8;
+  int timeout = 60;
+  boost::program_options::options_description describe();
+};
+
 /// A relative state_dir is taken relative to the configuration file's directory.
 void resolve_state_dir(config::mirror_config& c);
 

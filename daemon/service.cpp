@@ -55,7 +55,13 @@ int service::run() {
   }
   auto listen = config::parse_listen(opts_.listen.value_or(cfg.daemon.listen()));
   if (!listen) throw std::runtime_error("--listen " + *opts_.listen + ": " + listen.error());
-  const auto ep = admin_.listen(listen->first, listen->second);
+  asio::ip::tcp::endpoint ep;
+  try {
+    ep = admin_.listen(listen->first, listen->second);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string(e.what()) + " (set by " +
+                             (opts_.listen ? std::string("--listen") : "daemon.listen in " + cfg.file) + ")");
+  }
   bound_ = config::daemon_config{ep.address().to_string(), ep.port(), {}, {}}.listen();
 
   json::array names;

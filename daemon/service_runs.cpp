@@ -64,11 +64,9 @@ trigger_result service::start_run(const std::string& name, const std::string& tr
 asio::awaitable<void> service::run_one(std::shared_ptr<generation> gen, std::string name) {
   const auto& p = *gen->cfg.find(name);
   auto progress = states_[name].progress;
-  const auto& regs = gen->cfg.registries;
   run_options ro;
   ro.shard = opts_.shard;
-  ro.parallel_tags = std::max<std::size_t>(
-      std::min({opts_.jobs, regs.get(p.from.registry).max_concurrency, regs.get(p.to.registry).max_concurrency}), 1);
+  ro.parallel_tags = tags_at_once(opts_.jobs, gen->cfg.registries, p);
   ro.parallel_blobs = std::max<std::size_t>(opts_.blob_jobs, 1);
   ro.progress = progress.get();
   ro.pipe = opts_.pipe;

@@ -3,6 +3,7 @@
 #include "policy/platform.hpp"
 #include "transfer/parallel.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -104,6 +105,11 @@ awaitable<void> prune_tag(transfer::registry_client& dst, const policy::plan_ite
 }
 
 }  // namespace
+
+std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p) {
+  return std::max<std::size_t>(
+      std::min({jobs, registries.get(p.from.registry).max_concurrency, registries.get(p.to.registry).max_concurrency}), 1);
+}
 
 awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::mirror_cache& cache,
                                     const run_options& opts) {

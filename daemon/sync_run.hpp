@@ -46,6 +46,9 @@ struct run_options {
   const bool* stop = nullptr;
 };
 
+/// How many tags of policy p move at once: `jobs`, at most either registry's max_concurrency, at least one.
+std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p);
+
 /// Tags whose source digest is what `cache` says this policy mirrored are unchanged without a request to the
 /// destination (unless opts.verify). Records are written as each manifest PUT succeeds.
 transfer::awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::mirror_cache& cache,
