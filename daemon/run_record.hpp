@@ -15,7 +15,7 @@ namespace ocimirror::daemon {
 
 struct run_record {
   policy::wall_time start, end;
-  std::string trigger;  ///< "schedule", "start" (at_start) or "manual" (POST .../run)
+  std::string trigger;  ///< "schedule", "start" (at_start), "resume" (the last run was interrupted) or "manual"
   std::string result;   ///< "success", "failure" (some tags failed) or "interrupted" (stopped by a drain)
   std::size_t copied = 0, unchanged = 0, pruned = 0, failed = 0, cache_hits = 0, interrupted = 0;
   std::size_t blobs_copied = 0, blobs_mounted = 0, blobs_skipped = 0;

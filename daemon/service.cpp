@@ -70,8 +70,10 @@ int service::run() {
                                          {"shard", opts_.shard.str()}, {"policies", names}});
   asio::co_spawn(io_, signal_loop(), asio::detached);
   for (const auto& p : cfg.policies) {
-    plan_next(p, states_[p.name]);
-    if (p.run_at_start) start_run(p.name, "start");
+    auto& st = states_[p.name];
+    plan_next(p, st);
+    if (st.memory.last && st.memory.last->result == "interrupted") start_run(p.name, "resume");
+    else if (p.run_at_start) start_run(p.name, "start");
   }
   asio::co_spawn(io_, schedule_loop(), asio::detached);
   if (auto every = watchdog_interval()) asio::co_spawn(io_, watchdog_loop(*every), asio::detached);
@@ -158,8 +160,18 @@ void service::drain(int sig) {
 
 void service::exit_now(const char* why) {
   std::size_t inflight = 0;
-  for (const auto& [name, st] : states_)
+  for (auto& [name, st] : states_) {
+    if (!st.running) continue;
     if (st.progress) inflight += st.progress->blobs_active;
+    // Remembered as interrupted, so the next start resumes it at once instead of waiting for its schedule.
+    run_record cut;
+    cut.start = st.started;
+    cut.end = std::chrono::system_clock::now();
+    cut.trigger = st.trigger;
+    cut.result = "interrupted";
+    cut.error = why;
+    st.memory.last = cut;
+  }
   persist();
   log::info("stopped", {{"reason", why}, {"blobTransfersCutOff", inflight}});
   // Coroutines still suspended reference the engine and the cache, so nothing is unwound: the loop stops, the cache
