@@ -14,7 +14,9 @@ void expect_copied(const run_result& r, const std::string& digest) {
   auto o = boost::json::parse(r.out).as_object();
   EXPECT_EQ(o.at("digest").as_string(), digest);
   EXPECT_EQ(o.at("bytes").to_number<std::uint64_t>(), (1ull << 30) + 2);
+#ifndef OCIMIRROR_SANITIZED  // ASan's quarantine holds freed buffers, so RSS says nothing about the code there
   EXPECT_LE(o.at("peakRssBytes").to_number<std::uint64_t>(), 64ull << 20) << "memory grew with the blob";
+#endif
 }
 }  // namespace
 
