@@ -2,11 +2,13 @@
 #include "config/yaml_reader.hpp"
 
 #include "policy/next_run.hpp"
+#include "transfer/layout.hpp"
 #include "transfer/reference.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <algorithm>
 #include <fstream>
 #include <tuple>
@@ -35,8 +37,29 @@ struct loader : detail::yaml_reader {
   std::optional<endpoint> parse_endpoint(const YAML::Node& n, const std::string& path) {
     auto s = str(n, path);
     if (!s) return std::nullopt;
+    if (auto layout = transfer::parse_layout_ref(*s)) {
+      if (!*layout) {
+        error(n, path, "'" + *s + "': " + layout->error());
+        return std::nullopt;
+      }
+      if (!(*layout)->tag.empty()) {
+        error(n, path, "'" + *s + "': a policy names a whole layout (oci:DIR or oci-archive:FILE, no :REF); "
+                           "`repositories:` and `tags:` select within it");
+        return std::nullopt;
+      }
+      endpoint e;
+      e.type = (*layout)->kind == transfer::layout_ref::archive ? endpoint::kind::oci_archive : endpoint::kind::oci_dir;
+      std::filesystem::path f((*layout)->path);
+      if (f.is_relative()) f = std::filesystem::absolute(std::filesystem::path(file).parent_path()) / f;
+      e.file = f.lexically_normal().string();
+      if (e.file.size() > 1 && e.file.back() == '/') e.file.pop_back();
+      e.registry = (e.type == endpoint::kind::oci_archive ? "oci-archive:" : "oci:") + e.file;
+      return e;
+    }
     auto slash = s->find('/');
-    endpoint e{s->substr(0, slash), slash == std::string::npos ? "" : s->substr(slash + 1)};
+    endpoint e;
+    e.registry = s->substr(0, slash);
+    e.path = slash == std::string::npos ? "" : s->substr(slash + 1);
     auto probe = transfer::parse_repository(e.registry + "/" + (e.path.empty() ? "x" : e.path));
     if (!probe || probe->registry != e.registry) {
       error(n, path, "'" + *s + "' is not REGISTRY[/PATH]: " + (probe ? "bad registry host" : probe.error().what));
@@ -101,7 +124,7 @@ struct loader : detail::yaml_reader {
 
   void parse_policy(const YAML::Node& n, const std::string& path, mirror_config& c, std::set<std::string>& names) {
     if (!check_map(n, path, {"name", "from", "to", "repositories", "tags", "platforms", "artifact_types", "overwrite",
-                             "prune", "schedule"}))
+                             "prune", "schedule", "keep"}))
       return;
     policy_config p;
     p.line = n.Mark().line + 1;
@@ -192,6 +215,18 @@ struct loader : detail::yaml_reader {
           }
       }
     }
+    if (n["keep"]) {
+      auto k = n["keep"];
+      long v = 0;
+      if (!k.IsScalar() || !YAML::convert<long>::decode(k, v) || v < 1 || v > 100000)
+        error(k, path + ".keep", "must be a whole number of snapshots, at least 1");
+      else if (p.to.type != endpoint::kind::oci_dir)
+        error(k, path + ".keep", "keeps dated snapshots of an OCI layout directory: `to:` must be oci:DIR");
+      else p.keep = static_cast<std::size_t>(v);
+    }
+    if (p.prune && (p.to.type == endpoint::kind::oci_archive || p.keep > 0))
+      error(n["prune"], path + ".prune", "each run writes a complete new " + std::string(p.keep ? "snapshot" : "archive") +
+                                             ", so there is nothing to prune");
     if (!p.from.registry.empty() && p.from.registry == p.to.registry &&
         (p.from.path == p.to.path || policy::relative_to(p.from.path, p.to.path)))
       error(n["to"], path + ".to", "lies inside `from` (" + p.from.str() + "): every run would mirror the mirror again");

@@ -27,9 +27,15 @@ struct diagnostic {
   std::string str() const;
 };
 
-/// "registry[/path]" as written in from:/to:.
+/// "registry[/path]", "oci:DIR" or "oci-archive:FILE.tar" as written in from:/to:.
 struct endpoint {
-  std::string registry, path;
+  enum class kind { registry, oci_dir, oci_archive };
+  kind type = kind::registry;
+  /// The registry host; for a layout "oci:ABSOLUTE_PATH" (what messages and metrics name).
+  std::string registry;
+  std::string path;  ///< path within the registry (repository prefix); empty for layouts
+  std::string file;  ///< a layout's directory or archive, absolute (relative ones are taken from the config's folder)
+  bool is_layout() const { return type != kind::registry; }
   std::string str() const { return path.empty() ? registry : registry + "/" + path; }
 };
 
@@ -44,6 +50,7 @@ struct policy_config {
   std::vector<std::string> types_include, types_exclude;
   overwrite_mode overwrite = overwrite_mode::changed;
   bool prune = false;
+  std::size_t keep = 0;  ///< to: oci:DIR only: each run is a dated snapshot, the newest `keep` are kept (0: no snapshots)
   std::optional<std::chrono::seconds> every;
   std::optional<policy::cron_spec> cron;
   std::string cron_text;

@@ -20,11 +20,13 @@ Commands:
   sync --config FILE  run the mirror policies of FILE once (--dry-run prints the plan)
   daemon --config FILE
                       run the policies on their schedules with an admin API (metrics, status, triggers)
+  inventory WHERE...  list every digest a registry or layout holds (for incremental bundles: sync --since)
   check --config FILE validate a mirror configuration; every problem with FILE:LINE:COL
   cache stats|verify|clear --config FILE
                       look at, check against the destinations, or drop the digest cache
 
-References are HOST[:PORT]/REPOSITORY[:TAG][@sha256:DIGEST]; the registry host is never guessed.
+References are HOST[:PORT]/REPOSITORY[:TAG][@sha256:DIGEST]; the registry host is never guessed. OCI layouts
+are oci:DIR[:REPO:TAG] and oci-archive:FILE.tar[:REPO:TAG] (one layout holds many repositories).
 Credentials come from $DOCKER_CONFIG/config.json or ~/.docker/config.json (auths, credHelpers, credsStore).
 
 Run `ocimirror COMMAND --help` for a command's options and examples.
@@ -64,6 +66,7 @@ int run_cli(int argc, char** argv) {
   if (cmd == "check") return cmd_check(rest);
   if (cmd == "cache") return cmd_cache(rest);
   if (cmd == "daemon") return cmd_daemon(rest);
+  if (cmd == "inventory") return cmd_inventory(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::cout << usage;
     return exit_ok;
@@ -72,7 +75,7 @@ int run_cli(int argc, char** argv) {
     std::cout << "ocimirror 0.1.0\n";
     return exit_ok;
   }
-  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, sync, daemon, check, cache; see --help)");
+  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, sync, daemon, inventory, check, cache; see --help)");
   return exit_usage;
 }
 

@@ -1,8 +1,10 @@
 // `ocimirror copy SRC DST`
 #include "daemon/commands.hpp"
+#include "daemon/endpoints.hpp"
 #include "daemon/session.hpp"
 #include "policy/platform.hpp"
 #include "transfer/copy.hpp"
+#include "transfer/copy_graph.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -30,10 +32,16 @@ has is skipped, and blobs in another repository of the same registry are mounted
 SRC and DST are HOST[:PORT]/REPO[:TAG][@sha256:DIGEST]. SRC without tag or digest means :latest. DST without a
 tag takes SRC's tag; with neither, the manifest is pushed by digest. Prints the digest at DST on stdout.
 
+Either side may be an OCI image layout: oci:DIR[:REPO:TAG] (a directory, created when missing, added to) or
+oci-archive:FILE.tar[:REPO:TAG] (a tar; as DST it is written anew, under FILE only once complete). A layout
+source without :REPO:TAG must hold exactly one; a layout destination without it takes SRC's repository and tag.
+
 Examples:
   ocimirror copy ghcr.io/acme/app:v1.2.0 registry.internal:5000/mirror/app:v1.2.0
   ocimirror copy --platform linux/amd64 --platform linux/arm64 ghcr.io/acme/app:v1 registry.internal/app
   ocimirror copy --plain-http localhost:5000/charts/web:1.0.0 localhost:5001/charts/web
+  ocimirror copy ghcr.io/acme/app:v1 oci-archive:app.tar            # stored as acme/app:v1
+  ocimirror copy oci:./layout:acme/app:v1 registry.internal/acme/app:v1
 )";
 
 }  // namespace
@@ -74,11 +82,13 @@ int cmd_copy(const args& a) {
     if (output != "text" && output != "json") throw po::error("--output must be text or json");
     json = output == "json";
     if (positional.size() != 2) throw po::error("copy needs exactly two references, SRC and DST");
-    auto src = reference_arg(positional[0]);
-    auto dst = reference_arg(positional[1]);
-    if (!src || !dst) return exit_usage;
-    if (src->tag.empty() && src->digest.empty()) src->tag = "latest";
-    if (dst->tag.empty() && dst->digest.empty()) dst->tag = src->tag;
+    auto src_arg = endpoint_arg_of(positional[0]);
+    auto dst_arg = endpoint_arg_of(positional[1]);
+    if (!src_arg || !dst_arg) return exit_usage;
+    auto* src = &src_arg->ref;
+    auto* dst = &dst_arg->ref;
+    const bool layouts = src_arg->layout || dst_arg->layout;
+    if (src->tag.empty() && src->digest.empty() && !src_arg->layout) src->tag = "latest";
 
     std::vector<policy::platform_pattern> wanted;
     for (const auto& p : platforms) {
@@ -96,6 +106,29 @@ int cmd_copy(const args& a) {
     co.progress = &progress;
 
     session s(net);
+    std::unique_ptr<transfer::endpoint> src_end, dst_end;
+    if (layouts) {
+      src_end = src_arg->layout ? open_endpoint(s, endpoint_of(*src_arg->layout), role::source) : nullptr;
+      if (src_arg->layout && src->tag.empty()) {
+        // A layout with one reference needs no name.
+        const auto& idx = dynamic_cast<transfer::layout_endpoint&>(*src_end).index();
+        auto repos = idx.repositories();
+        if (idx.size() != 1 || repos.size() > 1)
+          throw transfer::error(transfer::errc::not_found, src_end->name() + " holds " + std::to_string(idx.size()) +
+                                                               " references: name one as " + src_arg->layout->str() + ":REPO:TAG");
+        src->repository = repos.empty() ? "" : repos.front();
+        src->tag = idx.tags(src->repository).front();
+      }
+    }
+    if (dst->tag.empty() && dst->digest.empty()) dst->tag = src->tag;
+    if (dst_arg->layout && dst->repository.empty()) dst->repository = src->repository;
+    if (layouts) {
+      if (dst_arg->layout && dst->repository.empty())
+        throw po::error("name the destination as " + dst_arg->layout->str() + ":REPO:TAG");
+      if (!src_end) src_end = open_endpoint(s, config::endpoint{config::endpoint::kind::registry, src->registry, "", ""}, role::source);
+      dst_end = open_endpoint(s, dst_arg->layout ? endpoint_of(*dst_arg->layout) : config::endpoint{config::endpoint::kind::registry, dst->registry, "", ""},
+                              role::destination, {0, nullptr, co.pipe.upload});
+    }
     transfer::copy_result result;
     const auto start = steady_clock::now();
     s.run([&]() -> asio::awaitable<void> {
@@ -103,7 +136,12 @@ int cmd_copy(const args& a) {
       asio::steady_timer timer(s.io());
       if (!quiet && !json && stderr_is_tty()) asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
       try {
-        result = co_await transfer::copy_image(s.client(*src), *src, s.client(*dst), *dst, co);
+        if (layouts) {
+          result = co_await transfer::copy_graph(*src_end, *src, *dst_end, *dst, co);
+          co_await dst_end->commit();
+        } else {
+          result = co_await transfer::copy_image(s.client(*src), *src, s.client(*dst), *dst, co);
+        }
       } catch (...) {
         done = true;
         timer.cancel();
@@ -116,7 +154,7 @@ int cmd_copy(const args& a) {
     const auto& st = result.stats;
     if (json) {
       boost::json::object o{
-          {"source", src->str()}, {"destination", dst->str()}, {"digest", result.digest},
+          {"source", src_arg->str()}, {"destination", dst_arg->str()}, {"digest", result.digest},
           {"sourceDigest", result.source_digest}, {"mediaType", result.media_type},
           {"blobs", {{"copied", st.blobs_copied}, {"mounted", st.blobs_mounted}, {"skipped", st.blobs_skipped}}},
           {"manifests", {{"pushed", st.manifests_pushed}, {"skipped", st.manifests_skipped}}},
@@ -128,7 +166,7 @@ int cmd_copy(const args& a) {
         char rate[64] = "";
         if (secs > 0 && st.bytes_copied) std::snprintf(rate, sizeof rate, ", %s/s", human_bytes(static_cast<std::uint64_t>(st.bytes_copied / secs)).c_str());
         std::fprintf(stderr, "copied %s -> %s: blobs %zu copied (%s), %zu mounted, %zu skipped; manifests %zu pushed, %zu skipped; %.2fs%s\n",
-                     src->str().c_str(), dst->str().c_str(), st.blobs_copied, human_bytes(st.bytes_copied).c_str(),
+                     src_arg->str().c_str(), dst_arg->str().c_str(), st.blobs_copied, human_bytes(st.bytes_copied).c_str(),
                      st.blobs_mounted, st.blobs_skipped, st.manifests_pushed, st.manifests_skipped, secs, rate);
         if (result.digest != result.source_digest)
           std::fprintf(stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (source recorded in annotation io.ocimirror.source.digest)\n",

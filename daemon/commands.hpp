@@ -15,6 +15,7 @@ int cmd_sync(const args& a);
 int cmd_check(const args& a);
 int cmd_cache(const args& a);
 int cmd_daemon(const args& a);
+int cmd_inventory(const args& a);
 
 /// Entry point: `ocimirror COMMAND ...`.
 int run_cli(int argc, char** argv);

@@ -24,6 +24,7 @@ int exit_code_for(errc e) {
     case errc::timeout: return exit_network;
     case errc::bad_digest:
     case errc::bad_manifest:
+    case errc::bad_archive:
     case errc::digest_mismatch:
     case errc::too_large: return exit_integrity;
     default: return exit_failed;

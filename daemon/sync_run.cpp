@@ -1,6 +1,9 @@
 #include "daemon/sync_run.hpp"
 
+#include "daemon/endpoints.hpp"
+#include "daemon/import_check.hpp"
 #include "policy/platform.hpp"
+#include "transfer/copy_graph.hpp"
 #include "transfer/parallel.hpp"
 
 #include <algorithm>
@@ -40,7 +43,7 @@ struct repo_state {
 };
 
 /// Repositories the policy names: the literal ones directly, otherwise the catalog filtered by the patterns.
-awaitable<std::vector<repo_state>> list_repositories(transfer::registry_client& src, const config::policy_config& p) {
+awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, const config::policy_config& p) {
   std::vector<std::string> names;
   bool all_literal = !p.repositories.empty();
   for (const auto& pat : p.repositories) {
@@ -50,14 +53,7 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::registry_client& 
   }
   if (!all_literal) {
     names.clear();
-    std::vector<std::string> catalog;
-    try {
-      catalog = co_await src.catalog();
-    } catch (const transfer::error& e) {
-      throw transfer::error(e.code(), std::string(e.what()) +
-                                          "; registries without a catalog (ghcr.io, Docker Hub, ECR public) need "
-                                          "`repositories:` to name each repository without wildcards");
-    }
+    auto catalog = co_await src.repositories();
     for (auto& n : catalog)
       if (selected_relative(p, n)) names.push_back(std::move(n));
   }
@@ -78,32 +74,6 @@ std::string arrow(const config::policy_config& p, const std::string& src_repo, c
   return p.from.registry + "/" + src_repo + ":" + tag + " -> " + p.to.registry + "/" + dst_repo + ":" + tag;
 }
 
-/// Removes one destination tag. Registries that delete only by digest (distribution 2.8) lose every tag of that
-/// digest, so the manifest is deleted only when no other tag shares it; otherwise the tag stays with a warning.
-awaitable<void> prune_tag(transfer::registry_client& dst, const policy::plan_item& it, policy_report& report) {
-  auto now = co_await dst.head_manifest(it.destination_repo, it.tag);
-  if (!now) co_return;
-  if (now->digest != it.destination_digest) {
-    report.warnings.push_back("not pruned: " + dst.name() + "/" + it.destination_repo + ":" + it.tag +
-                              " was changed by someone else since this policy mirrored it");
-    co_return;
-  }
-  if (co_await dst.delete_tag(it.destination_repo, it.tag)) co_return;
-  auto tags = co_await dst.list_tags(it.destination_repo);
-  bool shared = false;
-  for (const auto& t : tags) {
-    if (t == it.tag) continue;
-    auto h = co_await dst.head_manifest(it.destination_repo, t);
-    if (h && h->digest == now->digest) shared = true;
-  }
-  if (shared) {
-    report.warnings.push_back("not pruned: " + dst.name() + "/" + it.destination_repo + ":" + it.tag +
-                              " (the registry deletes only by digest, and other tags share " + now->digest + ")");
-    co_return;
-  }
-  co_await dst.delete_manifest(it.destination_repo, now->digest);
-}
-
 }  // namespace
 
 std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p) {
@@ -118,17 +88,26 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   report.source = p.from.str();
   report.destination = p.to.str();
   const auto start = std::chrono::steady_clock::now();
-  const auto src_any = ref_of(p.from.registry, "x");
-  const auto dst_any = ref_of(p.to.registry, "x");
-  auto& src = s.client(src_any);
-  auto& dst = s.client(dst_any);
   auto finish = [&] {
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  std::unique_ptr<transfer::endpoint> src_end, dst_end;
+  try {
+    src_end = open_endpoint(s, p.from, role::source);
+    dst_end = open_endpoint(s, p.to, opts.dry_run ? role::dry_run_destination : role::destination,
+                            {p.keep, opts.since, opts.pipe.upload});
+  } catch (const transfer::error& e) {
+    report.failures.push_back({"open " + (src_end ? p.to.str() : p.from.str()), e.what()});
+    finish();
+    co_return report;
+  }
+  auto& src = *src_end;
+  auto& dst = *dst_end;
 
   // 1. What this policy mirrored before, then the repositories and their tags.
   cache::tag_records records;
-  try {
+  const bool fresh = dst.fresh_each_run();  // an archive or a snapshot holds only what this run writes
+  if (!fresh) try {
     records = co_await cache.tags(p.name);
   } catch (const transfer::error& e) {
     report.warnings.push_back(std::string(e.what()) + "; asking the destination for every tag");
@@ -258,6 +237,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   // 4. Execute: copies many tags at once (with --verify, checks the unchanged ones down to their blobs), prunes.
   // Each tag's record is written as soon as its manifest is in place, so an interrupted run loses nothing done.
   auto remember = [&](const policy::plan_item& it, const std::string& src_digest, const std::string& dst_digest) -> awaitable<void> {
+    if (fresh) co_return;
     const cache::tag_key key{it.destination_repo, it.tag};
     auto old = records.find(key);
     const auto type = types.find(key);
@@ -292,6 +272,15 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     else if (it.what == action::unchanged && !it.cached)
       co_await remember(it, it.source_digest, it.destination_digest);  // learnt from the destination: the next run need not ask
   }
+  // A bundle is checked whole before anything from it is pushed: every blob's digest, every graph's completeness.
+  if (auto* bundle = dynamic_cast<transfer::layout_archive_reader*>(&src); bundle && !work.empty()) {
+    auto problems = co_await check_import(*bundle, dst, work, cache);
+    if (!problems.empty()) {
+      for (auto& f : problems) report.failures.push_back(std::move(f));
+      finish();
+      co_return report;
+    }
+  }
   co_await transfer::for_each_parallel(work.size(), opts.parallel_tags, [&](std::size_t i) -> awaitable<void> {
     auto& it = *work[i];
     if (opts.stop && *opts.stop) {
@@ -300,7 +289,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     }
     try {
       if (it.what == action::prune) {
-        co_await prune_tag(dst, it, report);
+        if (auto kept = co_await dst.remove_tag(it.destination_repo, it.tag, it.destination_digest))
+          report.warnings.push_back("not pruned: " + *kept);
         const cache::tag_key key{it.destination_repo, it.tag};
         co_await cache.erase_tag(p.name, key);
         ++report.pruned;
@@ -309,7 +299,10 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       const auto from = ref_of(p.from.registry, it.source_repo, it.tag);
       const auto to = ref_of(p.to.registry, it.destination_repo, it.tag);
       const bool verifying = it.what == action::unchanged;
-      auto result = co_await transfer::copy_image(src, from, dst, to, verifying ? check : co);
+      const auto& how = verifying ? check : co;
+      transfer::copy_result result;
+      if (src.registry() && dst.registry()) result = co_await transfer::copy_image(*src.registry(), from, *dst.registry(), to, how);
+      else result = co_await transfer::copy_graph(src, from, dst, to, how);
       co_await remember(it, result.source_digest, result.digest);
       if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);
       const auto& st = result.stats;
@@ -320,6 +313,20 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       report.failures.push_back({arrow(p, it.source_repo, it.destination_repo, it.tag), e.what()});
     }
   });
+  // An archive or a snapshot appears whole or not at all: with any tag failed, the previous one stays.
+  if (fresh && !work.empty()) {
+    if (!report.failures.empty() || report.interrupted) {
+      report.warnings.push_back(p.to.str() + " was not written: " + std::to_string(report.failures.size() + report.interrupted) +
+                                " tags failed or were not started; the previous one (if any) is unchanged");
+    } else {
+      try {
+        co_await dst.commit();
+        if (auto* bundle = dynamic_cast<transfer::layout_archive_writer*>(&dst)) report.left_out = bundle->left_out();
+      } catch (const transfer::error& e) {
+        report.failures.push_back({"write " + p.to.str(), e.what()});
+      }
+    }
+  }
   if (auto problem = cache.take_problem(); !problem.empty())
     report.warnings.push_back(problem + " (the cache is only an optimisation: every copy was checked with the registry)");
   finish();

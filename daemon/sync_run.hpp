@@ -8,6 +8,7 @@
 #include "policy/shard.hpp"
 #include "transfer/copy.hpp"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct policy_report {
   std::size_t verified = 0, repaired = 0;  ///< --verify: unchanged tags checked down to every blob; ones that lacked something
   std::size_t other_shards = 0;  ///< source repositories left to the other replicas
   std::size_t interrupted = 0;   ///< tags not started because the run was asked to stop (the next run does them)
+  std::size_t left_out = 0;      ///< blobs an incremental bundle left out because the far side has them
   transfer::copy_stats blobs;
   /// source digest -> destination digest where platform filtering made them differ
   std::vector<std::pair<std::string, std::string>> remapped;
@@ -44,6 +46,8 @@ struct run_options {
   transfer::pipe_options pipe;
   /// Read before each tag starts: once true, no new tag is started (the daemon draining on SIGTERM).
   const bool* stop = nullptr;
+  /// oci-archive destinations: blobs the far side already has, left out of the bundle (`--since`).
+  const std::set<std::string>* since = nullptr;
 };
 
 /// How many tags of policy p move at once: `jobs`, at most either registry's max_concurrency, at least one.

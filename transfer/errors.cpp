@@ -26,6 +26,7 @@ class category final : public std::error_category {
       case errc::tls: return "TLS failure";
       case errc::timeout: return "timeout";
       case errc::io: return "i/o error";
+      case errc::bad_archive: return "invalid archive";
     }
     return "unknown";
   }

@@ -25,6 +25,7 @@ enum class errc {
   tls,               ///< a TLS handshake refused (certificate not trusted, protocol mismatch): not worth retrying
   timeout,           ///< a step passed its deadline
   io,                ///< local file or process failure
+  bad_archive,       ///< an OCI layout or tar that is malformed, truncated, incomplete or tries to leave its root
 };
 
 const std::error_category& transfer_category() noexcept;

@@ -1,0 +1,75 @@
+#include "transfer/layout.hpp"
+#include "transfer/layout_index.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace ocimirror::transfer;
+
+namespace {
+descriptor manifest_desc(char c) {
+  descriptor d;
+  d.media_type = std::string(media::oci_manifest);
+  d.digest = "sha256:" + std::string(64, c);
+  d.size = 100;
+  return d;
+}
+}  // namespace
+
+TEST(LayoutIndex, ManyRepositoriesInOneIndexRenderedDeterministically) {
+  layout_index a;
+  a.set("acme/web", "v2", manifest_desc('2'));
+  a.set("acme/app", "v1", manifest_desc('1'));
+  a.set("acme/app", "v1", manifest_desc('3'));  // moved
+  EXPECT_EQ(a.size(), 2u);
+  EXPECT_EQ(a.find("acme/app", "v1")->digest, manifest_desc('3').digest);
+  EXPECT_EQ(a.repositories(), (std::vector<std::string>{"acme/app", "acme/web"}));
+  EXPECT_EQ(a.tags("acme/web"), std::vector<std::string>{"v2"});
+  layout_index b;
+  b.set("acme/app", "v1", manifest_desc('3'));
+  b.set("acme/web", "v2", manifest_desc('2'));
+  EXPECT_EQ(a.render(), b.render()) << "same content, same bytes";
+  auto back = layout_index::parse(a.render());
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->render(), a.render());
+  EXPECT_NE(a.render().find(R"("org.opencontainers.image.ref.name":"acme/app:v1")"), std::string::npos);
+  EXPECT_TRUE(a.remove("acme/web", "v2"));
+  EXPECT_FALSE(a.find("acme/web", "v2"));
+}
+
+TEST(LayoutIndex, BareNamesAndForeignEntriesAreKept) {
+  const std::string d = "sha256:" + std::string(64, 'a');
+  auto idx = layout_index::parse(R"({"schemaVersion":2,"manifests":[
+    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + d + R"(","size":5,
+     "annotations":{"org.opencontainers.image.ref.name":"v1","x":"y"}},
+    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + d + R"(","size":5}]})");
+  ASSERT_TRUE(idx) << idx.error();
+  EXPECT_EQ(idx->find("", "v1")->digest, d);
+  EXPECT_TRUE(idx->repositories().empty());
+  EXPECT_NE(idx->render().find(R"("x":"y")"), std::string::npos);
+  EXPECT_EQ(idx->size(), 2u);
+}
+
+TEST(LayoutIndex, EntriesThatAreNotManifestsAreRefused) {
+  auto bad = layout_index::parse(R"({"schemaVersion":2,"manifests":[{"mediaType":"application/octet-stream","digest":"sha256:)" +
+                                 std::string(64, 'b') + R"(","size":1}]})");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("not a manifest"), std::string::npos) << bad.error();
+  EXPECT_FALSE(layout_index::parse(R"({"schemaVersion":2,"manifests":[{"digest":"sha256:../../etc","size":1}]})"));
+}
+
+TEST(LayoutRef, PathEndsAtTheFirstColonAndRefIsRepoColonTag) {
+  auto r = parse_layout_ref("oci:/tmp/l:acme/app:v1");
+  ASSERT_TRUE(r && *r);
+  EXPECT_EQ((*r)->path, "/tmp/l");
+  EXPECT_EQ((*r)->repository, "acme/app");
+  EXPECT_EQ((*r)->tag, "v1");
+  EXPECT_EQ((*r)->str(), "oci:/tmp/l:acme/app:v1");
+  auto a = parse_layout_ref("oci-archive:b.tar");
+  ASSERT_TRUE(a && *a);
+  EXPECT_EQ((*a)->kind, layout_ref::archive);
+  EXPECT_TRUE((*a)->tag.empty());
+  EXPECT_EQ((*parse_layout_ref("oci:d:v1"))->tag, "v1");
+  EXPECT_FALSE(parse_layout_ref("ghcr.io/x"));
+  EXPECT_FALSE(*parse_layout_ref("oci:"));
+  EXPECT_FALSE(*parse_layout_ref("oci:d:Bad Repo:v1"));
+}

@@ -1,0 +1,113 @@
+#include "transfer/layout_index.hpp"
+
+#include "transfer/digest.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace ocimirror::transfer {
+namespace json = boost::json;
+
+namespace {
+
+std::string ref_of(const json::value& entry) {
+  const auto* o = entry.if_object();
+  if (!o) return {};
+  const auto* ann = o->if_contains("annotations");
+  if (!ann || !ann->is_object()) return {};
+  const auto* name = ann->as_object().if_contains(ref_name_annotation);
+  return name && name->is_string() ? std::string(name->as_string()) : std::string();
+}
+
+std::string ref_name(const std::string& repo, const std::string& tag) { return repo.empty() ? tag : repo + ":" + tag; }
+
+}  // namespace
+
+std::pair<std::string, std::string> split_ref_name(std::string_view name) {
+  const auto colon = name.rfind(':');
+  if (colon == std::string_view::npos) return {std::string(), std::string(name)};
+  return {std::string(name.substr(0, colon)), std::string(name.substr(colon + 1))};
+}
+
+boost::system::result<layout_index, std::string> layout_index::parse(std::string_view bytes) {
+  auto checked = parse_manifest(bytes, media::oci_index);
+  if (!checked) return "index.json: " + checked.error();
+  if (!checked->is_index()) return std::string("index.json is not an image index");
+  for (const auto& d : checked->manifests)
+    if (!media::is_manifest(d.media_type) && !media::is_index(d.media_type))
+      return "index.json: entry " + d.digest + " has media type '" + d.media_type + "', not a manifest or index";
+  json::error_code ec;
+  auto doc = json::parse(bytes, ec);
+  layout_index out;
+  if (const auto* m = doc.as_object().if_contains("manifests"); m && m->is_array()) out.entries_ = m->as_array();
+  return out;
+}
+
+std::string layout_index::render() const {
+  json::array sorted = entries_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const json::value& a, const json::value& b) { return ref_of(a) < ref_of(b); });
+  json::object doc;
+  doc["schemaVersion"] = 2;
+  doc["mediaType"] = media::oci_index;
+  doc["manifests"] = std::move(sorted);
+  return json::serialize(doc);
+}
+
+std::optional<descriptor> layout_index::find(const std::string& repo, const std::string& tag) const {
+  const auto want = ref_name(repo, tag);
+  for (const auto& e : entries_) {
+    if (ref_of(e) != want) continue;
+    const auto& o = e.as_object();
+    descriptor d;
+    d.digest = json::value_to<std::string>(o.at("digest"));
+    d.media_type = json::value_to<std::string>(o.at("mediaType"));
+    d.size = o.at("size").to_number<std::uint64_t>();
+    return d;
+  }
+  return std::nullopt;
+}
+
+void layout_index::set(const std::string& repo, const std::string& tag, const descriptor& d) {
+  remove(repo, tag);
+  json::object o;
+  o["mediaType"] = d.media_type;
+  o["digest"] = d.digest;
+  o["size"] = d.size;
+  o["annotations"] = json::object{{ref_name_annotation, ref_name(repo, tag)}};
+  entries_.push_back(std::move(o));
+}
+
+bool layout_index::remove(const std::string& repo, const std::string& tag) {
+  const auto want = ref_name(repo, tag);
+  const auto before = entries_.size();
+  for (auto it = entries_.begin(); it != entries_.end();)
+    it = ref_of(*it) == want ? entries_.erase(it) : it + 1;
+  return entries_.size() != before;
+}
+
+std::vector<std::string> layout_index::repositories() const {
+  std::set<std::string> out;
+  for (const auto& e : entries_)
+    if (auto name = ref_of(e); !name.empty())
+      if (auto [repo, tag] = split_ref_name(name); !repo.empty()) out.insert(repo);
+  return {out.begin(), out.end()};
+}
+
+std::vector<std::string> layout_index::tags(const std::string& repo) const {
+  std::vector<std::string> out;
+  for (const auto& e : entries_)
+    if (auto name = ref_of(e); !name.empty())
+      if (auto [r, tag] = split_ref_name(name); r == repo) out.push_back(tag);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> layout_index::digests() const {
+  std::vector<std::string> out;
+  for (const auto& e : entries_) out.push_back(json::value_to<std::string>(e.as_object().at("digest")));
+  return out;
+}
+
+}  // namespace ocimirror::transfer
