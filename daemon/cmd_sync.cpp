@@ -1,5 +1,6 @@
 // `ocimirror sync --config FILE` and `ocimirror check --config FILE`
 #include "daemon/commands.hpp"
+#include "transfer/layout.hpp"
 #include "daemon/sync_output.hpp"
 #include "daemon/sync_run.hpp"
 #include "daemon/config_args.hpp"
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 namespace ocimirror::daemon {
 namespace asio = boost::asio;
@@ -33,6 +35,13 @@ on a destination are mounted instead of copied. The cache is never trusted into 
 checks every selected tag at the destination down to its blobs and pushes whatever is missing (run it after
 someone deleted or garbage-collected things behind the mirror's back). A damaged cache is moved aside and rebuilt.
 
+Layouts: a policy's `from:` or `to:` may be oci:DIR or oci-archive:FILE.tar. An archive destination is an air-gap
+bundle: written anew each run under FILE.partial and renamed only when every tag made it; --since FILE (a previous
+bundle, or the digest list `ocimirror inventory` printed on the far side; repeatable) leaves out the blobs the far
+side has, keeping every manifest. An archive source is an import: every blob's digest and every graph's
+completeness (blobs missing from an incremental bundle must already be at the destination) are checked before
+anything is pushed.
+
 --shard I/N splits the work across N replicas with no coordination: each handles the source repositories whose
 xxh3 hash mod N is I (give each replica its own state_dir), so every repository is mirrored by exactly one.
 
@@ -43,6 +52,7 @@ Examples:
   ocimirror sync --config /etc/ocimirror/config.yaml
   ocimirror sync --config mirror.yaml --policy ghcr-to-internal --dry-run
   ocimirror sync --config mirror.yaml --output json | jq '.policies[].tags'
+  ocimirror sync --config export.yaml --since bundle-0001.tar --since have.txt   # incremental bundle
 )";
 
 constexpr const char* check_help = R"(Usage: ocimirror check --config FILE [--output json]
@@ -58,6 +68,7 @@ int cmd_sync(const args& a) {
   std::string file, output = "text";
   std::vector<std::string> names;
   bool dry_run = false, quiet = false, verify = false;
+  std::vector<std::string> since_files;
   policy_run_flags runs;
   transfer_flags xfer;
   po::options_description opts("Sync");
@@ -67,6 +78,7 @@ int cmd_sync(const args& a) {
     ("policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")
     ("dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")
     ("verify", po::bool_switch(&verify), "check every tag at the destination down to its blobs; repair what is missing")
+    ("since", po::value(&since_files)->composing(), "archive destinations: leave out blobs in this earlier bundle or digest list (repeatable)")
     ("output,o", po::value(&output), "text (default) or json")
     ("quiet,q", po::bool_switch(&quiet), "no progress display");
   opts.add(runs.describe()).add(xfer.describe());
@@ -86,6 +98,8 @@ int cmd_sync(const args& a) {
     }
     if (names.empty())
       for (const auto& p : cfg->policies) chosen.push_back(&p);
+    std::set<std::string> since;
+    for (const auto& f : since_files) since.merge(transfer::read_since(f));
 
     session s(cfg->registries, std::chrono::seconds(runs.timeout), credentials_of(*cfg));
     const bool show = !quiet && !json && stderr_is_tty();
@@ -104,6 +118,7 @@ int cmd_sync(const args& a) {
       ro.parallel_blobs = std::max<std::size_t>(runs.blob_jobs, 1);
       ro.progress = &progress;
       ro.pipe = xfer.pipe();
+      ro.since = &since;
       if (show) std::cerr << "policy " << p->name << ": " << p->from.str() << " -> " << p->to.str() << "\n";
       s.run([&]() -> transfer::awaitable<void> {
         bool done = false;

@@ -91,6 +91,7 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
   if (r.verified) out << "  verified " << r.verified << " unchanged tags down to their blobs; " << r.repaired << " needed repair\n";
   if (r.other_shards) out << "  " << r.other_shards << " source repositories left to the other shards\n";
   if (r.blobs.uploads_resumed) out << "  resumed " << r.blobs.uploads_resumed << " interrupted uploads\n";
+  if (r.left_out) out << "  " << r.left_out << " blobs left out of the bundle: the far side has them (--since)\n";
   for (const auto& [from, to] : r.remapped)
     out << "  platforms filtered: " << from << " -> " << to << " (source digest in annotation io.ocimirror.source.digest)\n";
 }
@@ -120,7 +121,8 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
                                {"verified", r.verified}, {"repaired", r.repaired}};
       o["otherShardRepositories"] = r.other_shards;
       o["blobs"] = json::object{{"copied", r.blobs.blobs_copied}, {"mounted", r.blobs.blobs_mounted},
-                                {"skipped", r.blobs.blobs_skipped}, {"resumedUploads", r.blobs.uploads_resumed}};
+                                {"skipped", r.blobs.blobs_skipped}, {"resumedUploads", r.blobs.uploads_resumed},
+                                {"leftOut", r.left_out}};
       o["manifests"] = json::object{{"pushed", r.blobs.manifests_pushed}, {"skipped", r.blobs.manifests_skipped}};
       o["bytes"] = r.blobs.bytes_copied;
       o["remapped"] = remapped;

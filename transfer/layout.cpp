@@ -54,7 +54,7 @@ awaitable<std::optional<manifest_head>> layout_endpoint::head_manifest(const std
     co_return manifest_head{d->digest, d->media_type, d->size};
   }
   check_digest(digest);
-  auto size = stored_size(digest);
+  auto size = manifest_present(digest);
   if (!size) co_return std::nullopt;
   auto m = co_await get_manifest(repo, digest);
   co_return manifest_head{digest, m.media_type, *size};

@@ -50,6 +50,8 @@ class layout_endpoint : public endpoint {
   virtual http_client::chunk_source open_stored(const std::string& digest) = 0;
   virtual awaitable<void> store(const std::string& digest, std::uint64_t size, http_client::chunk_source next) = 0;
   virtual void index_changed() {}
+  /// Whether a manifest is here with its whole graph (head_manifest by digest asks this).
+  virtual std::optional<std::uint64_t> manifest_present(const std::string& digest) { return stored_size(digest); }
   /// Throws errc::bad_digest unless d is sha256:<64 hex>: the only strings that become file names.
   void check_digest(const std::string& d) const;
   std::string name_;
@@ -91,6 +93,8 @@ class layout_snapshots final : public layout_dir {
 
  protected:
   std::optional<std::uint64_t> stored_size(const std::string& digest) override;
+  /// Only what this snapshot already holds: a manifest linked from the previous one would not bring its blobs.
+  std::optional<std::uint64_t> manifest_present(const std::string& digest) override { return layout_dir::stored_size(digest); }
   void index_changed() override {}
 
  private:
