@@ -93,7 +93,9 @@ struct graph_copier {
       ++stats.blobs_skipped, ++p.blobs_done;
       co_return;
     }
-    if (!co_await src.blob_size(from.repository, d.digest)) {
+    bool in_source = src.registry() != nullptr;  // a registry is asked by the GET itself (its error is the clearer)
+    if (!in_source) in_source = (co_await src.blob_size(from.repository, d.digest)).has_value();
+    if (!in_source) {
       if (co_await mount(d)) {
         co_await confirmed(d.digest);
         ++stats.blobs_mounted, ++p.blobs_done;
