@@ -20,6 +20,8 @@ Commands:
   sync --config FILE  run the mirror policies of FILE once (--dry-run prints the plan)
   daemon --config FILE
                       run the policies on their schedules with an admin API (metrics, status, triggers)
+  push DIR REF        pack a directory as a Flux artifact and push it (push --helm CHART.tgz REPO: a Helm chart)
+  pull REF DIR        fetch a Flux artifact or Helm chart and extract it safely into DIR
   inventory WHERE...  list every digest a registry or layout holds (for incremental bundles: sync --since)
   check --config FILE validate a mirror configuration; every problem with FILE:LINE:COL
   cache stats|verify|clear --config FILE
@@ -67,6 +69,8 @@ int run_cli(int argc, char** argv) {
   if (cmd == "cache") return cmd_cache(rest);
   if (cmd == "daemon") return cmd_daemon(rest);
   if (cmd == "inventory") return cmd_inventory(rest);
+  if (cmd == "push") return cmd_push(rest);
+  if (cmd == "pull") return cmd_pull(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::cout << usage;
     return exit_ok;
@@ -75,7 +79,7 @@ int run_cli(int argc, char** argv) {
     std::cout << "ocimirror 0.1.0\n";
     return exit_ok;
   }
-  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, sync, daemon, inventory, check, cache; see --help)");
+  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, push, pull, sync, daemon, inventory, check, cache; see --help)");
   return exit_usage;
 }
 

@@ -16,6 +16,8 @@ int cmd_check(const args& a);
 int cmd_cache(const args& a);
 int cmd_daemon(const args& a);
 int cmd_inventory(const args& a);
+int cmd_push(const args& a);
+int cmd_pull(const args& a);
 
 /// Entry point: `ocimirror COMMAND ...`.
 int run_cli(int argc, char** argv);

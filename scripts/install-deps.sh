@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   cmake g++ ninja-build pkg-config git ca-certificates
-  libboost1.81-all-dev libssl-dev libxxhash-dev librocksdb-dev libspdlog-dev
+  libboost1.81-all-dev libssl-dev zlib1g-dev libxxhash-dev librocksdb-dev libspdlog-dev
   prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   docker-registry skopeo apache2-utils openssl curl jq python3 python3-yaml time
   systemd procps

@@ -128,7 +128,7 @@ http_client::chunk_source layout_archive_writer::open_stored(const std::string&)
 
 void layout_archive_writer::append(const std::string& member, std::uint64_t size, int from_fd) {
   open_partial();
-  const auto h = tar::header({member, tar::kind::file, size});
+  const auto h = tar::header({member, tar::kind::file, size, false});
   file::write_all(out_, std::string_view(h.data(), h.size()), partial_);
   std::vector<char> buf(1 << 20);
   for (std::uint64_t at = 0; at < size;) {
@@ -172,7 +172,7 @@ awaitable<void> layout_archive_writer::commit() {
   std::string index = index_.render();
   for (const auto& [member, bytes] : {std::pair<std::string, std::string>{"oci-layout", std::string(layout_marker)},
                                       std::pair<std::string, std::string>{"index.json", index}}) {
-    const auto h = tar::header({member, tar::kind::file, bytes.size()});
+    const auto h = tar::header({member, tar::kind::file, bytes.size(), false});
     file::write_all(out_, std::string_view(h.data(), h.size()), partial_);
     file::write_all(out_, bytes, partial_);
     file::write_all(out_, std::string(tar::padding(bytes.size()), '\0'), partial_);

@@ -96,7 +96,7 @@ std::array<char, block> header(const entry& e) {
   }
   std::memcpy(b.data() + name_at, name.data(), name.size());
   std::memcpy(b.data() + prefix_at, prefix.data(), prefix.size());
-  put_octal(b, mode_at, 8, e.type == kind::directory ? 0755 : 0644);
+  put_octal(b, mode_at, 8, e.type == kind::directory || e.executable ? 0755 : 0644);
   put_octal(b, uid_at, 8, 0);
   put_octal(b, gid_at, 8, 0);
   put_octal(b, size_at, 12, e.type == kind::directory ? 0 : e.size);

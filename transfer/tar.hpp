@@ -21,6 +21,7 @@ struct entry {
   std::string name;  ///< normalised: no leading "./", no trailing "/"
   kind type = kind::file;
   std::uint64_t size = 0;
+  bool executable = false;  ///< files: mode 0755 instead of 0644
 };
 
 /// A member name safe to join to a directory: relative, no "..", no empty or "." segments after normalising, no
@@ -33,7 +34,7 @@ struct name_check {
 };
 name_check safe_name(std::string_view name);
 
-/// One header block for a regular file or directory: mode 0644/0755, owner 0:0, mtime 0 (reproducible bytes).
+/// One header block for a regular file or directory: mode 0644 (0755 for directories and executables), owner 0:0, mtime 0 (reproducible bytes).
 /// Names up to 255 bytes (ustar prefix + name); longer ones throw std::length_error.
 std::array<char, block> header(const entry& e);
 
