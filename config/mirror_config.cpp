@@ -50,7 +50,11 @@ struct loader : detail::yaml_reader {
       endpoint e;
       e.type = (*layout)->kind == transfer::layout_ref::archive ? endpoint::kind::oci_archive : endpoint::kind::oci_dir;
       std::filesystem::path f((*layout)->path);
-      if (f.is_relative()) f = std::filesystem::absolute(std::filesystem::path(file).parent_path()) / f;
+      if (f.is_relative()) {
+        const auto folder = std::filesystem::path(file).parent_path();  // empty for "mirror.yaml": the current one
+        std::error_code ec;
+        f = (folder.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(folder, ec)) / f;
+      }
       e.file = f.lexically_normal().string();
       if (e.file.size() > 1 && e.file.back() == '/') e.file.pop_back();
       e.registry = (e.type == endpoint::kind::oci_archive ? "oci-archive:" : "oci:") + e.file;

@@ -185,3 +185,29 @@ TEST(MirrorConfig, EveryShippedExampleIsValid) {
   }
   EXPECT_GE(seen, 4);
 }
+
+TEST(MirrorConfig, LayoutEndpointsKeepAndTheirRules) {
+  auto r = load_config_text(
+      "policies:\n  - {name: out, from: a.io/x, to: 'oci-archive:bundles/b.tar'}\n"
+      "  - {name: back, from: a.io/x, to: 'oci:/srv/backups', keep: 3}\n"
+      "  - {name: in, from: 'oci-archive:/media/b.tar', to: b.io/y}\n",
+      "/etc/ocimirror/m.yaml", env_of({}));
+  ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].str());
+  const auto& p = r.config->policies;
+  EXPECT_EQ(p[0].to.type, endpoint::kind::oci_archive);
+  EXPECT_EQ(p[0].to.file, "/etc/ocimirror/bundles/b.tar") << "relative to the config's folder";
+  EXPECT_EQ(p[0].to.str(), "oci-archive:/etc/ocimirror/bundles/b.tar");
+  EXPECT_EQ(p[1].keep, 3u);
+  EXPECT_EQ(p[1].to.type, endpoint::kind::oci_dir);
+  EXPECT_EQ(p[2].from.file, "/media/b.tar");
+  auto errors_of = [](const std::string& text) {
+    std::string all;
+    for (const auto& d : load_config_text(text, "m.yaml", env_of({})).errors) all += d.str() + "\n";
+    return all;
+  };
+  EXPECT_NE(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, keep: 2}\n").find("`to:` must be oci:DIR"), std::string::npos);
+  EXPECT_NE(errors_of("policies:\n  - {name: a, from: a.io/x, to: 'oci:d', keep: 0}\n").find("keep: must be a whole number"), std::string::npos);
+  EXPECT_NE(errors_of("policies:\n  - {name: a, from: a.io/x, to: 'oci-archive:b.tar', prune: true}\n").find("nothing to prune"), std::string::npos);
+  EXPECT_NE(errors_of("policies:\n  - {name: a, from: 'oci:d:app:v1', to: b.io/y}\n").find("names a whole layout"), std::string::npos);
+  EXPECT_NE(errors_of("policies:\n  - {name: a, from: 'oci:', to: b.io/y}\n").find("no path"), std::string::npos);
+}
