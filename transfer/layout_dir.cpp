@@ -24,6 +24,9 @@ std::string hex_of(const std::string& digest) { return digest.substr(7); }
 layout_dir::layout_dir(std::string dir, mode m) : layout_endpoint("oci:" + dir), dir_(std::move(dir)) {
   std::error_code ec;
   if (m == mode::write) {
+    // Never scatter blobs/ and index.json into a folder that holds something else.
+    if (fs::is_directory(dir_) && !fs::is_empty(dir_) && !fs::exists(dir_ + "/oci-layout"))
+      throw error(errc::io, dir_ + " is a non-empty directory but not an OCI layout (no oci-layout file); refusing to write into it");
     fs::create_directories(dir_ + "/blobs/sha256", ec);
     if (ec) throw error(errc::io, "cannot create " + dir_ + "/blobs/sha256: " + ec.message());
     lock_fd_ = file::open_or_throw(dir_, O_RDONLY | O_DIRECTORY);

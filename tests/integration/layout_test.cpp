@@ -247,4 +247,13 @@ TEST_F(Layouts, AFailedExportLeavesThePreviousBundleUntouched) {
     EXPECT_EQ(e.path().filename().string().find("keep-old.tar."), std::string::npos) << "left behind: " << e.path();
 }
 
+TEST_F(Layouts, ANonEmptyFolderThatIsNotALayoutIsNeverWrittenInto) {
+  write_file(dir + "/home/notes.txt", "mine");
+  auto r = cli({"copy", "-q", "--plain-http", src->host() + "/acme/app:v1", "oci:" + dir + "/home"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("not an OCI layout"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir + "/home/blobs"));
+  EXPECT_FALSE(fs::exists(dir + "/home/index.json"));
+}
+
 }  // namespace
