@@ -2,6 +2,7 @@
 #include "config/yaml_reader.hpp"
 
 #include "policy/next_run.hpp"
+#include "transfer/cosign.hpp"
 #include "transfer/layout.hpp"
 #include "transfer/reference.hpp"
 
@@ -128,7 +129,7 @@ struct loader : detail::yaml_reader {
 
   void parse_policy(const YAML::Node& n, const std::string& path, mirror_config& c, std::set<std::string>& names) {
     if (!check_map(n, path, {"name", "from", "to", "repositories", "tags", "platforms", "artifact_types", "overwrite",
-                             "prune", "schedule", "keep"}))
+                             "prune", "schedule", "keep", "referrers", "verify"}))
       return;
     policy_config p;
     p.line = n.Mark().line + 1;
@@ -227,6 +228,41 @@ struct loader : detail::yaml_reader {
       else if (p.to.type != endpoint::kind::oci_dir)
         error(k, path + ".keep", "keeps dated snapshots of an OCI layout directory: `to:` must be oci:DIR");
       else p.keep = static_cast<std::size_t>(v);
+    }
+    if (auto r = n["referrers"]) {
+      bool b = true;
+      if (r.IsScalar() && YAML::convert<bool>::decode(r, b)) {
+        p.referrers.enabled = b;
+      } else if (check_map(r, path + ".referrers", {"include", "exclude"})) {
+        if (r["include"]) p.referrers.include = str_list(r["include"], path + ".referrers.include");
+        if (r["exclude"]) p.referrers.exclude = str_list(r["exclude"], path + ".referrers.exclude");
+      }
+    }
+    if (auto v = n["verify"]) {
+      if (check_map(v, path + ".verify", {"cosign_public_key"})) {
+        if (!v["cosign_public_key"]) error(v, path + ".verify", "needs cosign_public_key: PATH");
+        else if (auto f = str(v["cosign_public_key"], path + ".verify.cosign_public_key")) {
+          std::filesystem::path kp(*f);
+          if (kp.is_relative()) {
+            const auto folder = std::filesystem::path(file).parent_path();
+            std::error_code ec;
+            kp = (folder.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(folder, ec)) / kp;
+          }
+          std::ifstream in(kp, std::ios::binary);
+          std::string pem((std::istreambuf_iterator<char>(in)), {});
+          if (!in.good() && pem.empty()) {
+            error(v["cosign_public_key"], path + ".verify.cosign_public_key", "cannot read " + kp.string());
+          } else {
+            try {
+              transfer::cosign::public_key check(pem);
+              p.verify_key_pem = pem;
+              p.verify_key_file = kp.string();
+            } catch (const std::exception& e) {
+              error(v["cosign_public_key"], path + ".verify.cosign_public_key", kp.string() + " is " + e.what());
+            }
+          }
+        }
+      }
     }
     if (p.prune && (p.to.type == endpoint::kind::oci_archive || p.keep > 0))
       error(n["prune"], path + ".prune", "each run writes a complete new " + std::string(p.keep ? "snapshot" : "archive") +

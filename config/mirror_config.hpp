@@ -7,6 +7,7 @@
 #include "policy/schedule.hpp"
 #include "policy/select.hpp"
 #include "transfer/credentials.hpp"
+#include "transfer/referrers.hpp"
 
 #include <boost/system/result.hpp>
 
@@ -50,7 +51,10 @@ struct policy_config {
   std::vector<std::string> types_include, types_exclude;
   overwrite_mode overwrite = overwrite_mode::changed;
   bool prune = false;
-  std::size_t keep = 0;  ///< to: oci:DIR only: each run is a dated snapshot, the newest `keep` are kept (0: no snapshots)
+  std::size_t keep = 0;
+  transfer::referrers::filter referrers;  ///< which referrers and cosign tags travel with each tag (default: all)
+  std::string verify_key_pem;   ///< verify.cosign_public_key read: only tags with a cosign signature by it are mirrored
+  std::string verify_key_file;  ///< where it came from (for messages)  ///< to: oci:DIR only: each run is a dated snapshot, the newest `keep` are kept (0: no snapshots)
   std::optional<std::chrono::seconds> every;
   std::optional<policy::cron_spec> cron;
   std::string cron_text;

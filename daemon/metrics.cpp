@@ -27,7 +27,8 @@ metrics::metrics()
       inflight_(gauge(*registry_, "ocimirror_inflight_transfers", "Blob transfers in progress").Add({})),
       cache_hits_(counter(*registry_, "ocimirror_cache_hits_total", "Tags found unchanged by the digest cache without asking the destination").Add({})),
       running_(gauge(*registry_, "ocimirror_policy_running", "1 while the policy runs")),
-      reloads_(counter(*registry_, "ocimirror_config_reloads_total", "SIGHUP reloads by result: success, failure")) {
+      reloads_(counter(*registry_, "ocimirror_config_reloads_total", "SIGHUP reloads by result: success, failure")),
+      unverified_(counter(*registry_, "ocimirror_tags_unverified_total", "Tags the signature gate kept out (no signature by the trusted key)")) {
   for (const char* r : {"copied", "mounted", "skipped", "failed"}) blobs_.Add({{"result", r}});
   for (const char* r : {"pushed", "skipped", "failed"}) manifests_.Add({{"result", r}});
 }
@@ -50,6 +51,7 @@ void metrics::run_finished(const policy_report& r, std::size_t blobs_failed, dou
   std::size_t hits = 0;
   for (const auto& it : r.plan) hits += it.cached ? 1 : 0;
   cache_hits_.Increment(static_cast<double>(hits));
+  unverified_.Add({{"policy", r.name}}).Increment(static_cast<double>(r.unverified.size()));
   const char* result = !r.failures.empty() ? "failure" : r.interrupted ? "interrupted" : "success";
   runs_.Add({{"policy", r.name}, {"result", result}}).Increment();
   static const pm::Histogram::BucketBoundaries buckets{1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200};

@@ -44,6 +44,7 @@ class metrics {
   prometheus::Counter& cache_hits_;
   prometheus::Family<prometheus::Gauge>& running_;
   prometheus::Family<prometheus::Counter>& reloads_;
+  prometheus::Family<prometheus::Counter>& unverified_;
 };
 
 }  // namespace ocimirror::daemon

@@ -99,10 +99,12 @@ void service::finish_run(const std::string& name, const policy_report& report, s
 
   for (const auto& w : report.warnings) log::warn(w, {{"policy", name}});
   for (const auto& f : report.failures) log::error(f.message, {{"policy", name}, {"what", f.what}});
+  for (const auto& u : report.unverified) log::warn("not mirrored: no trusted signature", {{"policy", name}, {"tag", u.what}, {"reason", u.message}});
   json::object fields{{"policy", name}, {"trigger", rec.trigger}, {"result", rec.result}, {"copied", rec.copied},
                       {"unchanged", rec.unchanged}, {"pruned", rec.pruned}, {"failed", rec.failed},
                       {"cacheHits", rec.cache_hits}, {"interrupted", rec.interrupted}, {"blobsCopied", rec.blobs_copied},
-                      {"blobsMounted", rec.blobs_mounted}, {"bytes", rec.bytes}, {"seconds", rec.seconds}};
+                      {"blobsMounted", rec.blobs_mounted}, {"bytes", rec.bytes}, {"seconds", rec.seconds},
+                      {"unverified", report.unverified.size()}, {"referrers", report.referrers + report.cosign_tags}};
   if (!rec.error.empty()) fields["error"] = rec.error;
   const std::string summary = "policy run " + rec.result + ": " + std::to_string(rec.copied) + " copied, " +
                               std::to_string(rec.unchanged) + " unchanged, " + std::to_string(rec.failed) + " failed";

@@ -92,6 +92,13 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
   if (r.other_shards) out << "  " << r.other_shards << " source repositories left to the other shards\n";
   if (r.blobs.uploads_resumed) out << "  resumed " << r.blobs.uploads_resumed << " interrupted uploads\n";
   if (r.left_out) out << "  " << r.left_out << " blobs left out of the bundle: the far side has them (--since)\n";
+  if (r.referrers || r.cosign_tags)
+    out << "  with them: " << r.referrers << " referrers, " << r.cosign_tags << " cosign tags"
+        << (r.fallback_updates ? " (" + std::to_string(r.fallback_updates) + " fallback indexes written)" : std::string()) << "\n";
+  if (!r.unverified.empty()) {
+    out << "  " << r.unverified.size() << " tags skipped by the signature gate:\n";
+    for (const auto& u : r.unverified) out << "    " << u.what << ": " << u.message << "\n";
+  }
   for (const auto& [from, to] : r.remapped)
     out << "  platforms filtered: " << from << " -> " << to << " (source digest in annotation io.ocimirror.source.digest)\n";
 }
@@ -126,7 +133,11 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
       o["manifests"] = json::object{{"pushed", r.blobs.manifests_pushed}, {"skipped", r.blobs.manifests_skipped}};
       o["bytes"] = r.blobs.bytes_copied;
       o["remapped"] = remapped;
+      o["referrers"] = json::object{{"manifests", r.referrers}, {"cosignTags", r.cosign_tags}, {"fallbackIndexes", r.fallback_updates}};
     }
+    json::array unverified;
+    for (const auto& u : r.unverified) unverified.push_back(json::object{{"tag", u.what}, {"reason", u.message}});
+    o["unverified"] = std::move(unverified);
     pols.push_back(std::move(o));
   }
   return json::object{{"dryRun", dry_run}, {"policies", pols}, {"exitCode", exit_code}, {"peakRssBytes", peak_rss_bytes()}};

@@ -4,6 +4,8 @@
 #include "daemon/import_check.hpp"
 #include "policy/platform.hpp"
 #include "transfer/copy_graph.hpp"
+#include "transfer/cosign.hpp"
+#include "transfer/referrers_copy.hpp"
 #include "transfer/parallel.hpp"
 
 #include <algorithm>
@@ -40,6 +42,7 @@ struct repo_state {
   std::string source, destination;
   listing status = listing::failed;
   std::vector<std::string> tags;  ///< selected by the tag rules
+  std::vector<std::string> all_tags;  ///< every tag (cosign and fallback tags are looked up here)
 };
 
 /// Repositories the policy names: the literal ones directly, otherwise the catalog filtered by the patterns.
@@ -126,8 +129,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   co_await transfer::for_each_parallel(repos.size(), 8, [&](std::size_t i) -> awaitable<void> {
     auto& r = repos[i];
     try {
-      auto tags = co_await src.list_tags(r.source);
-      r.tags = policy::select_tags(tags, p.tags);
+      r.all_tags = co_await src.list_tags(r.source);
+      r.tags = policy::select_tags(r.all_tags, p.tags);
       r.status = listing::listed;
     } catch (const transfer::error& e) {
       if (e.code() == transfer::errc::not_found) {
@@ -146,10 +149,13 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     std::optional<policy::plan_item> item;
     bool gone = false;  ///< vanished from the source since listing, or excluded by artifact type
     std::string type;   ///< artifact type, when the policy filters by type
+    std::string unverified;  ///< why the signature gate keeps it out
   };
   std::vector<job> jobs;
   for (const auto& r : repos)
-    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, {}});
+    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, {}, {}});
+  std::optional<transfer::cosign::public_key> trusted;
+  if (!p.verify_key_pem.empty()) trusted.emplace(p.verify_key_pem);
   const bool filter_types = !p.types_include.empty() || !p.types_exclude.empty();
   std::string variant;  // what a record must have been pushed under to count: the same platform filter
   for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
@@ -193,6 +199,14 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
         it.what = policy::decide(f, p.overwrite == config::overwrite_mode::changed);
         it.destination_digest = f.destination_digest.value_or("");
       }
+      if (trusted && (it.what == action::copy || it.what == action::overwrite)) {
+        std::optional<std::string> why = std::string("signature verification needs a registry source");
+        if (auto* reg = src.registry()) why = co_await transfer::cosign::verify_signed(*reg, j.repo->source, head->digest, *trusted, &j.repo->all_tags);
+        if (why) {
+          j.unverified = *why;
+          co_return;
+        }
+      }
       j.item = std::move(it);
     } catch (const transfer::error& e) {
       report.failures.push_back({arrow(p, j.repo->source, j.repo->destination, j.tag), e.what()});
@@ -203,6 +217,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   for (const auto& j : jobs) {
     if (!j.gone) selected.insert({j.repo->destination, j.tag});
     if (j.item) report.plan.push_back(*j.item);
+    if (!j.unverified.empty())
+      report.unverified.push_back({p.from.registry + "/" + j.repo->source + ":" + j.tag, j.unverified});
     if (!j.type.empty()) types[{j.repo->destination, j.tag}] = j.type;
   }
 
@@ -313,6 +329,35 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       report.failures.push_back({arrow(p, it.source_repo, it.destination_repo, it.tag), e.what()});
     }
   });
+  // 5. What refers to each mirrored tag travels with it: referrers and cosign tags, also for tags unchanged here
+  // (signatures are often added after the image).
+  // A platform-filtered index is a new manifest: its source's referrers do not name it, so they stay behind.
+  if (p.referrers.enabled && p.platforms.empty() && src.registry() && dst.registry() && !(opts.stop && *opts.stop)) {
+    std::map<std::string, const std::vector<std::string>*> all_tags;
+    for (const auto& r : repos) all_tags[r.source] = &r.all_tags;
+    std::vector<const policy::plan_item*> subjects;
+    for (const auto& it : report.plan)
+      if (it.what == action::copy || it.what == action::overwrite || it.what == action::unchanged) subjects.push_back(&it);
+    std::set<std::string> failed;
+    for (const auto& f : report.failures) failed.insert(f.what);
+    transfer::referrer_probe probe;
+    co_await transfer::for_each_parallel(subjects.size(), opts.parallel_tags, [&](std::size_t i) -> awaitable<void> {
+      const auto& it = *subjects[i];
+      const auto what = arrow(p, it.source_repo, it.destination_repo, it.tag);
+      if (failed.count(what)) co_return;  // the subject is not there
+      try {
+        auto st = co_await transfer::copy_referrers(*src.registry(), it.source_repo, *dst.registry(), it.destination_repo,
+                                                    it.source_digest, p.referrers, co, all_tags[it.source_repo], probe);
+        report.referrers += st.referrers;
+        report.cosign_tags += st.cosign_tags;
+        report.fallback_updates += st.fallback_updates;
+        report.blobs += st.blobs;
+      } catch (const transfer::error& e) {
+        report.failures.push_back({"referrers of " + what, e.what()});
+      }
+    });
+  }
+
   // An archive or a snapshot appears whole or not at all: with any tag failed, the previous one stays.
   if (fresh && !work.empty()) {
     if (!report.failures.empty() || report.interrupted) {

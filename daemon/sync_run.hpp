@@ -30,6 +30,10 @@ struct policy_report {
   std::size_t other_shards = 0;  ///< source repositories left to the other replicas
   std::size_t interrupted = 0;   ///< tags not started because the run was asked to stop (the next run does them)
   std::size_t left_out = 0;      ///< blobs an incremental bundle left out because the far side has them
+  /// Tags the signature gate (verify.cosign_public_key) kept out, each with why.
+  std::vector<failure> unverified;
+  std::size_t referrers = 0, cosign_tags = 0;  ///< referrer manifests and cosign tags that travel with the tags
+  std::size_t fallback_updates = 0;            ///< fallback tag indexes written at the destination
   transfer::copy_stats blobs;
   /// source digest -> destination digest where platform filtering made them differ
   std::vector<std::pair<std::string, std::string>> remapped;

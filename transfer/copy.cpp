@@ -20,6 +20,7 @@ struct copier {
   const copy_options& opts;
   copy_stats stats;
   copy_progress scratch;
+  bool subject_seen = false;  ///< set by each manifest push; the top manifest is pushed last
 
   copy_progress& progress() { return opts.progress ? *opts.progress : scratch; }
   std::string src_name(const std::string& digest) const { return src.name() + "/" + from.repository + "@" + digest; }
@@ -197,7 +198,7 @@ struct copier {
       ++stats.manifests_skipped;
       co_return digest;
     }
-    co_await dst.put_manifest(to.repository, target.empty() ? digest : target, bytes, parsed->media_type);
+    co_await dst.put_manifest(to.repository, target.empty() ? digest : target, bytes, parsed->media_type, &subject_seen);
     ++stats.manifests_pushed;
     co_return digest;
   }
@@ -207,7 +208,7 @@ struct copier {
 
 awaitable<copy_result> copy_image(registry_client& src, const reference& from, registry_client& dst,
                                   const reference& to, const copy_options& opts) {
-  copier c{src, from, dst, to, opts, {}, {}};
+  copier c{src, from, dst, to, opts, {}, {}, false};
   const std::string source_target = from.target().empty() ? std::string("latest") : from.target();
   auto m = co_await src.get_manifest(from.repository, source_target);
   copy_result r;
@@ -252,6 +253,7 @@ awaitable<copy_result> copy_image(registry_client& src, const reference& from, r
   }
   r.digest = co_await c.copy_manifest(m, to.tag);
   r.stats = c.stats;
+  r.subject_acknowledged = c.subject_seen;
   co_return r;
 }
 

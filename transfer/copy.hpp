@@ -60,6 +60,8 @@ struct copy_result {
   std::string media_type;
   std::uint64_t size = 0;
   copy_stats stats;
+  /// The destination answered the top manifest's push with OCI-Subject (it indexes referrers itself).
+  bool subject_acknowledged = false;
 };
 
 /// Copies src (by tag or digest) to dst. dst.tag empty: pushed by digest only. Throws transfer::error.

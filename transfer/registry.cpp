@@ -151,7 +151,8 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
 }
 
 awaitable<std::string> registry_client::put_manifest(const std::string& repo, const std::string& target,
-                                                     const std::string& bytes, const std::string& media_type) {
+                                                     const std::string& bytes, const std::string& media_type,
+                                                     bool* subject_seen) {
   const std::string where = name_ + "/" + repo + (target.starts_with("sha256:") ? "@" : ":") + target;
   if (bytes.size() > max_manifest_push)
     throw error(errc::too_large, "manifest for " + where + " is " + std::to_string(bytes.size()) +
@@ -160,6 +161,7 @@ awaitable<std::string> registry_client::put_manifest(const std::string& repo, co
   auto res = co_await call(http::verb::put, url("/v2/" + repo + "/manifests/" + target), push_scope(repo), bytes,
                            media_type);
   if (res.result_int() != 201 && res.result_int() != 200) fail(res, "push manifest " + where);
+  if (subject_seen) *subject_seen = !res["OCI-Subject"].empty();
   std::string digest(res["Docker-Content-Digest"]);
   co_return digest.empty() ? sha256_digest(bytes) : digest;
 }

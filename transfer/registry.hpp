@@ -5,6 +5,7 @@
 #include "transfer/auth.hpp"
 #include "transfer/concurrency.hpp"
 #include "transfer/http.hpp"
+#include "transfer/manifest.hpp"
 #include "transfer/retry.hpp"
 
 #include <cstdint>
@@ -60,9 +61,13 @@ class registry_client {
   awaitable<void> ping();
   awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target);
   awaitable<fetched_manifest> get_manifest(const std::string& repo, const std::string& target);
-  /// PUTs the exact bytes; returns the digest the registry reports (or the computed one).
+  /// PUTs the exact bytes; returns the digest the registry reports (or the computed one). subject_seen, when given,
+  /// is set to whether the registry answered with OCI-Subject (it indexes the manifest's subject itself).
   awaitable<std::string> put_manifest(const std::string& repo, const std::string& target, const std::string& bytes,
-                                      const std::string& media_type);
+                                      const std::string& media_type, bool* subject_seen = nullptr);
+  /// The referrers of digest through the OCI 1.1 API, every page. nullopt when the registry does not support it
+  /// (404, a redirect, or a body that is not an OCI index). (Defined in referrers.cpp.)
+  awaitable<std::optional<std::vector<descriptor>>> referrers(const std::string& repo, const std::string& digest);
   awaitable<void> delete_manifest(const std::string& repo, const std::string& digest);
   /// Deletes one tag (OCI 1.1). False when the registry only deletes by digest (distribution 2.8 answers 400).
   awaitable<bool> delete_tag(const std::string& repo, const std::string& tag);

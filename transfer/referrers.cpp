@@ -1,0 +1,112 @@
+#include "transfer/referrers.hpp"
+
+#include "transfer/errors.hpp"
+#include "transfer/headers.hpp"
+#include "transfer/registry.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace ocimirror::transfer {
+namespace json = boost::json;
+
+namespace referrers {
+
+std::string fallback_tag(std::string_view digest) {
+  auto colon = digest.find(':');
+  return std::string(digest.substr(0, colon)) + "-" + std::string(digest.substr(colon + 1));
+}
+
+std::vector<std::string> cosign_tags(std::string_view digest) {
+  const auto base = fallback_tag(digest);
+  return {base + ".sig", base + ".att", base + ".sbom"};
+}
+
+bool is_referrer_tag(std::string_view tag) {
+  if (!tag.starts_with("sha256-") || tag.size() < 7 + 64) return false;
+  const auto rest = tag.substr(7 + 64);
+  return rest.empty() || rest == ".sig" || rest == ".att" || rest == ".sbom";
+}
+
+boost::system::result<std::vector<descriptor>, std::string> parse_index(std::string_view body) {
+  auto m = parse_manifest(body, media::oci_index);
+  if (!m) return boost::system::result<std::vector<descriptor>, std::string>(boost::system::in_place_error, m.error());
+  if (m->media_type != media::oci_index)
+    return boost::system::result<std::vector<descriptor>, std::string>(boost::system::in_place_error,
+                                                                        "not an OCI image index (" + m->media_type + ")");
+  return m->manifests;
+}
+
+descriptor describe(const manifest& m, std::string_view bytes, std::string_view digest) {
+  descriptor d;
+  d.media_type = m.media_type;
+  d.digest = std::string(digest);
+  d.size = bytes.size();
+  d.artifact_type = !m.artifact_type.empty() ? m.artifact_type : m.config ? m.config->media_type : std::string();
+  d.annotations = m.annotations;
+  return d;
+}
+
+std::string merge_fallback(std::string_view existing, const descriptor& d) {
+  json::object doc;
+  json::array entries;
+  if (!existing.empty()) {
+    boost::system::error_code ec;
+    auto parsed = json::parse(existing, ec);
+    if (!ec && parsed.is_object()) {
+      doc = parsed.as_object();
+      if (auto* m = doc.if_contains("manifests"); m && m->is_array()) entries = m->as_array();
+    }
+  }
+  json::object e{{"mediaType", d.media_type}, {"digest", d.digest}, {"size", d.size}};
+  if (!d.artifact_type.empty()) e["artifactType"] = d.artifact_type;
+  if (!d.annotations.empty()) {
+    json::object a;
+    for (const auto& [k, v] : d.annotations) a[k] = v;
+    e["annotations"] = std::move(a);
+  }
+  bool replaced = false;
+  for (auto& v : entries)
+    if (v.is_object() && v.as_object().contains("digest") && v.as_object().at("digest") == json::value(d.digest)) {
+      v = e;
+      replaced = true;
+    }
+  if (!replaced) entries.push_back(std::move(e));
+  doc["schemaVersion"] = 2;
+  doc["mediaType"] = media::oci_index;
+  doc["manifests"] = std::move(entries);
+  return json::serialize(doc);
+}
+
+bool filter::wants(std::string_view artifact_type) const {
+  if (!enabled) return false;
+  auto listed = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), artifact_type) != l.end(); };
+  if (!include.empty() && !listed(include)) return false;
+  return !listed(exclude);
+}
+
+}  // namespace referrers
+
+// The referrers API, pages followed through Link. Unsupported (nullopt): 404, any redirect, or a body that is not an
+// OCI index — a registry that answers something else is not speaking the API.
+awaitable<std::optional<std::vector<descriptor>>> registry_client::referrers(const std::string& repo, const std::string& digest) {
+  std::vector<descriptor> out;
+  std::string target = url("/v2/" + repo + "/referrers/" + digest);
+  for (int pages = 0; pages < 1000; ++pages) {
+    auto res = co_await call(http::verb::get, target, pull_scope(repo), {}, {}, 4u << 20, std::string(media::oci_index));
+    const unsigned st = res.result_int();
+    if (st == 404 || (st >= 300 && st < 400) || st == 405 || st == 400) co_return std::nullopt;
+    if (st != 200) fail(res, "list referrers of " + repo + "@" + digest);
+    auto page = referrers::parse_index(res.body());
+    if (!page) co_return std::nullopt;
+    for (auto& d : *page) out.push_back(std::move(d));
+    auto link = parse_next_link(res[http::field::link]);
+    if (!link) break;
+    target = resolve_url(target, *link);
+    if (target.empty()) break;
+  }
+  co_return out;
+}
+
+}  // namespace ocimirror::transfer
