@@ -5,6 +5,7 @@
 #include "policy/platform.hpp"
 #include "transfer/copy.hpp"
 #include "transfer/copy_graph.hpp"
+#include "transfer/referrers_copy.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -27,7 +28,9 @@ constexpr const char* copy_help = R"(Usage: ocimirror copy [OPTIONS] SRC DST
 
 Copies the manifest SRC names and everything it references (blobs, child manifests) to DST, child-first, so a
 manifest never arrives before its contents. Bytes are verified against their digests on the way; what DST already
-has is skipped, and blobs in another repository of the same registry are mounted instead of copied.
+has is skipped, and blobs in another repository of the same registry are mounted instead of copied. What refers
+to it travels too (unless --no-referrers): its referrers (the OCI referrers API, else the `sha256-<hex>` fallback
+tag, whose index is kept up to date at DST) and cosign's `sha256-<hex>.sig/.att/.sbom` tags, recursively.
 
 SRC and DST are HOST[:PORT]/REPO[:TAG][@sha256:DIGEST]. SRC without tag or digest means :latest. DST without a
 tag takes SRC's tag; with neither, the manifest is pushed by digest. Prints the digest at DST on stdout.
@@ -52,7 +55,7 @@ int cmd_copy(const args& a) {
   std::string output = "text";
   std::size_t jobs = 8;
   transfer_flags xfer;
-  bool quiet = false;
+  bool quiet = false, no_referrers = false;
   std::vector<std::string> positional;
   po::options_description opts("Copy");
   opts.add_options()
@@ -60,7 +63,8 @@ int cmd_copy(const args& a) {
     ("platform", po::value(&platforms)->composing(), "copy only this platform of an index: os/arch[/variant] (repeatable); the new index gets a new digest")
     ("output,o", po::value(&output), "text (default) or json")
     ("jobs,j", po::value(&jobs)->default_value(8), "blobs transferred at once")
-    ("quiet,q", po::bool_switch(&quiet), "no progress display");
+    ("quiet,q", po::bool_switch(&quiet), "no progress display")
+    ("no-referrers", po::bool_switch(&no_referrers), "leave signatures, SBOMs and attestations (referrers, cosign tags) behind");
   opts.add(xfer.describe());
   opts.add(net.describe());
   po::options_description hidden;
@@ -130,18 +134,27 @@ int cmd_copy(const args& a) {
                               role::destination, {0, nullptr, co.pipe.upload});
     }
     transfer::copy_result result;
+    transfer::referrer_stats with;
     const auto start = steady_clock::now();
     s.run([&]() -> asio::awaitable<void> {
       bool done = false;
       asio::steady_timer timer(s.io());
       if (!quiet && !json && stderr_is_tty()) asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
       try {
-        if (layouts) {
-          result = co_await transfer::copy_graph(*src_end, *src, *dst_end, *dst, co);
-          co_await dst_end->commit();
-        } else {
+        if (!layouts) {
+          src_end = std::make_unique<transfer::registry_endpoint>(s.client(*src), co.pipe.upload);
+          dst_end = std::make_unique<transfer::registry_endpoint>(s.client(*dst), co.pipe.upload);
           result = co_await transfer::copy_image(s.client(*src), *src, s.client(*dst), *dst, co);
+        } else {
+          result = co_await transfer::copy_graph(*src_end, *src, *dst_end, *dst, co);
         }
+        // What refers to it comes along (a platform-filtered index is a new manifest nothing refers to).
+        if (!no_referrers && result.digest == result.source_digest) {
+          transfer::referrer_probe probe;
+          with = co_await transfer::copy_referrers(*src_end, src->repository, *dst_end, dst->repository, result.source_digest,
+                                                   transfer::referrers::filter{}, co, nullptr, probe);
+        }
+        co_await dst_end->commit();
       } catch (...) {
         done = true;
         timer.cancel();
@@ -158,7 +171,8 @@ int cmd_copy(const args& a) {
           {"sourceDigest", result.source_digest}, {"mediaType", result.media_type},
           {"blobs", {{"copied", st.blobs_copied}, {"mounted", st.blobs_mounted}, {"skipped", st.blobs_skipped}}},
           {"manifests", {{"pushed", st.manifests_pushed}, {"skipped", st.manifests_skipped}}},
-          {"bytes", st.bytes_copied}, {"seconds", secs}, {"peakRssBytes", peak_rss_bytes()}};
+          {"bytes", st.bytes_copied}, {"seconds", secs}, {"peakRssBytes", peak_rss_bytes()},
+          {"referrers", {{"manifests", with.referrers}, {"cosignTags", with.cosign_tags}, {"fallbackIndexes", with.fallback_updates}}}};
       std::cout << boost::json::serialize(o) << "\n";
     } else {
       std::cout << result.digest << "\n";
@@ -168,6 +182,8 @@ int cmd_copy(const args& a) {
         std::fprintf(stderr, "copied %s -> %s: blobs %zu copied (%s), %zu mounted, %zu skipped; manifests %zu pushed, %zu skipped; %.2fs%s\n",
                      src_arg->str().c_str(), dst_arg->str().c_str(), st.blobs_copied, human_bytes(st.bytes_copied).c_str(),
                      st.blobs_mounted, st.blobs_skipped, st.manifests_pushed, st.manifests_skipped, secs, rate);
+        if (with.referrers || with.cosign_tags)
+          std::fprintf(stderr, "with it: %zu referrers, %zu cosign tags\n", with.referrers, with.cosign_tags);
         if (result.digest != result.source_digest)
           std::fprintf(stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (source recorded in annotation io.ocimirror.source.digest)\n",
                        result.source_digest.c_str(), result.digest.c_str());

@@ -332,7 +332,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   // 5. What refers to each mirrored tag travels with it: referrers and cosign tags, also for tags unchanged here
   // (signatures are often added after the image).
   // A platform-filtered index is a new manifest: its source's referrers do not name it, so they stay behind.
-  if (p.referrers.enabled && p.platforms.empty() && src.registry() && dst.registry() && !(opts.stop && *opts.stop)) {
+  if (p.referrers.enabled && p.platforms.empty() && !(opts.stop && *opts.stop)) {
     std::map<std::string, const std::vector<std::string>*> all_tags;
     for (const auto& r : repos) all_tags[r.source] = &r.all_tags;
     std::vector<const policy::plan_item*> subjects;
@@ -346,7 +346,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       const auto what = arrow(p, it.source_repo, it.destination_repo, it.tag);
       if (failed.count(what)) co_return;  // the subject is not there
       try {
-        auto st = co_await transfer::copy_referrers(*src.registry(), it.source_repo, *dst.registry(), it.destination_repo,
+        auto st = co_await transfer::copy_referrers(src, it.source_repo, dst, it.destination_repo,
                                                     it.source_digest, p.referrers, co, all_tags[it.source_repo], probe);
         report.referrers += st.referrers;
         report.cosign_tags += st.cosign_tags;

@@ -1,5 +1,6 @@
 #include "transfer/referrers_copy.hpp"
 
+#include "transfer/copy_graph.hpp"
 #include "transfer/errors.hpp"
 
 #include <algorithm>
@@ -11,9 +12,9 @@ namespace ocimirror::transfer {
 namespace {
 
 struct walker {
-  registry_client& src;
+  endpoint& src;
   const std::string& src_repo;
-  registry_client& dst;
+  endpoint& dst;
   const std::string& dst_repo;
   const referrers::filter& filter;
   const copy_options& opts;
@@ -23,7 +24,7 @@ struct walker {
   std::set<std::string> seen;
   std::deque<std::string> queue;
 
-  reference ref(registry_client& c, const std::string& repo, const std::string& tag, const std::string& digest) const {
+  reference ref(endpoint& c, const std::string& repo, const std::string& tag, const std::string& digest) const {
     reference r;
     r.registry = c.name();
     r.repository = repo;
@@ -37,8 +38,8 @@ struct walker {
   /// The referrers of d at the source: the API when the registry has it, else the fallback tag's index.
   awaitable<std::vector<descriptor>> discover(const std::string& d) {
     auto known = probe.api.find(src.name());
-    if (known == probe.api.end() || known->second) {
-      auto viaApi = co_await src.referrers(src_repo, d);
+    if (auto* reg = src.registry(); reg && (known == probe.api.end() || known->second)) {
+      auto viaApi = co_await reg->referrers(src_repo, d);
       probe.api[src.name()] = viaApi.has_value();
       if (viaApi) co_return *viaApi;
     }
@@ -66,9 +67,14 @@ struct walker {
     ++stats.fallback_updates;
   }
 
+  awaitable<copy_result> copy(const reference& from, const reference& to) {
+    if (src.registry() && dst.registry()) co_return co_await copy_image(*src.registry(), from, *dst.registry(), to, opts);
+    co_return co_await copy_graph(src, from, dst, to, opts);
+  }
+
   awaitable<void> one_referrer(const std::string& subject, const descriptor& d) {
     if (!filter.wants(d.artifact_type)) co_return;
-    auto result = co_await copy_image(src, ref(src, src_repo, {}, d.digest), dst, ref(dst, dst_repo, {}, {}), opts);
+    auto result = co_await copy(ref(src, src_repo, {}, d.digest), ref(dst, dst_repo, {}, {}));
     stats.blobs += result.stats;
     ++stats.referrers;
     if (!result.subject_acknowledged) co_await index_at_destination(subject, d);
@@ -80,7 +86,7 @@ struct walker {
       if (!listed(tag)) continue;
       auto head = co_await src.head_manifest(src_repo, tag);
       if (!head) continue;
-      auto result = co_await copy_image(src, ref(src, src_repo, tag, {}), dst, ref(dst, dst_repo, tag, {}), opts);
+      auto result = co_await copy(ref(src, src_repo, tag, {}), ref(dst, dst_repo, tag, {}));
       stats.blobs += result.stats;
       ++stats.cosign_tags;
       if (seen.insert(result.source_digest).second) queue.push_back(result.source_digest);
@@ -102,7 +108,7 @@ struct walker {
 
 }  // namespace
 
-awaitable<referrer_stats> copy_referrers(registry_client& src, const std::string& src_repo, registry_client& dst,
+awaitable<referrer_stats> copy_referrers(endpoint& src, const std::string& src_repo, endpoint& dst,
                                          const std::string& dst_repo, const std::string& digest,
                                          const referrers::filter& filter, const copy_options& opts,
                                          const std::vector<std::string>* tags, referrer_probe& probe) {

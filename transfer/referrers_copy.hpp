@@ -3,6 +3,7 @@
 // tag `sha256-<hex>`) and cosign's `sha256-<hex>.sig|.att|.sbom` tags, recursively (a signature of a signature too).
 // At a destination that does not answer a referrer's push with OCI-Subject, the fallback tag index is maintained.
 #include "transfer/copy.hpp"
+#include "transfer/endpoint.hpp"
 #include "transfer/referrers.hpp"
 
 #include <map>
@@ -23,9 +24,10 @@ struct referrer_probe {
   std::map<std::string, bool> api;  ///< registry name -> supported
 };
 
-/// Copies what refers to `digest` (in src_repo at src) to dst_repo at dst. tags: src_repo's full tag list when known
-/// (fallback and cosign tags are then looked up there, without requests). Throws transfer::error.
-awaitable<referrer_stats> copy_referrers(registry_client& src, const std::string& src_repo, registry_client& dst,
+/// Copies what refers to `digest` (in src_repo at src) to dst_repo at dst (registries or layouts: a layout keeps the
+/// fallback index under its `sha256-<hex>` name). tags: src_repo's full tag list when known (fallback and cosign tags
+/// are then looked up there, without requests). Throws transfer::error.
+awaitable<referrer_stats> copy_referrers(endpoint& src, const std::string& src_repo, endpoint& dst,
                                          const std::string& dst_repo, const std::string& digest,
                                          const referrers::filter& filter, const copy_options& opts,
                                          const std::vector<std::string>* tags, referrer_probe& probe);

@@ -200,4 +200,33 @@ TEST_F(Referrers, TheGatePassesOnlyTagsSignedByTheTrustedKeyForTheirOwnDigest) {
   EXPECT_NE(bad.err.find("verify.cosign_public_key"), std::string::npos) << bad.err;
 }
 
+TEST_F(Referrers, CopyAndAnAirGapBundleCarryThemToo) {
+  const std::string to = dst->host() + "/one/app";
+  auto c = cli({"copy", "-q", "--plain-http", "-o", "json", src->host() + "/acme/app:v1", to + ":v1"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(skopeo_digest(to + ":" + refs::cosign_tags(images["v1"].digest)[0]), sig_v1.digest);
+  EXPECT_EQ(skopeo_digest(to + "@" + sbom.digest), sbom.digest);
+  auto none = cli({"copy", "-q", "--plain-http", "--no-referrers", src->host() + "/acme/app:v1", dst->host() + "/bare/app:v1"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_TRUE(skopeo_digest(dst->host() + "/bare/app:" + refs::cosign_tags(images["v1"].digest)[0]).empty());
+
+  // Through a bundle: only v1 is selected, its signature chain and SBOM ride along and arrive on the far side.
+  write_file(dir + "/export.yaml", "state_dir: " + dir + "/state-export\nregistries:\n  " + src->host() +
+                                       ": {tls: disabled}\npolicies:\n  - name: export\n    from: " + src->host() +
+                                       "/acme\n    tags: {include: ['^v1$']}\n    to: oci-archive:signed.tar\n");
+  write_file(dir + "/import.yaml", "state_dir: " + dir + "/state-import\nregistries:\n  " + dst->host() +
+                                       ": {tls: disabled}\npolicies:\n  - name: import\n    from: oci-archive:signed.tar\n    to: " +
+                                       dst->host() + "/airgap\n");
+  auto out = cli({"sync", "-q", "--config", dir + "/export.yaml"});
+  ASSERT_EQ(out.exit_code, 0) << out.err << out.out;
+  auto in = cli({"sync", "-q", "--config", dir + "/import.yaml"});
+  ASSERT_EQ(in.exit_code, 0) << in.err << in.out;
+  const std::string far = dst->host() + "/airgap/app";
+  EXPECT_EQ(skopeo_digest(far + ":v1"), images["v1"].digest);
+  EXPECT_EQ(skopeo_digest(far + ":" + refs::cosign_tags(images["v1"].digest)[0]), sig_v1.digest);
+  EXPECT_EQ(skopeo_digest(far + ":" + refs::cosign_tags(sig_v1.digest)[0]), sig_of_sig.digest);
+  EXPECT_EQ(skopeo_digest(far + "@" + sbom.digest), sbom.digest);
+  EXPECT_FALSE(fallback_at_dst("airgap/app", images["v1"].digest).empty());
+}
+
 }  // namespace
