@@ -43,21 +43,9 @@ int cmd_inventory(const args& a) {
   po::options_description opts("Inventory");
   opts.add_options()("help,h", "show this help")("output,o", po::value(&out_file), "write the list to FILE (atomically) instead of stdout");
   opts.add(net.describe());
-  po::options_description hidden;
-  hidden.add_options()("where", po::value(&where)->composing());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("where", -1);
   const bool json = false;
   return guarded(json, [&]() -> int {
-    po::variables_map vm;
-    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << inventory_help << "\n" << opts << "\n";
-      return exit_ok;
-    }
+    if (parse_positional(a, opts, where, inventory_help)) return exit_ok;
     if (where.empty()) throw po::error("inventory needs at least one registry, repository or layout");
     session s(net);
     std::set<std::string> digests;

@@ -137,21 +137,9 @@ int cmd_push(const args& a) {
     ("annotation,a", po::value(&annotations)->composing(), "Flux: another manifest annotation KEY=VALUE (repeatable)")
     ("helm", po::value(&helm), "push this packaged chart (.tgz) instead of a directory");
   opts.add(net.describe());
-  po::options_description hidden;
-  hidden.add_options()("arg", po::value(&positional)->composing());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("arg", -1);
   const bool json = false;
   return guarded(json, [&]() -> int {
-    po::variables_map vm;
-    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << push_help << "\n" << opts << "\n";
-      return exit_ok;
-    }
+    if (parse_positional(a, opts, positional, push_help)) return exit_ok;
     art::built b;
     std::optional<transfer::reference> to;
     if (!helm.empty()) {
@@ -191,21 +179,9 @@ int cmd_pull(const args& a) {
   po::options_description opts("Pull");
   opts.add_options()("help,h", "show this help");
   opts.add(net.describe());
-  po::options_description hidden;
-  hidden.add_options()("arg", po::value(&positional)->composing());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("arg", -1);
   const bool json = false;
   return guarded(json, [&]() -> int {
-    po::variables_map vm;
-    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << pull_help << "\n" << opts << "\n";
-      return exit_ok;
-    }
+    if (parse_positional(a, opts, positional, pull_help)) return exit_ok;
     if (positional.size() != 2) throw po::error("pull needs REF and DIR");
     auto from = reference_arg(positional[0]);
     if (!from) return exit_usage;

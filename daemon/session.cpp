@@ -172,4 +172,20 @@ std::string human_bytes(std::uint64_t n) {
   return buf;
 }
 
+bool parse_positional(const std::vector<std::string>& a, const po::options_description& opts,
+                      std::vector<std::string>& positional, const char* help) {
+  po::options_description hidden;
+  hidden.add_options()("arg", po::value(&positional)->composing());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("arg", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (!vm.count("help")) return false;
+  std::cout << help << "\n" << opts << "\n";
+  return true;
+}
+
 }  // namespace ocimirror::daemon

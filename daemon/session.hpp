@@ -83,6 +83,10 @@ class session {
   std::map<std::string, std::unique_ptr<transfer::registry_client>> clients_;
 };
 
+/// Parses opts plus positional arguments (into positional); true when --help was asked and printed. Throws po::error.
+bool parse_positional(const std::vector<std::string>& a, const po::options_description& opts,
+                      std::vector<std::string>& positional, const char* help);
+
 /// Parses a reference or prints "ocimirror: error: ..." and returns nullopt.
 std::optional<transfer::reference> reference_arg(const std::string& text, bool repository_only = false);
 

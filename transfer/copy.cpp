@@ -152,15 +152,8 @@ struct copier {
     std::string bytes = m.bytes;
     std::string digest = m.digest;
     if (parsed->is_index()) {
-      std::vector<bool> keep(parsed->manifests.size(), true);
-      bool filtered = false;
-      if (opts.select_child)
-        for (std::size_t i = 0; i < keep.size(); ++i) filtered |= !(keep[i] = opts.select_child(parsed->manifests[i]));
-      if (filtered && std::find(keep.begin(), keep.end(), true) == keep.end()) {
-        std::string have;
-        for (const auto& c : parsed->manifests) have += (have.empty() ? "" : ", ") + (c.platform ? c.platform->str() : "(no platform)");
-        throw error(errc::not_found, "no manifest in index " + src_name(m.digest) + " matches the requested platforms (it has: " + have + ")");
-      }
+      const auto keep = children_to_copy(*parsed, opts, src_name(m.digest));
+      const bool filtered = std::find(keep.begin(), keep.end(), false) != keep.end();
       for (std::size_t i = 0; i < keep.size(); ++i) {
         if (!keep[i]) continue;
         const auto& child = parsed->manifests[i];
@@ -179,10 +172,7 @@ struct copier {
         digest = sha256_digest(bytes);
       }
     } else {
-      std::vector<const descriptor*> blobs;
-      std::set<std::string> seen;
-      for (const auto* b : parsed->blobs())
-        if (seen.insert(b->digest).second) blobs.push_back(b);
+      const auto blobs = unique_blobs(*parsed);
       progress().blobs_total += blobs.size();
       co_await for_each_parallel(blobs.size(), opts.parallel_blobs,
                                  [&](std::size_t i) -> awaitable<void> {
@@ -205,6 +195,26 @@ struct copier {
 };
 
 }  // namespace
+
+std::vector<bool> children_to_copy(const manifest& index, const copy_options& opts, const std::string& where) {
+  std::vector<bool> keep(index.manifests.size(), true);
+  if (!opts.select_child) return keep;
+  for (std::size_t i = 0; i < keep.size(); ++i) keep[i] = opts.select_child(index.manifests[i]);
+  if (!keep.empty() && std::find(keep.begin(), keep.end(), true) == keep.end()) {
+    std::string have;
+    for (const auto& c : index.manifests) have += (have.empty() ? "" : ", ") + (c.platform ? c.platform->str() : "(no platform)");
+    throw error(errc::not_found, "no manifest in index " + where + " matches the requested platforms (it has: " + have + ")");
+  }
+  return keep;
+}
+
+std::vector<const descriptor*> unique_blobs(const manifest& m) {
+  std::vector<const descriptor*> out;
+  std::set<std::string> seen;
+  for (const auto* b : m.blobs())
+    if (seen.insert(b->digest).second) out.push_back(b);
+  return out;
+}
 
 awaitable<copy_result> copy_image(registry_client& src, const reference& from, registry_client& dst,
                                   const reference& to, const copy_options& opts) {

@@ -64,6 +64,12 @@ struct copy_result {
   bool subject_acknowledged = false;
 };
 
+/// Which children of an index to copy (opts.select_child; all without one). Throws errc::not_found, listing the
+/// platforms the index has, when the selection leaves none. `where` names the index in that message.
+std::vector<bool> children_to_copy(const manifest& index, const copy_options& opts, const std::string& where);
+/// A manifest's blobs, each digest once (config first).
+std::vector<const descriptor*> unique_blobs(const manifest& m);
+
 /// Copies src (by tag or digest) to dst. dst.tag empty: pushed by digest only. Throws transfer::error.
 awaitable<copy_result> copy_image(registry_client& src, const reference& from, registry_client& dst,
                                   const reference& to, const copy_options& opts);

@@ -140,12 +140,8 @@ struct graph_copier {
     if (!parsed) throw error(errc::bad_manifest, "manifest " + src_name(m.digest) + ": " + parsed.error());
     std::string bytes = m.bytes, digest = m.digest;
     if (parsed->is_index()) {
-      std::vector<bool> keep(parsed->manifests.size(), true);
-      bool filtered = false;
-      if (opts.select_child)
-        for (std::size_t i = 0; i < keep.size(); ++i) filtered |= !(keep[i] = opts.select_child(parsed->manifests[i]));
-      if (filtered && std::find(keep.begin(), keep.end(), true) == keep.end())
-        throw error(errc::not_found, "no manifest in index " + src_name(m.digest) + " matches the requested platforms");
+      const auto keep = children_to_copy(*parsed, opts, src_name(m.digest));
+      const bool filtered = std::find(keep.begin(), keep.end(), false) != keep.end();
       for (std::size_t i = 0; i < keep.size(); ++i) {
         if (!keep[i]) continue;
         const auto& child = parsed->manifests[i];
@@ -162,10 +158,7 @@ struct graph_copier {
         digest = sha256_digest(bytes);
       }
     } else {
-      std::vector<const descriptor*> blobs;
-      std::set<std::string> seen;
-      for (const auto* b : parsed->blobs())
-        if (seen.insert(b->digest).second) blobs.push_back(b);
+      const auto blobs = unique_blobs(*parsed);
       progress().blobs_total += blobs.size();
       co_await for_each_parallel(blobs.size(), opts.parallel_blobs, [&](std::size_t i) -> awaitable<void> {
         try {
