@@ -3,6 +3,7 @@
 // signature gate passes only tags signed by the trusted key for their own digest.
 #include "tests/integration/helpers.hpp"
 #include "tests/support/fault_proxy.hpp"
+#include "tests/support/loopback_server.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
 #include "tests/support/signing.hpp"
@@ -198,6 +199,51 @@ TEST_F(Referrers, TheGatePassesOnlyTagsSignedByTheTrustedKeyForTheirOwnDigest) {
   auto bad = sync("badkey", src->host(), "    verify: {cosign_public_key: bad.pub}\n");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("verify.cosign_public_key"), std::string::npos) << bad.err;
+}
+
+// The client on its own against recorded answers: a redirect, an HTML page and a 404 mean "no API"; pages are joined.
+TEST(ReferrersApi, UnsupportedAnswersAndPagination) {
+  const std::string d = "sha256:" + std::string(64, 'd'), e = "sha256:" + std::string(64, 'e');
+  auto index_of = [](const std::string& digest) {
+    return json::serialize(json::object{{"schemaVersion", 2}, {"mediaType", oci_index},
+                                        {"manifests", json::array{{{"mediaType", oci_manifest}, {"digest", digest}, {"size", 1}}}}});
+  };
+  loopback_server server([&](loopback_server::request& req) {
+    loopback_server::response res{boost::beast::http::status::ok, 11};
+    const std::string t(req.target());
+    if (t.starts_with("/v2/redirect/")) {
+      res.result(boost::beast::http::status::temporary_redirect);
+      res.set(boost::beast::http::field::location, "http://elsewhere.invalid/x");
+    } else if (t.starts_with("/v2/html/")) {
+      res.set(boost::beast::http::field::content_type, "text/html");
+      res.body() = "<html>welcome</html>";
+    } else if (t.starts_with("/v2/missing/")) {
+      res.result(boost::beast::http::status::not_found);
+    } else if (t.starts_with("/v2/paged/") && t.find("last=") == std::string::npos) {
+      res.set(boost::beast::http::field::content_type, oci_index);
+      res.set(boost::beast::http::field::link, "<" + t + "?last=1>; rel=\"next\"");
+      res.body() = index_of(d);
+    } else if (t.starts_with("/v2/paged/")) {
+      res.set(boost::beast::http::field::content_type, oci_index);
+      res.body() = index_of(e);
+    }
+    res.prepare_payload();
+    return res;
+  });
+  ocimirror::daemon::network_flags f;
+  f.plain_http = true;
+  ocimirror::daemon::session s(f);
+  auto& c = s.client({server.host(), "x", {}, {}});
+  std::map<std::string, std::optional<std::vector<ocimirror::transfer::descriptor>>> got;
+  s.run([&]() -> ocimirror::transfer::awaitable<void> {
+    for (const char* repo : {"redirect", "html", "missing", "paged"}) got[repo] = co_await c.referrers(repo, d);
+  });
+  EXPECT_FALSE(got["redirect"]);
+  EXPECT_FALSE(got["html"]);
+  EXPECT_FALSE(got["missing"]);
+  ASSERT_TRUE(got["paged"]);
+  ASSERT_EQ(got["paged"]->size(), 2u);
+  EXPECT_EQ((*got["paged"])[1].digest, e);
 }
 
 TEST_F(Referrers, CopyAndAnAirGapBundleCarryThemToo) {
