@@ -341,7 +341,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     std::set<std::string> failed;
     for (const auto& f : report.failures) failed.insert(f.what);
     transfer::referrer_probe probe;
-    co_await transfer::for_each_parallel(subjects.size(), opts.parallel_tags, [&](std::size_t i) -> awaitable<void> {
+    auto one = [&](std::size_t i) -> awaitable<void> {
       const auto& it = *subjects[i];
       const auto what = arrow(p, it.source_repo, it.destination_repo, it.tag);
       if (failed.count(what)) co_return;  // the subject is not there
@@ -355,7 +355,11 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       } catch (const transfer::error& e) {
         report.failures.push_back({"referrers of " + what, e.what()});
       }
-    });
+    };
+    // The first alone: it learns whether the source has the referrers API, so the others do not all ask at once.
+    if (!subjects.empty()) co_await one(0);
+    co_await transfer::for_each_parallel(subjects.size() > 0 ? subjects.size() - 1 : 0, opts.parallel_tags,
+                                         [&](std::size_t i) { return one(i + 1); });
   }
 
   // An archive or a snapshot appears whole or not at all: with any tag failed, the previous one stays.
