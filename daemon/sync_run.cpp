@@ -5,7 +5,6 @@
 #include "policy/platform.hpp"
 #include "transfer/copy_graph.hpp"
 #include "transfer/cosign.hpp"
-#include "transfer/referrers_copy.hpp"
 #include "transfer/parallel.hpp"
 
 #include <algorithm>
@@ -72,12 +71,13 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
   co_return out;
 }
 
+
+}  // namespace
+
 std::string arrow(const config::policy_config& p, const std::string& src_repo, const std::string& dst_repo,
                   const std::string& tag) {
   return p.from.registry + "/" + src_repo + ":" + tag + " -> " + p.to.registry + "/" + dst_repo + ":" + tag;
 }
-
-}  // namespace
 
 std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p) {
   return std::max<std::size_t>(
@@ -329,37 +329,12 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       report.failures.push_back({arrow(p, it.source_repo, it.destination_repo, it.tag), e.what()});
     }
   });
-  // 5. What refers to each mirrored tag travels with it: referrers and cosign tags, also for tags unchanged here
-  // (signatures are often added after the image).
-  // A platform-filtered index is a new manifest: its source's referrers do not name it, so they stay behind.
+  // 5. What refers to each mirrored tag travels with it (sync_referrers.cpp). A platform-filtered index is a new
+  // manifest its source's referrers do not name, so they stay behind.
   if (p.referrers.enabled && p.platforms.empty() && !(opts.stop && *opts.stop)) {
     std::map<std::string, const std::vector<std::string>*> all_tags;
     for (const auto& r : repos) all_tags[r.source] = &r.all_tags;
-    std::vector<const policy::plan_item*> subjects;
-    for (const auto& it : report.plan)
-      if (it.what == action::copy || it.what == action::overwrite || it.what == action::unchanged) subjects.push_back(&it);
-    std::set<std::string> failed;
-    for (const auto& f : report.failures) failed.insert(f.what);
-    transfer::referrer_probe probe;
-    auto one = [&](std::size_t i) -> awaitable<void> {
-      const auto& it = *subjects[i];
-      const auto what = arrow(p, it.source_repo, it.destination_repo, it.tag);
-      if (failed.count(what)) co_return;  // the subject is not there
-      try {
-        auto st = co_await transfer::copy_referrers(src, it.source_repo, dst, it.destination_repo,
-                                                    it.source_digest, p.referrers, co, all_tags[it.source_repo], probe);
-        report.referrers += st.referrers;
-        report.cosign_tags += st.cosign_tags;
-        report.fallback_updates += st.fallback_updates;
-        report.blobs += st.blobs;
-      } catch (const transfer::error& e) {
-        report.failures.push_back({"referrers of " + what, e.what()});
-      }
-    };
-    // The first alone: it learns whether the source has the referrers API, so the others do not all ask at once.
-    if (!subjects.empty()) co_await one(0);
-    co_await transfer::for_each_parallel(subjects.size() > 0 ? subjects.size() - 1 : 0, opts.parallel_tags,
-                                         [&](std::size_t i) { return one(i + 1); });
+    co_await carry_referrers(src, dst, p, all_tags, co, opts.parallel_tags, report);
   }
 
   // An archive or a snapshot appears whole or not at all: with any tag failed, the previous one stays.

@@ -7,7 +7,9 @@
 #include "policy/plan.hpp"
 #include "policy/shard.hpp"
 #include "transfer/copy.hpp"
+#include "transfer/endpoint.hpp"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,6 +55,17 @@ struct run_options {
   /// oci-archive destinations: blobs the far side already has, left out of the bundle (`--since`).
   const std::set<std::string>* since = nullptr;
 };
+
+/// "SRC/repo:tag -> DST/repo:tag": how failures name a tag.
+std::string arrow(const config::policy_config& p, const std::string& src_repo, const std::string& dst_repo,
+                  const std::string& tag);
+
+/// Step 5 of a run: what refers to each copied or unchanged tag of report.plan (referrers, cosign tags) is copied
+/// too, `parallel` subjects at once (the first alone, so the source's referrers API is probed once). all_tags: each
+/// source repository's full tag list. Failures are added to report, named "referrers of <arrow>".
+transfer::awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst, const config::policy_config& p,
+                                          const std::map<std::string, const std::vector<std::string>*>& all_tags,
+                                          const transfer::copy_options& co, std::size_t parallel, policy_report& report);
 
 /// How many tags of policy p move at once: `jobs`, at most either registry's max_concurrency, at least one.
 std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p);
