@@ -35,6 +35,11 @@ on a destination are mounted instead of copied. The cache is never trusted into 
 checks every selected tag at the destination down to its blobs and pushes whatever is missing (run it after
 someone deleted or garbage-collected things behind the mirror's back). A damaged cache is moved aside and rebuilt.
 
+What refers to a mirrored tag travels with it: its referrers (the OCI referrers API, else the `sha256-<hex>` fallback
+tag, maintained at the destination) and cosign's `.sig/.att/.sbom` tags (`referrers: false` to leave them). A policy
+with `verify: {cosign_public_key: FILE}` mirrors only tags whose cosign signature verifies with that key; the
+others are listed with their reason.
+
 Layouts: a policy's `from:` or `to:` may be oci:DIR or oci-archive:FILE.tar. An archive destination is an air-gap
 bundle: written anew each run under FILE.partial and renamed only when every tag made it; --since FILE (a previous
 bundle, or the digest list `ocimirror inventory` printed on the far side; repeatable) leaves out the blobs the far
