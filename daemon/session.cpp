@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 namespace ocimirror::daemon {
@@ -157,6 +158,11 @@ void print_error(const std::string& what) { std::cerr << "ocimirror: error: " <<
 bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
 
 std::uint64_t peak_rss_bytes() {
+  // VmHWM is this program's own peak. getrusage's ru_maxrss survives execve, so a process started by a large
+  // parent (fork copies its pages before exec) would report the parent's size.
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("VmHWM:")) return std::stoull(line.substr(6)) * 1024;  // "VmHWM:  12345 kB"
   struct rusage ru {};
   ::getrusage(RUSAGE_SELF, &ru);
   return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;

@@ -79,8 +79,8 @@ struct copier {
     p.bytes_total += d.size;
     const auto journaled = journal(d.digest);  // a named local: GCC 12 mishandles temporaries across co_await
     // Throttling, 5xx and broken connections the reader could not resume: the whole blob again, after a backoff.
-    // A digest mismatch is fetched once more too (bytes flipped in transit), then reported.
-    for (int attempt = 0;; ++attempt) {
+    // A digest mismatch (bytes flipped in transit) is fetched again too, up to three times in all, then reported.
+    for (int attempt = 0, mismatches = 0;; ++attempt) {
       std::uint64_t moved = 0;
       bool again = false;
       try {
@@ -91,8 +91,9 @@ struct copier {
           stats.bytes_copied += n;
         }, journaled);
       } catch (const error& e) {
-        const bool worth = retryable(e.code()) ? attempt + 1 < (src.retry().max_attempts + 1) / 2
-                                               : e.code() == errc::digest_mismatch && attempt == 0;
+        const bool worth = e.code() == errc::digest_mismatch
+                               ? ++mismatches < 3
+                               : retryable(e.code()) && attempt - mismatches + 1 < (src.retry().max_attempts + 1) / 2;
         if (!worth) throw;
         again = true;
       }

@@ -110,7 +110,7 @@ struct graph_copier {
       std::size_t& n;
       ~active() { --n; }
     } in_flight{p.blobs_active};
-    for (int attempt = 0;; ++attempt) {
+    for (int attempt = 0, mismatches = 0;; ++attempt) {
       std::uint64_t moved = 0;
       bool again = false;
       try {
@@ -122,7 +122,7 @@ struct graph_copier {
         });
         co_await dst.put_blob(to.repository, d.digest, d.size, std::move(checked));
       } catch (const error& e) {
-        const bool worth = retryable(e.code()) ? attempt < 3 : e.code() == errc::digest_mismatch && attempt == 0;
+        const bool worth = e.code() == errc::digest_mismatch ? ++mismatches < 3 : retryable(e.code()) && attempt - mismatches < 3;
         if (!worth) throw;
         again = true;
       }
