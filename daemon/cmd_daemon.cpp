@@ -63,6 +63,7 @@ int cmd_daemon(const args& a) {
     if (file.empty()) throw po::error("daemon needs --config FILE");
     if (log_format != "text" && log_format != "json") throw po::error("--log-format must be text or json");
     log::setup(log_format == "json" ? log::format::json : log::format::text);
+    runs.apply_log_level();
     if (!listen.empty()) {
       if (auto l = config::parse_listen(listen); !l) throw po::error("--listen " + l.error());
       o.listen = listen;

@@ -91,6 +91,7 @@ int cmd_sync(const args& a) {
   return guarded(json, [&]() -> int {
     if (parse_or_help(a, opts, sync_help, output, json)) return exit_ok;
     if (file.empty()) throw po::error("sync needs --config FILE");
+    runs.apply_log_level();
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;
     if (!runs.state_dir.empty()) cfg->state_dir = runs.state_dir;

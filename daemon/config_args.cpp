@@ -1,5 +1,6 @@
 #include "daemon/config_args.hpp"
 
+#include "daemon/log.hpp"
 #include "daemon/session.hpp"
 #include "transfer/credentials.hpp"
 
@@ -54,8 +55,15 @@ po::options_description policy_run_flags::describe() {
     ("state-dir", po::value(&state_dir), "override state_dir from the file")
     ("jobs,j", po::value(&jobs)->default_value(jobs), "tags copied at once per policy (at most max_concurrency)")
     ("blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag")
-    ("timeout", po::value(&timeout)->default_value(timeout), "seconds any one network step may take");
+    ("timeout", po::value(&timeout)->default_value(timeout), "seconds any one network step may take")
+    ("log-level", po::value(&log_level)->default_value(log_level),
+     "debug | info | warn | error; debug logs every HTTP exchange (method, URL without its query, status), retry "
+     "and token fetched; no level ever logs a header, password or token");
   return d;
+}
+
+void policy_run_flags::apply_log_level() const {
+  if (!log::set_level(log_level)) throw po::error("--log-level must be debug, info, warn or error, not '" + log_level + "'");
 }
 
 void resolve_state_dir(config::mirror_config& c) {

@@ -26,7 +26,10 @@ struct policy_run_flags {
   std::string state_dir, shard_text;
   std::size_t jobs = 4, blob_jobs = 8;
   int timeout = 60;
+  std::string log_level = "info";
   boost::program_options::options_description describe();
+  /// Applies --log-level; throws po::error for an unknown level.
+  void apply_log_level() const;
 };
 
 /// A relative state_dir is taken relative to the configuration file's directory.

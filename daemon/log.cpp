@@ -1,5 +1,7 @@
 #include "daemon/log.hpp"
 
+#include "transfer/trace.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -16,6 +18,7 @@ namespace ocimirror::daemon::log {
 namespace {
 
 format current = format::text;
+spdlog::level::level_enum threshold = spdlog::level::info;
 
 std::shared_ptr<spdlog::logger>& logger() {
   static std::shared_ptr<spdlog::logger> l;
@@ -87,9 +90,30 @@ void setup(format f) {
   if (f == format::json) l->set_pattern("%v", spdlog::pattern_time_type::utc);
   else l->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
   l->flush_on(spdlog::level::info);
+  l->set_level(threshold);
   logger() = l;
 }
 
+bool set_level(std::string_view level) {
+  static constexpr std::pair<std::string_view, spdlog::level::level_enum> names[] = {
+      {"debug", spdlog::level::debug}, {"info", spdlog::level::info}, {"warn", spdlog::level::warn},
+      {"error", spdlog::level::err}};
+  for (const auto& [name, lvl] : names) {
+    if (name != level) continue;
+    threshold = lvl;
+    if (logger()) logger()->set_level(lvl);
+    if (lvl == spdlog::level::debug)
+      transfer::trace::install([](std::string_view event, const boost::json::object& f) { debug(event, f); });
+    else
+      transfer::trace::install({});
+    return true;
+  }
+  return false;
+}
+
+void debug(std::string_view msg, const boost::json::object& fields) {
+  if (threshold <= spdlog::level::debug) emit(spdlog::level::debug, "debug", msg, fields);
+}
 void info(std::string_view msg, const boost::json::object& fields) { emit(spdlog::level::info, "info", msg, fields); }
 void warn(std::string_view msg, const boost::json::object& fields) { emit(spdlog::level::warn, "warn", msg, fields); }
 void error(std::string_view msg, const boost::json::object& fields) { emit(spdlog::level::err, "error", msg, fields); }

@@ -14,6 +14,11 @@ enum class format { text, json };
 /// Sets up the process-wide logger; call once before logging.
 void setup(format f);
 
+/// "debug", "info", "warn" or "error"; false (nothing changed) for anything else. debug also turns on the engine's
+/// trace: one line per HTTP exchange (method, URL without its query, status), retry wait and token fetched.
+bool set_level(std::string_view level);
+
+void debug(std::string_view msg, const boost::json::object& fields = {});
 void info(std::string_view msg, const boost::json::object& fields = {});
 void warn(std::string_view msg, const boost::json::object& fields = {});
 void error(std::string_view msg, const boost::json::object& fields = {});

@@ -2,6 +2,7 @@
 
 #include "transfer/errors.hpp"
 #include "transfer/headers.hpp"
+#include "transfer/trace.hpp"
 
 #include <boost/json.hpp>
 #include <boost/url.hpp>
@@ -82,7 +83,6 @@ awaitable<bool> authenticator::on_unauthorized(const std::string& registry, cons
   }
   if (bearer && !bearer->param("realm").empty()) {
     const std::string key = key_of(scopes);
-    const bool was_bearer = st.how == registry_state::mode::bearer;
     st.how = registry_state::mode::bearer;
     st.realm = bearer->param("realm");
     st.service = bearer->param("service");
@@ -98,16 +98,16 @@ awaitable<bool> authenticator::on_unauthorized(const std::string& registry, cons
       st.granted[key] = merge_scopes(st.granted[key], add);
       want = merge_scopes(want, st.granted[key]);
     }
-    auto previous = st.tokens.find(key);
-    std::string old = previous == st.tokens.end() ? std::string() : previous->second.value;
-    auto fresh = co_await fetch_token(registry, st, want);
-    st.tokens[key] = fresh;
-    co_return !was_bearer || fresh.value != old;
+    // Once a bearer registry, a 401 means the token expired or was revoked: a fresh one is worth one more try even
+    // when the token service hands back the same string (the caller bounds the tries).
+    st.tokens[key] = co_await fetch_token(registry, st, want);
+    co_return true;
   }
   if (basic) {
-    const bool was_basic = st.how == registry_state::mode::basic;
+    // Requests sent at once before the first challenge all come back 401: each is worth one more try with the
+    // credentials (the caller bounds the tries, so rejected credentials fail after that).
     st.how = registry_state::mode::basic;
-    co_return !was_basic && creds_for(registry, st).has_value();
+    co_return creds_for(registry, st).has_value();
   }
   co_return false;
 }
@@ -158,6 +158,11 @@ awaitable<authenticator::token> authenticator::fetch_token(const std::string& re
   if (auto* v = o.if_contains("expires_in"); v && v->is_int64() && v->as_int64() > 0) expires_in = v->as_int64();
   // Renew at 90% of the lifetime so a token never expires between the check and the request.
   t.expires = std::chrono::steady_clock::now() + std::chrono::milliseconds(expires_in * 900);
+  if (trace::enabled()) {
+    std::string scope_text;
+    for (const auto& sc : scopes) scope_text += (scope_text.empty() ? "" : " ") + sc;
+    trace::emit("token", {{"registry", registry}, {"scope", scope_text}, {"expiresIn", expires_in}});
+  }
   co_return t;
 }
 

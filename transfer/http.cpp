@@ -1,6 +1,7 @@
 #include "transfer/http.hpp"
 
 #include "transfer/errors.hpp"
+#include "transfer/trace.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -241,6 +242,15 @@ void http_client::prepare(Req& req, const url_parts& u) const {
   req.keep_alive(true);
 }
 
+/// One debug line per exchange: method, URL without its query, status (never a header).
+void traced(http::verb method, const url_parts& u, unsigned status, bool reused) {
+  if (!trace::enabled()) return;
+  trace::emit("http", {{"method", std::string(http::to_string(method))},
+                       {"url", trace::redact_url(u.origin + u.target)},
+                       {"status", status},
+                       {"reused", reused}});
+}
+
 template <class Req>
 awaitable<std::unique_ptr<body_stream>> http_client::exchange(const url_parts& u, Req& req) {
   for (int attempt = 0;; ++attempt) {
@@ -259,6 +269,7 @@ awaitable<std::unique_ptr<body_stream>> http_client::exchange(const url_parts& u
       if (reused && attempt == 0) continue;  // a pooled connection the server had closed: once more, fresh
       throw;
     }
+    traced(req.method(), u, stream->status(), reused);
     co_return stream;
   }
 }
@@ -327,6 +338,7 @@ awaitable<string_response> http_client::upload(std::string_view url, http::reque
     if (ec) throw error(errc::network, "upload to " + u.authority + " failed: " + ec.message());
     throw;
   }
+  traced(req.method(), u, stream.status(), false);
   string_response res{static_cast<http::status>(stream.status()), 11};
   for (const auto& f : stream.headers()) res.insert(f.name_string(), f.value());
   res.body() = co_await stream.read_all(1 << 20);

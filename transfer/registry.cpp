@@ -4,6 +4,7 @@
 #include "transfer/errors.hpp"
 #include "transfer/headers.hpp"
 #include "transfer/manifest.hpp"
+#include "transfer/trace.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -48,6 +49,9 @@ registry_client::registry_client(http_client& http, authenticator& auth, std::st
 awaitable<void> registry_client::pause(int attempt, std::string_view retry_after) {
   ++counters_.retries;
   const auto wait = next_wait(retry_, attempt, rng_(), parse_retry_after(retry_after, std::chrono::system_clock::now()));
+  if (trace::enabled())
+    trace::emit("retry", {{"registry", name_}, {"attempt", attempt + 1}, {"waitMs", wait.count()},
+                          {"retryAfter", std::string(retry_after)}});
   boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
   t.expires_after(wait);
   co_await t.async_wait(boost::asio::use_awaitable);
