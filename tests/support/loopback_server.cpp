@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 
+#include <chrono>
 #include <mutex>
 #include <vector>
 
@@ -57,12 +58,34 @@ void loopback_server::answer(tcp::socket& client) {
   request req = parser.release();
   response res = handler_(req);
   res.keep_alive(false);
-  if (auto cut = res[truncate_after]; !cut.empty()) {  // the header as announced, then only part of the body
-    const auto n = std::min<std::size_t>(std::stoull(std::string(cut)), res.body().size());
-    res.erase(truncate_after);
+  const std::string cut(res[truncate_after]), reset(res[reset_after]), slow(res[drip]);
+  res.erase(truncate_after);
+  res.erase(reset_after);
+  res.erase(drip);
+  if (!reset.empty() && std::stoll(reset) < 0) {  // nothing at all, then a reset
+    client.set_option(tcp::socket::linger(true, 0), ec);
+    client.close(ec);
+    return;
+  }
+  if (!cut.empty() || !reset.empty()) {  // the header as announced, then only part of the body
+    const auto n = std::min<std::size_t>(std::stoull(cut.empty() ? reset : cut), res.body().size());
     http::response_serializer<http::string_body> sr{res};
     http::write_header(client, sr, ec);
     if (!ec) asio::write(client, asio::buffer(res.body().data(), n), ec);
+    if (!reset.empty()) {
+      client.set_option(tcp::socket::linger(true, 0), ec);
+      client.close(ec);
+      return;
+    }
+  } else if (!slow.empty() && req.method() != http::verb::head) {
+    const std::size_t piece = std::max<std::size_t>(1, std::stoull(slow));
+    const auto pause = std::chrono::milliseconds(std::stoi(slow.substr(slow.find(',') + 1)));
+    http::response_serializer<http::string_body> sr{res};
+    http::write_header(client, sr, ec);
+    for (std::size_t at = 0; !ec && at < res.body().size(); at += piece) {
+      std::this_thread::sleep_for(pause);
+      asio::write(client, asio::buffer(res.body().data() + at, std::min(piece, res.body().size() - at)), ec);
+    }
   } else if (req.method() == http::verb::head) {
     http::response_serializer<http::string_body> sr{res};
     http::write_header(client, sr, ec);

@@ -21,6 +21,10 @@ class loopback_server {
   /// A handler that sets this header on its response gets the header sent as is (Content-Length included) and only
   /// the first N bytes of the body, then the connection closed: a body cut off mid-stream.
   static constexpr const char* truncate_after = "X-Test-Truncate-After";
+  /// Like truncate_after, but the connection is then reset (RST, not FIN); "-1" resets before any byte is sent.
+  static constexpr const char* reset_after = "X-Test-Reset-After";
+  /// "BYTES,MS": the body is sent BYTES at a time with MS milliseconds between pieces (a slow drip).
+  static constexpr const char* drip = "X-Test-Drip";
 
   explicit loopback_server(handler h);
   ~loopback_server();

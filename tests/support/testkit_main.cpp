@@ -3,9 +3,15 @@
 //   ocimirror-testkit seed-blob HOST:PORT/REPO:TAG MIB [SEED]  a single-layer image with one MIB-sized random layer
 //   ocimirror-testkit seed-bench HOST:PORT MIB PHASE  the benchmark data set (phase 0 cold, 1 the increment)
 //   ocimirror-testkit ingest HOST:PORT MIB PARALLEL    the registry's raw ingest of the data set's blobs; prints seconds
+//   ocimirror-testkit seed-fleet HOST:PORT REPOS       the reliability data set: REPOS repositories of two tags each
+//   ocimirror-testkit fault-proxy HOST:PORT RATE SEED  a chaos proxy in front of HOST:PORT: prints its own HOST:PORT,
+//                                                      runs until SIGTERM/SIGINT, then prints what it injected
 #include "tests/support/bench_data.hpp"
+#include "tests/support/fault_proxy.hpp"
+#include "tests/support/fleet.hpp"
 #include "tests/support/seed.hpp"
 
+#include <csignal>
 #include <iostream>
 
 using namespace ocimirror::testing;
@@ -60,8 +66,29 @@ int main(int argc, char** argv) {
       std::cout << ingest_bench(argv[2], std::stoull(argv[3]), std::stoull(argv[4])) << "\n";
       return 0;
     }
+    if (cmd == "seed-fleet" && argc == 4) {
+      auto tags = seed_fleet({argv[2]}, std::stoi(argv[3]));
+      std::cout << tags.size() << " tags in " << argv[3] << " repositories under fleet/\n";
+      return 0;
+    }
+    if (cmd == "fault-proxy" && argc == 5) {
+      const std::string up = argv[2];
+      sigset_t stop;  // blocked before the proxy's threads start, so only sigwait takes them
+      sigemptyset(&stop);
+      sigaddset(&stop, SIGTERM);
+      sigaddset(&stop, SIGINT);
+      pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+      fault_proxy proxy(up.substr(0, up.rfind(':')), up.substr(up.rfind(':') + 1),
+                        chaos_settings{.seed = std::stoull(argv[4]), .rate = std::stod(argv[3])});
+      std::cout << proxy.host() << std::endl;
+      int sig = 0;
+      sigwait(&stop, &sig);
+      std::cerr << proxy.requests() << " requests, " << proxy.faults() << " faulted: " << proxy.fault_summary() << "\n";
+      return 0;
+    }
     std::cerr << "usage: ocimirror-testkit seed-demo HOST:PORT | seed-blob HOST:PORT/REPO:TAG MIB [SEED] |\n"
-                 "                         seed-bench HOST:PORT MIB PHASE | ingest HOST:PORT MIB PARALLEL\n";
+                 "                         seed-bench HOST:PORT MIB PHASE | ingest HOST:PORT MIB PARALLEL |\n"
+                 "                         seed-fleet HOST:PORT REPOS | fault-proxy HOST:PORT RATE SEED\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "ocimirror-testkit: " << e.what() << "\n";

@@ -90,6 +90,11 @@ token_server::token_server(const token_keys& keys, std::map<std::string, std::st
         return res;
       }) {}
 
+std::vector<std::string> token_server::issued() const {
+  std::lock_guard lock(issued_m_);
+  return issued_;
+}
+
 std::string token_server::handle(const std::string& target, const std::string& authorization, unsigned& status) {
   std::string user;
   if (authorization.starts_with("Basic ")) {
@@ -108,7 +113,7 @@ std::string token_server::handle(const std::string& target, const std::string& a
   for (auto p : u->params()) {
     if (p.key == "service") service = p.value;
     if (p.key != "scope") continue;
-    // repository:<name>:<actions>; the name itself may hold ':' only for a port, which repositories never do.
+    // repository:<name>:<actions> (or registry:catalog:*, name "catalog"); the name itself may hold ':' only for a port, which repositories never do.
     std::string scope = p.value;
     auto first = scope.find(':'), last = scope.rfind(':');
     if (first == std::string::npos || first == last) continue;
@@ -119,7 +124,7 @@ std::string token_server::handle(const std::string& target, const std::string& a
       auto comma = actions.find(',', pos);
       if (comma == std::string::npos) comma = actions.size();
       std::string a = actions.substr(pos, comma - pos);
-      if (type == "repository" && !a.empty() && allow_(user, name, a)) granted.emplace_back(a);
+      if ((type == "repository" || type == "registry") && !a.empty() && allow_(user, name, a)) granted.emplace_back(a);
       pos = comma + 1;
     }
     access.push_back(json::object{{"type", type}, {"name", name}, {"actions", granted}});
@@ -131,6 +136,10 @@ std::string token_server::handle(const std::string& target, const std::string& a
                       {"access", access}};
   std::string input = base64url(json::serialize(header)) + "." + base64url(json::serialize(claims));
   std::string jwt = input + "." + base64url(sign_es256(key_pem_, input));
+  {
+    std::lock_guard lock(issued_m_);
+    issued_.push_back(jwt);
+  }
   return json::serialize(json::object{{"token", jwt}, {"access_token", jwt}, {"expires_in", 300}});
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ class token_server {
 
   std::string realm() const { return "http://" + server_.host() + "/token"; }
   int requests() const { return requests_; }
+  /// Every token handed out so far (tests check none of them leaks).
+  std::vector<std::string> issued() const;
 
  private:
   std::string handle(const std::string& target, const std::string& authorization, unsigned& status);
@@ -29,6 +32,8 @@ class token_server {
   std::map<std::string, std::string> passwords_;
   acl allow_;
   std::atomic<int> requests_{0};
+  mutable std::mutex issued_m_;
+  std::vector<std::string> issued_;
   loopback_server server_;  // last: its thread may call the members above
 };
 
