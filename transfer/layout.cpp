@@ -9,31 +9,6 @@
 
 namespace ocimirror::transfer {
 
-std::string layout_ref::str() const {
-  std::string out = (kind == archive ? "oci-archive:" : "oci:") + path;
-  if (!tag.empty()) out += ":" + (repository.empty() ? tag : repository + ":" + tag);
-  return out;
-}
-
-std::optional<boost::system::result<layout_ref, std::string>> parse_layout_ref(std::string_view text) {
-  layout_ref r;
-  if (text.starts_with("oci:")) text.remove_prefix(4);
-  else if (text.starts_with("oci-archive:")) text.remove_prefix(12), r.kind = layout_ref::archive;
-  else return std::nullopt;
-  const auto colon = text.find(':');
-  r.path = std::string(text.substr(0, colon));
-  if (r.path.empty()) return boost::system::result<layout_ref, std::string>(std::string("no path after the transport"));
-  if (colon != std::string_view::npos) {
-    auto [repo, tag] = split_ref_name(text.substr(colon + 1));
-    if (!repo.empty() && !is_valid_repository(repo))
-      return boost::system::result<layout_ref, std::string>("'" + repo + "' is not a valid repository name");
-    if (!is_valid_tag(tag)) return boost::system::result<layout_ref, std::string>("'" + tag + "' is not a valid tag");
-    r.repository = std::move(repo);
-    r.tag = std::move(tag);
-  }
-  return boost::system::result<layout_ref, std::string>(std::move(r));
-}
-
 void layout_endpoint::check_digest(const std::string& d) const {
   if (!is_valid_digest(d)) throw error(errc::bad_digest, name_ + ": '" + d + "' is not a sha256 digest");
 }

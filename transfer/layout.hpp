@@ -14,17 +14,6 @@
 
 namespace ocimirror::transfer {
 
-/// What `oci:PATH[:REF]` / `oci-archive:PATH[:REF]` says. PATH ends at the first ':' (as in skopeo); REF is
-/// "repo:tag" (or a bare name skopeo wrote).
-struct layout_ref {
-  enum kind_t { directory, archive } kind = directory;
-  std::string path;
-  std::string repository, tag;  ///< empty when REF was not given
-  std::string str() const;      ///< "oci:PATH[:REF]"
-};
-/// nullopt when text does not start with "oci:" or "oci-archive:"; an error when it does but is malformed.
-std::optional<boost::system::result<layout_ref, std::string>> parse_layout_ref(std::string_view text);
-
 /// What layout directories and archives share: index lookups, manifests read back and checked against their digest.
 class layout_endpoint : public endpoint {
  public:

@@ -1,5 +1,6 @@
 #pragma once
-// The index.json of an OCI image layout holding many repositories: each entry a manifest descriptor annotated
+// What names a layout (`oci:PATH[:REF]`, `oci-archive:PATH[:REF]`), and the index.json of an OCI image layout
+// holding many repositories: each entry a manifest descriptor annotated
 // `org.opencontainers.image.ref.name: <repo>:<tag>`. Entries this code does not understand (no ref name, other
 // annotations, fields) are kept as they were. Pure: bytes in, bytes out.
 #include "transfer/manifest.hpp"
@@ -17,6 +18,17 @@ namespace ocimirror::transfer {
 
 inline constexpr std::string_view ref_name_annotation = "org.opencontainers.image.ref.name";
 inline constexpr std::string_view layout_marker = R"({"imageLayoutVersion":"1.0.0"})";
+
+/// What `oci:PATH[:REF]` / `oci-archive:PATH[:REF]` says. PATH ends at the first ':' (as in skopeo); REF is
+/// "repo:tag" (or a bare name skopeo wrote).
+struct layout_ref {
+  enum kind_t { directory, archive } kind = directory;
+  std::string path;
+  std::string repository, tag;  ///< empty when REF was not given
+  std::string str() const;      ///< "oci:PATH[:REF]"
+};
+/// nullopt when text does not start with "oci:" or "oci-archive:"; an error when it does but is malformed.
+std::optional<boost::system::result<layout_ref, std::string>> parse_layout_ref(std::string_view text);
 
 /// "repo:tag" split at the last ':'; a name without one (skopeo's `oci:DIR:v1`) has an empty repository.
 std::pair<std::string, std::string> split_ref_name(std::string_view name);
