@@ -72,6 +72,10 @@ boost::system::result<void, reference_error> set_repository(reference& r, std::s
   r.repository = std::string(repo);
   if ((r.registry == "docker.io" || r.registry == "index.docker.io") && r.repository.find('/') == std::string::npos)
     r.repository = "library/" + r.repository;
+  // Checked again once "library/" is added: a name near the limit would otherwise parse but not round-trip
+  // (found by fuzz_reference; tests/fuzz/corpus/reference/library-prefix-over-limit).
+  if (r.repository.size() > 255)
+    return reference_error{errc::bad_reference, "repository name '" + r.repository + "' is longer than 255 characters"};
   return {};
 }
 

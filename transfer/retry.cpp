@@ -36,9 +36,11 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view v, s
   std::tm tm{};
   const std::string s(v);
   if (!::strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return std::nullopt;
-  const auto when = std::chrono::system_clock::from_time_t(::timegm(&tm));
-  if (when <= now) return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+  // In whole seconds first: a far-future date (year 2815) overflows system_clock's nanoseconds (found by
+  // fuzz_headers; tests/fuzz/corpus/headers/retry-after-year-2815). Capped at a day, like the seconds form.
+  const std::int64_t when = ::timegm(&tm), at = std::chrono::system_clock::to_time_t(now);
+  if (when <= at) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(std::min<std::int64_t>(when - at, 86400) * 1000);
 }
 
 std::chrono::milliseconds next_wait(const retry_policy& p, int attempt, std::uint64_t random,

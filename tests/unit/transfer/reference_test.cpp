@@ -39,6 +39,14 @@ TEST(Reference, DockerHubNamesGainLibrary) {
   EXPECT_EQ(r->api_host(), "registry-1.docker.io");
 }
 
+TEST(Reference, DockerHubNameTooLongOnceLibraryIsAddedIsRefused) {  // found by fuzz_reference
+  const std::string name(250, 'a');
+  EXPECT_TRUE(parse_reference("example.com/" + name + ":v1"));
+  auto r = parse_reference("docker.io/" + name + ":v1");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().what.find("longer than 255"), std::string::npos) << r.error().what;
+}
+
 TEST(Reference, Ipv6Host) {
   auto r = parse_reference("[::1]:5000/app:v1");
   ASSERT_TRUE(r);

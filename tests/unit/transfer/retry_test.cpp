@@ -33,6 +33,7 @@ TEST(Retry, RetryAfterSecondsAndDates) {
   EXPECT_EQ(parse_retry_after(" 3 ", now), milliseconds(3000));
   EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now), milliseconds(30000));
   EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), milliseconds(0));  // in the past
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2815 07:28:00 GMT", now), milliseconds(86400000));  // capped, no overflow
   EXPECT_FALSE(parse_retry_after("", now));
   EXPECT_FALSE(parse_retry_after("soon", now));
   EXPECT_FALSE(parse_retry_after("-5", now));
