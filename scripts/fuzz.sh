@@ -2,18 +2,16 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and fuzzes each for SECONDS (default 60).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: reference manifest headers config layout
 # Each target starts from its committed seeds and regressions (tests/fuzz/corpus/TARGET) plus what earlier runs
-# found (build-fuzz/corpus/TARGET). A crash stops the run with exit 1 and leaves its input in build-fuzz/crashes/;
-# once fixed, copy that input into tests/fuzz/corpus/TARGET/ so every later run (and ctest) replays it.
+# found (build-fuzz/corpus/TARGET). A crash fails the run (exit 1; the other targets still run) and leaves its
+# input in build-fuzz/crashes/; once fixed, copy that input into tests/fuzz/corpus/TARGET/ so every later run (and
+# ctest, through the replay binaries) tries it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(reference manifest headers config layout)
-if ! command -v clang++-14 >/dev/null || [ ! -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ]; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends clang-14 libclang-rt-14-dev
-fi
+scripts/install-deps.sh  # clang-14 and libclang-rt-14-dev (libFuzzer) among them
 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCIMIRROR_FUZZ=ON >/dev/null
 cmake --build build-fuzz --parallel "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
 mkdir -p build-fuzz/crashes
