@@ -13,7 +13,7 @@ rate=${1:-0.1} repos=${2:-50} seeds=${3:-"1 2 3"}
 source scripts/registries.sh
 work=$(mktemp -d /var/tmp/ocimirror-faults.XXXXXX)
 proxies=()
-cleanup() { for p in "${proxies[@]}"; do kill "$p" 2>/dev/null || true; done; stop_registries; rm -rf "$work"; }
+cleanup() { for p in "${proxies[@]}"; do kill "$p" 2>/dev/null || true; done; stop_registries; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
 trap cleanup EXIT
 src=$(start_registry "$work/src")
 echo "seeding $src: $(build/ocimirror-testkit seed-fleet "$src" "$repos")"
@@ -21,10 +21,9 @@ benchmarks/registry_digests.py "$src" fleet > "$work/want"
 benchmarks/registry_digests.py --basename "$src" fleet > "$work/want-base"
 total=$(wc -l < "$work/want")
 
-proxy() {  # proxy NAME UPSTREAM SEED -> its HOST:PORT; what it injected goes to NAME.faults when it stops
+proxy() {  # proxy NAME UPSTREAM SEED: its HOST:PORT in NAME.host; what it injected in NAME.faults once stopped
   build/ocimirror-testkit fault-proxy "$2" "$rate" "$3" > "$work/$1.host" 2> "$work/$1.faults" & proxies+=($!)
   for _ in $(seq 50); do [ -s "$work/$1.host" ] && break; sleep 0.1; done
-  cat "$work/$1.host"
 }
 corrupt_blobs() {  # blobs in a registry's storage whose bytes do not hash to their name
   python3 - "$1/docker/registry/v2/blobs/sha256" <<'PY'
@@ -41,8 +40,10 @@ same() { comm -12 "$1" "$2" | wc -l; }
 printf '%-5s %-10s %6s %8s %10s %8s %s\n' seed tool exit seconds identical corrupt "faults injected (source; destination)"
 for seed in $seeds; do
   om_dst=$(start_registry "$work/om-$seed"); sk_dst=$(start_registry "$work/sk-$seed")
-  psrc_om=$(proxy "src-om-$seed" "$src" "$seed"); pdst_om=$(proxy "dst-om-$seed" "$om_dst" "$((seed + 100))")
-  psrc_sk=$(proxy "src-sk-$seed" "$src" "$seed"); pdst_sk=$(proxy "dst-sk-$seed" "$sk_dst" "$((seed + 100))")
+  proxy "src-om-$seed" "$src" "$seed"; proxy "dst-om-$seed" "$om_dst" "$((seed + 100))"
+  proxy "src-sk-$seed" "$src" "$seed"; proxy "dst-sk-$seed" "$sk_dst" "$((seed + 100))"
+  psrc_om=$(cat "$work/src-om-$seed.host") pdst_om=$(cat "$work/dst-om-$seed.host")
+  psrc_sk=$(cat "$work/src-sk-$seed.host") pdst_sk=$(cat "$work/dst-sk-$seed.host")
   cat > "$work/mirror-$seed.yaml" <<CFG
 state_dir: $work/state-$seed
 registries:

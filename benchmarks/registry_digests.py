@@ -3,7 +3,7 @@
 PREFIX removed, sorted: two registries hold the same artifacts when their outputs are equal. --basename keeps only
 the last path component of each repository (skopeo sync without --scoped writes repositories that way).
 Usage: registry_digests.py [--basename] HOST:PORT PREFIX   (or --yaml HOST:PORT PREFIX: a skopeo sync source file)"""
-import json, sys, urllib.request
+import json, sys, urllib.error, urllib.request
 
 ACCEPT = ", ".join([
     "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
@@ -32,7 +32,12 @@ def main():
         return
     out = []
     for r in repos(host, prefix):
-        _, body = get(f"http://{host}/v2/{r}/tags/list")
+        try:
+            _, body = get(f"http://{host}/v2/{r}/tags/list")
+        except urllib.error.HTTPError as e:  # a repository with blobs but no tag yet (an interrupted copy)
+            if e.code == 404:
+                continue
+            raise
         for t in json.loads(body).get("tags") or []:
             h, _ = get(f"http://{host}/v2/{r}/manifests/{t}", "HEAD")
             name = r.rsplit("/", 1)[-1] if "--basename" in sys.argv else r[len(prefix) + 1:]
