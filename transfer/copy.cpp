@@ -78,7 +78,8 @@ struct copier {
     if (!session) session = co_await resumable_session(d);
     p.bytes_total += d.size;
     const auto journaled = journal(d.digest);  // a named local: GCC 12 mishandles temporaries across co_await
-    // Throttling, 5xx and broken connections the reader could not resume: the whole blob again, after a backoff.
+    // Throttling, 5xx and broken connections the reader could not resume: the whole blob again, after a backoff, as
+    // often as a single request would be tried (a streamed upload cannot be re-sent alone: its bytes are spent).
     // A digest mismatch (bytes flipped in transit) is fetched again too, up to three times in all, then reported.
     for (int attempt = 0, mismatches = 0;; ++attempt) {
       std::uint64_t moved = 0;
@@ -93,7 +94,7 @@ struct copier {
       } catch (const error& e) {
         const bool worth = e.code() == errc::digest_mismatch
                                ? ++mismatches < 3
-                               : retryable(e.code()) && attempt - mismatches + 1 < (src.retry().max_attempts + 1) / 2;
+                               : retryable(e.code()) && attempt - mismatches + 1 < src.retry().max_attempts;
         if (!worth) throw;
         again = true;
       }
