@@ -137,8 +137,10 @@ TEST_F(Chaos, AtFaultRatesTooHighToAbsorbFailuresAreNamedExactlyAndALaterRunConv
     });
     EXPECT_TRUE(found) << m << " is missing but no failure names it";
   }
-  // ... and each tag named as failed is really absent: a failed copy never leaves a tag behind.
+  // ... and each tag named as failed is really absent: a failed copy never leaves a tag behind. (A failure to
+  // carry a copied tag's referrers names the tag too, but the tag itself is there.)
   for (const auto& w : named) {
+    if (w.starts_with("referrers of ")) continue;
     if (auto at = w.find(" -> " + to.host() + "/"); at != std::string::npos) {
       EXPECT_TRUE(missing.count(w.substr(at + 4 + to.host().size() + 1))) << w << " was reported failed but is present";
     }

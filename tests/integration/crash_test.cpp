@@ -66,7 +66,7 @@ TEST(Crash, KillNineAtRandomMomentsThenRestartConverges) {
     EXPECT_EQ(d.wait(15s), 0);
   }
   std::cout << "[crash] " << kills << " kill -9, " << mid_run << " of them inside a run\n";
-  EXPECT_GE(mid_run, 5) << "most kills should land inside a run";
+  EXPECT_GE(mid_run, 3) << "too few kills landed inside a run to mean anything";
 
   std::size_t checked = 0;
   for (const auto& t : fleet) {
