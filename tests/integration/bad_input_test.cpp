@@ -84,7 +84,7 @@ TEST_F(BadInput, ManifestsOverTheCaps) {
     spec.annotations = {{"padding", std::string(size, 'x')}};
     planted[std::string("/v2/huge/manifests/") + tag] = seeder::image_json(spec, cfg, {});
   }
-  const auto port = src->host().substr(src->host().rfind(':') + 1);
+  const auto port = src->port();
   fault_proxy proxy("127.0.0.1", port, [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
     auto it = planted.find(std::string(req.target()));
     if (it == planted.end()) return std::nullopt;

@@ -61,7 +61,7 @@ class Cache : public ::testing::Test {
     s.manifest("acme/big/app", "v1", seeder::image_json({}, cfg, {big_layer}), "application/vnd.oci.image.manifest.v1+json");
 
     // PATCHes to the destination of policy `big` pass a proxy that can hold them (while the client is killed).
-    const std::string dst_port = dst->host().substr(dst->host().rfind(':') + 1);
+    const std::string dst_port = dst->port();
     proxy = std::make_unique<fault_proxy>("127.0.0.1", dst_port, [](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
       if (req.method() != http::verb::patch) return std::nullopt;
       if (++patches <= 2 || !hold_patches) return std::nullopt;

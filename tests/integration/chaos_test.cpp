@@ -21,8 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string port_of(const registry_fixture& r) { return r.host().substr(r.host().rfind(':') + 1); }
-
 class Chaos : public ::testing::Test {
  protected:
   static inline std::string dir;
@@ -88,8 +86,8 @@ class Chaos : public ::testing::Test {
 };
 
 TEST_F(Chaos, TenPercentOfRequestsFaultedOneRunIsComplete) {
-  fault_proxy from("127.0.0.1", port_of(*src), chaos_settings{.seed = 7, .rate = 0.10});
-  fault_proxy to("127.0.0.1", port_of(*dst), chaos_settings{.seed = 8, .rate = 0.10});
+  fault_proxy from("127.0.0.1", src->port(), chaos_settings{.seed = 7, .rate = 0.10});
+  fault_proxy to("127.0.0.1", dst->port(), chaos_settings{.seed = 8, .rate = 0.10});
   const auto d = write_config("ten", from.host(), to.host(), "ten");
   auto r = sync(d);
   std::cout << "[chaos 10%] source: " << from.requests() << " requests, " << from.faults() << " faulted ("
@@ -112,8 +110,8 @@ TEST_F(Chaos, TenPercentOfRequestsFaultedOneRunIsComplete) {
 
 TEST_F(Chaos, AtFaultRatesTooHighToAbsorbFailuresAreNamedExactlyAndALaterRunConverges) {
   // The source alone this time (throttling at both ends would only make the run slower, not the failures different).
-  fault_proxy from("127.0.0.1", port_of(*src), chaos_settings{.seed = 11, .rate = 0.6});
-  fault_proxy to("127.0.0.1", port_of(*dst), chaos_settings{.seed = 12, .rate = 0.0});
+  fault_proxy from("127.0.0.1", src->port(), chaos_settings{.seed = 11, .rate = 0.6});
+  fault_proxy to("127.0.0.1", dst->port(), chaos_settings{.seed = 12, .rate = 0.0});
   const auto d = write_config("half", from.host(), to.host(), "half", "'apps/**'");
   auto r = sync(d);
   std::cout << "[chaos 60%] source: " << from.requests() << " requests, " << from.faults() << " faulted; exit " << r.exit_code

@@ -22,8 +22,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string port_of(const registry_fixture& r) { return r.host().substr(r.host().rfind(':') + 1); }
-
 TEST(Crash, KillNineAtRandomMomentsThenRestartConverges) {
   registry_fixture src({}), dst({});
   const auto fleet = seed_fleet({.registry = src.host()}, 20);
@@ -33,7 +31,7 @@ TEST(Crash, KillNineAtRandomMomentsThenRestartConverges) {
   auto cfg = s.blob("fleet/big/app", "application/vnd.oci.image.config.v1+json", "{}");
   auto big_tag = s.manifest("fleet/big/app", "v1", seeder::image_json({}, cfg, {big}), "application/vnd.oci.image.manifest.v1+json");
   // Each source request takes 10 ms longer: a run lasts long enough for the kills to land inside it.
-  fault_proxy slow("127.0.0.1", port_of(src), [](const fault_proxy::request&) -> std::optional<fault_proxy::response> {
+  fault_proxy slow("127.0.0.1", src.port(), [](const fault_proxy::request&) -> std::optional<fault_proxy::response> {
     std::this_thread::sleep_for(10ms);
     return std::nullopt;
   });

@@ -73,7 +73,7 @@ class Daemon : public ::testing::Test {
     auto cfg = seed->blob("acme/big/app", "application/vnd.oci.image.config.v1+json", "{}");
     seed->manifest("acme/big/app", "v1", seeder::image_json({}, cfg, {big_layer}), "application/vnd.oci.image.manifest.v1+json");
     // In front of the destination: holds manifest PUTs of the `slow` policy, and PATCHes after the second.
-    const std::string dst_port = dst->host().substr(dst->host().rfind(':') + 1);
+    const std::string dst_port = dst->port();
     proxy = std::make_unique<fault_proxy>("127.0.0.1", dst_port, [](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
       const std::string target(req.target());
       bool hold = false;

@@ -18,8 +18,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-std::string port_of(const registry_fixture& r) { return r.host().substr(r.host().rfind(':') + 1); }
-
 std::string pseudo_random(std::size_t n, unsigned seed) {
   std::string s(n, '\0');
   std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
@@ -59,7 +57,7 @@ class Engine : public ::testing::Test {
 TEST_F(Engine, ThrottlingAndServerErrorsAreRetried) {
   std::mutex m;
   int manifest_gets = 0, blob_gets = 0;
-  fault_proxy proxy("127.0.0.1", port_of(*src), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
     std::lock_guard lock(m);
     if (req.method() == http::verb::get && std::string(req.target()) == "/v2/faulty/app/manifests/v1" && manifest_gets++ == 0) {
       auto res = answer(http::status::too_many_requests, R"({"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]})");
@@ -83,7 +81,7 @@ TEST_F(Engine, BrokenBlobBodyResumesWithRange) {
   std::mutex m;
   int gets = 0;
   std::set<std::string> ranges;
-  fault_proxy proxy("127.0.0.1", port_of(*src), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
     std::lock_guard lock(m);
     if (!is_layer_get(req)) return std::nullopt;
     if (auto range = req[http::field::range]; !range.empty()) ranges.insert(std::string(range));
@@ -107,7 +105,7 @@ TEST_F(Engine, BrokenBlobBodyResumesWithRange) {
 TEST_F(Engine, FlippedBytesAreFetchedAgainAndNeverLand) {
   std::mutex m;
   int gets = 0;
-  fault_proxy proxy("127.0.0.1", port_of(*src), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
     std::lock_guard lock(m);
     if (!is_layer_get(req) || gets++ > 0) return std::nullopt;
     std::string bad = layer_bytes;
@@ -134,7 +132,7 @@ TEST_F(Engine, RangedReadsOfALargeBlobWithChunkedUpload) {
 TEST_F(Engine, ARegistryThatIgnoresRangeGetsOneGet) {
   std::mutex m;
   int ranged = 0, whole = 0;
-  fault_proxy proxy("127.0.0.1", port_of(*src), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
     std::lock_guard lock(m);
     if (!is_layer_get(req)) return std::nullopt;
     if (req[http::field::range].empty()) {
@@ -158,7 +156,7 @@ TEST_F(Engine, RefusedMountsFallBackToCopying) {
   ASSERT_EQ(cli({"copy", "--plain-http", "-q", src->host() + "/faulty/app:v1", dst->host() + "/mount-a/app:v1"}).exit_code, 0);
   std::mutex m;
   int mounts = 0;
-  fault_proxy proxy("127.0.0.1", port_of(*dst), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+  fault_proxy proxy("127.0.0.1", dst->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
     std::lock_guard lock(m);
     if (req.method() != http::verb::post || std::string(req.target()).find("mount=") == std::string::npos) return std::nullopt;
     ++mounts;

@@ -23,8 +23,6 @@ const std::string gz = "application/vnd.oci.image.layer.v1.tar+gzip";
 const std::string oci_manifest = "application/vnd.oci.image.manifest.v1+json";
 const std::string oci_index = "application/vnd.oci.image.index.v1+json";
 
-std::string port_of(const registry_fixture& r) { return r.host().substr(r.host().rfind(':') + 1); }
-
 class Referrers : public ::testing::Test {
  protected:
   static inline registry_fixture* src = nullptr;
@@ -150,7 +148,7 @@ TEST_F(Referrers, TheReferrersApiPathWithPagesAndAnArtifactTypeFilter) {
     return json::object{{"mediaType", oci_manifest}, {"digest", p.digest}, {"size", p.size}, {"artifactType", type}};
   };
   std::atomic<int> second_pages{0};
-  fault_proxy proxy("127.0.0.1", port_of(*src), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
     const std::string target(req.target());
     if (target.find("/referrers/") == std::string::npos) return std::nullopt;
     if (target.find("page=2") != std::string::npos) ++second_pages;

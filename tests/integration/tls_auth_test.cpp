@@ -157,7 +157,7 @@ TEST_F(Secured, BlobRedirectToAnotherHostCarriesNoAuthorization) {
     res.body() = blobs[target.substr(target.rfind('/') + 1)];
     return res;
   });
-  const auto port = token->host().substr(token->host().rfind(':') + 1);
+  const auto port = token->port();
   std::atomic<int> authorized_blob_gets{0};
   fault_proxy front("127.0.0.1", port, [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
     std::string target(req.target());

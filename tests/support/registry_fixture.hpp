@@ -37,6 +37,7 @@ class registry_fixture {
   registry_fixture& operator=(const registry_fixture&) = delete;
 
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }  ///< registry name in references
+  std::string port() const { return std::to_string(port_); }  ///< for a proxy's upstream
   const std::string& storage() const { return storage_; }
   const std::string& dir() const { return dir_; }
   /// "METHOD /path?query" of every request served so far, in order (needs access_log).
