@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace ocimirror::transfer {
@@ -23,6 +24,22 @@ std::string ref_of(const json::value& entry) {
 }
 
 std::string ref_name(const std::string& repo, const std::string& tag) { return repo.empty() ? tag : repo + ":" + tag; }
+
+/// The (repository, tag) a ref name maps to, when both are valid.
+std::optional<std::pair<std::string, std::string>> mappable(const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  auto [repo, tag] = split_ref_name(name);
+  if ((!repo.empty() && !is_valid_repository(repo)) || !is_valid_tag(tag)) return std::nullopt;
+  return std::pair{std::move(repo), std::move(tag)};
+}
+
+descriptor descriptor_of(const json::object& o) {
+  descriptor d;
+  d.digest = json::value_to<std::string>(o.at("digest"));
+  d.media_type = json::value_to<std::string>(o.at("mediaType"));
+  d.size = o.at("size").to_number<std::uint64_t>();
+  return d;
+}
 
 }  // namespace
 
@@ -59,13 +76,7 @@ std::string layout_index::render() const {
 std::optional<descriptor> layout_index::find(const std::string& repo, const std::string& tag) const {
   const auto want = ref_name(repo, tag);
   for (const auto& e : entries_) {
-    if (ref_of(e) != want) continue;
-    const auto& o = e.as_object();
-    descriptor d;
-    d.digest = json::value_to<std::string>(o.at("digest"));
-    d.media_type = json::value_to<std::string>(o.at("mediaType"));
-    d.size = o.at("size").to_number<std::uint64_t>();
-    return d;
+    if (ref_of(e) == want) return descriptor_of(e.as_object());
   }
   return std::nullopt;
 }
@@ -91,17 +102,30 @@ bool layout_index::remove(const std::string& repo, const std::string& tag) {
 std::vector<std::string> layout_index::repositories() const {
   std::set<std::string> out;
   for (const auto& e : entries_)
-    if (auto name = ref_of(e); !name.empty())
-      if (auto [repo, tag] = split_ref_name(name); !repo.empty()) out.insert(repo);
+    if (auto m = mappable(ref_of(e)); m && !m->first.empty()) out.insert(m->first);
   return {out.begin(), out.end()};
 }
 
 std::vector<std::string> layout_index::tags(const std::string& repo) const {
   std::vector<std::string> out;
   for (const auto& e : entries_)
-    if (auto name = ref_of(e); !name.empty())
-      if (auto [r, tag] = split_ref_name(name); r == repo) out.push_back(tag);
+    if (auto m = mappable(ref_of(e)); m && m->first == repo) out.push_back(m->second);
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<layout_entry> layout_index::entries() const {
+  std::vector<layout_entry> out;
+  for (const auto& e : entries_) out.push_back({ref_of(e), descriptor_of(e.as_object())});
+  return out;
+}
+
+std::vector<std::string> layout_index::unmappable() const {
+  std::vector<std::string> out;
+  for (const auto& e : entries()) {
+    if (e.ref_name.empty()) out.push_back(e.target.digest + " (no " + std::string(ref_name_annotation) + ")");
+    else if (!mappable(e.ref_name)) out.push_back(e.target.digest + " (ref name '" + e.ref_name + "' is not a valid [REPO:]TAG)");
+  }
   return out;
 }
 
@@ -111,9 +135,24 @@ std::vector<std::string> layout_index::digests() const {
   return out;
 }
 
+boost::system::result<layout_entry, std::string> only_entry(const layout_index& idx, const std::string& where) {
+  using result = boost::system::result<layout_entry, std::string>;
+  auto all = idx.entries();
+  if (all.size() == 1) return all.front();
+  if (all.empty()) return result(boost::system::in_place_error, where + " holds no image (its index.json has no entries)");
+  std::string listed;
+  constexpr std::size_t shown = 20;
+  for (std::size_t i = 0; i < all.size() && i < shown; ++i)
+    listed += (i ? ", " : "") + (all[i].ref_name.empty() ? "(no name) " + all[i].target.digest : all[i].ref_name);
+  if (all.size() > shown) listed += ", and " + std::to_string(all.size() - shown) + " more";
+  return result(boost::system::in_place_error, where + " holds " + std::to_string(all.size()) + " images; name one as " +
+                                                   where + ":REF or " + where + "@sha256:DIGEST (it has: " + listed + ")");
+}
+
 std::string layout_ref::str() const {
   std::string out = (kind == archive ? "oci-archive:" : "oci:") + path;
   if (!tag.empty()) out += ":" + (repository.empty() ? tag : repository + ":" + tag);
+  if (!digest.empty()) out += "@" + digest;
   return out;
 }
 
@@ -122,6 +161,12 @@ std::optional<boost::system::result<layout_ref, std::string>> parse_layout_ref(s
   if (text.starts_with("oci:")) text.remove_prefix(4);
   else if (text.starts_with("oci-archive:")) text.remove_prefix(12), r.kind = layout_ref::archive;
   else return std::nullopt;
+  using result = boost::system::result<layout_ref, std::string>;
+  if (const auto at = text.rfind('@'); at != std::string_view::npos && text.substr(at + 1).starts_with("sha256:")) {
+    r.digest = std::string(text.substr(at + 1));
+    if (!is_valid_digest(r.digest)) return result("'" + r.digest + "' is not a sha256 digest");
+    text = text.substr(0, at);
+  }
   const auto colon = text.find(':');
   r.path = std::string(text.substr(0, colon));
   if (r.path.empty()) return boost::system::result<layout_ref, std::string>(std::string("no path after the transport"));

@@ -100,8 +100,14 @@ boost::system::result<manifest, std::string> parse_manifest(std::string_view byt
     else if (o.contains("manifests")) m.media_type = std::string(media::oci_index);
     else if (o.contains("config")) m.media_type = std::string(media::oci_manifest);
   }
-  if (m.media_type.starts_with("application/vnd.docker.distribution.manifest.v1"))
-    return failure{std::string("Docker schema1 manifests are not supported (deprecated; re-push the image as schema2 or OCI)")};
+  const auto* version = o.if_contains("schemaVersion");
+  if (m.media_type.starts_with("application/vnd.docker.distribution.manifest.v1") ||
+      content_type.starts_with("application/vnd.docker.distribution.manifest.v1") ||
+      (m.media_type.empty() && version && version->is_int64() && version->as_int64() == 1))
+    return failure{std::string(
+        "this is a Docker schema 1 manifest (application/vnd.docker.distribution.manifest.v1+prettyjws), deprecated "
+        "since 2017 and refused by current registries; ocimirror copies schema 2 and OCI only: convert it once with "
+        "`skopeo copy --format v2s2 docker://SRC docker://DST`, or rebuild and push the image")};
   if (!media::is_manifest(m.media_type)) return failure{"unsupported manifest media type '" + m.media_type + "'"};
 
   m.artifact_type = str_field(o, "artifactType");

@@ -41,7 +41,13 @@ TEST(Manifest, RejectsBadInputWithReasons) {
   EXPECT_NE(parse_manifest("{", "").error().find("not valid JSON"), std::string::npos);
   EXPECT_NE(parse_manifest("[]", "").error().find("not a JSON object"), std::string::npos);
   EXPECT_NE(parse_manifest(R"({"schemaVersion":1,"mediaType":"application/vnd.docker.distribution.manifest.v1+prettyjws"})", "")
-                .error().find("schema1"), std::string::npos);
+                .error().find("Docker schema 1"), std::string::npos);
+  // Served the way distribution serves schema 1: no mediaType in the body, only the Content-Type, or neither.
+  const std::string v1 = R"({"schemaVersion":1,"name":"library/x","tag":"v1","fsLayers":[],"signatures":[]})";
+  EXPECT_NE(parse_manifest(v1, "application/vnd.docker.distribution.manifest.v1+prettyjws").error().find("skopeo copy --format v2s2"),
+            std::string::npos);
+  EXPECT_NE(parse_manifest(v1, "").error().find("Docker schema 1"), std::string::npos);
+  EXPECT_NE(parse_manifest(v1, "application/json").error().find("Docker schema 1"), std::string::npos);
   EXPECT_NE(parse_manifest(R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"sha256:../../etc","size":1}})", "")
                 .error().find("config has digest"), std::string::npos);
   EXPECT_NE(parse_manifest(R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":")" + d1 + R"(","size":-1}})", "")
