@@ -2,12 +2,17 @@
 
 #include "transfer/errors.hpp"
 #include "transfer/headers.hpp"
+#include "transfer/retry.hpp"
 #include "transfer/trace.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
 #include <algorithm>
+#include <random>
 
 namespace ocimirror::transfer {
 namespace json = boost::json;
@@ -112,10 +117,9 @@ awaitable<bool> authenticator::on_unauthorized(const std::string& registry, cons
   co_return false;
 }
 
-awaitable<authenticator::token> authenticator::fetch_token(const std::string& registry, registry_state& st,
-                                                           const scope_set& scopes) {
+awaitable<string_response> authenticator::ask_token_service(const std::string& registry, registry_state& st,
+                                                            const scope_set& scopes) {
   const auto& c = creds_for(registry, st);
-  string_response res;
   if (c && !c->identity_token.empty()) {
     // OAuth2 refresh-token grant: how docker uses an identity token.
     std::string form = "grant_type=refresh_token&client_id=ocimirror&service=" + form_escape(st.service) +
@@ -126,17 +130,42 @@ awaitable<authenticator::token> authenticator::fetch_token(const std::string& re
     http::request<http::string_body> req{http::verb::post, "", 11};
     req.set(http::field::content_type, "application/x-www-form-urlencoded");
     req.body() = std::move(form);
-    res = co_await http_.send(st.realm, std::move(req), 1 << 20);
-  } else {
-    boost::urls::url u;
-    auto parsed = boost::urls::parse_uri(st.realm);
-    if (!parsed) throw error(errc::protocol, "registry " + registry + " sent an invalid token realm");
-    u = *parsed;
-    if (!st.service.empty()) u.params().append({"service", st.service});
-    for (const auto& s : scopes) u.params().append({"scope", s});
-    http::request<http::string_body> req{http::verb::get, "", 11};
-    if (c && !c->username.empty()) req.set(http::field::authorization, "Basic " + base64_encode(c->username + ":" + c->password));
-    res = co_await http_.send(u.buffer(), std::move(req), 1 << 20);
+    co_return co_await http_.send(st.realm, std::move(req), 1 << 20);
+  }
+  auto parsed = boost::urls::parse_uri(st.realm);
+  if (!parsed) throw error(errc::protocol, "registry " + registry + " sent an invalid token realm");
+  boost::urls::url u = *parsed;
+  if (!st.service.empty()) u.params().append({"service", st.service});
+  for (const auto& s : scopes) u.params().append({"scope", s});
+  http::request<http::string_body> req{http::verb::get, "", 11};
+  if (c && !c->username.empty()) req.set(http::field::authorization, "Basic " + base64_encode(c->username + ":" + c->password));
+  co_return co_await http_.send(u.buffer(), std::move(req), 1 << 20);
+}
+
+// The token service fails like any server (throttling, 5xx, broken connections) and its answer can arrive garbled:
+// asked again a few times with a backoff before the failure is reported.
+awaitable<authenticator::token> authenticator::fetch_token(const std::string& registry, registry_state& st,
+                                                           const scope_set& scopes) {
+  const auto& c = creds_for(registry, st);
+  const retry_policy backoff_policy;
+  std::mt19937_64 rng{std::random_device{}()};
+  string_response res;
+  json::value doc;
+  for (int attempt = 0;; ++attempt) {
+    bool again = false;
+    try {
+      res = co_await ask_token_service(registry, st, scopes);
+      boost::system::error_code ec;
+      if (res.result_int() == 200) doc = json::parse(res.body(), ec);
+      again = retryable_status(res.result_int()) || (res.result_int() == 200 && (ec || !doc.is_object()));
+    } catch (const error& e) {
+      if (!retryable(e.code()) || attempt + 1 >= corrupt_fetches) throw;
+      again = true;
+    }
+    if (!again || attempt + 1 >= corrupt_fetches) break;
+    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
+    t.expires_after(backoff(backoff_policy, attempt, rng()));
+    co_await t.async_wait(boost::asio::use_awaitable);
   }
   if (res.result_int() == 401 || res.result_int() == 403)
     throw error(errc::unauthorized,
@@ -146,9 +175,7 @@ awaitable<authenticator::token> authenticator::fetch_token(const std::string& re
   if (res.result_int() != 200)
     throw error(errc_from_status(res.result_int()), "token service of " + registry + " answered " +
                                                         describe_registry_error(res.result_int(), res.body()));
-  boost::system::error_code ec;
-  auto doc = json::parse(res.body(), ec);
-  if (ec || !doc.is_object()) throw error(errc::protocol, "token service of " + registry + " answered no JSON object");
+  if (!doc.is_object()) throw error(errc::protocol, "token service of " + registry + " answered no JSON object");
   token t;
   const auto& o = doc.as_object();
   for (auto k : {"token", "access_token"})

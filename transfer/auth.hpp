@@ -46,6 +46,7 @@ class authenticator {
   };
   const std::optional<credentials>& creds_for(const std::string& registry, registry_state& st);
   awaitable<token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes);
+  awaitable<string_response> ask_token_service(const std::string& registry, registry_state& st, const scope_set& scopes);
 
   http_client& http_;
   credential_lookup lookup_;

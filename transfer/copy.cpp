@@ -93,7 +93,7 @@ struct copier {
         }, journaled);
       } catch (const error& e) {
         const bool worth = e.code() == errc::digest_mismatch
-                               ? ++mismatches < 3
+                               ? ++mismatches < corrupt_fetches
                                : retryable(e.code()) && attempt - mismatches + 1 < src.retry().max_attempts;
         if (!worth) throw;
         again = true;

@@ -122,7 +122,7 @@ struct graph_copier {
         });
         co_await dst.put_blob(to.repository, d.digest, d.size, std::move(checked));
       } catch (const error& e) {
-        const bool worth = e.code() == errc::digest_mismatch ? ++mismatches < 3 : retryable(e.code()) && attempt - mismatches < 5;
+        const bool worth = e.code() == errc::digest_mismatch ? ++mismatches < corrupt_fetches : retryable(e.code()) && attempt - mismatches < 5;
         if (!worth) throw;
         again = true;
       }

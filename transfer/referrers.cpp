@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace ocimirror::transfer {
 namespace json = boost::json;
@@ -90,23 +91,43 @@ bool filter::wants(std::string_view artifact_type) const {
 
 // The referrers API, pages followed through Link. Unsupported (nullopt): 404, any redirect, or a body that is not an
 // OCI index — a registry that answers something else is not speaking the API.
+// Bounded like every list a registry serves: at most max_pages pages and max_entries descriptors (de-duplicated
+// by digest), and a Link back to a page already read ends the list. A JSON body that does not parse (bytes flipped
+// on the way) is fetched again; a body that is no JSON at all (an HTML page) means the API is not there.
 awaitable<std::optional<std::vector<descriptor>>> registry_client::referrers(const std::string& repo, const std::string& digest) {
+  constexpr std::size_t max_pages = 100, max_entries = 10'000;
   std::vector<descriptor> out;
+  std::set<std::string> seen, visited;
   std::string target = url("/v2/" + repo + "/referrers/" + digest);
-  for (int pages = 0; pages < 1000; ++pages) {
+  for (int fetch = 1; visited.size() < max_pages;) {
     auto res = co_await call(http::verb::get, target, pull_scope(repo), {}, {}, 4u << 20, std::string(media::oci_index));
     const unsigned st = res.result_int();
     if (st == 404 || (st >= 300 && st < 400) || st == 405 || st == 400) co_return std::nullopt;
     if (st != 200) fail(res, "list referrers of " + repo + "@" + digest);
     auto page = referrers::parse_index(res.body());
-    if (!page) co_return std::nullopt;
-    for (auto& d : *page) out.push_back(std::move(d));
+    if (!page) {
+      const bool json_typed = std::string_view(res[http::field::content_type]).find("json") != std::string_view::npos;
+      if (!json_typed) co_return std::nullopt;
+      if (fetch >= corrupt_fetches)
+        throw error(errc::protocol, "registry " + name_ + ": referrers of " + repo + "@" + digest + ": " +
+                                        printable(page.error()) + " in each of " + std::to_string(fetch) + " fetches");
+      co_await pause(fetch++ - 1);
+      continue;
+    }
+    fetch = 1;
+    visited.insert(target);
+    for (auto& d : *page)
+      if (seen.insert(d.digest).second) out.push_back(std::move(d));
+    if (out.size() > max_entries)
+      throw error(errc::too_large, "registry " + name_ + " lists more than " + std::to_string(max_entries) +
+                                       " referrers of " + repo + "@" + digest + "; ocimirror refuses the list");
     auto link = parse_next_link(res[http::field::link]);
-    if (!link) break;
+    if (!link) co_return out;
     target = resolve_url(target, *link);
-    if (target.empty()) break;
+    if (target.empty() || visited.count(target)) co_return out;
   }
-  co_return out;
+  throw error(errc::too_large, "registry " + name_ + " pages the referrers of " + repo + "@" + digest + " past " +
+                                   std::to_string(max_pages) + " pages; ocimirror refuses the list");
 }
 
 }  // namespace ocimirror::transfer

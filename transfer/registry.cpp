@@ -3,6 +3,8 @@
 #include "transfer/digest.hpp"
 #include "transfer/errors.hpp"
 #include "transfer/headers.hpp"
+#include "transfer/listing.hpp"
+#include "transfer/reference.hpp"
 #include "transfer/manifest.hpp"
 #include "transfer/trace.hpp"
 
@@ -132,26 +134,51 @@ awaitable<std::optional<manifest_head>> registry_client::head_manifest(const std
   co_return h;
 }
 
+namespace {
+/// Why a manifest body that arrived whole cannot be what the registry meant to send, or empty when it can be.
+/// expected: the digest asked for, or the one the registry announced (Docker-Content-Digest).
+std::string corrupt_manifest(const fetched_manifest& m, const std::string& expected) {
+  if (!expected.empty() && m.digest != expected) return "has digest " + m.digest + ", not " + expected;
+  boost::system::error_code ec;
+  auto doc = json::parse(m.bytes, ec);
+  if (ec || !doc.is_object()) return "is not a JSON object";
+  return {};
+}
+}  // namespace
+
+// A body cut short fails in the HTTP layer and is retried there; one that arrived whole but does not match its
+// digest or is not JSON (bytes flipped on the way) is fetched again here, corrupt_fetches times in all.
 awaitable<fetched_manifest> registry_client::get_manifest(const std::string& repo, const std::string& target) {
-  string_response res;
-  const std::string where = name_ + "/" + repo + (target.starts_with("sha256:") ? "@" : ":") + target;
-  try {
-    res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
-                        max_manifest_pull, std::string(media::accept_all));
-  } catch (const error& e) {
-    if (e.code() != errc::too_large) throw;
-    throw error(errc::too_large, "manifest " + where + " is larger than the " +
-                                     std::to_string(max_manifest_pull >> 20) + " MiB ocimirror accepts");
+  const bool by_digest = target.starts_with("sha256:");
+  const std::string where = name_ + "/" + repo + (by_digest ? "@" : ":") + target;
+  std::string previous;  // the last body's digest: a registry that consistently announces another one is believed
+  for (int fetch = 1;; ++fetch) {
+    string_response res;
+    try {
+      res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
+                          max_manifest_pull, std::string(media::accept_all));
+    } catch (const error& e) {
+      if (e.code() != errc::too_large) throw;
+      throw error(errc::too_large, "manifest " + where + " is larger than the " +
+                                       std::to_string(max_manifest_pull >> 20) + " MiB ocimirror accepts");
+    }
+    if (res.result_int() == 404) throw error(errc::not_found, "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
+    if (res.result_int() != 200) fail(res, "GET manifest " + where);
+    fetched_manifest m;
+    m.bytes = std::move(res.body());
+    m.media_type = std::string(res[http::field::content_type]);
+    m.digest = sha256_digest(m.bytes);
+    std::string announced(res["Docker-Content-Digest"]);
+    if (!is_valid_digest(announced) || m.digest == previous) announced.clear();
+    const auto why = corrupt_manifest(m, by_digest ? target : announced);
+    if (why.empty()) co_return m;
+    if (fetch >= corrupt_fetches)
+      throw error(by_digest || !announced.empty() ? errc::digest_mismatch : errc::bad_manifest,
+                  "manifest " + where + " " + why + " in each of " + std::to_string(fetch) + " fetches");
+    if (trace::enabled()) trace::emit("refetch", {{"registry", name_}, {"what", "manifest " + repo}, {"why", why}});
+    previous = m.digest;
+    co_await pause(fetch - 1);
   }
-  if (res.result_int() == 404) throw error(errc::not_found, "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
-  if (res.result_int() != 200) fail(res, "GET manifest " + where);
-  fetched_manifest m;
-  m.bytes = std::move(res.body());
-  m.media_type = std::string(res[http::field::content_type]);
-  m.digest = sha256_digest(m.bytes);
-  if (target.starts_with("sha256:") && target != m.digest)
-    throw error(errc::digest_mismatch, "manifest " + where + " has digest " + m.digest + ", not the one requested");
-  co_return m;
 }
 
 awaitable<std::string> registry_client::put_manifest(const std::string& repo, const std::string& target,
@@ -235,23 +262,24 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
 
 awaitable<std::vector<std::string>> registry_client::paginate(std::string target, const scope_set& scopes,
                                                               const char* key) {
-  std::vector<std::string> out;
-  for (int pages = 0; pages < 100000; ++pages) {
-    auto res = co_await call(http::verb::get, target, scopes, {}, {}, 16u << 20);
+  const bool tags = std::string_view(key) == "tags";
+  list_pager pager(std::move(target), key, [tags](std::string_view n) { return tags ? is_valid_tag(n) : is_valid_repository(n); },
+                   listing_);
+  for (int fetch = 1;;) {
+    auto res = co_await call(http::verb::get, pager.url(), scopes, {}, {}, 16u << 20);
     if (res.result_int() == 404) throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
     if (res.result_int() != 200) fail(res, std::string("list ") + key);
-    boost::system::error_code ec;
-    auto doc = json::parse(res.body(), ec);
-    if (ec || !doc.is_object()) throw error(errc::protocol, "registry " + name_ + " answered a " + key + " list that is not JSON");
-    if (auto* arr = doc.as_object().if_contains(key); arr && arr->is_array())
-      for (const auto& v : arr->as_array())
-        if (v.is_string()) out.emplace_back(v.as_string());
-    auto link = parse_next_link(res[http::field::link]);
-    if (!link) break;
-    target = resolve_url(target, *link);
-    if (target.empty()) break;
+    switch (pager.add(res.body(), res[http::field::link])) {
+      case list_pager::outcome::done: co_return pager.take();
+      case list_pager::outcome::next: fetch = 1; continue;
+      case list_pager::outcome::refused:
+        throw error(errc::too_large, "registry " + name_ + " " + pager.problem() + "; ocimirror refuses the whole list");
+      case list_pager::outcome::corrupt:
+        if (fetch >= corrupt_fetches)
+          throw error(errc::protocol, "registry " + name_ + " " + pager.problem() + " in each of " + std::to_string(fetch) + " fetches");
+        co_await pause(fetch++ - 1);
+    }
   }
-  co_return out;
 }
 
 awaitable<std::vector<std::string>> registry_client::list_tags(const std::string& repo, unsigned page_size) {

@@ -5,6 +5,7 @@
 #include "transfer/auth.hpp"
 #include "transfer/concurrency.hpp"
 #include "transfer/http.hpp"
+#include "transfer/listing.hpp"
 #include "transfer/manifest.hpp"
 #include "transfer/retry.hpp"
 
@@ -55,6 +56,8 @@ class registry_client {
   /// Told the HTTP status of every response this client reads (the daemon counts them for its metrics).
   using response_observer = std::function<void(const std::string& registry, unsigned status)>;
   void observe(response_observer o) { observer_ = std::move(o); }
+  /// Bounds on every tag list and catalog read from this registry.
+  void limit_listings(listing_limits l) { listing_ = l; }
   /// Set once the registry answered a ranged blob GET with the whole body: later large blobs use one GET each.
   bool ignores_range = false;
 
@@ -125,6 +128,7 @@ class registry_client {
   std::mt19937_64 rng_{std::random_device{}()};
   counters counters_;
   response_observer observer_;
+  listing_limits listing_;
   /// Feeds a response's status to the limiter; true when the request is worth repeating.
   bool assess(unsigned status);
 };

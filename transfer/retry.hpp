@@ -17,6 +17,10 @@ struct retry_policy {
   std::chrono::milliseconds retry_after_cap{60'000};///< a registry asking for longer is waited on this long at most
 };
 
+/// A body that arrived whole but wrong (bytes that miss their digest, a manifest or list that does not parse):
+/// fetched this many times in all, then reported. Apart from max_attempts, which counts failed requests.
+inline constexpr int corrupt_fetches = 3;
+
 /// 408, 429, 500, 502, 503, 504: worth another attempt.
 bool retryable_status(unsigned status) noexcept;
 /// Throttling, 5xx, network failures and timeouts: worth another attempt.

@@ -92,7 +92,8 @@ TEST_F(Chaos, TenPercentOfRequestsFaultedOneRunIsComplete) {
   auto r = sync(d);
   std::cout << "[chaos 10%] source: " << from.requests() << " requests, " << from.faults() << " faulted ("
             << from.fault_summary() << "); destination: " << to.requests() << " requests, " << to.faults()
-            << " faulted (" << to.fault_summary() << "); exit " << r.exit_code << "\n";
+            << " faulted (" << to.fault_summary() << "); flipped bodies at the source: " << from.flip_summary()
+            << "; exit " << r.exit_code << "\n";
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_GE(fleet.size(), 100u);
   EXPECT_EQ(missing_at_destination("ten"), std::set<std::string>{});

@@ -21,6 +21,16 @@ std::uint64_t splitmix(std::uint64_t x) {
 
 constexpr unsigned bit(fault_kind k) { return 1u << static_cast<unsigned>(k); }
 
+constexpr const char* body_kinds[] = {"blob", "manifest", "tags", "catalog", "referrers", "other"};
+std::size_t body_kind(const std::string& target) {
+  if (target.find("/blobs/sha256:") != std::string::npos) return 0;
+  if (target.find("/manifests/") != std::string::npos) return 1;
+  if (target.find("/tags/list") != std::string::npos) return 2;
+  if (target.find("/_catalog") != std::string::npos) return 3;
+  if (target.find("/referrers/") != std::string::npos) return 4;
+  return 5;
+}
+
 fault_proxy::response status_only(http::status st, std::string body) {
   fault_proxy::response res{st, 11};
   res.set(http::field::content_type, "application/json");
@@ -47,12 +57,10 @@ const char* fault_name(fault_kind k) {
 unsigned applicable_faults(const loopback_server::request& req) {
   unsigned a = bit(fault_kind::throttle) | bit(fault_kind::server_error) | bit(fault_kind::reset);
   if (!req[http::field::authorization].empty()) a |= bit(fault_kind::expired_token);
+  // Every GET body that carries content can be cut, dripped or garbled: blobs, manifests, tag lists, the catalog,
+  // referrers. (Not the /v2/ ping, whose body nobody reads.)
   const std::string target(req.target());
-  if (req.method() == http::verb::get && (target.find("/blobs/sha256:") != std::string::npos ||
-                                          target.find("/manifests/") != std::string::npos)) {
-    a |= bit(fault_kind::truncate) | bit(fault_kind::drip);
-    if (target.find("/blobs/sha256:") != std::string::npos) a |= bit(fault_kind::flip);
-  }
+  if (req.method() == http::verb::get && body_kind(target) < 5) a |= bit(fault_kind::truncate) | bit(fault_kind::drip) | bit(fault_kind::flip);
   return a;
 }
 
@@ -65,14 +73,16 @@ std::optional<fault_kind> draw_fault(std::uint64_t seed, double rate, std::uint6
   return static_cast<fault_kind>(choices[splitmix(r) % count]);
 }
 
-fault_proxy::fault_proxy(std::string upstream_host, std::string upstream_port, rule r)
+fault_proxy::fault_proxy(std::string upstream_host, std::string upstream_port, rule r, rewrite w)
     : upstream_host_(std::move(upstream_host)), upstream_port_(std::move(upstream_port)), rule_(std::move(r)),
-      server_([this](request& req) {
+      rewrite_(std::move(w)), server_([this](request& req) {
         if (auto res = rule_(req)) {
           if (req.method() != http::verb::head) res->prepare_payload();
           return *res;
         }
-        return forward(req);
+        auto res = forward(req);
+        if (rewrite_) rewrite_(req, res);
+        return res;
       }) {}
 
 fault_proxy::fault_proxy(std::string upstream_host, std::string upstream_port, chaos_settings chaos)
@@ -83,6 +93,13 @@ std::size_t fault_proxy::faults() const {
   std::size_t n = 0;
   for (const auto& f : faults_) n += f;
   return n;
+}
+
+std::string fault_proxy::flip_summary() const {
+  std::string s;
+  for (std::size_t k = 0; k < flips_.size(); ++k)
+    s += (s.empty() ? "" : " ") + std::string(body_kinds[k]) + "=" + std::to_string(flips_[k]);
+  return s;
 }
 
 std::string fault_proxy::fault_summary() const {
@@ -128,6 +145,7 @@ fault_proxy::response fault_proxy::chaos(request& req) {
     res.set(loopback_server::truncate_after, std::to_string(n / 3));
   } else if (*kind == fault_kind::flip) {
     res.body()[n / 2] = static_cast<char>(res.body()[n / 2] ^ 0x20);
+    ++flips_[body_kind(std::string(req.target()))];
   } else if (*kind == fault_kind::drip) {
     res.set(loopback_server::drip,
             std::to_string(chaos_.drip_bytes) + "," + std::to_string(chaos_.drip_pause.count()));

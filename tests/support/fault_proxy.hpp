@@ -4,8 +4,9 @@
 //    to storage hosts, one precise fault);
 //  - chaos: a seeded share of the requests is faulted the ways real networks and registries fail: 429 with
 //    Retry-After, 500/502/503, a connection reset (before the answer or mid-body), a body cut short, a flipped byte
-//    in a blob body, a slow drip, an expired token (the request forwarded without its Authorization, so the
-//    registry itself answers 401 with its challenge).
+//    in any GET body (blobs, manifests, tag lists, the catalog, referrers), a slow drip, an expired token (the
+//    request forwarded without its Authorization, so the registry itself answers 401 with its challenge).
+// In rules mode a rewrite, when set, may change every forwarded response (a precise corruption).
 // Bodies are buffered (64 MiB at most): for test traffic only.
 #include "tests/support/loopback_server.hpp"
 
@@ -41,8 +42,10 @@ class fault_proxy {
   using response = loopback_server::response;
   /// Returns a response to send instead of forwarding, or nullopt to forward.
   using rule = std::function<std::optional<response>(const request&)>;
+  /// Changes a forwarded response before it is sent (rules mode).
+  using rewrite = std::function<void(const request&, response&)>;
 
-  fault_proxy(std::string upstream_host, std::string upstream_port, rule r);
+  fault_proxy(std::string upstream_host, std::string upstream_port, rule r, rewrite w = {});
   fault_proxy(std::string upstream_host, std::string upstream_port, chaos_settings chaos);
   std::string host() const { return server_.host(); }
 
@@ -51,6 +54,8 @@ class fault_proxy {
   std::size_t requests() const { return requests_; }
   std::size_t faults(fault_kind k) const { return faults_[static_cast<std::size_t>(k)]; }
   std::size_t faults() const;
+  /// Flipped bytes by what the body was: "blob", "manifest", "tags", "catalog", "referrers", "other".
+  std::string flip_summary() const;
   /// "429x3 5xx=4 ..." of the faults injected so far.
   std::string fault_summary() const;
 
@@ -59,6 +64,8 @@ class fault_proxy {
   response chaos(request& req);
   std::string upstream_host_, upstream_port_;
   rule rule_;
+  rewrite rewrite_;
+  std::array<std::atomic<std::size_t>, 6> flips_{};
   chaos_settings chaos_;
   std::atomic<double> rate_{0};
   std::atomic<std::uint64_t> requests_{0};
