@@ -28,7 +28,10 @@ transfer::reference ref_of(const std::string& registry, const std::string& repo,
 /// The source repository's name relative to `from`, when the policy's patterns select it.
 std::optional<std::string> selected_relative(const config::policy_config& p, const std::string& repo) {
   auto rel = policy::relative_to(p.from.path, repo);
-  if (!rel || rel->empty()) return std::nullopt;
+  if (!rel) return std::nullopt;
+  // A layout's unnamed repository (bare ref names such as skopeo's `oci:DIR:v1`) maps to `to` itself, unless
+  // patterns narrow the policy to named repositories.
+  if (rel->empty()) return repo.empty() && p.repositories.empty() ? rel : std::nullopt;
   if (p.repositories.empty()) return rel;
   for (const auto& pat : p.repositories)
     if (pat.matches(*rel)) return rel;
@@ -72,11 +75,50 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
 }
 
 
+/// What step 2 learns of one selected source tag.
+struct job {
+  const repo_state* repo;
+  std::string tag;
+  std::optional<policy::plan_item> item;
+  bool gone = false;  ///< vanished from the source since listing, or excluded by artifact type
+  bool vanished = false;  ///< listed, then unknown to the source's HEAD
+  std::string type;   ///< artifact type, when the policy filters by type
+  std::string unverified;  ///< why the signature gate keeps it out
+};
+
+/// Lists again each repository where a listed tag vanished, and adds a job for every tag the new listing selects
+/// that has no answered job yet (vanished ones included: asked once more).
+awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_config& p, std::vector<repo_state>& repos,
+                                std::vector<job>& jobs) {
+  std::set<const repo_state*> suspect;
+  for (const auto& j : jobs)
+    if (j.vanished) suspect.insert(j.repo);
+  for (auto& r : repos) {
+    if (!suspect.count(&r)) continue;
+    std::vector<std::string> again;
+    try {
+      again = co_await src.list_tags(r.source);
+    } catch (const transfer::error&) {
+      continue;  // the first listing stands
+    }
+    std::set<std::string> answered;
+    for (const auto& j : jobs)
+      if (j.repo == &r && !j.vanished) answered.insert(j.tag);
+    r.all_tags = std::move(again);
+    r.tags = policy::select_tags(r.all_tags, p.tags);
+    for (const auto& t : r.tags)
+      if (!answered.count(t)) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
+  }
+}
+
 }  // namespace
 
 std::string arrow(const config::policy_config& p, const std::string& src_repo, const std::string& dst_repo,
                   const std::string& tag) {
-  return p.from.registry + "/" + src_repo + ":" + tag + " -> " + p.to.registry + "/" + dst_repo + ":" + tag;
+  auto side = [&](const std::string& where, const std::string& repo) {
+    return where + (repo.empty() ? ":" : "/" + repo + ":") + tag;
+  };
+  return side(p.from.registry, src_repo) + " -> " + side(p.to.registry, dst_repo);
 }
 
 std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p) {
@@ -123,6 +165,16 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     finish();
     co_return report;
   }
+  if (auto* layout = dynamic_cast<const transfer::layout_endpoint*>(&src))
+    for (const auto& e : layout->index().unmappable())
+      report.warnings.push_back(src.name() + ": entry " + e + " cannot be mapped by a policy and was not mirrored; copy it with `ocimirror copy " +
+                                src.name() + "@" + e.substr(0, e.find(' ')) + " DESTINATION`");
+  std::erase_if(repos, [&](const repo_state& r) {
+    if (!r.destination.empty() || p.to.type != config::endpoint::kind::registry) return false;
+    report.failures.push_back({"map " + src.name() + (r.source.empty() ? " (its bare-named tags)" : "/" + r.source),
+                               "maps to " + p.to.str() + " itself, which names no repository: give `to` a repository path"});
+    return true;
+  });
   const auto listed = repos.size();
   std::erase_if(repos, [&](const repo_state& r) { return !opts.shard.owns(r.source); });
   report.other_shards = listed - repos.size();
@@ -143,27 +195,21 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   });
 
   // 2. Facts per selected tag: source digest (and type), then the cache's record or the destination's digest.
-  struct job {
-    const repo_state* repo;
-    std::string tag;
-    std::optional<policy::plan_item> item;
-    bool gone = false;  ///< vanished from the source since listing, or excluded by artifact type
-    std::string type;   ///< artifact type, when the policy filters by type
-    std::string unverified;  ///< why the signature gate keeps it out
-  };
   std::vector<job> jobs;
   for (const auto& r : repos)
-    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, {}, {}});
+    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
   std::optional<transfer::cosign::public_key> trusted;
   if (!p.verify_key_pem.empty()) trusted.emplace(p.verify_key_pem);
   const bool filter_types = !p.types_include.empty() || !p.types_exclude.empty();
   std::string variant;  // what a record must have been pushed under to count: the same platform filter
   for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
-  co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) -> awaitable<void> {
-    auto& j = jobs[i];
+  auto facts = [&](job& j) -> awaitable<void> {
     try {
       auto head = co_await src.head_manifest(j.repo->source, j.tag);
-      if (!head) { j.gone = true; co_return; }
+      if (!head) {
+        j.gone = j.vanished = true;
+        co_return;
+      }
       auto rec = records.find({j.repo->destination, j.tag});
       const bool known = rec != records.end() && rec->second.source_digest == head->digest && rec->second.platforms == variant;
       if (filter_types) {
@@ -211,7 +257,14 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     } catch (const transfer::error& e) {
       report.failures.push_back({arrow(p, j.repo->source, j.repo->destination, j.tag), e.what()});
     }
-  });
+  };
+  co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) { return facts(jobs[i]); });
+  // A listed tag the source then does not know: the listing may have been garbled on the way (a flipped byte
+  // turns v1 into V1 and stays valid JSON). Such a repository is listed once more, and what that listing selects
+  // and was not asked about yet is asked now.
+  const auto first_new = jobs.size();
+  co_await relist_vanished(src, p, repos, jobs);
+  co_await transfer::for_each_parallel(jobs.size() - first_new, 8, [&](std::size_t i) { return facts(jobs[first_new + i]); });
   std::set<cache::tag_key> selected;
   std::map<cache::tag_key, std::string> types;
   for (const auto& j : jobs) {
@@ -224,13 +277,29 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
 
   // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them.
   if (p.prune) {
-    std::map<std::string, listing> status;
-    for (const auto& r : repos) status[r.source] = r.status;
+    std::map<std::string, const repo_state*> listed_repos;
+    for (const auto& r : repos) listed_repos[r.source] = &r;
     for (const auto& [key, rec] : records) {
       if (selected.count(key) || !selected_relative(p, rec.source_repo)) continue;
       if (!opts.shard.owns(rec.source_repo)) continue;  // another replica's now: never pruned from here
-      auto st = status.find(rec.source_repo);
-      if (st != status.end() && st->second == listing::failed) continue;  // unknown: never prune on a failed listing
+      auto st = listed_repos.find(rec.source_repo);
+      if (st != listed_repos.end() && st->second->status == listing::failed) continue;  // unknown: never prune on a failed listing
+      if (st != listed_repos.end() && st->second->status == listing::listed &&
+          std::find(st->second->all_tags.begin(), st->second->all_tags.end(), key.second) == st->second->all_tags.end()) {
+        // Left out of the tag list: make sure with the source itself before deleting anything on its word.
+        std::optional<transfer::manifest_head> still;
+        try {
+          still = co_await src.head_manifest(rec.source_repo, key.second);
+        } catch (const transfer::error& e) {
+          report.warnings.push_back("not pruned: " + arrow(p, rec.source_repo, key.first, key.second) + ": " + e.what());
+          continue;
+        }
+        if (still) {
+          report.warnings.push_back("not pruned: " + arrow(p, rec.source_repo, key.first, key.second) +
+                                    ": the source's tag list left it out, but the source still has it");
+          continue;
+        }
+      }
       policy::plan_item it;
       it.what = action::prune;
       it.source_repo = rec.source_repo;
@@ -250,7 +319,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     co_return report;
   }
 
-  // 4. Execute: copies many tags at once (with --verify, checks the unchanged ones down to their blobs), prunes.
+  // 4. Execute: copies many tags at once (with --verify, checks the unchanged ones down to their blobs).
   // Each tag's record is written as soon as its manifest is in place, so an interrupted run loses nothing done.
   auto remember = [&](const policy::plan_item& it, const std::string& src_digest, const std::string& dst_digest) -> awaitable<void> {
     if (fresh) co_return;
@@ -282,8 +351,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     co.select_child = [&p](const transfer::descriptor& d) { return policy::platform_selected(d, p.platforms); };
   std::vector<policy::plan_item*> work;
   for (auto& it : report.plan) {
-    if (it.what == action::copy || it.what == action::overwrite || it.what == action::prune ||
-        (it.what == action::unchanged && opts.verify))
+    if (it.what == action::copy || it.what == action::overwrite || (it.what == action::unchanged && opts.verify))
       work.push_back(&it);
     else if (it.what == action::unchanged && !it.cached)
       co_await remember(it, it.source_digest, it.destination_digest);  // learnt from the destination: the next run need not ask
@@ -297,6 +365,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       co_return report;
     }
   }
+  prune_inputs pruning{wanted_digests(report), opts.parallel_tags, opts.stop};
   co_await transfer::for_each_parallel(work.size(), opts.parallel_tags, [&](std::size_t i) -> awaitable<void> {
     auto& it = *work[i];
     if (opts.stop && *opts.stop) {
@@ -304,14 +373,6 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       co_return;
     }
     try {
-      if (it.what == action::prune) {
-        if (auto kept = co_await dst.remove_tag(it.destination_repo, it.tag, it.destination_digest))
-          report.warnings.push_back("not pruned: " + *kept);
-        const cache::tag_key key{it.destination_repo, it.tag};
-        co_await cache.erase_tag(p.name, key);
-        ++report.pruned;
-        co_return;
-      }
       const auto from = ref_of(p.from.registry, it.source_repo, it.tag);
       const auto to = ref_of(p.to.registry, it.destination_repo, it.tag);
       const bool verifying = it.what == action::unchanged;
@@ -319,6 +380,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       transfer::copy_result result;
       if (src.registry() && dst.registry()) result = co_await transfer::copy_image(*src.registry(), from, *dst.registry(), to, how);
       else result = co_await transfer::copy_graph(src, from, dst, to, how);
+      pruning.wanted[it.destination_repo].insert(result.digest);
       co_await remember(it, result.source_digest, result.digest);
       if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);
       const auto& st = result.stats;
@@ -336,6 +398,9 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     for (const auto& r : repos) all_tags[r.source] = &r.all_tags;
     co_await carry_referrers(src, dst, p, all_tags, co, opts.parallel_tags, report);
   }
+
+  // 6. Prune, now that every copy has finished (sync_prune.cpp).
+  co_await prune_tags(dst, p, cache, records, pruning, report);
 
   // An archive or a snapshot appears whole or not at all: with any tag failed, the previous one stays.
   if (fresh && !work.empty()) {

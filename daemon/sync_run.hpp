@@ -67,6 +67,22 @@ transfer::awaitable<void> carry_referrers(transfer::endpoint& src, transfer::end
                                           const std::map<std::string, const std::vector<std::string>*>& all_tags,
                                           const transfer::copy_options& co, std::size_t parallel, policy_report& report);
 
+/// Per destination repository, every digest the run's selected tags point at (source and destination digests): a
+/// prune never deletes one of them.
+std::map<std::string, std::set<std::string>> wanted_digests(const policy_report& report);
+
+struct prune_inputs {
+  std::map<std::string, std::set<std::string>> wanted;  ///< wanted_digests() plus what the copies pushed
+  std::size_t parallel = 4;
+  const bool* stop = nullptr;
+};
+
+/// Step 6, once every copy has finished: removes report.plan's prune items at dst (see endpoint::remove_tag) and
+/// their cache records. Where a manifest was deleted by digest, records of other tags on that digest are dropped
+/// too. Failures are added to report, named "prune <destination tag>".
+transfer::awaitable<void> prune_tags(transfer::endpoint& dst, const config::policy_config& p, cache::mirror_cache& cache,
+                                     const cache::tag_records& records, const prune_inputs& in, policy_report& report);
+
 /// How many tags of policy p move at once: `jobs`, at most either registry's max_concurrency, at least one.
 std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p);
 

@@ -23,23 +23,25 @@ awaitable<void> registry_endpoint::put_manifest(const std::string& repo, const s
 }
 
 // Registries that delete only by digest (distribution 2.8) lose every tag of that digest, so the manifest is deleted
-// only when no other tag shares it; otherwise the tag stays and the caller is told why.
-awaitable<std::optional<std::string>> registry_endpoint::remove_tag(const std::string& repo, const std::string& tag,
-                                                                    const std::string& digest) {
+// only when no wanted tag points at it and no other tag at the registry shares it; otherwise the tag stays and the
+// caller is told why.
+awaitable<removal> registry_endpoint::remove_tag(const std::string& repo, const std::string& tag,
+                                                 const std::string& digest, const std::set<std::string>& wanted) {
   const std::string where = c_.name() + "/" + repo + ":" + tag;
   auto now = co_await c_.head_manifest(repo, tag);
-  if (!now) co_return std::nullopt;
-  if (now->digest != digest) co_return where + " was changed by someone else since this policy mirrored it";
-  if (co_await c_.delete_tag(repo, tag)) co_return std::nullopt;
+  if (!now) co_return removal{};
+  if (now->digest != digest) co_return removal{where + " was changed by someone else since this policy mirrored it", false};
+  if (co_await c_.delete_tag(repo, tag)) co_return removal{};
+  const std::string only_by_digest = where + " (the registry deletes only by digest, and ";
+  if (wanted.count(now->digest)) co_return removal{only_by_digest + "a tag this policy mirrors points at " + now->digest + ")", false};
   auto tags = co_await c_.list_tags(repo);
   for (const auto& t : tags) {
     if (t == tag) continue;
     auto h = co_await c_.head_manifest(repo, t);
-    if (h && h->digest == now->digest)
-      co_return where + " (the registry deletes only by digest, and other tags share " + now->digest + ")";
+    if (h && h->digest == now->digest) co_return removal{only_by_digest + "tag " + t + " shares " + now->digest + ")", false};
   }
   co_await c_.delete_manifest(repo, now->digest);
-  co_return std::nullopt;
+  co_return removal{std::nullopt, true};
 }
 
 awaitable<http_client::chunk_source> registry_endpoint::open_blob(const std::string& repo, const std::string& digest) {

@@ -7,10 +7,17 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace ocimirror::transfer {
+
+/// What removing a tag did.
+struct removal {
+  std::optional<std::string> kept;  ///< why the tag is still there, when it is
+  bool manifest_deleted = false;    ///< deleted by digest: every tag that pointed at it is gone too
+};
 
 class endpoint {
  public:
@@ -30,10 +37,11 @@ class endpoint {
   /// Stores the exact bytes under target (a tag, or the digest itself).
   virtual awaitable<void> put_manifest(const std::string& repo, const std::string& target, const std::string& bytes,
                                        const std::string& media_type) = 0;
-  /// Removes one tag if it still points at digest; the manifest stays while other tags need it. Returns why the tag
-  /// was kept, when it was.
-  virtual awaitable<std::optional<std::string>> remove_tag(const std::string& repo, const std::string& tag,
-                                                           const std::string& digest) = 0;
+  /// Removes one tag if it still points at digest; the manifest stays while other tags need it, and a digest in
+  /// `wanted` (what the run's selected tags point at) is never deleted. Says why the tag was kept, when it was,
+  /// and whether the manifest itself went (taking every tag on it).
+  virtual awaitable<removal> remove_tag(const std::string& repo, const std::string& tag, const std::string& digest,
+                                        const std::set<std::string>& wanted) = 0;
 
   virtual awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest) = 0;
   /// The blob's bytes in pieces; an empty piece ends them.
@@ -64,8 +72,8 @@ class registry_endpoint final : public endpoint {
   }
   awaitable<void> put_manifest(const std::string& repo, const std::string& target, const std::string& bytes,
                                const std::string& media_type) override;
-  awaitable<std::optional<std::string>> remove_tag(const std::string& repo, const std::string& tag,
-                                                   const std::string& digest) override;
+  awaitable<removal> remove_tag(const std::string& repo, const std::string& tag, const std::string& digest,
+                                const std::set<std::string>& wanted) override;
   awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest) override {
     return c_.blob_size(repo, digest);
   }

@@ -13,11 +13,16 @@ void layout_endpoint::check_digest(const std::string& d) const {
   if (!is_valid_digest(d)) throw error(errc::bad_digest, name_ + ": '" + d + "' is not a sha256 digest");
 }
 
-awaitable<std::vector<std::string>> layout_endpoint::repositories() { co_return index_.repositories(); }
+// Bare ref names (skopeo's `oci:DIR:v1`, umoci's) are tags of the layout's unnamed repository, listed first as "".
+awaitable<std::vector<std::string>> layout_endpoint::repositories() {
+  auto out = index_.repositories();
+  if (!index_.tags("").empty()) out.insert(out.begin(), std::string());
+  co_return out;
+}
 
 awaitable<std::vector<std::string>> layout_endpoint::list_tags(const std::string& repo) {
   auto tags = index_.tags(repo);
-  if (tags.empty()) throw error(errc::not_found, name_ + " has no repository " + repo);
+  if (tags.empty()) throw error(errc::not_found, name_ + (repo.empty() ? " has no bare-named (TAG-only) entries" : " has no repository " + repo));
   co_return tags;
 }
 
@@ -42,6 +47,10 @@ awaitable<fetched_manifest> layout_endpoint::get_manifest(const std::string& rep
     if (!d) throw error(errc::not_found, name_ + " has no " + (repo.empty() ? target : repo + ":" + target));
     digest = d->digest;
     type = d->media_type;
+  } else {
+    // An entry selected by digest (an unnamed one, as skopeo writes) may have only its descriptor's media type.
+    for (const auto& e : index_.entries())
+      if (e.target.digest == digest) type = e.target.media_type;
   }
   check_digest(digest);
   if (!stored_size(digest)) throw error(errc::not_found, name_ + " lacks manifest " + digest);
@@ -75,14 +84,16 @@ awaitable<void> layout_endpoint::put_manifest(const std::string& repo, const std
   index_changed();
 }
 
-awaitable<std::optional<std::string>> layout_endpoint::remove_tag(const std::string& repo, const std::string& tag,
-                                                                  const std::string& digest) {
+// A layout removes the index entry alone: the manifest stays for other entries (and for retention to judge).
+awaitable<removal> layout_endpoint::remove_tag(const std::string& repo, const std::string& tag, const std::string& digest,
+                                               const std::set<std::string>&) {
   auto d = index_.find(repo, tag);
-  if (!d) co_return std::nullopt;
-  if (d->digest != digest) co_return name_ + ":" + repo + ":" + tag + " was changed by someone else since this policy mirrored it";
+  if (!d) co_return removal{};
+  if (d->digest != digest)
+    co_return removal{name_ + ":" + repo + ":" + tag + " was changed by someone else since this policy mirrored it", false};
   index_.remove(repo, tag);
   index_changed();
-  co_return std::nullopt;
+  co_return removal{};
 }
 
 awaitable<std::optional<std::uint64_t>> layout_endpoint::blob_size(const std::string&, const std::string& digest) {

@@ -24,8 +24,8 @@ class layout_endpoint : public endpoint {
   awaitable<fetched_manifest> get_manifest(const std::string& repo, const std::string& target) override;
   awaitable<void> put_manifest(const std::string& repo, const std::string& target, const std::string& bytes,
                                const std::string& media_type) override;
-  awaitable<std::optional<std::string>> remove_tag(const std::string& repo, const std::string& tag,
-                                                   const std::string& digest) override;
+  awaitable<removal> remove_tag(const std::string& repo, const std::string& tag, const std::string& digest,
+                                const std::set<std::string>& wanted) override;
   awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest) override;
   awaitable<http_client::chunk_source> open_blob(const std::string& repo, const std::string& digest) override;
   awaitable<void> put_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
