@@ -35,9 +35,11 @@ tag, whose index is kept up to date at DST) and cosign's `sha256-<hex>.sig/.att/
 SRC and DST are HOST[:PORT]/REPO[:TAG][@sha256:DIGEST]. SRC without tag or digest means :latest. DST without a
 tag takes SRC's tag; with neither, the manifest is pushed by digest. Prints the digest at DST on stdout.
 
-Either side may be an OCI image layout: oci:DIR[:REPO:TAG] (a directory, created when missing, added to) or
-oci-archive:FILE.tar[:REPO:TAG] (a tar; as DST it is written anew, under FILE only once complete). A layout
-source without :REPO:TAG must hold exactly one; a layout destination without it takes SRC's repository and tag.
+Either side may be an OCI image layout: oci:DIR[:REF] (a directory, created when missing, added to) or
+oci-archive:FILE.tar[:REF] (a tar; as DST it is written anew, under FILE only once complete). REF is the entry's
+org.opencontainers.image.ref.name exactly as skopeo and umoci use it: REPO:TAG, or a bare TAG. A layout source
+without REF means its only entry (named or not); @sha256:DIGEST selects an entry by digest. A layout destination
+without REF is written as SRC's REPO:TAG. docker://HOST/REPO:TAG (skopeo's spelling) is accepted too.
 
 Examples:
   ocimirror copy ghcr.io/acme/app:v1.2.0 registry.internal:5000/mirror/app:v1.2.0
@@ -45,6 +47,8 @@ Examples:
   ocimirror copy --plain-http localhost:5000/charts/web:1.0.0 localhost:5001/charts/web
   ocimirror copy ghcr.io/acme/app:v1 oci-archive:app.tar            # stored as acme/app:v1
   ocimirror copy oci:./layout:acme/app:v1 registry.internal/acme/app:v1
+  ocimirror copy oci:./skopeo-layout registry.internal/acme/app:v1  # the layout's only image
+  ocimirror copy ghcr.io/acme/app:v1 oci:./umoci-layout:v1          # ref name "v1", as umoci reads it
 )";
 
 }  // namespace
@@ -92,8 +96,8 @@ int cmd_copy(const args& a) {
     auto* src = &src_arg->ref;
     auto* dst = &dst_arg->ref;
     const bool layouts = src_arg->layout || dst_arg->layout;
+    const bool dst_named = !dst->tag.empty() || !dst->digest.empty();
     if (src->tag.empty() && src->digest.empty() && !src_arg->layout) src->tag = "latest";
-
     std::vector<policy::platform_pattern> wanted;
     for (const auto& p : platforms) {
       auto parsed = policy::parse_platform(p);
@@ -113,22 +117,15 @@ int cmd_copy(const args& a) {
     std::unique_ptr<transfer::endpoint> src_end, dst_end;
     if (layouts) {
       src_end = src_arg->layout ? open_endpoint(s, endpoint_of(*src_arg->layout), role::source) : nullptr;
-      if (src_arg->layout && src->tag.empty()) {
-        // A layout with one reference needs no name.
-        const auto& idx = dynamic_cast<transfer::layout_endpoint&>(*src_end).index();
-        auto repos = idx.repositories();
-        if (idx.size() != 1 || repos.size() > 1)
-          throw transfer::error(transfer::errc::not_found, src_end->name() + " holds " + std::to_string(idx.size()) +
-                                                               " references: name one as " + src_arg->layout->str() + ":REPO:TAG");
-        src->repository = repos.empty() ? "" : repos.front();
-        src->tag = idx.tags(src->repository).front();
-      }
+      if (src_arg->layout && src->tag.empty() && src->digest.empty()) select_only_entry(*src_end, *src_arg);
     }
     if (dst->tag.empty() && dst->digest.empty()) dst->tag = src->tag;
-    if (dst_arg->layout && dst->repository.empty()) dst->repository = src->repository;
+    // oci:DIR:REF names the entry REF as written (a bare REF is a tag of the unnamed repository); without REF, a
+    // layout destination takes the source's repository and tag.
+    if (dst_arg->layout && !dst_named) dst->repository = src->repository;
     if (layouts) {
-      if (dst_arg->layout && dst->repository.empty())
-        throw po::error("name the destination as " + dst_arg->layout->str() + ":REPO:TAG");
+      if (dst_arg->layout && dst->tag.empty())
+        throw po::error("name the destination as " + dst_arg->layout->str() + ":REF (the source has no tag to take)");
       if (!src_end) src_end = open_endpoint(s, config::endpoint{config::endpoint::kind::registry, src->registry, "", ""}, role::source);
       dst_end = open_endpoint(s, dst_arg->layout ? endpoint_of(*dst_arg->layout) : config::endpoint{config::endpoint::kind::registry, dst->registry, "", ""},
                               role::destination, {0, nullptr, co.pipe.upload});
@@ -185,8 +182,11 @@ int cmd_copy(const args& a) {
         if (with.referrers || with.cosign_tags)
           std::fprintf(stderr, "with it: %zu referrers, %zu cosign tags\n", with.referrers, with.cosign_tags);
         if (result.digest != result.source_digest)
-          std::fprintf(stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (source recorded in annotation io.ocimirror.source.digest)\n",
-                       result.source_digest.c_str(), result.digest.c_str());
+          std::fprintf(stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (%s)\n",
+                       result.source_digest.c_str(), result.digest.c_str(),
+                       result.media_type == transfer::media::docker_list
+                           ? "a Docker manifest list carries no annotations, so the source digest is recorded nowhere in it"
+                           : "source recorded in annotation io.ocimirror.source.digest");
       }
     }
     return exit_ok;

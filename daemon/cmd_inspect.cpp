@@ -1,5 +1,6 @@
 // `ocimirror inspect REF` and `ocimirror tags REPO`
 #include "daemon/commands.hpp"
+#include "daemon/endpoints.hpp"
 #include "daemon/session.hpp"
 #include "transfer/manifest.hpp"
 
@@ -61,30 +62,39 @@ int cmd_inspect(const args& a) {
   parsed_cli p;
   const char* help = R"(Usage: ocimirror inspect [OPTIONS] REF
 
-Shows what REF (HOST[:PORT]/REPO[:TAG][@sha256:DIGEST]) names: media type, digest, size, artifact type,
+Shows what REF (HOST[:PORT]/REPO[:TAG][@sha256:DIGEST], or a layout: oci:DIR[:REF][@DIGEST],
+oci-archive:FILE.tar[:REF][@DIGEST], read as `copy` reads them) names: media type, digest, size, artifact type,
 config, layers, the platforms of an index and annotations. --raw prints the manifest bytes unchanged.
 
-Example:
+Examples:
   ocimirror inspect ghcr.io/acme/app:v1.2.0
+  ocimirror inspect oci:./layout            # the layout's only image
 )";
   bool json_out = false;
   return guarded(json_out, [&]() -> int {
     if (int rc = parse(a, p, help, true); rc >= 0) return rc;
     json_out = p.output == "json";
-    auto ref = reference_arg(p.positional[0]);
-    if (!ref) return exit_usage;
-    if (ref->tag.empty() && ref->digest.empty()) ref->tag = "latest";
+    auto arg = endpoint_arg_of(p.positional[0]);
+    if (!arg) return exit_usage;
+    auto* ref = &arg->ref;
     session s(p.net);
     transfer::fetched_manifest m;
-    s.run([&]() -> transfer::awaitable<void> { m = co_await s.client(*ref).get_manifest(ref->repository, ref->target()); });
+    if (arg->layout) {
+      auto layout = open_endpoint(s, endpoint_of(*arg->layout), role::source);
+      if (ref->tag.empty() && ref->digest.empty()) select_only_entry(*layout, *arg);
+      s.run([&]() -> transfer::awaitable<void> { m = co_await layout->get_manifest(ref->repository, ref->target()); });
+    } else {
+      if (ref->tag.empty() && ref->digest.empty()) ref->tag = "latest";
+      s.run([&]() -> transfer::awaitable<void> { m = co_await s.client(*ref).get_manifest(ref->repository, ref->target()); });
+    }
     if (p.raw) {
       std::cout << m.bytes;
       return exit_ok;
     }
     auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
-    if (!parsed) throw transfer::error(transfer::errc::bad_manifest, "manifest " + ref->str() + ": " + parsed.error());
+    if (!parsed) throw transfer::error(transfer::errc::bad_manifest, "manifest " + arg->str() + ": " + parsed.error());
     if (p.output == "json") {
-      json::object o{{"reference", ref->str()}, {"digest", m.digest}, {"mediaType", parsed->media_type},
+      json::object o{{"reference", arg->layout ? arg->layout->str() : ref->str()}, {"digest", m.digest}, {"mediaType", parsed->media_type},
                      {"size", m.bytes.size()}};
       if (!parsed->artifact_type.empty()) o["artifactType"] = parsed->artifact_type;
       if (parsed->config) o["config"] = descriptor_json(*parsed->config);
@@ -98,7 +108,7 @@ Example:
       std::cout << json::serialize(o) << "\n";
       return exit_ok;
     }
-    std::cout << "Reference:     " << ref->str() << "\n"
+    std::cout << "Reference:     " << (arg->layout ? arg->layout->str() : ref->str()) << "\n"
               << "Digest:        " << m.digest << "\n"
               << "Media type:    " << parsed->media_type << "\n"
               << "Size:          " << m.bytes.size() << " bytes\n";

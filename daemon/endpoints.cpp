@@ -1,5 +1,7 @@
 #include "daemon/endpoints.hpp"
 
+#include "transfer/reference.hpp"
+
 #include <filesystem>
 
 namespace ocimirror::daemon {
@@ -39,6 +41,20 @@ std::unique_ptr<transfer::endpoint> open_endpoint(session& s, const config::endp
   return std::make_unique<transfer::layout_dir>(e.file, transfer::layout_dir::mode::write);
 }
 
+void select_only_entry(transfer::endpoint& layout, endpoint_arg& arg) {
+  const auto& index = dynamic_cast<transfer::layout_endpoint&>(layout).index();
+  auto e = transfer::only_entry(index, arg.str());
+  if (!e && index.size() == 0) throw transfer::error(transfer::errc::not_found, e.error());
+  if (!e) throw po::error(e.error());  // ambiguous: the reference must say which
+  auto [repo, tag] = transfer::split_ref_name(e->ref_name);
+  if (!e->ref_name.empty() && (repo.empty() || transfer::is_valid_repository(repo)) && transfer::is_valid_tag(tag)) {
+    arg.ref.repository = std::move(repo);
+    arg.ref.tag = std::move(tag);
+  } else {
+    arg.ref.digest = e->target.digest;
+  }
+}
+
 config::endpoint endpoint_of(const transfer::layout_ref& l) {
   config::endpoint e;
   e.type = l.kind == transfer::layout_ref::archive ? config::endpoint::kind::oci_archive : config::endpoint::kind::oci_dir;
@@ -50,7 +66,7 @@ config::endpoint endpoint_of(const transfer::layout_ref& l) {
 std::optional<endpoint_arg> endpoint_arg_of(const std::string& text) {
   if (auto l = transfer::parse_layout_ref(text)) {
     if (!*l) {
-      print_error("'" + text + "' is not a layout reference (oci:DIR[:REPO:TAG] or oci-archive:FILE[:REPO:TAG]): " + l->error());
+      print_error("'" + text + "' is not a layout reference (oci:DIR[:REF][@DIGEST] or oci-archive:FILE[:REF][@DIGEST]): " + l->error());
       return std::nullopt;
     }
     endpoint_arg a;
@@ -58,6 +74,7 @@ std::optional<endpoint_arg> endpoint_arg_of(const std::string& text) {
     a.ref.registry = ((*l)->kind == transfer::layout_ref::archive ? "oci-archive:" : "oci:") + (*l)->path;
     a.ref.repository = (*l)->repository;
     a.ref.tag = (*l)->tag;
+    a.ref.digest = (*l)->digest;
     return a;
   }
   auto r = reference_arg(text);

@@ -31,6 +31,11 @@ struct endpoint_arg {
 };
 /// Parses text or prints "ocimirror: error: ..." and returns nullopt.
 std::optional<endpoint_arg> endpoint_arg_of(const std::string& text);
+/// A layout source named without REF or DIGEST means its only entry (transfer::only_entry): a named one by its
+/// repository and tag, an unnamed one by digest. Sets arg.ref; throws transfer::error(not_found) for an empty
+/// layout and po::error (a usage error) listing the entries when there are several.
+void select_only_entry(transfer::endpoint& layout, endpoint_arg& arg);
+
 /// The config::endpoint for a layout argument.
 config::endpoint endpoint_of(const transfer::layout_ref& l);
 

@@ -127,10 +127,34 @@ void session::run(std::function<transfer::awaitable<void>()> work) {
   if (failure) std::rethrow_exception(failure);
 }
 
-std::optional<transfer::reference> reference_arg(const std::string& text, bool repository_only) {
+namespace {
+/// skopeo's other transports: what they are and what ocimirror reads instead.
+std::optional<std::string> foreign_transport(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::string_view> known[] = {
+      {"docker-archive:", "a `docker save` tarball, which ocimirror neither reads nor writes; use oci-archive:FILE.tar "
+                          "(an OCI archive) instead, converting with `skopeo copy docker-archive:FILE oci-archive:FILE.tar`"},
+      {"docker-daemon:", "an image in a Docker daemon, which ocimirror does not reach; push it to a registry or "
+                         "`skopeo copy` it to oci:DIR first"},
+      {"containers-storage:", "an image in podman/buildah local storage; `podman push` it or `skopeo copy` it to "
+                              "oci:DIR first"},
+      {"dir:", "skopeo's dir: format, which ocimirror neither reads nor writes; use oci:DIR (an OCI image layout) instead"},
+  };
+  for (const auto& [prefix, what] : known)
+    if (text.starts_with(prefix)) return std::string(prefix.substr(0, prefix.size() - 1)) + ": is " + std::string(what);
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<transfer::reference> reference_arg(const std::string& given, bool repository_only) {
+  if (auto why = foreign_transport(given)) {
+    print_error("'" + given + "': " + *why);
+    return std::nullopt;
+  }
+  // docker://HOST/REPO:TAG is skopeo's spelling of a registry reference.
+  const std::string text = given.starts_with("docker://") ? given.substr(9) : given;
   auto r = repository_only ? transfer::parse_repository(text) : transfer::parse_reference(text);
   if (!r) {
-    print_error("invalid reference '" + text + "': " + r.error().what);
+    print_error("invalid reference '" + given + "': " + r.error().what);
     return std::nullopt;
   }
   return *r;

@@ -6,7 +6,7 @@ packages=(
   libboost1.81-all-dev libssl-dev zlib1g-dev libxxhash-dev librocksdb-dev libspdlog-dev
   prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   docker-registry skopeo apache2-utils openssl curl jq python3 python3-yaml time
-  systemd procps clang-14 libclang-rt-14-dev
+  systemd procps clang-14 libclang-rt-14-dev umoci buildah
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
