@@ -33,7 +33,9 @@ boost::system::result<std::pair<std::string, unsigned short>, std::string> parse
 namespace detail {
 
 void parse_daemon(yaml_reader& r, const YAML::Node& n, daemon_config& out) {
-  if (!r.check_map(n, "daemon", {"listen", "token", "drain_timeout"})) return;
+  if (!r.check_map(n, "daemon", {"listen", "token", "drain_timeout", "allow_unauthenticated"})) return;
+  if (n["allow_unauthenticated"])
+    if (auto b = r.boolean(n["allow_unauthenticated"], "daemon.allow_unauthenticated")) out.allow_unauthenticated = *b;
   if (n["listen"])
     if (auto s = r.str(n["listen"], "daemon.listen")) {
       auto l = parse_listen(*s);

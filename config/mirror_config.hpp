@@ -67,6 +67,7 @@ struct daemon_config {
   std::string listen_host = "127.0.0.1";
   unsigned short listen_port = 9469;
   std::string token;  ///< bearer token POST /v1/... needs; empty: none (a secret: never printed)
+  bool allow_unauthenticated = false;  ///< a non-loopback listen without a token is refused unless this is set
   std::chrono::seconds drain_timeout{30};  ///< on SIGTERM, how long transfers in flight may take to finish
   std::string listen() const;  ///< "host:port", "[v6]:port"
 };

@@ -3,10 +3,14 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <cerrno>
+#include <map>
 #include <stdexcept>
 
 namespace ocimirror::daemon {
@@ -41,28 +45,67 @@ void admin_server::close() {
   acceptor_.close(ignored);
 }
 
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const auto a = asio::ip::make_address(host, ec);
+  return !ec && a.is_loopback();
+}
+
+// The connection that has waited longest for a request it has not sent whole: what a flood of half-sent requests
+// (or a slow client) holds. Closing it frees a slot and a descriptor for a request that arrives whole.
+void admin_server::evict_one() {
+  waiting* oldest = nullptr;
+  for (auto& [id, w] : waiting_)
+    if (!oldest || w.since < oldest->since) oldest = &w;
+  if (!oldest) return;
+  boost::system::error_code ignored;
+  oldest->stream->socket().close(ignored);
+  waiting_.erase(oldest->id);
+}
+
 asio::awaitable<void> admin_server::accept_loop() {
+  asio::steady_timer pause(io_);
   while (acceptor_.is_open()) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      // Out of file descriptors (EMFILE, ENFILE) or buffers: accept would fail again at once and spin a core. Free
+      // what the slowest client holds, and wait a little.
+      if (ec == asio::error::no_descriptors || ec.value() == ENFILE || ec == asio::error::no_buffer_space ||
+          ec == asio::error::no_memory) {
+        evict_one();
+        pause.expires_after(std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
       continue;  // a connection that failed before it was accepted (ECONNABORTED): nothing to do
     }
-    asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+    if (active_ >= max_connections) evict_one();
+    ++active_;
+    asio::co_spawn(io_, serve(std::move(socket)), [this](std::exception_ptr) { --active_; });
   }
 }
 
 asio::awaitable<void> admin_server::serve(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
-  for (;;) {
-    stream.expires_after(std::chrono::seconds(30));
+  beast::flat_buffer buffer(16 * 1024 + 64 * 1024);  // at most a whole header and body: never grows past them
+  const std::uint64_t id = next_id_++;
+  struct unlist {
+    std::map<std::uint64_t, waiting>& w;
+    std::uint64_t id;
+    ~unlist() { w.erase(id); }
+  } on_exit{waiting_, id};
+  for (bool first = true;; first = false) {
+    // A request must arrive whole soon after its connection opens; an idle keep-alive connection may wait longer.
+    stream.expires_after(first ? std::chrono::seconds(10) : std::chrono::seconds(30));
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(64 * 1024);
+    waiting_[id] = waiting{id, &stream, std::chrono::steady_clock::now()};
     auto [rec, read] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)read;
-    if (rec) break;  // closed, idle too long, or not HTTP
+    waiting_.erase(id);
+    if (rec) break;  // closed (or evicted), idle too long, or not HTTP
     const auto& req = parser.get();
     admin_request ar{std::string(req.method_string()), std::string(req.target()),
                      std::string(req[http::field::authorization])};

@@ -54,7 +54,7 @@ int stats(const config::mirror_config& cfg, bool json_out) {
   return exit_ok;
 }
 
-int verify(const config::mirror_config& cfg, int timeout, bool json_out) {
+int verify(const config::mirror_config& cfg, const time_limits& limits, bool json_out) {
   std::string warning;
   auto store = cache::store::open(cfg.state_dir, cache::store::mode::read_write, warning);
   std::vector<std::string> problems = store->verify();
@@ -71,7 +71,7 @@ int verify(const config::mirror_config& cfg, int timeout, bool json_out) {
     for (auto& [k, r] : store->tags(p.name)) tags.push_back({p.name, p.to.registry, k, r, false});
   auto blobs = store->all_holders();
   std::vector<char> blob_stale(blobs.size(), 0);
-  session s(cfg.registries, std::chrono::seconds(timeout), credentials_of(cfg));
+  session s(cfg.registries, limits, credentials_of(cfg));
   std::vector<std::string> failures;
   s.run([&]() -> transfer::awaitable<void> {
     co_await transfer::for_each_parallel(tags.size(), 8, [&](std::size_t i) -> transfer::awaitable<void> {
@@ -153,15 +153,15 @@ int clear(const config::mirror_config& cfg, const std::vector<std::string>& poli
 int cmd_cache(const args& a) {
   std::string file, output = "text", state_dir;
   std::vector<std::string> policies;
-  int timeout = 60;
+  time_limits limits;
   po::options_description opts("Cache");
   opts.add_options()
     ("help,h", "show this help")
     ("config,c", po::value(&file), "the mirror configuration (YAML): its state_dir, policies and registries")
     ("state-dir", po::value(&state_dir), "override state_dir from the file")
     ("policy,p", po::value(&policies)->composing(), "clear: only this policy's tag records (repeatable)")
-    ("output,o", po::value(&output), "text (default) or json")
-    ("timeout", po::value(&timeout)->default_value(60), "verify: seconds any one request may take");
+    ("output,o", po::value(&output), "text (default) or json");
+  limits.describe(opts);
   bool json_out = false;
   return guarded(json_out, [&]() -> int {
     const std::string what = a.empty() ? std::string() : a.front();
@@ -178,7 +178,7 @@ int cmd_cache(const args& a) {
     if (!cfg) return exit_usage;
     if (!state_dir.empty()) cfg->state_dir = state_dir;
     if (what == "stats") return stats(*cfg, json_out);
-    if (what == "verify") return verify(*cfg, timeout, json_out);
+    if (what == "verify") return verify(*cfg, limits, json_out);
     return clear(*cfg, policies);
   });
 }

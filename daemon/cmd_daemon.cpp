@@ -54,7 +54,9 @@ int cmd_daemon(const args& a) {
     ("help,h", "show this help")
     ("config,c", po::value(&file), "the mirror configuration (YAML); reloaded on SIGHUP")
     ("log-format", po::value(&log_format), "text (default) or json (one object per line)")
-    ("listen", po::value(&listen), "HOST:PORT of the admin API; overrides daemon.listen (port 0: any free port)");
+    ("listen", po::value(&listen), "HOST:PORT of the admin API; overrides daemon.listen (port 0: any free port)")
+    ("allow-unauthenticated", po::bool_switch(&o.allow_unauthenticated),
+     "serve the admin API on a non-loopback address without daemon.token (only behind a network policy that admits just the scraper)");
   opts.add(runs.describe()).add(xfer.describe());
   bool json = false;
   const std::string output = "text";
@@ -80,7 +82,7 @@ int cmd_daemon(const args& a) {
     if (!runs.state_dir.empty()) o.state_dir = std::filesystem::absolute(runs.state_dir).lexically_normal().string();
     o.jobs = runs.jobs;
     o.blob_jobs = std::max<std::size_t>(runs.blob_jobs, 1);
-    o.timeout = std::chrono::seconds(runs.timeout);
+    o.limits = runs.limits;
     o.pipe = xfer.pipe();
     boost::asio::io_context io;
     service s(io, std::move(o), std::move(*loaded.config));

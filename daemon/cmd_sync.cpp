@@ -107,7 +107,7 @@ int cmd_sync(const args& a) {
     std::set<std::string> since;
     for (const auto& f : since_files) since.merge(transfer::read_since(f));
 
-    session s(cfg->registries, std::chrono::seconds(runs.timeout), credentials_of(*cfg));
+    session s(cfg->registries, runs.limits, credentials_of(*cfg));
     const bool show = !quiet && !json && stderr_is_tty();
     std::string warning;
     cache::mirror_cache cache(cache::store::open(

@@ -55,10 +55,10 @@ po::options_description policy_run_flags::describe() {
     ("state-dir", po::value(&state_dir), "override state_dir from the file")
     ("jobs,j", po::value(&jobs)->default_value(jobs), "tags copied at once per policy (at most max_concurrency)")
     ("blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag")
-    ("timeout", po::value(&timeout)->default_value(timeout), "seconds any one network step may take")
     ("log-level", po::value(&log_level)->default_value(log_level),
      "debug | info | warn | error; debug logs every HTTP exchange (method, URL without its query, status), retry "
      "and token fetched; no level ever logs a header, password or token");
+  limits.describe(d);
   return d;
 }
 

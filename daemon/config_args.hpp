@@ -3,6 +3,7 @@
 // file with its diagnostics printed, and the credentials a configuration implies.
 #include "config/mirror_config.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/session.hpp"
 #include "policy/shard.hpp"
 #include "transfer/auth.hpp"
 
@@ -25,7 +26,7 @@ std::optional<config::mirror_config> load_or_report(const std::string& file, boo
 struct policy_run_flags {
   std::string state_dir, shard_text;
   std::size_t jobs = 4, blob_jobs = 8;
-  int timeout = 60;
+  time_limits limits;
   std::string log_level = "info";
   boost::program_options::options_description describe();
   /// Applies --log-level; throws po::error for an unknown level.

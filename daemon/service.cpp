@@ -34,7 +34,7 @@ std::shared_ptr<service::generation> service::make_generation(config::mirror_con
   if (!opts_.state_dir.empty()) cfg.state_dir = opts_.state_dir;
   resolve_state_dir(cfg);
   auto g = std::make_shared<generation>();
-  g->engine = std::make_shared<session>(io_, cfg.registries, opts_.timeout, credentials_of(cfg));
+  g->engine = std::make_shared<session>(io_, cfg.registries, opts_.limits, credentials_of(cfg));
   g->engine->observe([this](const std::string& registry, unsigned status) { metrics_.response(registry, status); });
   g->cfg = std::move(cfg);
   return g;
@@ -55,6 +55,11 @@ int service::run() {
   }
   auto listen = config::parse_listen(opts_.listen.value_or(cfg.daemon.listen()));
   if (!listen) throw std::runtime_error("--listen " + *opts_.listen + ": " + listen.error());
+  // POST /v1/... starts runs: without a token, only this machine may reach it unless the operator says otherwise.
+  if (!is_loopback_host(listen->first) && cfg.daemon.token.empty() && !opts_.allow_unauthenticated && !cfg.daemon.allow_unauthenticated)
+    throw std::runtime_error("refusing to serve the admin API on " + opts_.listen.value_or(cfg.daemon.listen()) +
+                             " without daemon.token: anyone who reaches it could start runs; set daemon.token, listen on "
+                             "loopback, or allow it explicitly (--allow-unauthenticated or daemon.allow_unauthenticated: true)");
   asio::ip::tcp::endpoint ep;
   try {
     ep = admin_.listen(listen->first, listen->second);
@@ -62,7 +67,10 @@ int service::run() {
     throw std::runtime_error(std::string(e.what()) + " (set by " +
                              (opts_.listen ? std::string("--listen") : "daemon.listen in " + cfg.file) + ")");
   }
-  bound_ = config::daemon_config{ep.address().to_string(), ep.port(), {}, {}}.listen();
+  config::daemon_config bound;
+  bound.listen_host = ep.address().to_string();
+  bound.listen_port = ep.port();
+  bound_ = bound.listen();
 
   json::array names;
   for (const auto& p : cfg.policies) names.emplace_back(p.name + " (" + schedule_text(p) + ")");

@@ -39,9 +39,34 @@ po::options_description network_flags::describe() {
     ("plain-http-host", po::value(&plain_http_hosts)->composing(), "talk plain HTTP to this HOST[:PORT] only (repeatable)")
     ("ca-file", po::value(&ca_files)->composing(), "trust the CAs in this PEM file as well as the system store (repeatable)")
     ("insecure", po::bool_switch(&insecure), "use TLS without verifying certificates (never in production)")
-    ("insecure-host", po::value(&insecure_hosts)->composing(), "skip certificate verification for this HOST[:PORT] only")
-    ("timeout", po::value(&timeout_seconds)->default_value(60), "seconds any one network step may take");
+    ("insecure-host", po::value(&insecure_hosts)->composing(), "skip certificate verification for this HOST[:PORT] only");
+  limits.describe(d);
   return d;
+}
+
+void time_limits::describe(po::options_description& d) {
+  d.add_options()
+    ("timeout", po::value(&timeout_seconds)->default_value(timeout_seconds), "seconds any one network step (connect, TLS handshake, one read or write) may take")
+    ("deadline", po::value(&deadline_seconds)->default_value(deadline_seconds), "seconds a whole request whose answer is small (manifest, tag list, token) may take, start to last byte (0: none)")
+    ("min-rate", po::value(&min_rate)->default_value(min_rate), "bytes per second a response body must average over --min-rate-window seconds of waiting, or it is given up and retried (0: none)")
+    ("min-rate-window", po::value(&rate_window_seconds)->default_value(rate_window_seconds), "seconds of waiting on a body over which --min-rate is judged");
+}
+
+void time_limits::check() const {
+  if (timeout_seconds < 1) throw po::error("--timeout must be at least 1 second");
+  if (deadline_seconds < 0) throw po::error("--deadline must be 0 (none) or a number of seconds");
+  if (rate_window_seconds < 1) throw po::error("--min-rate-window must be at least 1 second");
+}
+
+transfer::http_options time_limits::http() const {
+  check();
+  transfer::http_options o;
+  o.io_timeout = std::chrono::seconds(timeout_seconds);
+  o.connect_timeout = std::min<std::chrono::milliseconds>(o.io_timeout, std::chrono::seconds(30));
+  o.request_deadline = std::chrono::seconds(deadline_seconds);
+  o.min_rate = min_rate;
+  o.rate_window = std::chrono::seconds(rate_window_seconds);
+  return o;
 }
 
 config::registry_settings_map network_flags::settings() const {
@@ -73,6 +98,10 @@ po::options_description transfer_flags::describe() {
 }
 
 transfer::pipe_options transfer_flags::pipe() const {
+  // A PATCH per few bytes would take a request per few bytes: registries want megabytes (ECR 5 MiB, GHCR <= 4 MiB).
+  constexpr std::uint64_t min_chunk = 64u << 10;
+  if (chunk_size != 0 && chunk_size < min_chunk)
+    throw po::error("--chunk-size must be 0 (one streamed PATCH) or at least " + std::to_string(min_chunk) + " bytes");
   transfer::pipe_options p;
   p.upload.chunk_size = chunk_size;
   p.upload.monolithic_max = monolithic_max;
@@ -84,29 +113,29 @@ transfer::pipe_options transfer_flags::pipe() const {
 }
 
 namespace {
-transfer::http_options http_options_for(std::chrono::seconds timeout, const config::registry_settings_map* settings) {
-  transfer::http_options o;
-  o.io_timeout = timeout;
-  o.connect_timeout = std::min(timeout, std::chrono::seconds(30));
+transfer::http_options http_options_for(const time_limits& limits, const config::registry_settings_map* settings) {
+  auto o = limits.http();
   o.tls_for = [settings](std::string_view authority) { return settings->tls_for(authority); };
   return o;
 }
 }  // namespace
 
-session::session(config::registry_settings_map settings, std::chrono::seconds timeout,
+session::session(config::registry_settings_map settings, const time_limits& limits,
                  transfer::authenticator::credential_lookup lookup)
-    : session(*new boost::asio::io_context, std::move(settings), timeout, std::move(lookup)) {
+    : session(*new boost::asio::io_context, std::move(settings), limits, std::move(lookup)) {
   owned_io_.reset(&io_);
 }
 
-session::session(boost::asio::io_context& io, config::registry_settings_map settings, std::chrono::seconds timeout,
+session::session(boost::asio::io_context& io, config::registry_settings_map settings, const time_limits& limits,
                  transfer::authenticator::credential_lookup lookup)
     : io_(io),
       settings_(std::move(settings)),
-      http_(io_.get_executor(), http_options_for(timeout, &settings_)),
+      http_(io_.get_executor(), http_options_for(limits, &settings_)),
       auth_(http_, lookup ? std::move(lookup) : [](const std::string& registry) {
         return transfer::docker_credentials(registry, transfer::docker_config_path());
-      }) {}
+      }) {
+  auth_.allow_plain_http([this](std::string_view authority) { return settings_.get(authority).tls == config::tls_mode::disabled; });
+}
 
 transfer::registry_client& session::client(const transfer::reference& ref) {
   auto& slot = clients_[ref.registry];
@@ -115,6 +144,7 @@ transfer::registry_client& session::client(const transfer::reference& ref) {
     slot = std::make_unique<transfer::registry_client>(http_, auth_, ref.registry, ref.api_host(), plain,
                                                        settings_.get(ref.registry).max_concurrency);
     slot->observe(observer_);
+    slot->limit_listings(settings_.get(ref.registry).listing);
   }
   return *slot;
 }

@@ -35,11 +35,24 @@ enum exit_code : int {
 };
 int exit_code_for(transfer::errc e);
 
+/// How long network work may take: each step, a whole small request, and the slowest a body may arrive.
+struct time_limits {
+  int timeout_seconds = 60;       ///< each network step (connect, TLS, one read or write)
+  int deadline_seconds = 300;     ///< a request whose answer is read whole (manifests, lists, tokens)
+  std::uint64_t min_rate = 1024;  ///< bytes/s a body must average over rate_window_seconds of waiting (0: none)
+  int rate_window_seconds = 30;
+  /// Adds --timeout, --deadline, --min-rate and --min-rate-window to d.
+  void describe(po::options_description& d);
+  /// Throws po::error for a value that makes no sense (a timeout of 0, a window of 0).
+  void check() const;
+  transfer::http_options http() const;
+};
+
 /// Network options every command takes; fills a registry_settings_map.
 struct network_flags {
   bool plain_http = false, insecure = false;
   std::vector<std::string> plain_http_hosts, insecure_hosts, ca_files;
-  int timeout_seconds = 60;
+  time_limits limits;
   po::options_description describe();
   config::registry_settings_map settings() const;
 };
@@ -56,13 +69,13 @@ struct transfer_flags {
 class session {
  public:
   /// lookup: credentials per registry; default: the docker config.
-  session(config::registry_settings_map settings, std::chrono::seconds timeout,
+  session(config::registry_settings_map settings, const time_limits& limits,
           transfer::authenticator::credential_lookup lookup = {});
   explicit session(const network_flags& flags, transfer::authenticator::credential_lookup lookup = {})
-      : session(flags.settings(), std::chrono::seconds(flags.timeout_seconds), std::move(lookup)) {}
+      : session(flags.settings(), flags.limits, std::move(lookup)) {}
   /// On an io_context the caller owns (the daemon: one loop, a new session per configuration reload; runs that
   /// started under the old one keep it alive).
-  session(boost::asio::io_context& io, config::registry_settings_map settings, std::chrono::seconds timeout,
+  session(boost::asio::io_context& io, config::registry_settings_map settings, const time_limits& limits,
           transfer::authenticator::credential_lookup lookup = {});
   boost::asio::io_context& io() { return io_; }
   /// Told the status of every response any registry client of this session reads (metrics).

@@ -15,6 +15,8 @@
 
 #include <openssl/x509.h>
 
+#include <algorithm>
+
 namespace ocimirror::transfer {
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
@@ -34,10 +36,23 @@ struct connection {
   beast::flat_buffer buffer;  // bytes read past one response belong to the next
   std::chrono::steady_clock::time_point idle_since;
   std::chrono::milliseconds io_timeout{};
+  std::optional<std::chrono::steady_clock::time_point> deadline;  ///< of the exchange in progress, if it has one
+  std::chrono::milliseconds deadline_length{};
 
   beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
-  void arm() { tcp().expires_after(io_timeout); }
+  /// Each step gets io_timeout, and never more than what is left of the exchange's deadline.
+  void arm() {
+    auto wait = io_timeout;
+    if (deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+      wait = std::clamp(left, std::chrono::milliseconds(1), wait);
+    }
+    tcp().expires_after(wait);
+  }
   [[noreturn]] void fail(const boost::system::error_code& ec, std::string_view during) const {
+    if (ec == beast::error::timeout && deadline && std::chrono::steady_clock::now() + std::chrono::milliseconds(5) >= *deadline)
+      throw error(errc::timeout, "gave up on " + where + " " + std::string(during) + ": the request took longer than the " +
+                                     std::to_string(deadline_length.count() / 1000) + " s a request may (--deadline)");
     if (ec == beast::error::timeout)
       throw error(errc::timeout, "timed out " + std::string(during) + " " + where);
     throw error(errc::network, "connection to " + where + " failed " + std::string(during) + ": " + ec.message());
@@ -65,7 +80,7 @@ url_parts split_url(std::string_view url) {
 // body_stream
 
 body_stream::body_stream(http_client& owner, std::unique_ptr<connection> conn, bool head_request)
-    : owner_(owner), conn_(std::move(conn)) {
+    : owner_(owner), conn_(std::move(conn)), where_(conn_->where) {
   parser_.body_limit(boost::none);
   parser_.skip(head_request);
 }
@@ -92,12 +107,31 @@ awaitable<void> body_stream::read_head() {
   else co_await read_head_on(*conn_->plain);
 }
 
+// The rate counts only time spent waiting on the server: a reader that pauses between reads (its consumer, an upload,
+// is slower) is not held against the source.
+void body_stream::check_rate(std::size_t got, std::chrono::steady_clock::duration waited) {
+  const auto& o = owner_.options();
+  window_bytes_ += got;
+  window_waited_ += waited;
+  if (o.min_rate == 0 || o.rate_window.count() <= 0 || window_waited_ < o.rate_window) return;
+  const auto ms = std::max<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(window_waited_).count(), 1);
+  const std::uint64_t rate = window_bytes_ * 1000 / static_cast<std::uint64_t>(ms);
+  if (rate < o.min_rate)
+    throw error(errc::timeout, "gave up on " + where_ + ": the response body arrived at " + std::to_string(rate) +
+                                   " bytes/s over " + std::to_string(ms / 1000) + " s, under the " +
+                                   std::to_string(o.min_rate) + " bytes/s a transfer must keep (--min-rate)");
+  window_waited_ = {};
+  window_bytes_ = 0;
+}
+
 template <class Stream>
 awaitable<std::size_t> body_stream::read_some_on(Stream& s, std::span<char> out) {
   parser_.get().body().data = out.data();
   parser_.get().body().size = out.size();
   conn_->arm();
-  auto [ec, n] = co_await http::async_read(s, conn_->buffer, parser_, use_tuple);
+  // One read from the socket at a time (not "until the buffer is full"): a trickle is seen as it trickles, so the
+  // minimum rate can be judged, and a fast body still arrives in socket-sized pieces.
+  auto [ec, n] = co_await http::async_read_some(s, conn_->buffer, parser_, use_tuple);
   (void)n;
   if (ec == http::error::need_buffer) ec = {};
   if (ec) conn_->fail(ec, "reading the response body");
@@ -110,8 +144,10 @@ awaitable<std::size_t> body_stream::read_some(std::span<char> out) {
   while (conn_ && !parser_.is_done()) {
     // if/else, not ?: — GCC 12 evaluates co_await inside a conditional operator wrongly.
     std::size_t got = 0;
+    const auto started = std::chrono::steady_clock::now();
     if (conn_->secure) got = co_await read_some_on(*conn_->secure, out);
     else got = co_await read_some_on(*conn_->plain, out);
+    check_rate(got, std::chrono::steady_clock::now() - started);
     if (got > 0) co_return got;
   }
   co_return 0;
@@ -229,6 +265,7 @@ void http_client::release(std::unique_ptr<connection> c) {
   auto& list = idle_[c->origin];
   if (list.size() >= opts_.max_idle_per_origin) return;
   c->tcp().expires_never();
+  c->deadline.reset();
   c->idle_since = std::chrono::steady_clock::now();
   list.push_back(std::move(c));
 }
@@ -252,10 +289,13 @@ void traced(http::verb method, const url_parts& u, unsigned status, bool reused)
 }
 
 template <class Req>
-awaitable<std::unique_ptr<body_stream>> http_client::exchange(const url_parts& u, Req& req) {
+awaitable<std::unique_ptr<body_stream>> http_client::exchange(const url_parts& u, Req& req,
+                                                              std::optional<std::chrono::steady_clock::time_point> deadline) {
   for (int attempt = 0;; ++attempt) {
     bool reused = false;
     auto c = co_await acquire(u, reused);
+    c->deadline = deadline;
+    c->deadline_length = opts_.request_deadline;
     c->arm();
     boost::system::error_code ec;
     if (c->secure) std::tie(ec, std::ignore) = co_await http::async_write(*c->secure, req, use_tuple);
@@ -285,7 +325,9 @@ awaitable<string_response> http_client::send(std::string_view url, http::request
   auto u = split_url(url);
   prepare(req, u);
   req.prepare_payload();
-  auto stream = co_await exchange(u, req);
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (opts_.request_deadline.count() > 0) deadline = std::chrono::steady_clock::now() + opts_.request_deadline;
+  auto stream = co_await exchange(u, req, deadline);
   string_response res{static_cast<http::status>(stream->status()), 11};
   for (const auto& f : stream->headers()) res.insert(f.name_string(), f.value());
   res.body() = co_await stream->read_all(body_limit);

@@ -32,6 +32,12 @@ struct tls_options {
 struct http_options {
   std::chrono::milliseconds connect_timeout{15'000};  ///< resolve, connect and TLS handshake, each
   std::chrono::milliseconds io_timeout{60'000};       ///< each read or write of a message part
+  /// A request whose answer is read whole (manifests, lists, tokens), from sending to its last byte; 0: none.
+  std::chrono::milliseconds request_deadline{300'000};
+  /// A body that averages less than min_rate bytes/s over any rate_window is given up (curl's --speed-limit and
+  /// --speed-time): a trickle never ends a transfer otherwise, since each read gets something in time. 0: none.
+  std::uint64_t min_rate = 1024;
+  std::chrono::milliseconds rate_window{30'000};
   std::size_t max_idle_per_origin = 32;
   std::chrono::seconds max_idle_age{20};              ///< older idle connections are dropped, not reused
   std::string user_agent = "ocimirror/0.1";
@@ -77,10 +83,15 @@ class body_stream {
   template <class Stream> awaitable<std::size_t> read_some_on(Stream& s, std::span<char> out);
   template <class Stream> awaitable<void> read_head_on(Stream& s);
   void release();
+  /// Throws errc::timeout when the body has averaged under the minimum rate over the last window of waiting.
+  void check_rate(std::size_t got, std::chrono::steady_clock::duration waited);
 
   http_client& owner_;
   std::unique_ptr<connection> conn_;
   http::response_parser<http::buffer_body> parser_;
+  std::string where_;  ///< "host:port", for messages after the connection went back to the pool
+  std::chrono::steady_clock::duration window_waited_{};
+  std::uint64_t window_bytes_ = 0;
 };
 
 class http_client {
@@ -109,7 +120,10 @@ class http_client {
   template <class Req> void prepare(Req& req, const url_parts& u) const;
   /// Writes req on a pooled or new connection and reads the response head; a pooled connection the server had
   /// already closed is replaced once.
-  template <class Req> awaitable<std::unique_ptr<body_stream>> exchange(const url_parts& u, Req& req);
+  /// deadline: when the whole exchange, body included, must be over (send()).
+  template <class Req>
+  awaitable<std::unique_ptr<body_stream>> exchange(const url_parts& u, Req& req,
+                                                   std::optional<std::chrono::steady_clock::time_point> deadline = {});
 
   asio::any_io_executor ex_;
   http_options opts_;
