@@ -96,6 +96,15 @@ void store::impl::close() {
   db.reset();
 }
 
+// A cache that cannot be written (a full disk, a state_dir the process may not write) costs speed, not the run:
+// an empty read-only view (writes fail, and their callers only warn), with a warning saying so.
+std::unique_ptr<store> store::without_cache(std::unique_ptr<impl> p, const std::string& why, std::string& warning) {
+  warning = "the cache in " + p->dir.string() + " is unusable: " + why +
+            "; this run works without it (every tag is asked of the destination, nothing is recorded, prune waits)";
+  p->db.reset();
+  return std::unique_ptr<store>(new store(std::move(p)));
+}
+
 std::unique_ptr<store> store::open(const fs::path& state_dir, mode m, std::string& warning) {
   auto p = std::make_unique<impl>();
   p->dir = state_dir / "cache";
@@ -105,8 +114,7 @@ std::unique_ptr<store> store::open(const fs::path& state_dir, mode m, std::strin
   if (!ro) {
     // Only what we create is made private: a state_dir the user already had keeps its permissions.
     const bool made = fs::create_directories(state_dir, ec);
-    if (ec || !fs::is_directory(state_dir))
-      throw transfer::error(transfer::errc::io, "cannot create state_dir " + state_dir.string() + ": " + ec.message());
+    if (ec || !fs::is_directory(state_dir)) return without_cache(std::move(p), "cannot create state_dir " + state_dir.string() + ": " + ec.message(), warning);
     if (made) fs::permissions(state_dir, fs::perms::owner_all, ec);
     if (fs::create_directory(p->dir, ec)) fs::permissions(p->dir, fs::perms::owner_all, ec);
     if (auto pid = lock_holder(p->dir); pid && *pid != ::getpid())
@@ -115,7 +123,8 @@ std::unique_ptr<store> store::open(const fs::path& state_dir, mode m, std::strin
   }
   auto s = open_db(*p, ro);
   if (s.ok()) return std::unique_ptr<store>(new store(std::move(p)));
-  if (!is_damage(s)) p->check(s, "open");
+  if (!is_damage(s) && (ro || !s.IsIOError() || s.ToString().find("lock") != std::string::npos)) p->check(s, "open");
+  if (!is_damage(s)) return without_cache(std::move(p), "cannot open it for writing (" + s.ToString() + ")", warning);
   if (ro) {
     warning = "cache " + p->dir.string() + " is unreadable (" + s.ToString() + "); planning as if it were empty";
     return std::unique_ptr<store>(new store(std::move(p)));

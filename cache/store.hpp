@@ -46,8 +46,9 @@ class store {
 
   /// Opens (creating it when missing, in read_write) state_dir/cache. A cache that RocksDB reports corrupt or
   /// cannot read, or that fails its checksums, is moved to cache.corrupt-<time> and started afresh; `warning` says
-  /// so. In read_only a missing or broken cache opens empty and is left where it is. Throws transfer::error(io)
-  /// when the directory is unusable or another process holds the cache (naming its pid).
+  /// so. In read_only a missing or broken cache opens empty and is left where it is. A cache that cannot be
+  /// written (no space, no permission) opens as an empty read-only view with a warning. Throws transfer::error(io)
+  /// when another process holds the cache (naming its pid).
   static std::unique_ptr<store> open(const std::filesystem::path& state_dir, mode m, std::string& warning);
   ~store();
   store(const store&) = delete;
@@ -80,6 +81,7 @@ class store {
   struct impl;
 
  private:
+  static std::unique_ptr<store> without_cache(std::unique_ptr<impl> p, const std::string& why, std::string& warning);
   explicit store(std::unique_ptr<impl> p);
   std::unique_ptr<impl> p_;
 };

@@ -1,4 +1,6 @@
 #include "config/mirror_config.hpp"
+
+#include "config/overlap.hpp"
 #include "config/yaml_reader.hpp"
 
 #include "policy/next_run.hpp"
@@ -83,7 +85,8 @@ struct loader : detail::yaml_reader {
       c.registries.by_registry[name] = s;
       return;
     }
-    if (!check_map(n, path, {"tls", "ca_file", "username", "password", "max_concurrency"})) return;
+    if (!check_map(n, path, {"tls", "ca_file", "username", "password", "max_concurrency", "list_max_entries", "list_max_pages"}))
+      return;
     if (n["tls"]) {
       if (auto t = str(n["tls"], path + ".tls")) {
         if (*t == "enabled") s.tls = tls_mode::enabled;
@@ -99,6 +102,10 @@ struct loader : detail::yaml_reader {
       }
     if (n["max_concurrency"])
       if (auto v = integer(n["max_concurrency"], path + ".max_concurrency", 1, 256)) s.max_concurrency = static_cast<std::size_t>(*v);
+    if (n["list_max_entries"])
+      if (auto v = integer(n["list_max_entries"], path + ".list_max_entries", 1, 100'000'000)) s.listing.max_entries = static_cast<std::size_t>(*v);
+    if (n["list_max_pages"])
+      if (auto v = integer(n["list_max_pages"], path + ".list_max_pages", 1, 10'000'000)) s.listing.max_pages = static_cast<std::size_t>(*v);
     const bool has_user = bool(n["username"]), has_pass = bool(n["password"]);
     if (has_user != has_pass) error(key, path, "username and password go together");
     if (has_user && has_pass) {
@@ -291,6 +298,7 @@ struct loader : detail::yaml_reader {
     mirror_config c;
     c.file = file;
     if (!root.IsMap()) return {std::nullopt, {{file, 0, 0, "", "the file must be a YAML mapping with registries and policies"}}};
+    check_duplicates(root, "");
     check_map(root, "", {"state_dir", "registries", "policies", "daemon"});
     if (root["daemon"]) detail::parse_daemon(*this, root["daemon"], c.daemon);
     c.state_dir = "/var/lib/ocimirror";
@@ -307,6 +315,14 @@ struct loader : detail::yaml_reader {
     else {
       std::set<std::string> names;
       for (std::size_t i = 0; i < pols.size(); ++i) parse_policy(pols[i], "policies[" + std::to_string(i) + "]", c, names);
+      if (c.policies.size() == pols.size())
+        for (std::size_t j = 1; j < pols.size(); ++j)
+          for (std::size_t i = 0; i < j; ++i)
+            if (auto both = shared_destination(c.policies[i], c.policies[j]))
+              error(pols[j]["to"], "policies[" + std::to_string(j) + "].to",
+                    "policy " + c.policies[j].name + " can write the same repositories as policy " + c.policies[i].name +
+                        " (line " + std::to_string(c.policies[i].line) + "), e.g. " + *both +
+                        ": one would overwrite the other's tags; give them destinations that cannot meet");
     }
     if (!errors.empty()) {
       std::stable_sort(errors.begin(), errors.end(),

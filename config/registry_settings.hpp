@@ -1,6 +1,7 @@
 #pragma once
 // How to reach each registry: TLS mode and trusted CAs, with defaults and per-registry overrides. Pure.
 #include "transfer/http.hpp"
+#include "transfer/listing.hpp"
 
 #include <map>
 #include <string>
@@ -19,6 +20,7 @@ struct registry_settings {
   tls_mode tls = tls_mode::enabled;
   std::vector<std::string> ca_files;
   std::size_t max_concurrency = 8;
+  transfer::listing_limits listing;  ///< bounds on every tag list and catalog read from the registry
 };
 
 /// Settings per registry ("host[:port]" as written in references), falling back to defaults.

@@ -29,6 +29,23 @@ bool yaml_reader::check_map(const YAML::Node& n, const std::string& path, std::i
   return true;
 }
 
+void yaml_reader::check_duplicates(const YAML::Node& n, const std::string& path) {
+  if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) check_duplicates(n[i], path + "[" + std::to_string(i) + "]");
+    return;
+  }
+  if (!n.IsMap()) return;
+  std::set<std::string> seen;
+  for (const auto& kv : n) {
+    if (!kv.first.IsScalar()) continue;
+    const auto key = kv.first.Scalar();
+    const auto where = path.empty() ? key : path + "." + key;
+    // yaml-cpp keeps the first of two equal keys and drops the second without a word: say so instead.
+    if (!seen.insert(key).second) error(kv.first, where, "duplicate key '" + key + "' (the earlier one would be silently ignored)");
+    check_duplicates(kv.second, where);
+  }
+}
+
 std::optional<std::string> yaml_reader::str(const YAML::Node& n, const std::string& path) {
   if (!n.IsScalar()) {
     error(n, path, "must be a string");
@@ -46,6 +63,10 @@ std::optional<std::string> yaml_reader::str(const YAML::Node& n, const std::stri
       auto val = env ? env(var) : (std::getenv(var.c_str()) ? std::optional<std::string>(std::getenv(var.c_str())) : std::nullopt);
       if (!val) {
         error(n, path, "environment variable " + var + " is not set");
+        return std::nullopt;
+      }
+      if (val->empty()) {  // an empty password or token is a mistake, never what was meant
+        error(n, path, "environment variable " + var + " is set but empty");
         return std::nullopt;
       }
       out += *val;

@@ -18,6 +18,8 @@ struct yaml_reader {
   std::vector<diagnostic> errors;
 
   void error(const YAML::Node& n, const std::string& path, const std::string& msg);
+  /// Reports every key that appears twice in one mapping, anywhere under n.
+  void check_duplicates(const YAML::Node& n, const std::string& path);
   /// Rejects keys not in `known`; true when n is a mapping.
   bool check_map(const YAML::Node& n, const std::string& path, std::initializer_list<const char*> known);
   /// A scalar with ${ENV} substituted; nullopt (and an error) when it is not a scalar or a variable is unset.

@@ -25,12 +25,14 @@ Examples:
   ocimirror inventory --plain-http localhost:5000/mirror/app localhost:5000/mirror/web > have.txt
 )";
 
-awaitable<void> walk(transfer::endpoint& e, const std::string& repo, const std::string& target, std::set<std::string>& out) {
+awaitable<void> walk(transfer::endpoint& e, const std::string& repo, const std::string& target, std::set<std::string>& out,
+                     int depth = 0) {
   auto m = co_await e.get_manifest(repo, target);
   if (!out.insert(m.digest).second) co_return;
   auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
   if (!parsed) throw transfer::error(transfer::errc::bad_manifest, e.name() + "/" + repo + "@" + m.digest + ": " + parsed.error());
-  for (const auto& c : parsed->manifests) co_await walk(e, repo, c.digest, out);
+  if (parsed->is_index()) transfer::check_index_depth(depth, e.name() + "/" + repo + "@" + m.digest);
+  for (const auto& c : parsed->manifests) co_await walk(e, repo, c.digest, out, depth + 1);
   for (const auto* b : parsed->blobs()) out.insert(b->digest);
 }
 

@@ -14,11 +14,12 @@ struct walker {
   std::set<std::pair<std::string, std::string>> checked;  ///< (destination repo, blob digest) found fine
 
   /// Throws transfer::error naming what is missing.
-  awaitable<void> walk(const std::string& repo, const std::string& target, const std::string& dst_repo) {
+  awaitable<void> walk(const std::string& repo, const std::string& target, const std::string& dst_repo, int depth = 0) {
     auto m = co_await bundle.get_manifest(repo, target);  // digest-checked
     auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
     if (!parsed) throw transfer::error(transfer::errc::bad_manifest, "manifest " + m.digest + ": " + parsed.error());
-    for (const auto& child : parsed->manifests) co_await walk(repo, child.digest, dst_repo);
+    if (parsed->is_index()) transfer::check_index_depth(depth, "manifest " + m.digest);
+    for (const auto& child : parsed->manifests) co_await walk(repo, child.digest, dst_repo, depth + 1);
     for (const auto* b : parsed->blobs()) {
       if (checked.count({dst_repo, b->digest})) continue;
       auto here = co_await bundle.blob_size(repo, b->digest);

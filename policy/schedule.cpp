@@ -63,7 +63,10 @@ boost::system::result<std::chrono::seconds, std::string> parse_duration(std::str
     const char unit = text[j];
     const long long mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
     if (!mult) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' has unknown unit '" + unit + "' (s, m, h, d)");
-    total += *n * mult;
+    total += static_cast<long long>(*n) * mult;
+    // Ten years at most: far beyond any schedule, and far from what overflows a clock when added to now.
+    if (total > max_duration.count())
+      return fail<std::chrono::seconds>("duration '" + std::string(text) + "' is over the 3650d a duration may be");
     i = j + 1;
   }
   if (total < 1) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' must be at least 1s");

@@ -10,7 +10,9 @@
 
 namespace ocimirror::policy {
 
-/// "45s", "15m", "1h30m", "1d": at least one second.
+/// The longest duration accepted (3650 days): longer ones overflow a clock once added to now.
+inline constexpr std::chrono::seconds max_duration{3650LL * 86400};
+/// "45s", "15m", "1h30m", "1d": at least one second, at most max_duration.
 boost::system::result<std::chrono::seconds, std::string> parse_duration(std::string_view text);
 
 struct cron_spec {

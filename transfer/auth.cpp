@@ -47,6 +47,23 @@ std::string form_escape(std::string_view s) {
 }
 }  // namespace
 
+std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm, const plain_http_check& plain) {
+  url_parts u;
+  try {
+    u = split_url(realm);
+  } catch (const error&) {
+    return "registry " + std::string(registry) + " sent a token realm that is not an http(s) URL";
+  }
+  if (u.tls) return std::nullopt;
+  if (plain && (plain(u.authority) || plain(u.host + ":" + u.port))) return std::nullopt;
+  std::string_view host = registry.substr(0, registry.starts_with('[') ? registry.find(']') + 1 : registry.rfind(':'));
+  if (host.starts_with('[')) host = host.substr(1, host.size() - 2);
+  if (plain && plain(registry) && host == u.host) return std::nullopt;
+  return "registry " + std::string(registry) + " asks for its token at " + printable(u.origin) +
+         " over plain HTTP; ocimirror sends credentials over plain HTTP only to hosts configured so (tls: disabled "
+         "for " + u.authority + ", or --plain-http-host " + u.authority + ")";
+}
+
 authenticator::authenticator(http_client& http, credential_lookup lookup) : http_(http), lookup_(std::move(lookup)) {}
 
 const std::optional<credentials>& authenticator::creds_for(const std::string& registry, registry_state& st) {
@@ -120,6 +137,10 @@ awaitable<bool> authenticator::on_unauthorized(const std::string& registry, cons
 awaitable<string_response> authenticator::ask_token_service(const std::string& registry, registry_state& st,
                                                             const scope_set& scopes) {
   const auto& c = creds_for(registry, st);
+  if (c)
+    if (auto why = realm_refusal(registry, st.realm, plain_)) throw error(errc::tls, *why);
+  if (trace::enabled() && url_origin(st.realm) != url_origin("https://" + registry))
+    trace::emit("token-realm", {{"registry", registry}, {"realm", trace::redact_url(st.realm)}});
   if (c && !c->identity_token.empty()) {
     // OAuth2 refresh-token grant: how docker uses an identity token.
     std::string form = "grant_type=refresh_token&client_id=ocimirror&service=" + form_escape(st.service) +

@@ -20,10 +20,21 @@ scope_set pull_scope(const std::string& repo);
 scope_set push_scope(const std::string& repo);
 scope_set merge_scopes(scope_set a, const scope_set& b);
 
+/// Whether the user configured "host:port" to be spoken to over plain HTTP.
+using plain_http_check = std::function<bool(std::string_view authority)>;
+
+/// Why credentials for `registry` must not go to the token realm `realm`, or nullopt when they may: always over
+/// HTTPS; over plain HTTP only to a host configured as plain HTTP, or to the registry's own host when the registry
+/// itself is configured so. (An HTTPS registry whose challenge names an http:// realm would otherwise receive the
+/// password in clear text.)
+std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm, const plain_http_check& plain);
+
 class authenticator {
  public:
   using credential_lookup = std::function<std::optional<credentials>(const std::string& registry)>;
   authenticator(http_client& http, credential_lookup lookup);
+  /// Which hosts may receive credentials over plain HTTP (default: none).
+  void allow_plain_http(plain_http_check plain) { plain_ = std::move(plain); }
 
   /// The Authorization header for a request to `registry` needing `scopes`; empty when none is known to help.
   awaitable<std::string> authorization(const std::string& registry, const scope_set& scopes);
@@ -50,6 +61,7 @@ class authenticator {
 
   http_client& http_;
   credential_lookup lookup_;
+  plain_http_check plain_;
   std::map<std::string, registry_state> state_;
 };
 

@@ -143,7 +143,8 @@ struct copier {
   // Copies the graph under m and pushes m itself under `target` (a tag, or empty for "by digest"). present: the
   // destination already has m under target (a verify run): check what is under it, push only what is missing.
   // Returns the digest at the destination.
-  awaitable<std::string> copy_manifest(const fetched_manifest& m, const std::string& target, bool present = false) {
+  awaitable<std::string> copy_manifest(const fetched_manifest& m, const std::string& target, bool present = false,
+                                       int depth = 0) {
     auto parsed = parse_manifest(m.bytes, m.media_type);
     if (!parsed) throw error(errc::bad_manifest, "manifest " + src_name(m.digest) + ": " + parsed.error());
     // Refuse before any of its blobs move: a manifest no registry accepts would strand them.
@@ -154,6 +155,7 @@ struct copier {
     std::string bytes = m.bytes;
     std::string digest = m.digest;
     if (parsed->is_index()) {
+      check_index_depth(depth, src_name(m.digest));
       const auto keep = children_to_copy(*parsed, opts, src_name(m.digest));
       const bool filtered = std::find(keep.begin(), keep.end(), false) != keep.end();
       for (std::size_t i = 0; i < keep.size(); ++i) {
@@ -167,7 +169,7 @@ struct copier {
           continue;
         }
         auto cm = co_await src.get_manifest(from.repository, child.digest);
-        co_await copy_manifest(cm, {}, there);
+        co_await copy_manifest(cm, {}, there, depth + 1);
       }
       if (filtered) {
         bytes = filter_index(m.bytes, keep, m.digest);

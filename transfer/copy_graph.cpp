@@ -135,11 +135,13 @@ struct graph_copier {
     ++stats.blobs_copied, ++p.blobs_done;
   }
 
-  awaitable<std::string> copy_manifest(const fetched_manifest& m, const std::string& target, bool present = false) {
+  awaitable<std::string> copy_manifest(const fetched_manifest& m, const std::string& target, bool present = false,
+                                       int depth = 0) {
     auto parsed = parse_manifest(m.bytes, m.media_type);
     if (!parsed) throw error(errc::bad_manifest, "manifest " + src_name(m.digest) + ": " + parsed.error());
     std::string bytes = m.bytes, digest = m.digest;
     if (parsed->is_index()) {
+      check_index_depth(depth, src_name(m.digest));
       const auto keep = children_to_copy(*parsed, opts, src_name(m.digest));
       const bool filtered = std::find(keep.begin(), keep.end(), false) != keep.end();
       for (std::size_t i = 0; i < keep.size(); ++i) {
@@ -151,7 +153,7 @@ struct graph_copier {
           continue;
         }
         auto cm = co_await src.get_manifest(from.repository, child.digest);
-        co_await copy_manifest(cm, {}, there);
+        co_await copy_manifest(cm, {}, there, depth + 1);
       }
       if (filtered) {
         bytes = filter_index(m.bytes, keep, m.digest);

@@ -168,11 +168,15 @@ void docker_store_credentials(std::string_view registry, const credentials& c, c
   if (!auths.is_object()) auths = json::object{};
   auths.as_object()[key] = json::object{{"auth", base64_encode(c.username + ":" + c.password)}};
 
-  fs::create_directories(config.parent_path());
-  fs::permissions(config.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
+  // A directory made here is private; one that exists (a shared 1777 one included) is the user's, left as it is.
+  if (!fs::exists(config.parent_path())) {
+    fs::create_directories(config.parent_path());
+    fs::permissions(config.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
+  }
   fs::path tmp = config;
   tmp += ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ::unlink(tmp.c_str());  // a leftover of a killed process with this pid, never something to write through
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) throw error(errc::io, "cannot write " + tmp.string());
   std::string text = json::serialize(cfg) + "\n";
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;

@@ -68,20 +68,43 @@ errc errc_from_status(unsigned status) noexcept {
   return errc::protocol;
 }
 
+std::string printable(std::string_view text, std::size_t max) {
+  std::string out;
+  static constexpr char hex[] = "0123456789abcdef";
+  for (unsigned char c : text.substr(0, max)) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  if (text.size() > max) out += "...";
+  return out;
+}
+
+// A registry's own words, made safe to print: at most a few errors, each cut short, nothing a terminal or a log
+// line would obey (a newline forging a log line, ANSI escapes).
 std::string describe_registry_error(unsigned status, std::string_view body) {
   std::string out;
   boost::system::error_code ec;
   auto doc = boost::json::parse(body, ec);
   if (!ec && doc.is_object()) {
     if (auto* errors = doc.as_object().if_contains("errors"); errors && errors->is_array()) {
+      std::size_t shown = 0;
       for (const auto& e : errors->as_array()) {
         if (!e.is_object()) continue;
+        if (++shown > 5) {
+          out += "; and " + std::to_string(errors->as_array().size() - 5) + " more";
+          break;
+        }
         const auto& o = e.as_object();
         if (!out.empty()) out += "; ";
-        if (auto* c = o.if_contains("code"); c && c->is_string()) out += std::string(c->as_string());
+        if (auto* c = o.if_contains("code"); c && c->is_string()) out += printable(c->as_string(), 64);
         if (auto* m = o.if_contains("message"); m && m->is_string() && !m->as_string().empty()) {
           out += ": ";
-          out += std::string(m->as_string());
+          out += printable(m->as_string(), 300);
         }
       }
     }

@@ -44,6 +44,10 @@ class error : public std::runtime_error {
 /// Maps an HTTP status from a registry to the error kind it means.
 errc errc_from_status(unsigned status) noexcept;
 
+/// text with every byte outside printable ASCII written as \xNN, and cut at `max` bytes: what a registry said,
+/// safe to put in a message, a log line or a terminal.
+std::string printable(std::string_view text, std::size_t max = 200);
+
 /// Turns a registry error body ({"errors":[{"code","message","detail"}]}) into "CODE: message" text, or the
 /// status line when the body is not such a document. Never includes headers (they may carry credentials).
 std::string describe_registry_error(unsigned status, std::string_view body);

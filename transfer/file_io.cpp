@@ -3,6 +3,8 @@
 #include "transfer/errors.hpp"
 
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -82,6 +84,33 @@ void write_atomic(const std::string& path, std::string_view data) {
     fail("rename into", path);
   }
   fsync_dir(std::filesystem::path(path).parent_path().string());
+}
+
+namespace {
+template <class Doomed>
+std::size_t sweep(const std::string& dir, std::string_view prefix, Doomed doomed) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const auto name = e.path().filename().string();
+    if (!name.starts_with(prefix) || !e.is_regular_file(ec) || !doomed(std::string_view(name).substr(prefix.size()))) continue;
+    if (::unlink(e.path().c_str()) == 0) ++n;
+  }
+  return n;
+}
+}  // namespace
+
+std::size_t sweep_orphans(const std::string& dir, std::string_view prefix) {
+  return sweep(dir, prefix, [](std::string_view rest) {
+    long pid = 0;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+    if (ec != std::errc{} || pid <= 0 || end == rest.data() || (end != rest.data() + rest.size() && *end != '-')) return false;
+    return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+  });
+}
+
+std::size_t sweep_all(const std::string& dir, std::string_view prefix) {
+  return sweep(dir, prefix, [](std::string_view) { return true; });
 }
 
 http_client::chunk_source reader(std::shared_ptr<fd> f, std::uint64_t offset, std::uint64_t size, std::string path) {

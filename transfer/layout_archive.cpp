@@ -86,6 +86,12 @@ void layout_archive_reader::verify_blobs() const {
 layout_archive_writer::layout_archive_writer(std::string file, std::set<std::string> since)
     : layout_endpoint("oci-archive:" + file), file_(std::move(file)), since_(std::move(since)) {
   partial_ = file_ + ".partial-" + std::to_string(::getpid());
+  // What a killed writer of this same file left: its partial archive and spools, once that process is gone.
+  const auto at = file_.rfind('/');
+  const std::string dir = at == std::string::npos ? "." : file_.substr(0, at + 1);
+  const std::string base = at == std::string::npos ? file_ : file_.substr(at + 1);
+  file::sweep_orphans(dir, base + ".partial-");
+  file::sweep_orphans(dir, base + ".spool-");
 }
 
 layout_archive_writer::~layout_archive_writer() {
@@ -96,7 +102,9 @@ layout_archive_writer::~layout_archive_writer() {
 
 void layout_archive_writer::open_partial() {
   if (out_ >= 0) return;
-  out_ = file::open_or_throw(partial_, O_WRONLY | O_CREAT | O_TRUNC);
+  // O_EXCL | O_NOFOLLOW: a name planted in advance (a symlink to somewhere else) is refused, never written through.
+  ::unlink(partial_.c_str());  // only a leftover of a killed process with this same pid
+  out_ = file::open_or_throw(partial_, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW);
 }
 
 awaitable<std::optional<std::uint64_t>> layout_archive_writer::blob_size(const std::string&, const std::string& digest) {
@@ -145,7 +153,7 @@ void layout_archive_writer::append(const std::string& member, std::uint64_t size
 awaitable<void> layout_archive_writer::store(const std::string& digest, std::uint64_t size, http_client::chunk_source next) {
   // Spooled first: other blobs may be arriving at the same time, and only checked bytes go into the archive.
   const auto spool = file_ + ".spool-" + std::to_string(::getpid()) + "-" + std::to_string(spools_++);
-  file::fd f(file::open_or_throw(spool, O_RDWR | O_CREAT | O_TRUNC, 0600));
+  file::fd f(file::open_or_throw(spool, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
   ::unlink(spool.c_str());  // anonymous from here on: gone with the descriptor whatever happens
   std::uint64_t written = 0;
   for (;;) {

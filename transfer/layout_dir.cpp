@@ -32,6 +32,10 @@ layout_dir::layout_dir(std::string dir, mode m) : layout_endpoint("oci:" + dir),
     lock_fd_ = file::open_or_throw(dir_, O_RDONLY | O_DIRECTORY);
     if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
       throw error(errc::io, dir_ + " is being written by another ocimirror process");
+    // Holding the lock, nothing else writes here: temporary names are what a killed writer left behind.
+    file::sweep_all(dir_ + "/blobs/sha256", ".tmp-");
+    file::sweep_all(dir_, "index.json.tmp-");
+    file::sweep_all(dir_, "oci-layout.tmp-");
     if (!fs::exists(dir_ + "/oci-layout")) file::write_atomic(dir_ + "/oci-layout", layout_marker);
     if (!fs::exists(dir_ + "/index.json")) {
       write_index();

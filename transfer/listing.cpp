@@ -1,5 +1,6 @@
 #include "transfer/listing.hpp"
 
+#include "transfer/errors.hpp"
 #include "transfer/headers.hpp"
 
 #include <boost/json.hpp>
@@ -55,22 +56,6 @@ list_pager::outcome list_pager::add(std::string_view body, std::string_view link
   }
   url_ = std::move(next);
   return outcome::next;
-}
-
-std::string printable(std::string_view text, std::size_t max) {
-  std::string out;
-  static constexpr char hex[] = "0123456789abcdef";
-  for (unsigned char c : text.substr(0, max)) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  if (text.size() > max) out += "...";
-  return out;
 }
 
 }  // namespace ocimirror::transfer

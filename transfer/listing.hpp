@@ -53,8 +53,4 @@ class list_pager {
   std::string problem_;
 };
 
-/// text with every byte outside printable ASCII written as \xNN, and cut at `max` bytes: what a registry said,
-/// safe to put in a message, a log line or a terminal.
-std::string printable(std::string_view text, std::size_t max = 200);
-
 }  // namespace ocimirror::transfer

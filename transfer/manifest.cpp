@@ -1,6 +1,7 @@
 #include "transfer/manifest.hpp"
 
 #include "transfer/digest.hpp"
+#include "transfer/errors.hpp"
 
 #include <boost/json.hpp>
 
@@ -133,6 +134,12 @@ boost::system::result<manifest, std::string> parse_manifest(std::string_view byt
     if (auto err = parse_list(*layers, "layers", m.layers); !err.empty()) return failure{err};
   }
   return m;
+}
+
+void check_index_depth(int depth, const std::string& where) {
+  if (depth >= max_index_depth)
+    throw error(errc::bad_manifest, "index " + where + " nests indexes deeper than " + std::to_string(max_index_depth) +
+                                        " levels; ocimirror refuses it");
 }
 
 std::string filter_index(std::string_view bytes, const std::vector<bool>& keep, std::string_view source_digest) {

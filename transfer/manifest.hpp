@@ -29,6 +29,11 @@ bool is_index(std::string_view media_type) noexcept;
 /// Caps on manifest bodies: what we accept from a source, and what a registry is sent.
 inline constexpr std::size_t max_manifest_pull = 8u << 20;
 inline constexpr std::size_t max_manifest_push = 4u << 20;
+/// Indexes within indexes, at most this deep (real ones nest once or twice). Deeper is refused: each level costs
+/// a coroutine frame and a request, and a hostile registry can nest without end.
+inline constexpr int max_index_depth = 8;
+/// Throws errc::bad_manifest when an index at `depth` (0: the top manifest) would descend past max_index_depth.
+void check_index_depth(int depth, const std::string& where);
 
 using annotations = std::vector<std::pair<std::string, std::string>>;
 

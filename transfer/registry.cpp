@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <exception>
 
 namespace ocimirror::transfer {
@@ -21,6 +22,15 @@ namespace json = boost::json;
 
 namespace {
 bool is_redirect(unsigned s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+/// Content-Length as a number; nullopt when absent or not one (a registry's header is never trusted to parse).
+std::optional<std::uint64_t> content_length_of(const string_response& res) {
+  const auto len = res[http::field::content_length];
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
+  if (len.empty() || ec != std::errc{} || end != len.data() + len.size()) return std::nullopt;
+  return n;
+}
 
 // One attempt of a request: its result, or nullopt after a backoff when it broke in a way worth another attempt.
 template <class T, class Op>
@@ -130,7 +140,14 @@ awaitable<std::optional<manifest_head>> registry_client::head_manifest(const std
   manifest_head h;
   h.digest = std::string(res["Docker-Content-Digest"]);
   h.media_type = std::string(res[http::field::content_type]);
-  if (auto len = res[http::field::content_length]; !len.empty()) h.size = std::stoull(std::string(len));
+  h.size = content_length_of(res).value_or(0);
+  if (target.starts_with("sha256:") && h.digest.empty()) h.digest = target;
+  if (!is_valid_digest(h.digest)) {
+    // No (or a malformed) Docker-Content-Digest: the digest is what the bytes hash to. Without this, a tag would
+    // never match what the cache recorded and be copied again on every run.
+    auto m = co_await get_manifest(repo, target);
+    h = manifest_head{m.digest, m.media_type, m.bytes.size()};
+  }
   co_return h;
 }
 
@@ -216,8 +233,7 @@ awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::st
   if (res.result_int() == 404) co_return std::nullopt;
   if (is_redirect(res.result_int())) co_return std::optional<std::uint64_t>{0};  // served from storage: it exists
   if (res.result_int() != 200) fail(res, "HEAD blob " + repo + "@" + digest);
-  auto len = res[http::field::content_length];
-  co_return len.empty() ? 0 : std::stoull(std::string(len));
+  co_return content_length_of(res).value_or(0);
 }
 
 awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::string& repo, const std::string& digest,

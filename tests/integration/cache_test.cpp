@@ -215,3 +215,13 @@ TEST_F(Cache, ChunkedUploadKilledMidwayIsContinuedByTheNextRun) {
 }
 
 }  // namespace
+
+namespace {
+// A state_dir the cache cannot be written in (here one under /proc, which refuses new files even to root, as a
+// full disk refuses them): the run goes on without the cache, with a warning, and mirrors everything.
+TEST_F(Cache, AStateDirThatCannotBeWrittenCostsSpeedNotTheRun) {
+  auto doc = ab({"--state-dir", "/proc/self/ocimirror-state"});
+  for (const char* name : {"a", "b"}) EXPECT_EQ(count(policy_named(doc, name), "tags", "failed"), 0u) << json::serialize(doc);
+  EXPECT_NE(json::serialize(policy_named(doc, "a").at("warnings")).find("is unusable"), std::string::npos) << json::serialize(doc);
+}
+}  // namespace

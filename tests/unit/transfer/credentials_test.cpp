@@ -1,3 +1,4 @@
+#include "transfer/auth.hpp"
 #include "transfer/credentials.hpp"
 #include "transfer/errors.hpp"
 
@@ -81,4 +82,21 @@ TEST(DockerConfig, StoreKeepsOtherKeysAndIsPrivate) {
   struct stat st{};
   ::stat(cfg.c_str(), &st);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(RealmRefusal, CredentialsGoOverPlainHTTPOnlyWhereTheOperatorSaidSo) {
+  using ocimirror::transfer::realm_refusal;
+  auto plain = [](std::string_view a) { return a == "127.0.0.1:5000" || a == "tokens.lan:80"; };
+  EXPECT_FALSE(realm_refusal("ghcr.io", "https://ghcr.io/token", plain));
+  EXPECT_FALSE(realm_refusal("ghcr.io", "https://auth.elsewhere.io/token", plain));  // another host, over TLS: fine
+  // An HTTPS registry naming an http:// realm: the downgrade that would send the password in clear text.
+  auto why = realm_refusal("registry.example:443", "http://registry.example/token", plain);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("over plain HTTP"), std::string::npos) << *why;
+  EXPECT_NE(why->find("--plain-http-host registry.example"), std::string::npos) << *why;
+  // A plain-HTTP registry's realm on its own host, or a realm host configured plain: what the operator chose.
+  EXPECT_FALSE(realm_refusal("127.0.0.1:5000", "http://127.0.0.1:5001/token", plain));
+  EXPECT_FALSE(realm_refusal("ghcr.io", "http://tokens.lan/token", plain));
+  EXPECT_TRUE(realm_refusal("127.0.0.1:5000", "http://localhost:5001/token", plain));
+  EXPECT_TRUE(realm_refusal("r.io", "ftp://r.io/token", plain));
 }

@@ -1,3 +1,4 @@
+#include "transfer/errors.hpp"
 #include "transfer/listing.hpp"
 #include "transfer/reference.hpp"
 
