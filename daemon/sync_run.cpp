@@ -6,6 +6,7 @@
 #include "transfer/copy_graph.hpp"
 #include "transfer/cosign.hpp"
 #include "transfer/parallel.hpp"
+#include "transfer/reference.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -68,6 +69,12 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
     if (!seen.insert(n).second) continue;
     repo_state r;
     r.destination = policy::join_path(p.to.path, *policy::relative_to(p.from.path, n));
+    // Both names become URLs and paths: each must be one the grammar allows, and the destination must lie under
+    // `to` (a name with ".." in it could otherwise climb out behind a front end that normalises paths).
+    const bool under = p.to.path.empty() || r.destination == p.to.path || policy::relative_to(p.to.path, r.destination);
+    if ((!n.empty() && !transfer::is_valid_repository(n)) || (!r.destination.empty() && !transfer::is_valid_repository(r.destination)) || !under)
+      throw transfer::error(transfer::errc::bad_reference, "repository '" + transfer::printable(n) + "' of " + p.from.str() +
+                                                               " is not a valid name that maps under " + p.to.str());
     r.source = std::move(n);
     out.push_back(std::move(r));
   }

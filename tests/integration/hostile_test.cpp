@@ -5,6 +5,7 @@
 #include "tests/integration/helpers.hpp"
 #include "tests/support/hostile_registry.hpp"
 #include "tests/support/registry_fixture.hpp"
+#include "tests/support/seed.hpp"
 #include "transfer/credentials.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -15,6 +16,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
 
 using namespace ocimirror::testing;
 using namespace std::chrono_literals;
@@ -177,6 +180,45 @@ TEST_F(Hostile, TheAdminAPIAnswersThroughAFloodAndRefusesAnOpenAddressWithoutATo
   std::size_t fds = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/" + std::to_string(d.pid()) + "/fd")) ++fds;
   EXPECT_LT(fds, 64u + 40u);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Hostile, WhatAKilledWriterLeftIsSweptAndLoginLeavesASharedDirectoryAlone) {
+  // A layout with a killed writer's temporary files: the next writer (holding the lock) removes them.
+  const std::string layout = dir + "/swept";
+  seeder({dst->host()}).image("small/app", "v1", image_spec{.layers = {{"application/vnd.oci.image.layer.v1.tar+gzip", "x"}}});
+  const std::string small = dst->host() + "/small/app:v1";
+  auto r = cli({"copy", "--plain-http", small, "oci:" + layout + ":one"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ofstream(layout + "/blobs/sha256/.tmp-0123456789abcdef-42") << "half a blob";
+  std::ofstream(layout + "/index.json.tmp-99999-1") << "{";
+  std::ofstream(layout + "/keep-me") << "not ours";
+  r = cli({"copy", "--plain-http", small, "oci:" + layout + ":two"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(layout + "/blobs/sha256/.tmp-0123456789abcdef-42"));
+  EXPECT_FALSE(fs::exists(layout + "/index.json.tmp-99999-1"));
+  EXPECT_TRUE(fs::exists(layout + "/keep-me"));
+  // An archive's partial file from a process that is gone is removed; one of a live process is not.
+  auto gone = run({"bash", "-c", "echo $$"});
+  const std::string dead = dir + "/bundle.tar.partial-" + gone.out.substr(0, gone.out.find('\n'));
+  const std::string alive = dir + "/bundle.tar.partial-" + std::to_string(::getpid());
+  std::ofstream(dead) << "x";
+  std::ofstream(alive) << "x";
+  r = cli({"copy", "--plain-http", small, "oci-archive:" + dir + "/bundle.tar:v1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(alive));
+  // login into a shared (1777) DOCKER_CONFIG directory: the file is private, the directory keeps its mode.
+  const std::string shared = dir + "/shared-config";
+  fs::create_directories(shared);
+  fs::permissions(shared, fs::perms::all | fs::perms::sticky_bit);
+  r = cli({"login", "--plain-http", dst->host(), "-u", "u", "--password-stdin"}, {{"DOCKER_CONFIG", shared}}, "pw\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::status(shared).permissions(), fs::perms::all | fs::perms::sticky_bit);
+  EXPECT_EQ(fs::status(shared + "/config.json").permissions(), fs::perms::owner_read | fs::perms::owner_write);
 }
 
 }  // namespace
