@@ -56,12 +56,12 @@ bool is_loopback_host(const std::string& host) {
 // (or a slow client) holds. Closing it frees a slot and a descriptor for a request that arrives whole.
 void admin_server::evict_one() {
   waiting* oldest = nullptr;
-  for (auto& [id, w] : waiting_)
+  for (auto& [id, w] : conns_->idle)
     if (!oldest || w.since < oldest->since) oldest = &w;
   if (!oldest) return;
   boost::system::error_code ignored;
   oldest->stream->socket().close(ignored);
-  waiting_.erase(oldest->id);
+  conns_->idle.erase(oldest->id);
 }
 
 asio::awaitable<void> admin_server::accept_loop() {
@@ -89,22 +89,23 @@ asio::awaitable<void> admin_server::accept_loop() {
 asio::awaitable<void> admin_server::serve(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer(16 * 1024 + 64 * 1024);  // at most a whole header and body: never grows past them
-  const std::uint64_t id = next_id_++;
+  const auto conns = conns_;
+  const std::uint64_t id = conns->next_id++;
   struct unlist {
-    std::map<std::uint64_t, waiting>& w;
+    std::shared_ptr<table> t;
     std::uint64_t id;
-    ~unlist() { w.erase(id); }
-  } on_exit{waiting_, id};
+    ~unlist() { t->idle.erase(id); }
+  } on_exit{conns, id};
   for (bool first = true;; first = false) {
     // A request must arrive whole soon after its connection opens; an idle keep-alive connection may wait longer.
     stream.expires_after(first ? std::chrono::seconds(10) : std::chrono::seconds(30));
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(64 * 1024);
-    waiting_[id] = waiting{id, &stream, std::chrono::steady_clock::now()};
+    conns->idle[id] = waiting{id, &stream, std::chrono::steady_clock::now()};
     auto [rec, read] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)read;
-    waiting_.erase(id);
+    conns->idle.erase(id);
     if (rec) break;  // closed (or evicted), idle too long, or not HTTP
     const auto& req = parser.get();
     admin_request ar{std::string(req.method_string()), std::string(req.target()),

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 
 #include <cstddef>
 #include <string>
@@ -40,12 +41,17 @@ class admin_server {
     boost::beast::tcp_stream* stream = nullptr;
     std::chrono::steady_clock::time_point since;
   };
+  /// Shared with every connection's coroutine, so that one destroyed after the server (with its io_context) still
+  /// finds it.
+  struct table {
+    std::uint64_t next_id = 0;
+    std::map<std::uint64_t, waiting> idle;  ///< connections waiting for a request, by id
+  };
   void evict_one();
 
   boost::asio::ip::tcp::acceptor acceptor_;
   std::size_t active_ = 0;  ///< connections being served
-  std::uint64_t next_id_ = 0;
-  std::map<std::uint64_t, waiting> waiting_;
+  std::shared_ptr<table> conns_ = std::make_shared<table>();
 };
 
 /// True for 127.0.0.0/8, ::1 and "localhost": an admin API there is reached only from this machine.
