@@ -207,8 +207,14 @@ int cmd_pull(const args& a) {
       const transfer::descriptor* layer = nullptr;
       for (const auto& l : parsed->layers)
         if (l.media_type == art::media::flux_content || l.media_type == art::media::helm_chart) layer = &l;
+      const bool helm_config = parsed->config && parsed->config->media_type == art::media::helm_config;
+      if (!layer && helm_config)  // a chart helm 3.0-3.7 pushed: helm still reads its legacy layer type
+        for (const auto& l : parsed->layers)
+          if (l.media_type == art::media::helm_chart_legacy) layer = &l;
       if (!layer) throw transfer::error(transfer::errc::bad_manifest, from->str() + " has no Flux content or Helm chart layer");
       kind = layer->media_type == art::media::flux_content ? "Flux artifact" : "Helm chart";
+      if (layer->media_type == art::media::helm_chart_legacy)
+        std::cerr << "ocimirror: warning: " << from->str() << " uses the legacy chart layer type " << layer->media_type << "\n";
       transfer::registry_endpoint src(c);
       auto raw = co_await src.open_blob(from->repository, layer->digest);
       auto checked = transfer::verified_source(std::move(raw), *layer, "layer " + layer->digest + " of " + from->str());

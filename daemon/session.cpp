@@ -180,8 +180,8 @@ std::optional<transfer::reference> reference_arg(const std::string& given, bool 
     print_error("'" + given + "': " + *why);
     return std::nullopt;
   }
-  // docker://HOST/REPO:TAG is skopeo's spelling of a registry reference.
-  const std::string text = given.starts_with("docker://") ? given.substr(9) : given;
+  // docker://HOST/REPO:TAG is skopeo's spelling of a registry reference, oci://HOST/REPO helm's.
+  const std::string text = given.starts_with("docker://") ? given.substr(9) : given.starts_with("oci://") ? given.substr(6) : given;
   auto r = repository_only ? transfer::parse_repository(text) : transfer::parse_reference(text);
   if (!r) {
     print_error("invalid reference '" + given + "': " + r.error().what);

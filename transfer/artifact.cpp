@@ -102,10 +102,12 @@ std::size_t extract(const std::string& tar_path, const std::string& dir) {
   fs::create_directories(partial);
   file::fd in(file::open_or_throw(tar_path, O_RDONLY));
   try {
+    // Directories first, empty ones included, so that what the archive holds is what arrives.
+    for (const auto& [name, mode] : members.directories) fs::create_directories(fs::path(partial) / name);
     for (const auto& [name, m] : members.files) {
       const fs::path target = fs::path(partial) / name;
       fs::create_directories(target.parent_path());
-      file::fd out(file::open_or_throw(target.string(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644));
+      file::fd out(file::open_or_throw(target.string(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
       std::vector<char> buf(1 << 20);
       for (std::uint64_t at = 0; at < m.size;) {
         const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), m.size - at));
@@ -113,7 +115,12 @@ std::size_t extract(const std::string& tar_path, const std::string& dir) {
         file::write_all(out.n, std::string_view(buf.data(), n), target.string());
         at += n;
       }
+      // The archive's permission bits (0777 at most), as tar and flux's extraction keep them; owner read kept.
+      if (::fchmod(out.n, static_cast<mode_t>(m.mode | 0400)) != 0) file::fail("chmod", target.string());
     }
+    // Directory modes last, deepest first: a read-only directory would refuse the files written into it.
+    for (auto it = members.directories.rbegin(); it != members.directories.rend(); ++it)
+      fs::permissions(fs::path(partial) / it->first, static_cast<fs::perms>(it->second | 0700), fs::perm_options::replace);
     if (fs::exists(dir)) fs::remove(dir);  // empty
     fs::rename(partial, dir);
   } catch (...) {

@@ -15,6 +15,8 @@ inline constexpr std::string_view flux_config = "application/vnd.cncf.flux.confi
 inline constexpr std::string_view flux_content = "application/vnd.cncf.flux.content.v1.tar+gzip";
 inline constexpr std::string_view helm_config = "application/vnd.cncf.helm.config.v1+json";
 inline constexpr std::string_view helm_chart = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+/// What helm 3.0-3.7 pushed as the chart layer; helm still pulls it, with a warning.
+inline constexpr std::string_view helm_chart_legacy = "application/tar+gzip";
 }  // namespace media
 
 /// gzip of data, deterministic (no name, mtime 0, level 9).
@@ -27,7 +29,9 @@ void gunzip_file(const std::string& in_path, const std::string& out_path, std::u
 std::string tar_directory(const std::string& dir);
 
 /// Extracts a tar file into dir, which must not exist yet: written under dir.partial-PID and renamed when whole.
-/// Links, devices, absolute names and '..' are refused before anything is written. Returns the files written.
+/// Directories (empty ones included) and files keep the archive's permission bits (at most 0777); PAX headers and
+/// a root "./" entry (what Go's and flux's tar writers produce) are read. Links, devices, absolute names and '..'
+/// are refused before anything is written. Returns the files written.
 std::size_t extract(const std::string& tar_path, const std::string& dir);
 
 struct blob {

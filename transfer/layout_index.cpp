@@ -158,6 +158,7 @@ std::string layout_ref::str() const {
 
 std::optional<boost::system::result<layout_ref, std::string>> parse_layout_ref(std::string_view text) {
   layout_ref r;
+  if (text.starts_with("oci://")) return std::nullopt;  // helm's spelling of a registry reference, not a layout
   if (text.starts_with("oci:")) text.remove_prefix(4);
   else if (text.starts_with("oci-archive:")) text.remove_prefix(12), r.kind = layout_ref::archive;
   else return std::nullopt;

@@ -109,7 +109,7 @@ std::array<char, block> header(const entry& e) {
   return b;
 }
 
-boost::system::result<parsed, std::string> parse_header(const std::array<char, block>& b) {
+boost::system::result<parsed, std::string> parse_header(const std::array<char, block>& b, const std::optional<std::string>& path) {
   parsed out;
   bool zero = true;
   for (char c : b) zero &= c == 0;
@@ -122,22 +122,67 @@ boost::system::result<parsed, std::string> parse_header(const std::array<char, b
   const std::string raw = field(b, name_at, name_len);
   const bool ustar = std::memcmp(b.data() + magic_at, "ustar\0", 6) == 0;  // GNU's "ustar  " has no prefix field
   const std::string prefix = ustar ? field(b, prefix_at, prefix_len) : std::string();
-  const std::string full = prefix.empty() ? raw : prefix + "/" + raw;
+  const std::string full = path ? *path : prefix.empty() ? raw : prefix + "/" + raw;
   const char type = b[type_at];
   auto size = get_number(b, size_at, 12);
   if (!size) return "member '" + full + "' has an unreadable size";
+  if (type == 'x' || type == 'g') {  // PAX: Go (flux, helm) writes these for long or non-ASCII names
+    out.extension = type;
+    out.e.size = *size;
+    return out;
+  }
   if (type == '0' || type == '\0' || type == '7') {
     out.e.type = kind::file;
   } else if (type == '5') {
     out.e.type = kind::directory;
   } else {
-    const char* what = type == '1' ? "a hard link" : type == '2' ? "a symbolic link" : (type == 'x' || type == 'g' || type == 'L' || type == 'K') ? "an extended header" : "a device or special file";
-    return "member '" + full + "' is " + what + ", which an OCI archive never needs";
+    const char* what = type == '1' ? "a hard link" : type == '2' ? "a symbolic link" : (type == 'L' || type == 'K') ? "a GNU long-name header" : "a device or special file";
+    return "member '" + full + "' is " + what + ", which is refused";
   }
+  out.e.mode = static_cast<std::uint32_t>(get_number(b, mode_at, 8).value_or(0644) & 0777);
   auto name = safe_name(full);
+  if (!name && out.e.type == kind::directory && name.error().find("root") != std::string::npos) {
+    out.root = true;  // "./": the archive's own root, nothing to create
+    return out;
+  }
   if (!name) return "member " + name.error();
   out.e.name = *name;
   out.e.size = out.e.type == kind::directory ? 0 : *size;
+  return out;
+}
+
+boost::system::result<pax, std::string> parse_pax(std::string_view records) {
+  using result = boost::system::result<pax, std::string>;
+  auto refused = [](const char* why) { return result(boost::system::in_place_error, why); };
+  pax out;
+  while (!records.empty()) {
+    const auto space = records.find(' ');
+    std::uint64_t len = 0;
+    for (std::size_t i = 0; i < space && space != std::string_view::npos; ++i) {
+      if (records[i] < '0' || records[i] > '9' || len > records.size()) return refused("a malformed PAX record length");
+      len = len * 10 + static_cast<std::uint64_t>(records[i] - '0');
+    }
+    if (space == std::string_view::npos || space == 0 || len <= space + 1 || len > records.size() || records[len - 1] != '\n')
+      return refused("a malformed PAX record");
+    const auto kv = records.substr(space + 1, len - space - 2);
+    records.remove_prefix(len);
+    const auto eq = kv.find('=');
+    if (eq == std::string_view::npos) return refused("a PAX record without '='");
+    const auto key = kv.substr(0, eq), value = kv.substr(eq + 1);
+    if (key == "path") {
+      out.path = std::string(value);
+    } else if (key == "size") {
+      std::uint64_t n = 0;
+      if (value.empty() || value.size() > 19) return refused("a PAX size that is not a number");
+      for (char c : value) {
+        if (c < '0' || c > '9') return refused("a PAX size that is not a number");
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      out.size = n;
+    } else if (key == "linkpath") {
+      return refused("a PAX header naming a link target");
+    }
+  }
   return out;
 }
 
@@ -150,20 +195,47 @@ index index::scan(const std::string& path) {
   index idx;
   std::uint64_t at = 0;
   std::array<char, block> b{};
+  std::optional<pax> next;  // an 'x' header's records, for the member after it
   for (;;) {
     if (at + block > total)
       throw error(errc::bad_archive, path + " is truncated: it ends at byte " + std::to_string(total) + " without the end-of-archive marker");
     in.seekg(static_cast<std::streamoff>(at));
     if (!in.read(b.data(), block)) throw error(errc::io, "cannot read " + path);
-    auto h = parse_header(b);
+    auto h = parse_header(b, next ? next->path : std::nullopt);
     if (!h) throw error(errc::bad_archive, path + " at byte " + std::to_string(at) + ": " + h.error());
-    if (h->end) break;
+    if (h->end) {
+      if (next) throw error(errc::bad_archive, path + " ends right after a PAX header");
+      break;
+    }
     at += block;
+    if (h->extension) {
+      // The records of a PAX header: bounded, read whole, applied to the next member ('x') or ignored ('g').
+      if (h->e.size > (1u << 20) || h->e.size > total - at)
+        throw error(errc::bad_archive, path + " at byte " + std::to_string(at - block) + ": a PAX header of " +
+                                           std::to_string(h->e.size) + " bytes");
+      std::string records(h->e.size, '\0');
+      in.seekg(static_cast<std::streamoff>(at));
+      if (!in.read(records.data(), static_cast<std::streamsize>(records.size()))) throw error(errc::io, "cannot read " + path);
+      auto p = parse_pax(records);
+      if (!p) throw error(errc::bad_archive, path + " at byte " + std::to_string(at - block) + ": " + p.error());
+      if (h->extension == 'x') next = std::move(*p);
+      at += h->e.size + padding(h->e.size);
+      continue;
+    }
+    if (next) {  // its path went into parse_header; its size wins over the ustar field
+      if (next->size && h->e.type == kind::file) h->e.size = *next->size;
+      next.reset();
+    }
+    if (h->root) continue;
+    if (h->e.type == kind::directory) {
+      idx.directories[h->e.name] = h->e.mode;
+      continue;
+    }
     if (h->e.type == kind::file) {
       if (h->e.size > total - at)
         throw error(errc::bad_archive, path + " is truncated: member '" + h->e.name + "' needs " +
                                            std::to_string(h->e.size) + " bytes, " + std::to_string(total - at) + " are left");
-      if (!idx.files.emplace(h->e.name, member{at, h->e.size}).second)
+      if (idx.directories.count(h->e.name) || !idx.files.emplace(h->e.name, member{at, h->e.size, h->e.mode}).second)
         throw error(errc::bad_archive, path + " holds member '" + h->e.name + "' twice");
       at += h->e.size + padding(h->e.size);
     }

@@ -21,7 +21,8 @@ struct entry {
   std::string name;  ///< normalised: no leading "./", no trailing "/"
   kind type = kind::file;
   std::uint64_t size = 0;
-  bool executable = false;  ///< files: mode 0755 instead of 0644
+  bool executable = false;  ///< files: mode 0755 instead of 0644 (header())
+  std::uint32_t mode = 0644;  ///< read: the permission bits the header gives (0777 at most: no setuid, setgid, sticky)
 };
 
 /// A member name safe to join to a directory: relative, no "..", no empty or "." segments after normalising, no
@@ -38,13 +39,27 @@ name_check safe_name(std::string_view name);
 /// Names up to 255 bytes (ustar prefix + name); longer ones throw std::length_error.
 std::array<char, block> header(const entry& e);
 
-/// What one header block says. An all-zero block is the end marker (`end` set). Anything but a regular file or a
-/// directory (symlinks, hard links, devices, GNU/PAX extensions) is refused, as are bad checksums and unsafe names.
+/// What one header block says. An all-zero block is the end marker (`end` set). A PAX extended header ('x' for the
+/// next member, 'g' global) sets `extension` and its body size. A directory naming the archive's root ("." or
+/// "./", what flux's and Go's tar writers put first) sets `root`: nothing to create. Anything but a regular file or
+/// a directory (symlinks, hard links, devices, GNU long names) is refused, as are bad checksums and unsafe names.
 struct parsed {
   entry e;
   bool end = false;
+  char extension = 0;  ///< 'x' or 'g'; e.size is the size of its records
+  bool root = false;
 };
-boost::system::result<parsed, std::string> parse_header(const std::array<char, block>& b);
+/// `path`: the name a PAX header gave this member, used instead of the ustar name fields.
+boost::system::result<parsed, std::string> parse_header(const std::array<char, block>& b,
+                                                        const std::optional<std::string>& path = std::nullopt);
+
+/// The records of a PAX extended header body ("LEN key=value\n" each) that name a member: path and size. Any
+/// other key is ignored. An error for a malformed record.
+struct pax {
+  std::optional<std::string> path;
+  std::optional<std::uint64_t> size;
+};
+boost::system::result<pax, std::string> parse_pax(std::string_view records);
 
 /// Zero bytes that pad a member of `size` bytes to a whole block.
 inline std::uint64_t padding(std::uint64_t size) { return (block - size % block) % block; }
@@ -52,9 +67,11 @@ inline std::uint64_t padding(std::uint64_t size) { return (block - size % block)
 /// Where each regular file of a tar file lies. Duplicate names are refused (which one would be meant?).
 struct member {
   std::uint64_t offset = 0, size = 0;
+  std::uint32_t mode = 0644;
 };
 struct index {
   std::map<std::string, member> files;
+  std::map<std::string, std::uint32_t> directories;  ///< directory entries (empty ones included), with their modes
   /// Reads every header of `path`, skipping member bodies. Throws transfer::error (io for a file that cannot be
   /// read, bad_manifest naming the member for a malformed or truncated archive).
   static index scan(const std::string& path);

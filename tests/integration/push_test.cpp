@@ -137,3 +137,45 @@ TEST_F(Push, PullRefusesLayersThatWouldEscapeAndWritesNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+// What Go's archive/tar (and so `flux push artifact` and `helm package`) writes: a root "./" entry, PAX headers
+// for long and non-ASCII names, real modes, empty directories. Made here with Python's tarfile in PAX format.
+TEST_F(Push, PullReadsWhatFluxAndHelmWriteRootEntryPaxModesEmptyDirsLegacyChartLayer) {
+  const std::string tree = dir + "/go-tree", tgz = dir + "/go.tar.gz";
+  const std::string long_name = "manifests/" + std::string(120, 'n') + "/d\xc3\xa9ploiement.yaml";
+  write_file(tree + "/" + long_name, "kind: Deployment\n");
+  write_file(tree + "/bin/hook.sh", "#!/bin/sh\necho hi\n");
+  fs::permissions(tree + "/bin/hook.sh", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  fs::create_directories(tree + "/empty/inside");
+  auto py = run({"python3", "-c",
+                 "import tarfile,sys\n"
+                 "with tarfile.open(sys.argv[2], 'w:gz', format=tarfile.PAX_FORMAT) as t:\n"
+                 "    t.add(sys.argv[1], arcname='.')\n",
+                 tree, tgz});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  seeder s({reg->host()});
+  std::ifstream in(tgz, std::ios::binary);
+  const std::string layer_bytes((std::istreambuf_iterator<char>(in)), {});
+  for (const auto& [repo, config_type, layer_type] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"go/flux", std::string(art::media::flux_config), std::string(art::media::flux_content)},
+           {"go/legacy-chart", std::string(art::media::helm_config), "application/tar+gzip"}}) {
+    auto cfg = s.blob(repo, config_type, "{}");
+    auto layer = s.blob(repo, layer_type, layer_bytes);
+    s.manifest(repo, "v1", seeder::image_json({.config_media_type = config_type}, cfg, {layer}), "application/vnd.oci.image.manifest.v1+json");
+    const std::string out = dir + "/pulled-" + repo.substr(3);
+    auto r = cli({"pull", "--plain-http", reg->host() + "/" + repo + ":v1", out});
+    ASSERT_EQ(r.exit_code, 0) << repo << ": " << r.err;
+    EXPECT_EQ(slurp_file(out + "/" + long_name), "kind: Deployment\n");
+    EXPECT_EQ(fs::status(out + "/bin/hook.sh").permissions() & fs::perms::all,
+              fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+    EXPECT_TRUE(fs::is_directory(out + "/empty/inside")) << "empty directories are kept";
+  }
+  // helm's spelling of a chart reference.
+  auto r = cli({"pull", "--plain-http", "oci://" + reg->host() + "/go/flux:v1", dir + "/pulled-oci"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
