@@ -1,7 +1,5 @@
 #include "daemon/endpoints.hpp"
 
-#include "transfer/reference.hpp"
-
 #include <filesystem>
 
 namespace ocimirror::daemon {
@@ -46,10 +44,9 @@ void select_only_entry(transfer::endpoint& layout, endpoint_arg& arg) {
   auto e = transfer::only_entry(index, arg.str());
   if (!e && index.size() == 0) throw transfer::error(transfer::errc::not_found, e.error());
   if (!e) throw po::error(e.error());  // ambiguous: the reference must say which
-  auto [repo, tag] = transfer::split_ref_name(e->ref_name);
-  if (!e->ref_name.empty() && (repo.empty() || transfer::is_valid_repository(repo)) && transfer::is_valid_tag(tag)) {
-    arg.ref.repository = std::move(repo);
-    arg.ref.tag = std::move(tag);
+  if (auto named = transfer::mappable_ref_name(e->ref_name)) {
+    arg.ref.repository = std::move(named->first);
+    arg.ref.tag = std::move(named->second);
   } else {
     arg.ref.digest = e->target.digest;
   }

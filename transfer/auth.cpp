@@ -56,9 +56,12 @@ std::optional<std::string> realm_refusal(std::string_view registry, std::string_
   }
   if (u.tls) return std::nullopt;
   if (plain && (plain(u.authority) || plain(u.host + ":" + u.port))) return std::nullopt;
-  std::string_view host = registry.substr(0, registry.starts_with('[') ? registry.find(']') + 1 : registry.rfind(':'));
-  if (host.starts_with('[')) host = host.substr(1, host.size() - 2);
-  if (plain && plain(registry) && host == u.host) return std::nullopt;
+  if (plain && plain(registry)) {
+    try {
+      if (split_url("https://" + std::string(registry)).host == u.host) return std::nullopt;
+    } catch (const error&) {
+    }
+  }
   return "registry " + std::string(registry) + " asks for its token at " + printable(u.origin) +
          " over plain HTTP; ocimirror sends credentials over plain HTTP only to hosts configured so (tls: disabled "
          "for " + u.authority + ", or --plain-http-host " + u.authority + ")";

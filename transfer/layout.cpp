@@ -49,8 +49,7 @@ awaitable<fetched_manifest> layout_endpoint::get_manifest(const std::string& rep
     type = d->media_type;
   } else {
     // An entry selected by digest (an unnamed one, as skopeo writes) may have only its descriptor's media type.
-    for (const auto& e : index_.entries())
-      if (e.target.digest == digest) type = e.target.media_type;
+    if (auto d = index_.find_digest(digest)) type = d->media_type;
   }
   check_digest(digest);
   if (!stored_size(digest)) throw error(errc::not_found, name_ + " lacks manifest " + digest);

@@ -87,9 +87,8 @@ layout_archive_writer::layout_archive_writer(std::string file, std::set<std::str
     : layout_endpoint("oci-archive:" + file), file_(std::move(file)), since_(std::move(since)) {
   partial_ = file_ + ".partial-" + std::to_string(::getpid());
   // What a killed writer of this same file left: its partial archive and spools, once that process is gone.
-  const auto at = file_.rfind('/');
-  const std::string dir = at == std::string::npos ? "." : file_.substr(0, at + 1);
-  const std::string base = at == std::string::npos ? file_ : file_.substr(at + 1);
+  const std::filesystem::path f(file_);
+  const std::string dir = f.has_parent_path() ? f.parent_path().string() : ".", base = f.filename().string();
   file::sweep_orphans(dir, base + ".partial-");
   file::sweep_orphans(dir, base + ".spool-");
 }

@@ -25,14 +25,6 @@ std::string ref_of(const json::value& entry) {
 
 std::string ref_name(const std::string& repo, const std::string& tag) { return repo.empty() ? tag : repo + ":" + tag; }
 
-/// The (repository, tag) a ref name maps to, when both are valid.
-std::optional<std::pair<std::string, std::string>> mappable(const std::string& name) {
-  if (name.empty()) return std::nullopt;
-  auto [repo, tag] = split_ref_name(name);
-  if ((!repo.empty() && !is_valid_repository(repo)) || !is_valid_tag(tag)) return std::nullopt;
-  return std::pair{std::move(repo), std::move(tag)};
-}
-
 descriptor descriptor_of(const json::object& o) {
   descriptor d;
   d.digest = json::value_to<std::string>(o.at("digest"));
@@ -47,6 +39,13 @@ std::pair<std::string, std::string> split_ref_name(std::string_view name) {
   const auto colon = name.rfind(':');
   if (colon == std::string_view::npos) return {std::string(), std::string(name)};
   return {std::string(name.substr(0, colon)), std::string(name.substr(colon + 1))};
+}
+
+std::optional<std::pair<std::string, std::string>> mappable_ref_name(std::string_view name) {
+  if (name.empty()) return std::nullopt;
+  auto [repo, tag] = split_ref_name(name);
+  if ((!repo.empty() && !is_valid_repository(repo)) || !is_valid_tag(tag)) return std::nullopt;
+  return std::pair{std::move(repo), std::move(tag)};
 }
 
 boost::system::result<layout_index, std::string> layout_index::parse(std::string_view bytes) {
@@ -81,6 +80,12 @@ std::optional<descriptor> layout_index::find(const std::string& repo, const std:
   return std::nullopt;
 }
 
+std::optional<descriptor> layout_index::find_digest(const std::string& digest) const {
+  for (const auto& e : entries_)
+    if (json::value_to<std::string>(e.as_object().at("digest")) == digest) return descriptor_of(e.as_object());
+  return std::nullopt;
+}
+
 void layout_index::set(const std::string& repo, const std::string& tag, const descriptor& d) {
   remove(repo, tag);
   json::object o;
@@ -102,14 +107,14 @@ bool layout_index::remove(const std::string& repo, const std::string& tag) {
 std::vector<std::string> layout_index::repositories() const {
   std::set<std::string> out;
   for (const auto& e : entries_)
-    if (auto m = mappable(ref_of(e)); m && !m->first.empty()) out.insert(m->first);
+    if (auto m = mappable_ref_name(ref_of(e)); m && !m->first.empty()) out.insert(m->first);
   return {out.begin(), out.end()};
 }
 
 std::vector<std::string> layout_index::tags(const std::string& repo) const {
   std::vector<std::string> out;
   for (const auto& e : entries_)
-    if (auto m = mappable(ref_of(e)); m && m->first == repo) out.push_back(m->second);
+    if (auto m = mappable_ref_name(ref_of(e)); m && m->first == repo) out.push_back(m->second);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -124,7 +129,7 @@ std::vector<std::string> layout_index::unmappable() const {
   std::vector<std::string> out;
   for (const auto& e : entries()) {
     if (e.ref_name.empty()) out.push_back(e.target.digest + " (no " + std::string(ref_name_annotation) + ")");
-    else if (!mappable(e.ref_name)) out.push_back(e.target.digest + " (ref name '" + e.ref_name + "' is not a valid [REPO:]TAG)");
+    else if (!mappable_ref_name(e.ref_name)) out.push_back(e.target.digest + " (ref name '" + e.ref_name + "' is not a valid [REPO:]TAG)");
   }
   return out;
 }

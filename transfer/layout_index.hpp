@@ -35,6 +35,9 @@ std::optional<boost::system::result<layout_ref, std::string>> parse_layout_ref(s
 
 /// "repo:tag" split at the last ':'; a name without one (skopeo's `oci:DIR:v1`) has an empty repository.
 std::pair<std::string, std::string> split_ref_name(std::string_view name);
+/// The (repository, tag) a ref name maps to, when both are valid names (the repository empty for a bare tag);
+/// nullopt for an empty name or one that is not a valid [REPO:]TAG.
+std::optional<std::pair<std::string, std::string>> mappable_ref_name(std::string_view name);
 
 /// One index.json entry: its ref name as written (empty when it has none) and what it points at.
 struct layout_entry {
@@ -52,6 +55,8 @@ class layout_index {
 
   /// The descriptor named repo:tag (or, for an empty repo, the bare name tag).
   std::optional<descriptor> find(const std::string& repo, const std::string& tag) const;
+  /// The descriptor of an entry (named or not) that points at digest.
+  std::optional<descriptor> find_digest(const std::string& digest) const;
   /// Points repo:tag at d, replacing what it pointed at.
   void set(const std::string& repo, const std::string& tag, const descriptor& d);
   bool remove(const std::string& repo, const std::string& tag);

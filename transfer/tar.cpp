@@ -2,6 +2,7 @@
 
 #include "transfer/errors.hpp"
 
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -57,6 +58,18 @@ std::uint64_t checksum(const std::array<char, block>& b) {
 std::string field(const std::array<char, block>& b, std::size_t at, std::size_t width) {
   const char* p = b.data() + at;
   return std::string(p, strnlen(p, width));
+}
+
+/// "." or "./" (or "././/"): the archive's root itself, which safe_name rightly refuses as a member to create.
+bool names_root(std::string_view n) {
+  if (n.empty() || n.front() == '/') return false;
+  for (std::size_t start = 0; start <= n.size();) {
+    auto slash = n.find('/', start);
+    if (slash == std::string_view::npos) slash = n.size();
+    if (const auto seg = n.substr(start, slash - start); !seg.empty() && seg != ".") return false;
+    start = slash + 1;
+  }
+  return true;
 }
 
 }  // namespace
@@ -140,11 +153,11 @@ boost::system::result<parsed, std::string> parse_header(const std::array<char, b
     return "member '" + full + "' is " + what + ", which is refused";
   }
   out.e.mode = static_cast<std::uint32_t>(get_number(b, mode_at, 8).value_or(0644) & 0777);
-  auto name = safe_name(full);
-  if (!name && out.e.type == kind::directory && name.error().find("root") != std::string::npos) {
+  if (out.e.type == kind::directory && names_root(full)) {
     out.root = true;  // "./": the archive's own root, nothing to create
     return out;
   }
+  auto name = safe_name(full);
   if (!name) return "member " + name.error();
   out.e.name = *name;
   out.e.size = out.e.type == kind::directory ? 0 : *size;
@@ -173,11 +186,8 @@ boost::system::result<pax, std::string> parse_pax(std::string_view records) {
       out.path = std::string(value);
     } else if (key == "size") {
       std::uint64_t n = 0;
-      if (value.empty() || value.size() > 19) return refused("a PAX size that is not a number");
-      for (char c : value) {
-        if (c < '0' || c > '9') return refused("a PAX size that is not a number");
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      }
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (value.empty() || ec != std::errc{} || end != value.data() + value.size()) return refused("a PAX size that is not a number");
       out.size = n;
     } else if (key == "linkpath") {
       return refused("a PAX header naming a link target");
