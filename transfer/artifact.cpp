@@ -3,9 +3,9 @@
 #include "transfer/digest.hpp"
 #include "transfer/errors.hpp"
 #include "transfer/file_io.hpp"
+#include "transfer/go_json.hpp"
 #include "transfer/tar.hpp"
 
-#include <boost/json.hpp>
 #include <zlib.h>
 
 #include <fcntl.h>
@@ -19,7 +19,6 @@
 
 namespace ocimirror::transfer::artifact {
 namespace fs = std::filesystem;
-namespace json = boost::json;
 
 std::string gzip(std::string_view data) {
   z_stream z{};
@@ -69,31 +68,6 @@ void gunzip_file(const std::string& in_path, const std::string& out_path, std::u
   inflateEnd(&z);
 }
 
-std::string tar_directory(const std::string& dir) {
-  if (!fs::is_directory(dir)) throw error(errc::not_found, "no directory " + dir);
-  std::vector<std::pair<std::string, fs::path>> entries;  // (tar name, path)
-  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
-    const auto st = it->symlink_status();
-    auto rel = fs::relative(it->path(), dir).generic_string();
-    if (fs::is_symlink(st) || !(fs::is_regular_file(st) || fs::is_directory(st)))
-      throw error(errc::io, it->path().string() + " is a symbolic link or special file; an artifact holds regular files only");
-    entries.emplace_back(rel, it->path());
-  }
-  std::sort(entries.begin(), entries.end());
-  std::string out;
-  for (const auto& [name, path] : entries) {
-    const bool is_dir = fs::is_directory(path);
-    const std::string body = is_dir ? std::string() : file::read_file(path.string(), std::size_t(1) << 31);
-    const bool exec = !is_dir && (fs::status(path).permissions() & fs::perms::owner_exec) != fs::perms::none;
-    auto h = tar::header({name, is_dir ? tar::kind::directory : tar::kind::file, body.size(), exec});
-    out.append(h.data(), h.size());
-    out += body;
-    out.append(tar::padding(body.size()), '\0');
-  }
-  out.append(2 * tar::block, '\0');
-  return out;
-}
-
 std::size_t extract(const std::string& tar_path, const std::string& dir) {
   if (fs::exists(dir) && !fs::is_empty(dir)) throw error(errc::io, dir + " exists and is not empty; pull into a new directory");
   const auto members = tar::index::scan(tar_path);  // refuses links, devices, absolute names and '..' up front
@@ -133,58 +107,108 @@ std::size_t extract(const std::string& tar_path, const std::string& dir) {
 
 namespace {
 
-std::string manifest_json(const blob& config, const blob& layer, const json::object& annotations, const json::object& layer_ann) {
-  json::object m;
-  m["schemaVersion"] = 2;
-  m["mediaType"] = transfer::media::oci_manifest;
-  m["config"] = {{"mediaType", config.media_type}, {"digest", config.digest}, {"size", config.bytes.size()}};
-  json::object l{{"mediaType", layer.media_type}, {"digest", layer.digest}, {"size", layer.bytes.size()}};
-  if (!layer_ann.empty()) l["annotations"] = layer_ann;
-  m["layers"] = json::array{std::move(l)};
-  if (!annotations.empty()) {
-    // Sorted keys: the same annotations give the same bytes whatever order they were given in.
-    std::vector<std::pair<std::string, json::value>> sorted;
-    for (const auto& kv : annotations) sorted.emplace_back(std::string(kv.key()), kv.value());
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    json::object o;
-    for (auto& [k, v] : sorted) o[k] = v;
-    m["annotations"] = std::move(o);
-  }
-  return json::serialize(m);
-}
-
 blob make_blob(std::string_view media_type, std::string bytes) {
   blob b{std::string(media_type), std::move(bytes), {}};
   b.digest = sha256_digest(b.bytes);
   return b;
 }
 
+/// An OCI descriptor: image-spec's field order (mediaType, digest, size) as helm's oras writes it, or
+/// go-containerregistry's (mediaType, size, digest) as flux writes it.
+std::string descriptor(const blob& b, bool ggcr_order) {
+  go_json::object o;
+  o.str("mediaType", b.media_type);
+  if (ggcr_order) o.raw("size", std::to_string(b.bytes.size())).str("digest", b.digest);
+  else o.str("digest", b.digest).raw("size", std::to_string(b.bytes.size()));
+  return o.json();
+}
+
+std::string layers_json(const std::vector<blob>& layers, bool ggcr_order) {
+  std::vector<std::string> items;
+  for (const auto& l : layers) items.push_back(descriptor(l, ggcr_order));
+  return go_json::array(items);
+}
+
+bool digits(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return false;
+  for (std::size_t i = at; i < at + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+int number(std::string_view s, std::size_t at, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
 }  // namespace
 
-built flux(const std::string& tar_gz, const std::string& source, const std::string& revision, const std::string& created,
-           const std::vector<std::pair<std::string, std::string>>& extra) {
+std::optional<std::string> rfc3339(std::string_view s) {
+  if (!(digits(s, 0, 4) && s.size() >= 20 && s[4] == '-' && digits(s, 5, 2) && s[7] == '-' && digits(s, 8, 2) &&
+        s[10] == 'T' && digits(s, 11, 2) && s[13] == ':' && digits(s, 14, 2) && s[16] == ':' && digits(s, 17, 2)))
+    return std::nullopt;
+  const int year = number(s, 0, 4), month = number(s, 5, 2), day = number(s, 8, 2);
+  static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) return std::nullopt;
+  if (number(s, 11, 2) > 23 || number(s, 14, 2) > 59 || number(s, 17, 2) > 59) return std::nullopt;
+  std::size_t at = 19;
+  std::string frac;
+  if (s[at] == '.') {
+    const auto end = s.find_first_not_of("0123456789", at + 1);
+    if (end == std::string_view::npos || end == at + 1 || end - at - 1 > 9) return std::nullopt;
+    frac = std::string(s.substr(at + 1, end - at - 1));
+    at = end;
+  }
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  std::string zone;
+  if (s.substr(at) == "Z") {
+    zone = "Z";
+  } else if (s.size() == at + 6 && (s[at] == '+' || s[at] == '-') && digits(s, at + 1, 2) && s[at + 3] == ':' &&
+             digits(s, at + 4, 2) && number(s, at + 1, 2) < 24 && number(s, at + 4, 2) < 60) {
+    zone = number(s, at + 1, 2) == 0 && number(s, at + 4, 2) == 0 ? "Z" : std::string(s.substr(at));
+  } else {
+    return std::nullopt;
+  }
+  return std::string(s.substr(0, 19)) + (frac.empty() ? "" : "." + frac) + zone;
+}
+
+built flux(const std::string& tar, const std::map<std::string, std::string>& annotations) {
+  const auto created = rfc3339(annotations.count("org.opencontainers.image.created") ? annotations.at("org.opencontainers.image.created") : "");
+  if (!created) throw error(errc::bad_manifest, "org.opencontainers.image.created is not an RFC 3339 time");
   built b;
-  b.config = make_blob(media::flux_config, "{}");
-  b.layer = make_blob(media::flux_content, tar_gz);
-  json::object ann;
-  for (const auto& [k, v] : extra) ann[k] = v;
-  ann["org.opencontainers.image.created"] = created;
-  ann["org.opencontainers.image.source"] = source;
-  ann["org.opencontainers.image.revision"] = revision;
-  b.manifest = manifest_json(b.config, b.layer, ann, {});
+  b.layers.push_back(make_blob(media::flux_content, gzip(tar)));
+  const std::string config = go_json::object()
+                                 .str("architecture", "")
+                                 .str("created", *created)
+                                 .raw("history", R"([{"created":"0001-01-01T00:00:00Z"}])")
+                                 .str("os", "")
+                                 .raw("rootfs", go_json::object().str("type", "layers").raw("diff_ids", go_json::string_array({sha256_digest(tar)})).json())
+                                 .raw("config", "{}")
+                                 .json();
+  b.config = make_blob(media::flux_config, config);
+  go_json::object m;
+  m.raw("schemaVersion", "2").str("mediaType", transfer::media::oci_manifest);
+  m.raw("config", descriptor(b.config, true)).raw("layers", layers_json(b.layers, true));
+  if (!annotations.empty()) m.raw("annotations", go_json::string_map(annotations));
+  b.manifest = m.json();
   return b;
 }
 
-built helm(const std::string& chart_tgz, const std::string& name, const std::string& version,
-           const std::string& config_json, const std::string& description) {
+built helm(const std::string& chart_tgz, const std::optional<std::string>& prov, const helm::metadata& validated,
+           const std::string& created) {
   built b;
-  b.config = make_blob(media::helm_config, config_json);
-  b.layer = make_blob(media::helm_chart, chart_tgz);
-  json::object ann{{"org.opencontainers.image.title", name}, {"org.opencontainers.image.version", version}};
-  if (!description.empty()) ann["org.opencontainers.image.description"] = description;
-  b.manifest = manifest_json(b.config, b.layer, ann, {});
-  b.name = name;
-  b.tag = version;
+  b.config = make_blob(media::helm_config, helm::config_json(validated));
+  b.layers.push_back(make_blob(media::helm_chart, chart_tgz));
+  if (prov) b.layers.push_back(make_blob(media::helm_prov, *prov));
+  std::sort(b.layers.begin(), b.layers.end(), [](const blob& x, const blob& y) { return x.digest < y.digest; });
+  go_json::object m;  // ocispec.Manifest: no mediaType field, as helm leaves it empty
+  m.raw("schemaVersion", "2").raw("config", descriptor(b.config, false)).raw("layers", layers_json(b.layers, false));
+  if (const auto ann = helm::annotations(validated, created); !ann.empty()) m.raw("annotations", go_json::string_map(ann));
+  b.manifest = m.json();
+  b.name = validated.name;
+  b.tag = validated.version;
   std::replace(b.tag.begin(), b.tag.end(), '+', '_');
   return b;
 }
