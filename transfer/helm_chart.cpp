@@ -220,10 +220,9 @@ error_text decode_annotations(const YAML::Node& n, metadata& m) {
 }
 
 std::vector<field> metadata_fields(metadata& m) {
-  auto str = [&m](std::string& f, std::string_view where) {
+  auto str = [](std::string& f, std::string_view where) {
     return [&f, where](const YAML::Node& v) { return set_string(v, f, where); };
   };
-  (void)m;
   return {
       {"name", str(m.name, "Metadata.name")},
       {"home", str(m.home, "Metadata.home")},

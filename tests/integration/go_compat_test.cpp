@@ -5,6 +5,8 @@
 // (what helm ships with) writes short and 1.19 does not.
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
+#include "tests/support/seed.hpp"
+#include "transfer/artifact.hpp"
 
 #include <boost/json.hpp>
 
@@ -12,6 +14,7 @@
 
 using namespace ocimirror::testing;
 namespace fs = std::filesystem;
+namespace art = ocimirror::transfer::artifact;
 
 namespace {
 
@@ -124,6 +127,18 @@ TEST_F(GoCompat, FluxTarIsWhatArchiveTarWrites) {
   const auto config = boost::json::parse(config_of(reg->host() + "/go/flux:v1"));
   EXPECT_EQ(config.at("rootfs").at("diff_ids").at(0).as_string(), ocimirror::transfer::sha256_digest(slurp_file(go_tar)))
       << "the uncompressed layer differs from Go's archive/tar output";
+  // And what Go wrote, pushed as flux would push it, pulls back as the tree (the symlink aside, as flux skips it).
+  seeder s({reg->host()});
+  s.image("go/flux-go", "v1", image_spec{.config_media_type = std::string(art::media::flux_config), .config = "{}",
+                                         .layers = {{std::string(art::media::flux_content), art::gzip(slurp_file(go_tar))}}});
+  auto pulled = cli({"pull", "--plain-http", reg->host() + "/go/flux-go:v1", dir + "/go-pulled"});
+  ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
+  fs::remove(tree + "/link.yaml");
+  auto diff = run({"diff", "-r", tree, dir + "/go-pulled"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.out;
+  EXPECT_EQ(fs::status(dir + "/go-pulled/bin/hook.sh").permissions(), fs::perms(0750));
+  EXPECT_EQ(fs::status(dir + "/go-pulled/a").permissions(), fs::perms(0700));
+  EXPECT_TRUE(fs::is_directory(dir + "/go-pulled/empty/inner"));
 }
 
 }  // namespace
