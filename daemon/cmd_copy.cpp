@@ -4,7 +4,7 @@
 #include "daemon/session.hpp"
 #include "policy/platform.hpp"
 #include "transfer/copy.hpp"
-#include "transfer/copy_graph.hpp"
+#include "transfer/copy.hpp"
 #include "transfer/referrers_copy.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -141,10 +141,8 @@ int cmd_copy(const args& a) {
         if (!layouts) {
           src_end = std::make_unique<transfer::registry_endpoint>(s.client(*src), co.pipe.upload);
           dst_end = std::make_unique<transfer::registry_endpoint>(s.client(*dst), co.pipe.upload);
-          result = co_await transfer::copy_image(s.client(*src), *src, s.client(*dst), *dst, co);
-        } else {
-          result = co_await transfer::copy_graph(*src_end, *src, *dst_end, *dst, co);
         }
+        result = co_await transfer::copy_image(*src_end, *src, *dst_end, *dst, co);
         // What refers to it comes along (a platform-filtered index is a new manifest nothing refers to).
         if (!no_referrers && result.digest == result.source_digest) {
           transfer::referrer_probe probe;

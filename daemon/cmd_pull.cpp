@@ -2,7 +2,8 @@
 #include "daemon/commands.hpp"
 #include "daemon/session.hpp"
 #include "transfer/artifact.hpp"
-#include "transfer/copy_graph.hpp"
+#include "transfer/blob_pipe.hpp"
+#include "transfer/endpoint.hpp"
 #include "transfer/file_io.hpp"
 
 #include <fcntl.h>

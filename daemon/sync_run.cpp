@@ -4,7 +4,7 @@
 #include "daemon/import_check.hpp"
 #include "daemon/sync_list.hpp"
 #include "policy/platform.hpp"
-#include "transfer/copy_graph.hpp"
+#include "transfer/copy.hpp"
 #include "transfer/cosign.hpp"
 #include "transfer/parallel.hpp"
 #include "transfer/reference.hpp"
@@ -262,8 +262,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       const bool verifying = it.what == action::unchanged;
       const auto& how = verifying ? check : co;
       transfer::copy_result result;
-      if (src.registry() && dst.registry()) result = co_await transfer::copy_image(*src.registry(), from, *dst.registry(), to, how);
-      else result = co_await transfer::copy_graph(src, from, dst, to, how);
+      result = co_await transfer::copy_image(src, from, dst, to, how);
       pruning.wanted[it.destination_repo].insert(result.digest);
       co_await remember(it, result.source_digest, result.digest);
       if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);

@@ -238,4 +238,44 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
   if (failed) std::rethrow_exception(failed);
 }
 
+http_client::chunk_source verified_source(http_client::chunk_source in, const descriptor& d, std::string what,
+                                          std::function<void(std::size_t)> on_bytes) {
+  struct state {
+    http_client::chunk_source in;
+    sha256 hasher;
+    std::uint64_t seen = 0, size = 0;
+    std::string digest, what;
+    std::function<void(std::size_t)> on_bytes;
+    bool finished = false;
+  };
+  auto s = std::make_shared<state>();
+  s->in = std::move(in);
+  s->size = d.size;
+  s->digest = d.digest;
+  s->what = std::move(what);
+  s->on_bytes = std::move(on_bytes);
+  return [s]() -> awaitable<std::span<const char>> {
+    auto mismatch = [&](const std::string& why) {
+      return error(errc::digest_mismatch, s->what + " " + why + "; nothing was stored under that digest");
+    };
+    if (s->finished) co_return std::span<const char>{};
+    auto piece = co_await s->in();
+    if (piece.empty()) {
+      s->finished = true;
+      if (s->seen != s->size) throw mismatch("ended after " + std::to_string(s->seen) + " of " + std::to_string(s->size) + " bytes");
+      if (s->size == 0 && s->hasher.finish() != s->digest) throw mismatch("is empty");
+      co_return piece;
+    }
+    s->seen += piece.size();
+    if (s->seen > s->size) throw mismatch("is longer than its declared " + std::to_string(s->size) + " bytes");
+    s->hasher.update(std::as_bytes(piece));
+    if (s->seen == s->size) {
+      s->finished = true;
+      if (auto got = s->hasher.finish(); got != s->digest) throw mismatch("has content digest " + got);
+    }
+    if (s->on_bytes) s->on_bytes(piece.size());
+    co_return piece;
+  };
+}
+
 }  // namespace ocimirror::transfer

@@ -36,4 +36,9 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
                           const std::function<void(std::size_t)>& on_bytes,
                           const registry_client::upload_journal& journal);
 
+/// Wraps a blob's pieces: counts and hashes them; throws errc::digest_mismatch (naming `what`) instead of handing
+/// over the last piece when the size or digest differs from d, or when the source runs long or short.
+http_client::chunk_source verified_source(http_client::chunk_source in, const descriptor& d, std::string what,
+                                          std::function<void(std::size_t)> on_bytes = {});
+
 }  // namespace ocimirror::transfer

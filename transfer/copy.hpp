@@ -1,9 +1,16 @@
 #pragma once
-// The copy engine: a manifest graph copied child-first (blobs, child manifests, index, tag), digest-exact,
-// skipping what the destination has, mounting across repositories of one registry, streaming the rest.
+// The copy engine, the only one: a manifest graph copied child-first (blobs, child manifests, index, then the tag)
+// between any two endpoints (registries, layouts, archives), digest-exact: every blob's SHA-256 and size proven
+// before its last byte is handed over, so a wrong blob is never stored under the name it claims. What the
+// destination has is skipped. The registry-only speed-ups are capabilities used when both sides have them, not a
+// second engine: a cross-repository mount when the destination is a registry, "the digest is there, only tag it",
+// ranged parallel reads and resumable chunked uploads (blob_pipe) between two registries. A blob a layout source
+// lacks (an incremental bundle) is fine when the destination has it or can mount it; otherwise the copy fails
+// naming it, before the manifest that needs it is pushed.
 #include "transfer/blob_gate.hpp"
 #include "transfer/blob_memory.hpp"
 #include "transfer/blob_pipe.hpp"
+#include "transfer/endpoint.hpp"
 #include "transfer/manifest.hpp"
 #include "transfer/reference.hpp"
 #include "transfer/registry.hpp"
@@ -70,8 +77,9 @@ std::vector<bool> children_to_copy(const manifest& index, const copy_options& op
 /// A manifest's blobs, each digest once (config first).
 std::vector<const descriptor*> unique_blobs(const manifest& m);
 
-/// Copies src (by tag or digest) to dst. dst.tag empty: pushed by digest only. Throws transfer::error.
-awaitable<copy_result> copy_image(registry_client& src, const reference& from, registry_client& dst,
-                                  const reference& to, const copy_options& opts);
+/// Copies from (a tag or digest in src; registry fields are for messages) to `to` in dst. to.tag empty: stored by
+/// digest only. Throws transfer::error.
+awaitable<copy_result> copy_image(endpoint& src, const reference& from, endpoint& dst, const reference& to,
+                                  const copy_options& opts);
 
 }  // namespace ocimirror::transfer

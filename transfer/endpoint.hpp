@@ -1,7 +1,7 @@
 #pragma once
 // Where artifacts live: a registry, an OCI image layout directory, or an OCI archive (a tar of a layout). A policy
-// run lists, plans and prunes through this interface; copies between two registries take the fast engine
-// (copy_image: mounts, ranged reads, chunked resumable uploads), any other pair the graph copy (copy_graph).
+// run lists, plans, copies (copy_image) and prunes through this interface; what only a registry can do (mounts,
+// ranged reads, chunked resumable uploads) the engine reaches through registry().
 #include "transfer/http.hpp"
 #include "transfer/registry.hpp"
 

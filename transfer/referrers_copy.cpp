@@ -1,6 +1,6 @@
 #include "transfer/referrers_copy.hpp"
 
-#include "transfer/copy_graph.hpp"
+#include "transfer/copy.hpp"
 #include "transfer/errors.hpp"
 
 #include <algorithm>
@@ -68,8 +68,7 @@ struct walker {
   }
 
   awaitable<copy_result> copy(const reference& from, const reference& to) {
-    if (src.registry() && dst.registry()) co_return co_await copy_image(*src.registry(), from, *dst.registry(), to, opts);
-    co_return co_await copy_graph(src, from, dst, to, opts);
+    co_return co_await copy_image(src, from, dst, to, opts);
   }
 
   awaitable<void> one_referrer(const std::string& subject, const descriptor& d) {
