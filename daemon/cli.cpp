@@ -1,3 +1,4 @@
+#include "daemon/version.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/session.hpp"
 
@@ -76,7 +77,7 @@ int run_cli(int argc, char** argv) {
     return exit_ok;
   }
   if (cmd == "--version" || cmd == "version") {
-    std::cout << "ocimirror 0.1.0\n";
+    std::cout << "ocimirror " << version << "\n";
     return exit_ok;
   }
   print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, push, pull, sync, daemon, inventory, check, cache; see --help)");

@@ -1,5 +1,6 @@
-// `ocimirror inspect REF` and `ocimirror tags REPO`
+// `ocimirror inspect REF`
 #include "daemon/commands.hpp"
+#include "daemon/read_args.hpp"
 #include "daemon/endpoints.hpp"
 #include "daemon/session.hpp"
 #include "transfer/manifest.hpp"
@@ -12,35 +13,6 @@ namespace ocimirror::daemon {
 namespace json = boost::json;
 
 namespace {
-
-struct parsed_cli {
-  network_flags net;
-  std::string output = "text";
-  bool raw = false;
-  std::vector<std::string> positional;
-};
-
-// Shared parsing for the two read-only commands; returns -1 to go on, else an exit code.
-int parse(const args& a, parsed_cli& p, const char* help, bool with_raw) {
-  po::options_description opts("Options");
-  opts.add_options()("help,h", "show this help")("output,o", po::value(&p.output), "text (default) or json");
-  if (with_raw) opts.add_options()("raw", po::bool_switch(&p.raw), "print the manifest bytes exactly as served");
-  opts.add(p.net.describe());
-  po::options_description all;
-  all.add(opts).add_options()("ref", po::value(&p.positional)->composing());
-  po::positional_options_description pos;
-  pos.add("ref", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << help << "\n" << opts << "\n";
-    return exit_ok;
-  }
-  if (p.output != "text" && p.output != "json") throw po::error("--output must be text or json");
-  if (p.positional.size() != 1) throw po::error("expected exactly one reference");
-  return -1;
-}
 
 json::object annotations_json(const transfer::annotations& a) {
   json::object o;
@@ -59,7 +31,7 @@ json::object descriptor_json(const transfer::descriptor& d) {
 }  // namespace
 
 int cmd_inspect(const args& a) {
-  parsed_cli p;
+  read_args p;
   const char* help = R"(Usage: ocimirror inspect [OPTIONS] REF
 
 Shows what REF (HOST[:PORT]/REPO[:TAG][@sha256:DIGEST], or a layout: oci:DIR[:REF][@DIGEST],
@@ -72,7 +44,7 @@ Examples:
 )";
   bool json_out = false;
   return guarded(json_out, [&]() -> int {
-    if (int rc = parse(a, p, help, true); rc >= 0) return rc;
+    if (int rc = parse_read_args(a, p, help, true); rc >= 0) return rc;
     json_out = p.output == "json";
     auto arg = endpoint_arg_of(p.positional[0]);
     if (!arg) return exit_usage;
@@ -131,35 +103,6 @@ Examples:
     if (!parsed->annotations.empty()) {
       std::cout << "Annotations:\n";
       for (const auto& [k, v] : parsed->annotations) std::cout << "  " << k << ": " << v << "\n";
-    }
-    return exit_ok;
-  });
-}
-
-int cmd_tags(const args& a) {
-  parsed_cli p;
-  const char* help = R"(Usage: ocimirror tags [OPTIONS] REPO
-
-Lists every tag of REPO (HOST[:PORT]/REPOSITORY), following the registry's pagination, one per line.
-
-Example:
-  ocimirror tags ghcr.io/acme/app
-)";
-  bool json_out = false;
-  return guarded(json_out, [&]() -> int {
-    if (int rc = parse(a, p, help, false); rc >= 0) return rc;
-    json_out = p.output == "json";
-    auto ref = reference_arg(p.positional[0], true);
-    if (!ref) return exit_usage;
-    session s(p.net);
-    std::vector<std::string> tags;
-    s.run([&]() -> transfer::awaitable<void> { tags = co_await s.client(*ref).list_tags(ref->repository); });
-    if (p.output == "json") {
-      json::array arr;
-      for (const auto& t : tags) arr.emplace_back(t);
-      std::cout << json::serialize(json::object{{"repository", ref->str()}, {"tags", std::move(arr)}}) << "\n";
-    } else {
-      for (const auto& t : tags) std::cout << t << "\n";
     }
     return exit_ok;
   });

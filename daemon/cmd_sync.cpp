@@ -1,4 +1,4 @@
-// `ocimirror sync --config FILE` and `ocimirror check --config FILE`
+// `ocimirror sync --config FILE`
 #include "daemon/commands.hpp"
 #include "transfer/layout.hpp"
 #include "daemon/sync_output.hpp"
@@ -58,12 +58,6 @@ Examples:
   ocimirror sync --config mirror.yaml --policy ghcr-to-internal --dry-run
   ocimirror sync --config mirror.yaml --output json | jq '.policies[].tags'
   ocimirror sync --config export.yaml --since bundle-0001.tar --since have.txt   # incremental bundle
-)";
-
-constexpr const char* check_help = R"(Usage: ocimirror check --config FILE [--output json]
-
-Validates a mirror configuration without contacting any registry: every problem is reported at once as
-FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
 )";
 
 }  // namespace
@@ -142,25 +136,6 @@ int cmd_sync(const args& a) {
     const int code = failed ? exit_failed : exit_ok;
     if (json) std::cout << boost::json::serialize(reports_json(reports, dry_run, code)) << "\n";
     return code;
-  });
-}
-
-int cmd_check(const args& a) {
-  std::string file, output = "text";
-  po::options_description opts("Check");
-  opts.add_options()
-    ("help,h", "show this help")
-    ("config,c", po::value(&file), "the mirror configuration (YAML)")
-    ("output,o", po::value(&output), "text (default) or json");
-  bool json = false;
-  return guarded(json, [&]() -> int {
-    if (parse_or_help(a, opts, check_help, output, json)) return exit_ok;
-    if (file.empty()) throw po::error("check needs --config FILE");
-    auto cfg = load_or_report(file, json);
-    if (!cfg) return exit_usage;
-    if (json) std::cout << boost::json::serialize(config_json(*cfg)) << "\n";
-    else print_config_text(*cfg, std::cout);
-    return exit_ok;
   });
 }
 

@@ -1,4 +1,5 @@
 // The daemon's runs: the schedule loop, starting and finishing policy runs, and what the admin API reports.
+#include "daemon/version.hpp"
 #include "daemon/service.hpp"
 
 #include "daemon/log.hpp"
@@ -161,7 +162,7 @@ json::object service::status() {
     o["lastSuccess"] = st.memory.last_success ? json::value(rfc3339(*st.memory.last_success)) : json::value(nullptr);
     policies.push_back(std::move(o));
   }
-  return {{"version", "0.1.0"}, {"config", gen_->cfg.file}, {"listen", bound_}, {"shard", opts_.shard.str()},
+  return {{"version", version}, {"config", gen_->cfg.file}, {"listen", bound_}, {"shard", opts_.shard.str()},
           {"draining", draining_}, {"policies", std::move(policies)}};
 }
 

@@ -144,7 +144,10 @@ fault_proxy::response fault_proxy::chaos(request& req) {
   } else if (*kind == fault_kind::truncate) {
     res.set(loopback_server::truncate_after, std::to_string(n / 3));
   } else if (*kind == fault_kind::flip) {
-    res.body()[n / 2] = static_cast<char>(res.body()[n / 2] ^ 0x20);
+    // A different byte each time, as real corruption is: the same body flipped the same way twice would look like
+    // a registry that consistently serves other bytes than it announces, which a client rightly believes.
+    const auto at = static_cast<std::size_t>(splitmix(chaos_.seed ^ requests_.load()) % n);
+    res.body()[at] = static_cast<char>(res.body()[at] ^ 0x20);
     ++flips_[body_kind(std::string(req.target()))];
   } else if (*kind == fault_kind::drip) {
     res.set(loopback_server::drip,
