@@ -48,7 +48,7 @@ awaitable<std::vector<failure>> check_import(transfer::layout_archive_reader& bu
   try {
     bundle.verify_blobs();
   } catch (const transfer::error& e) {
-    out.push_back({"import " + bundle.name(), e.what()});
+    out.push_back(failure_from("import " + bundle.name(), e));
     co_return out;
   }
   walker w{bundle, dst, cache, {}};
@@ -58,7 +58,7 @@ awaitable<std::vector<failure>> check_import(transfer::layout_archive_reader& bu
       co_await w.walk(it->source_repo, it->tag, it->destination_repo);
     } catch (const transfer::error& e) {
       out.push_back({bundle.name() + ":" + it->source_repo + ":" + it->tag + " -> " + dst.name() + "/" + it->destination_repo + ":" + it->tag,
-                     std::string(e.what()) + "; nothing from the bundle was pushed"});
+                     std::string(e.what()) + "; nothing from the bundle was pushed", e.code()});
     }
   }
   co_return out;

@@ -20,6 +20,8 @@ metrics::metrics()
       blobs_(counter(*registry_, "ocimirror_blobs_total", "Blobs by outcome: copied, mounted (cross-repository), skipped (already there), failed")),
       manifests_(counter(*registry_, "ocimirror_manifests_total", "Tags by outcome: pushed, skipped (already there), failed")),
       runs_(counter(*registry_, "ocimirror_policy_runs_total", "Finished policy runs by result: success, failure, interrupted")),
+      failures_(counter(*registry_, "ocimirror_policy_failures_total",
+                        "What failed in policy runs (a tag's copy, a listing, a prune...) by policy and error kind")),
       last_success_(gauge(*registry_, "ocimirror_policy_last_success_timestamp_seconds", "Unix time the policy's last successful run ended")),
       duration_(pm::BuildHistogram().Name("ocimirror_policy_run_duration_seconds").Help("Wall time of policy runs").Register(*registry_)),
       requests_(counter(*registry_, "ocimirror_registry_requests_total", "Registry responses by HTTP status code")),
@@ -54,6 +56,7 @@ void metrics::run_finished(const policy_report& r, std::size_t blobs_failed, dou
   unverified_.Add({{"policy", r.name}}).Increment(static_cast<double>(r.unverified.size()));
   const char* result = !r.failures.empty() ? "failure" : r.interrupted ? "interrupted" : "success";
   runs_.Add({{"policy", r.name}, {"result", result}}).Increment();
+  for (const auto& f : r.failures) failures_.Add({{"policy", r.name}, {"kind", std::string(transfer::errc_name(f.kind))}}).Increment();
   static const pm::Histogram::BucketBoundaries buckets{1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200};
   duration_.Add({{"policy", r.name}}, buckets).Observe(r.seconds);
   if (r.failures.empty() && !r.interrupted) set_last_success(r.name, end_unix_seconds);

@@ -36,6 +36,7 @@ class metrics {
   prometheus::Family<prometheus::Counter>& blobs_;
   prometheus::Family<prometheus::Counter>& manifests_;
   prometheus::Family<prometheus::Counter>& runs_;
+  prometheus::Family<prometheus::Counter>& failures_;
   prometheus::Family<prometheus::Gauge>& last_success_;
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Counter>& requests_;

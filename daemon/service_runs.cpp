@@ -99,7 +99,8 @@ void service::finish_run(const std::string& name, const policy_report& report, s
   metrics_.set_running(name, false);
 
   for (const auto& w : report.warnings) log::warn(w, {{"policy", name}});
-  for (const auto& f : report.failures) log::error(f.message, {{"policy", name}, {"what", f.what}});
+  for (const auto& f : report.failures)
+    log::error(f.message, {{"policy", name}, {"what", f.what}, {"kind", transfer::errc_name(f.kind)}});
   for (const auto& u : report.unverified) log::warn("not mirrored: no trusted signature", {{"policy", name}, {"tag", u.what}, {"reason", u.message}});
   json::object fields{{"policy", name}, {"trigger", rec.trigger}, {"result", rec.result}, {"copied", rec.copied},
                       {"unchanged", rec.unchanged}, {"pruned", rec.pruned}, {"failed", rec.failed},

@@ -115,7 +115,7 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
                                   {"destinationDigest", it.destination_digest},
                                   {"checked", it.cached ? "cache" : "destination"}});
     for (const auto& w : r.warnings) warnings.push_back(json::value(w));
-    for (const auto& f : r.failures) failures.push_back(json::object{{"what", f.what}, {"error", f.message}});
+    for (const auto& f : r.failures) failures.push_back(json::object{{"what", f.what}, {"error", f.message}, {"kind", transfer::errc_name(f.kind)}});
     for (const auto& [from, to] : r.remapped) remapped.push_back(json::object{{"sourceDigest", from}, {"destinationDigest", to}});
     auto n = count_plan(r);
     json::object planned{{"copy", n[action::copy]}, {"overwrite", n[action::overwrite]},

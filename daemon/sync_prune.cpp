@@ -50,7 +50,7 @@ awaitable<void> prune_tags(transfer::endpoint& dst, const config::policy_config&
                                   it.destination_digest + ", which " + other.second + " also named; the next run copies it again");
       }
     } catch (const transfer::error& e) {
-      report.failures.push_back({"prune " + p.to.registry + "/" + it.destination_repo + ":" + it.tag, e.what()});
+      report.failures.push_back(failure_from("prune " + p.to.registry + "/" + it.destination_repo + ":" + it.tag, e));
     }
   });
 }

@@ -33,7 +33,7 @@ awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst
       report.fallback_updates += st.fallback_updates;
       report.blobs += st.blobs;
     } catch (const transfer::error& e) {
-      report.failures.push_back({"referrers of " + what, e.what()});
+      report.failures.push_back(failure_from("referrers of " + what, e));
     }
   };
   // The first alone: it learns whether the source has the referrers API, so the others do not all ask at once.

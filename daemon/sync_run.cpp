@@ -58,7 +58,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     dst_end = open_endpoint(s, p.to, opts.dry_run ? role::dry_run_destination : role::destination,
                             {p.keep, opts.since, opts.pipe.upload});
   } catch (const transfer::error& e) {
-    report.failures.push_back({"open " + (src_end ? p.to.str() : p.from.str()), e.what()});
+    report.failures.push_back(failure_from("open " + (src_end ? p.to.str() : p.from.str()), e));
     finish();
     co_return report;
   }
@@ -77,7 +77,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   try {
     repos = co_await list_repositories(src, p);
   } catch (const transfer::error& e) {
-    report.failures.push_back({"list repositories of " + p.from.str(), e.what()});
+    report.failures.push_back(failure_from("list repositories of " + p.from.str(), e));
     finish();
     co_return report;
   }
@@ -88,7 +88,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   std::erase_if(repos, [&](const repo_state& r) {
     if (!r.destination.empty() || p.to.type != config::endpoint::kind::registry) return false;
     report.failures.push_back({"map " + src.name() + (r.source.empty() ? " (its bare-named tags)" : "/" + r.source),
-                               "maps to " + p.to.str() + " itself, which names no repository: give `to` a repository path"});
+                               "maps to " + p.to.str() + " itself, which names no repository: give `to` a repository path",
+                               transfer::errc::bad_reference});
     return true;
   });
   const auto listed = repos.size();
@@ -105,7 +106,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
         r.status = listing::missing;
         report.warnings.push_back("source repository " + p.from.registry + "/" + r.source + " does not exist");
       } else {
-        report.failures.push_back({"list tags of " + p.from.registry + "/" + r.source, e.what()});
+        report.failures.push_back(failure_from("list tags of " + p.from.registry + "/" + r.source, e));
       }
     }
   });
@@ -171,7 +172,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       }
       j.item = std::move(it);
     } catch (const transfer::error& e) {
-      report.failures.push_back({arrow(p, j.repo->source, j.repo->destination, j.tag), e.what()});
+      report.failures.push_back(failure_from(arrow(p, j.repo->source, j.repo->destination, j.tag), e));
     }
   };
   co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) { return facts(jobs[i]); });
@@ -271,7 +272,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       else if (++report.verified; st.blobs_copied + st.blobs_mounted + st.manifests_pushed > 0) ++report.repaired;
       report.blobs += st;
     } catch (const transfer::error& e) {
-      report.failures.push_back({arrow(p, it.source_repo, it.destination_repo, it.tag), e.what()});
+      report.failures.push_back(failure_from(arrow(p, it.source_repo, it.destination_repo, it.tag), e));
     }
   });
   // 5. What refers to each mirrored tag travels with it (sync_referrers.cpp). A platform-filtered index is a new
@@ -295,7 +296,7 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
         co_await dst.commit();
         if (auto* bundle = dynamic_cast<transfer::layout_archive_writer*>(&dst)) report.left_out = bundle->left_out();
       } catch (const transfer::error& e) {
-        report.failures.push_back({"write " + p.to.str(), e.what()});
+        report.failures.push_back(failure_from("write " + p.to.str(), e));
       }
     }
   }

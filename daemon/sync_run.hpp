@@ -19,7 +19,10 @@ namespace ocimirror::daemon {
 struct failure {
   std::string what;     ///< "SRC -> DST" or the repository that could not be listed
   std::string message;
+  transfer::errc kind = transfer::errc::io;  ///< what went wrong, kept up to the report, the log and the metrics
 };
+/// A failure from the error that caused it.
+inline failure failure_from(std::string what, const transfer::error& e) { return {std::move(what), e.what(), e.code()}; }
 
 struct policy_report {
   std::string name;

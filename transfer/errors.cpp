@@ -58,6 +58,29 @@ const std::error_category& transfer_category() noexcept {
   return c;
 }
 
+std::string_view errc_name(errc e) noexcept {
+  switch (e) {
+    case errc::ok: return "ok";
+    case errc::bad_reference: return "bad_reference";
+    case errc::bad_digest: return "bad_digest";
+    case errc::bad_manifest: return "bad_manifest";
+    case errc::digest_mismatch: return "digest_mismatch";
+    case errc::too_large: return "too_large";
+    case errc::not_found: return "not_found";
+    case errc::unauthorized: return "unauthorized";
+    case errc::denied: return "denied";
+    case errc::throttled: return "throttled";
+    case errc::server_error: return "server_error";
+    case errc::protocol: return "protocol";
+    case errc::network: return "network";
+    case errc::tls: return "tls";
+    case errc::timeout: return "timeout";
+    case errc::io: return "io";
+    case errc::bad_archive: return "bad_archive";
+  }
+  return "unknown";
+}
+
 errc errc_from_status(unsigned status) noexcept {
   if (status == 401) return errc::unauthorized;
   if (status == 403) return errc::denied;

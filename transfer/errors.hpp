@@ -29,6 +29,8 @@ enum class errc {
 };
 
 const std::error_category& transfer_category() noexcept;
+/// The kind's stable name ("digest_mismatch", "throttled"...): what reports, logs and metric labels carry.
+std::string_view errc_name(errc e) noexcept;
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), transfer_category()}; }
 
 /// An operation failed; what() is one line naming the registry, repository or reference at fault.

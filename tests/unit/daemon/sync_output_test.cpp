@@ -17,7 +17,7 @@ policy_report sample() {
   r.plan.push_back({policy::action::copy, "acme/app", "mirror/app", "v2", "sha256:" + std::string(64, 'a'), ""});
   r.plan.push_back({policy::action::unchanged, "acme/app", "mirror/app", "v1", "sha256:" + std::string(64, 'b'), "sha256:" + std::string(64, 'b')});
   r.plan.push_back({policy::action::prune, "acme/old", "mirror/old", "v0", "", "sha256:" + std::string(64, 'c')});
-  r.failures.push_back({"src.example/acme/x:v1 -> dst.example/mirror/x:v1", "registry dst.example: DENIED"});
+  r.failures.push_back({"src.example/acme/x:v1 -> dst.example/mirror/x:v1", "registry dst.example: DENIED", transfer::errc::denied});
   r.warnings.push_back("source repository src.example/acme/gone does not exist");
   return r;
 }
@@ -47,6 +47,7 @@ TEST(SyncOutput, JsonForScripts) {
   EXPECT_EQ(p.at("planned").at("prune").to_number<long>(), 1);
   EXPECT_EQ(p.at("tags").at("copied").to_number<long>(), 1);
   EXPECT_EQ(p.at("tags").at("failed").to_number<long>(), 1);
+  EXPECT_EQ(p.at("failures").as_array().at(0).at("kind").as_string(), "denied");  // the error kind survives
   EXPECT_EQ(p.at("plan").as_array().size(), 3u);
   EXPECT_EQ(p.at("remapped").as_array().at(0).at("destinationDigest").as_string(), "sha256:d");
   auto dry = reports_json({r}, true, 0).as_object();

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 using namespace ocimirror::transfer;
 
 TEST(WwwAuthenticate, BearerWithScopeAndError) {
@@ -54,4 +56,14 @@ TEST(RegistryErrors, BodyToMessage) {
   EXPECT_EQ(describe_registry_error(502, "<html>bad gateway</html>"), "HTTP 502 Bad Gateway");
   EXPECT_EQ(errc_from_status(401), errc::unauthorized);
   EXPECT_EQ(errc_from_status(503), errc::server_error);
+}
+
+TEST(Errors, EveryKindHasItsOwnStableName) {
+  std::set<std::string_view> names;
+  for (int k = 0; k <= static_cast<int>(errc::bad_archive); ++k) {
+    const auto n = errc_name(static_cast<errc>(k));
+    EXPECT_NE(n, "unknown") << k;
+    EXPECT_TRUE(names.insert(n).second) << n;
+  }
+  EXPECT_EQ(errc_name(errc::digest_mismatch), "digest_mismatch");
 }
