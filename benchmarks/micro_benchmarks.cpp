@@ -68,8 +68,8 @@ BENCHMARK(select_tags_bench);
 static void decide_bench(benchmark::State& state) {
   ocimirror::policy::tag_facts f{.source_digest = "sha256:" + std::string(64, 'a'),
                                  .destination_digest = "sha256:" + std::string(64, 'b'),
-                                 .last_mirrored = std::pair<std::string, std::string>{"sha256:" + std::string(64, 'a'),
-                                                                                      "sha256:" + std::string(64, 'b')}};
+                                 .last_mirrored = std::pair<std::string, std::string>{
+                                     "sha256:" + std::string(64, 'a'), "sha256:" + std::string(64, 'b')}};
   for (auto _ : state) benchmark::DoNotOptimize(ocimirror::policy::decide(f, true));
 }
 BENCHMARK(decide_bench);

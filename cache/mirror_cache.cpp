@@ -32,17 +32,21 @@ awaitable<std::vector<std::string>> mirror_cache::holders(const std::string& reg
   return quietly(worker_.run([this, registry, digest] { return store_->holders(registry, digest); }));
 }
 
-awaitable<void> mirror_cache::held(const std::string& registry, const std::string& digest, const std::string& repository) {
-  return quietly(worker_.run([this, registry, digest, repository] { store_->put_holder(registry, digest, repository); }));
+awaitable<void> mirror_cache::held(const std::string& registry, const std::string& digest,
+                                   const std::string& repository) {
+  return quietly(
+      worker_.run([this, registry, digest, repository] { store_->put_holder(registry, digest, repository); }));
 }
 
-awaitable<void> mirror_cache::not_held(const std::string& registry, const std::string& digest, const std::string& repository) {
-  return quietly(worker_.run([this, registry, digest, repository] { store_->erase_holder(registry, digest, repository); }));
+awaitable<void> mirror_cache::not_held(const std::string& registry, const std::string& digest,
+                                       const std::string& repository) {
+  return quietly(
+      worker_.run([this, registry, digest, repository] { store_->erase_holder(registry, digest, repository); }));
 }
 
 awaitable<std::optional<transfer::blob_memory::upload_point>> mirror_cache::upload(const std::string& registry,
-                                                                                  const std::string& repo,
-                                                                                  const std::string& digest) {
+                                                                                   const std::string& repo,
+                                                                                   const std::string& digest) {
   return quietly(worker_.run([this, registry, repo, digest]() -> std::optional<upload_point> {
     auto m = store_->upload(registry, repo, digest);
     if (!m) return std::nullopt;
@@ -50,14 +54,15 @@ awaitable<std::optional<transfer::blob_memory::upload_point>> mirror_cache::uplo
   }));
 }
 
-awaitable<void> mirror_cache::set_upload(const std::string& registry, const std::string& repo, const std::string& digest,
-                                         const upload_point& at) {
+awaitable<void> mirror_cache::set_upload(const std::string& registry, const std::string& repo,
+                                         const std::string& digest, const upload_point& at) {
   return quietly(worker_.run([this, registry, repo, digest, at] {
     store_->put_upload(registry, repo, digest, {at.location, at.offset, now_seconds()});
   }));
 }
 
-awaitable<void> mirror_cache::clear_upload(const std::string& registry, const std::string& repo, const std::string& digest) {
+awaitable<void> mirror_cache::clear_upload(const std::string& registry, const std::string& repo,
+                                           const std::string& digest) {
   return quietly(worker_.run([this, registry, repo, digest] { store_->erase_upload(registry, repo, digest); }));
 }
 

@@ -26,12 +26,14 @@ class mirror_cache final : public transfer::blob_memory {
 
   awaitable<std::vector<std::string>> holders(const std::string& registry, const std::string& digest) override;
   awaitable<void> held(const std::string& registry, const std::string& digest, const std::string& repository) override;
-  awaitable<void> not_held(const std::string& registry, const std::string& digest, const std::string& repository) override;
+  awaitable<void> not_held(const std::string& registry, const std::string& digest,
+                           const std::string& repository) override;
   awaitable<std::optional<upload_point>> upload(const std::string& registry, const std::string& repo,
                                                 const std::string& digest) override;
   awaitable<void> set_upload(const std::string& registry, const std::string& repo, const std::string& digest,
                              const upload_point& at) override;
-  awaitable<void> clear_upload(const std::string& registry, const std::string& repo, const std::string& digest) override;
+  awaitable<void> clear_upload(const std::string& registry, const std::string& repo,
+                               const std::string& digest) override;
 
   /// The first failure a blob_memory call swallowed since the last call, if any.
   std::string take_problem() { return std::exchange(problem_, {}); }

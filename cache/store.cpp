@@ -67,8 +67,10 @@ rocksdb::Status open_db(store::impl& p, bool read_only) {
   if (s.ok() && !read_only) {
     std::string v;
     auto g = p.db->Get({}, p.handles[0], schema_key, &v);
-    if (g.IsNotFound()) g = p.db->Put({}, p.handles[0], schema_key, schema_version);
-    else if (g.ok() && v != schema_version) g = rocksdb::Status::NotSupported("schema version " + v);
+    if (g.IsNotFound())
+      g = p.db->Put({}, p.handles[0], schema_key, schema_version);
+    else if (g.ok() && v != schema_version)
+      g = rocksdb::Status::NotSupported("schema version " + v);
     if (g.ok()) g = p.db->VerifyChecksum();
     if (!g.ok()) {
       p.close();
@@ -81,7 +83,9 @@ rocksdb::Status open_db(store::impl& p, bool read_only) {
 fs::path move_aside(const fs::path& dir) {
   fs::path aside = dir;
   aside += ".corrupt-" + std::to_string(now_seconds());
-  for (int i = 1; fs::exists(aside); ++i) aside.replace_filename(dir.filename().string() + ".corrupt-" + std::to_string(now_seconds()) + "-" + std::to_string(i));
+  for (int i = 1; fs::exists(aside); ++i)
+    aside.replace_filename(dir.filename().string() + ".corrupt-" + std::to_string(now_seconds()) + "-" +
+                           std::to_string(i));
   fs::rename(dir, aside);
   return aside;
 }
@@ -114,12 +118,15 @@ std::unique_ptr<store> store::open(const fs::path& state_dir, mode m, std::strin
   if (!ro) {
     // Only what we create is made private: a state_dir the user already had keeps its permissions.
     const bool made = fs::create_directories(state_dir, ec);
-    if (ec || !fs::is_directory(state_dir)) return without_cache(std::move(p), "cannot create state_dir " + state_dir.string() + ": " + ec.message(), warning);
+    if (ec || !fs::is_directory(state_dir))
+      return without_cache(std::move(p), "cannot create state_dir " + state_dir.string() + ": " + ec.message(),
+                           warning);
     if (made) fs::permissions(state_dir, fs::perms::owner_all, ec);
     if (fs::create_directory(p->dir, ec)) fs::permissions(p->dir, fs::perms::owner_all, ec);
     if (auto pid = lock_holder(p->dir); pid && *pid != ::getpid())
       throw transfer::error(transfer::errc::io, "the cache in " + p->dir.string() + " is in use by process " +
-                                                    std::to_string(*pid) + " (another ocimirror sync or daemon on this state_dir)");
+                                                    std::to_string(*pid) +
+                                                    " (another ocimirror sync or daemon on this state_dir)");
   }
   auto s = open_db(*p, ro);
   if (s.ok()) return std::unique_ptr<store>(new store(std::move(p)));
@@ -136,8 +143,9 @@ std::unique_ptr<store> store::open(const fs::path& state_dir, mode m, std::strin
     throw transfer::error(transfer::errc::io, "cache " + p->dir.string() + " is damaged (" + s.ToString() +
                                                   ") and cannot be moved aside: " + e.code().message());
   }
-  warning = "cache " + p->dir.string() + " was damaged (" + s.ToString() + "); moved to " + aside.string() +
-            " and rebuilt empty: this run asks the destinations again, and prune skips tags until they are mirrored again";
+  warning =
+      "cache " + p->dir.string() + " was damaged (" + s.ToString() + "); moved to " + aside.string() +
+      " and rebuilt empty: this run asks the destinations again, and prune skips tags until they are mirrored again";
   if (fs::create_directory(p->dir, ec)) fs::permissions(p->dir, fs::perms::owner_all, ec);
   p->check(open_db(*p, false), "open a fresh cache");
   return std::unique_ptr<store>(new store(std::move(p)));

@@ -1,7 +1,7 @@
 #pragma once
 // The digest cache: RocksDB in state_dir/cache with one column family per kind of knowledge.
-//   tags             (policy, destination repository, tag) -> source repository, source digest, destination digest, time
-//   blob-locations   (destination registry, digest, repository) -> time the blob was confirmed there
+//   tags             (policy, destination repository, tag) -> source repository, source digest, destination digest,
+//   time blob-locations   (destination registry, digest, repository) -> time the blob was confirmed there
 //   upload-sessions  (destination registry, repository, digest) -> newest Location and the bytes it holds
 // An optimisation, never the truth: callers re-ask the registry whenever an entry could lead them wrong, and
 // correct it. Synchronous and thread-safe (RocksDB is); the coroutine side reaches it through cache::worker, so no
@@ -22,14 +22,14 @@ struct tag_record {
   std::string source_repo, source_digest, destination_digest;
   std::string artifact_type;  ///< what the policy's artifact_types filter saw (empty: not asked)
   std::string platforms;      ///< the policy's platform filter when it was pushed ("" = all): a change re-plans
-  std::int64_t time = 0;  ///< unix seconds of the manifest PUT (or the check) that made it true
+  std::int64_t time = 0;      ///< unix seconds of the manifest PUT (or the check) that made it true
 };
 using tag_key = std::pair<std::string, std::string>;  ///< (destination repository, tag)
 using tag_records = std::map<tag_key, tag_record>;
 
 struct upload_mark {
-  std::string location;     ///< the newest Location the registry gave for the session
-  std::uint64_t offset = 0; ///< bytes the registry acknowledged
+  std::string location;      ///< the newest Location the registry gave for the session
+  std::uint64_t offset = 0;  ///< bytes the registry acknowledged
   std::int64_t time = 0;
 };
 
@@ -70,8 +70,10 @@ class store {
   std::vector<std::array<std::string, 3>> all_holders() const;
 
   // Upload sessions.
-  std::optional<upload_mark> upload(const std::string& registry, const std::string& repo, const std::string& digest) const;
-  void put_upload(const std::string& registry, const std::string& repo, const std::string& digest, const upload_mark& m);
+  std::optional<upload_mark> upload(const std::string& registry, const std::string& repo,
+                                    const std::string& digest) const;
+  void put_upload(const std::string& registry, const std::string& repo, const std::string& digest,
+                  const upload_mark& m);
   void erase_upload(const std::string& registry, const std::string& repo, const std::string& digest);
 
   cache_stats stats() const;

@@ -54,8 +54,8 @@ tag_record decode_tag(std::string_view v) {
     const auto* found = o.if_contains(key);
     return found ? std::string(found->as_string()) : std::string();
   };
-  return {text("sourceRepository"), text("sourceDigest"), text("destinationDigest"), text("artifactType"),
-          text("platforms"), o.at("time").to_number<std::int64_t>()};
+  return {text("sourceRepository"), text("sourceDigest"), text("destinationDigest"),
+          text("artifactType"),     text("platforms"),    o.at("time").to_number<std::int64_t>()};
 }
 
 upload_mark decode_upload(std::string_view v) {
@@ -81,9 +81,11 @@ tag_records store::tags(const std::string& policy) const {
 }
 
 void store::put_tag(const std::string& policy, const tag_key& k, const tag_record& r) {
-  const auto v = json::serialize(json::object{{"sourceRepository", r.source_repo}, {"sourceDigest", r.source_digest},
+  const auto v = json::serialize(json::object{{"sourceRepository", r.source_repo},
+                                              {"sourceDigest", r.source_digest},
                                               {"destinationDigest", r.destination_digest},
-                                              {"artifactType", r.artifact_type}, {"platforms", r.platforms},
+                                              {"artifactType", r.artifact_type},
+                                              {"platforms", r.platforms},
                                               {"time", r.time}});
   write(*p_, fam::tags, key_of({policy, k.first, k.second}), &v, "record a synced tag");
 }

@@ -12,7 +12,8 @@ std::string daemon_config::listen() const {
 
 boost::system::result<std::pair<std::string, unsigned short>, std::string> parse_listen(const std::string& text) {
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return "'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:9469, [::1]:9469, 0.0.0.0:9469)";
+  if (colon == std::string::npos || colon == 0)
+    return "'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:9469, [::1]:9469, 0.0.0.0:9469)";
   std::string host = text.substr(0, colon);
   const std::string port = text.substr(colon + 1);
   if (host.front() == '[') {
@@ -39,15 +40,20 @@ void parse_daemon(yaml_reader& r, const YAML::Node& n, daemon_config& out) {
   if (n["listen"])
     if (auto s = r.str(n["listen"], "daemon.listen")) {
       auto l = parse_listen(*s);
-      if (!l) r.error(n["listen"], "daemon.listen", l.error());
-      else out.listen_host = l->first, out.listen_port = l->second;
+      if (!l)
+        r.error(n["listen"], "daemon.listen", l.error());
+      else
+        out.listen_host = l->first, out.listen_port = l->second;
     }
   if (n["token"])
     if (auto s = r.str(n["token"], "daemon.token")) {
       // Never echoed back: the value usually comes from ${ENV}.
-      if (s->size() < 16) r.error(n["token"], "daemon.token", "must be at least 16 characters (it guards POST /v1/...)");
-      else if (s->find_first_of(" \t\r\n") != std::string::npos) r.error(n["token"], "daemon.token", "must not contain white space");
-      else out.token = *s;
+      if (s->size() < 16)
+        r.error(n["token"], "daemon.token", "must be at least 16 characters (it guards POST /v1/...)");
+      else if (s->find_first_of(" \t\r\n") != std::string::npos)
+        r.error(n["token"], "daemon.token", "must not contain white space");
+      else
+        out.token = *s;
     }
   if (n["drain_timeout"])
     if (auto d = r.duration(n["drain_timeout"], "daemon.drain_timeout")) out.drain_timeout = *d;

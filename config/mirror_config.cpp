@@ -10,13 +10,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <algorithm>
 #include <fstream>
-#include <tuple>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace ocimirror::config {
 
@@ -46,8 +46,10 @@ struct loader : detail::yaml_reader {
         return std::nullopt;
       }
       if (!(*layout)->tag.empty()) {
-        error(n, path, "'" + *s + "': a policy names a whole layout (oci:DIR or oci-archive:FILE, no :REF); "
-                           "`repositories:` and `tags:` select within it");
+        error(n, path,
+              "'" + *s +
+                  "': a policy names a whole layout (oci:DIR or oci-archive:FILE, no :REF); "
+                  "`repositories:` and `tags:` select within it");
         return std::nullopt;
       }
       endpoint e;
@@ -85,14 +87,19 @@ struct loader : detail::yaml_reader {
       c.registries.by_registry[name] = s;
       return;
     }
-    if (!check_map(n, path, {"tls", "ca_file", "username", "password", "max_concurrency", "list_max_entries", "list_max_pages"}))
+    if (!check_map(n, path,
+                   {"tls", "ca_file", "username", "password", "max_concurrency", "list_max_entries", "list_max_pages"}))
       return;
     if (n["tls"]) {
       if (auto t = str(n["tls"], path + ".tls")) {
-        if (*t == "enabled") s.tls = tls_mode::enabled;
-        else if (*t == "insecure") s.tls = tls_mode::insecure;
-        else if (*t == "disabled") s.tls = tls_mode::disabled;
-        else error(n["tls"], path + ".tls", "must be enabled, insecure or disabled, not '" + *t + "'");
+        if (*t == "enabled")
+          s.tls = tls_mode::enabled;
+        else if (*t == "insecure")
+          s.tls = tls_mode::insecure;
+        else if (*t == "disabled")
+          s.tls = tls_mode::disabled;
+        else
+          error(n["tls"], path + ".tls", "must be enabled, insecure or disabled, not '" + *t + "'");
       }
     }
     if (n["ca_file"])
@@ -101,11 +108,14 @@ struct loader : detail::yaml_reader {
         s.ca_files.push_back(*f);
       }
     if (n["max_concurrency"])
-      if (auto v = integer(n["max_concurrency"], path + ".max_concurrency", 1, 256)) s.max_concurrency = static_cast<std::size_t>(*v);
+      if (auto v = integer(n["max_concurrency"], path + ".max_concurrency", 1, 256))
+        s.max_concurrency = static_cast<std::size_t>(*v);
     if (n["list_max_entries"])
-      if (auto v = integer(n["list_max_entries"], path + ".list_max_entries", 1, 100'000'000)) s.listing.max_entries = static_cast<std::size_t>(*v);
+      if (auto v = integer(n["list_max_entries"], path + ".list_max_entries", 1, 100'000'000))
+        s.listing.max_entries = static_cast<std::size_t>(*v);
     if (n["list_max_pages"])
-      if (auto v = integer(n["list_max_pages"], path + ".list_max_pages", 1, 10'000'000)) s.listing.max_pages = static_cast<std::size_t>(*v);
+      if (auto v = integer(n["list_max_pages"], path + ".list_max_pages", 1, 10'000'000))
+        s.listing.max_pages = static_cast<std::size_t>(*v);
     const bool has_user = bool(n["username"]), has_pass = bool(n["password"]);
     if (has_user != has_pass) error(key, path, "username and password go together");
     if (has_user && has_pass) {
@@ -135,8 +145,9 @@ struct loader : detail::yaml_reader {
   }
 
   void parse_policy(const YAML::Node& n, const std::string& path, mirror_config& c, std::set<std::string>& names) {
-    if (!check_map(n, path, {"name", "from", "to", "repositories", "tags", "platforms", "artifact_types", "overwrite",
-                             "prune", "schedule", "keep", "referrers", "verify"}))
+    if (!check_map(n, path,
+                   {"name", "from", "to", "repositories", "tags", "platforms", "artifact_types", "overwrite", "prune",
+                    "schedule", "keep", "referrers", "verify"}))
       return;
     policy_config p;
     p.line = n.Mark().line + 1;
@@ -148,7 +159,9 @@ struct loader : detail::yaml_reader {
         const bool ok = !p.name.empty() && p.name.size() <= 128 && p.name[0] != '.' &&
                         p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
                             std::string::npos;
-        if (!ok) error(n["name"], path + ".name", "must be letters, digits, '.', '_' or '-' (it names the state file), not starting with '.'");
+        if (!ok)
+          error(n["name"], path + ".name",
+                "must be letters, digits, '.', '_' or '-' (it names the state file), not starting with '.'");
         if (!names.insert(p.name).second) error(n["name"], path + ".name", "duplicate policy name '" + p.name + "'");
       }
     if (n["from"])
@@ -157,13 +170,16 @@ struct loader : detail::yaml_reader {
       if (auto e = parse_endpoint(n["to"], path + ".to")) p.to = *e;
     if (n["repositories"]) {
       auto list = n["repositories"];
-      if (!list.IsSequence() || list.size() == 0) error(list, path + ".repositories", "must be a non-empty list (omit it to mirror every repository)");
+      if (!list.IsSequence() || list.size() == 0)
+        error(list, path + ".repositories", "must be a non-empty list (omit it to mirror every repository)");
       else
         for (std::size_t i = 0; i < list.size(); ++i)
           if (auto s = str(list[i], path + ".repositories[" + std::to_string(i) + "]")) {
             auto pat = policy::repo_pattern::parse(*s);
-            if (pat) p.repositories.push_back(*pat);
-            else error(list[i], path + ".repositories[" + std::to_string(i) + "]", pat.error());
+            if (pat)
+              p.repositories.push_back(*pat);
+            else
+              error(list[i], path + ".repositories[" + std::to_string(i) + "]", pat.error());
           }
     }
     if (auto t = n["tags"]) {
@@ -174,8 +190,10 @@ struct loader : detail::yaml_reader {
         if (t["semver"])
           if (auto s = str(t["semver"], tp + ".semver")) {
             auto r = policy::semver_range::parse(*s);
-            if (r) p.tags.range = *r;
-            else error(t["semver"], tp + ".semver", r.error());
+            if (r)
+              p.tags.range = *r;
+            else
+              error(t["semver"], tp + ".semver", r.error());
           }
         if (t["latest"])
           if (auto v = integer(t["latest"], tp + ".latest", 1, 100000)) p.tags.latest = static_cast<std::size_t>(*v);
@@ -186,8 +204,10 @@ struct loader : detail::yaml_reader {
       auto items = str_list(list, path + ".platforms");
       for (std::size_t i = 0; i < items.size(); ++i) {
         auto pp = policy::parse_platform(items[i]);
-        if (pp) p.platforms.push_back(*pp);
-        else error(list[i], path + ".platforms[" + std::to_string(i) + "]", pp.error());
+        if (pp)
+          p.platforms.push_back(*pp);
+        else
+          error(list[i], path + ".platforms[" + std::to_string(i) + "]", pp.error());
       }
     }
     if (auto a = n["artifact_types"]) {
@@ -198,9 +218,12 @@ struct loader : detail::yaml_reader {
     }
     if (n["overwrite"])
       if (auto s = str(n["overwrite"], path + ".overwrite")) {
-        if (*s == "changed") p.overwrite = overwrite_mode::changed;
-        else if (*s == "never") p.overwrite = overwrite_mode::never;
-        else error(n["overwrite"], path + ".overwrite", "must be changed or never, not '" + *s + "'");
+        if (*s == "changed")
+          p.overwrite = overwrite_mode::changed;
+        else if (*s == "never")
+          p.overwrite = overwrite_mode::never;
+        else
+          error(n["overwrite"], path + ".overwrite", "must be changed or never, not '" + *s + "'");
       }
     if (n["prune"])
       if (auto b = boolean(n["prune"], path + ".prune")) p.prune = *b;
@@ -214,16 +237,20 @@ struct loader : detail::yaml_reader {
         if (s["every"])
           if (auto v = str(s["every"], sp + ".every")) {
             auto d = policy::parse_duration(*v);
-            if (d) p.every = *d;
-            else error(s["every"], sp + ".every", d.error());
+            if (d)
+              p.every = *d;
+            else
+              error(s["every"], sp + ".every", d.error());
           }
         if (s["cron"])
           if (auto v = str(s["cron"], sp + ".cron")) {
             auto cr = policy::parse_cron(*v);
-            if (!cr) error(s["cron"], sp + ".cron", cr.error());
+            if (!cr)
+              error(s["cron"], sp + ".cron", cr.error());
             else if (!policy::next_cron(*cr, std::chrono::system_clock::now()))
               error(s["cron"], sp + ".cron", "cron '" + *v + "' never matches (no such day in those months)");
-            else p.cron = *cr, p.cron_text = *v;
+            else
+              p.cron = *cr, p.cron_text = *v;
           }
       }
     }
@@ -234,7 +261,8 @@ struct loader : detail::yaml_reader {
         error(k, path + ".keep", "must be a whole number of snapshots, at least 1");
       else if (p.to.type != endpoint::kind::oci_dir)
         error(k, path + ".keep", "keeps dated snapshots of an OCI layout directory: `to:` must be oci:DIR");
-      else p.keep = static_cast<std::size_t>(v);
+      else
+        p.keep = static_cast<std::size_t>(v);
     }
     if (auto r = n["referrers"]) {
       bool b = true;
@@ -247,7 +275,8 @@ struct loader : detail::yaml_reader {
     }
     if (auto v = n["verify"]) {
       if (check_map(v, path + ".verify", {"cosign_public_key"})) {
-        if (!v["cosign_public_key"]) error(v, path + ".verify", "needs cosign_public_key: PATH");
+        if (!v["cosign_public_key"])
+          error(v, path + ".verify", "needs cosign_public_key: PATH");
         else if (auto f = str(v["cosign_public_key"], path + ".verify.cosign_public_key")) {
           std::filesystem::path kp(*f);
           if (kp.is_relative()) {
@@ -272,11 +301,13 @@ struct loader : detail::yaml_reader {
       }
     }
     if (p.prune && (p.to.type == endpoint::kind::oci_archive || p.keep > 0))
-      error(n["prune"], path + ".prune", "each run writes a complete new " + std::string(p.keep ? "snapshot" : "archive") +
-                                             ", so there is nothing to prune");
+      error(n["prune"], path + ".prune",
+            "each run writes a complete new " + std::string(p.keep ? "snapshot" : "archive") +
+                ", so there is nothing to prune");
     if (!p.from.registry.empty() && p.from.registry == p.to.registry &&
         (p.from.path == p.to.path || policy::relative_to(p.from.path, p.to.path)))
-      error(n["to"], path + ".to", "lies inside `from` (" + p.from.str() + "): every run would mirror the mirror again");
+      error(n["to"], path + ".to",
+            "lies inside `from` (" + p.from.str() + "): every run would mirror the mirror again");
     c.policies.push_back(std::move(p));
   }
 
@@ -297,7 +328,8 @@ struct loader : detail::yaml_reader {
   load_result load_tree(const YAML::Node& root) {
     mirror_config c;
     c.file = file;
-    if (!root.IsMap()) return {std::nullopt, {{file, 0, 0, "", "the file must be a YAML mapping with registries and policies"}}};
+    if (!root.IsMap())
+      return {std::nullopt, {{file, 0, 0, "", "the file must be a YAML mapping with registries and policies"}}};
     check_duplicates(root, "");
     check_map(root, "", {"state_dir", "registries", "policies", "daemon"});
     if (root["daemon"]) detail::parse_daemon(*this, root["daemon"], c.daemon);
@@ -305,28 +337,33 @@ struct loader : detail::yaml_reader {
     if (root["state_dir"])
       if (auto s = str(root["state_dir"], "state_dir")) c.state_dir = *s;
     if (auto regs = root["registries"]) {
-      if (!regs.IsMap()) error(regs, "registries", "must be a mapping of HOST[:PORT] to settings");
+      if (!regs.IsMap())
+        error(regs, "registries", "must be a mapping of HOST[:PORT] to settings");
       else
         for (const auto& kv : regs) parse_registry(kv.first, kv.second, c);
     }
     auto pols = root["policies"];
-    if (!pols) error(root, "policies", "missing: a list of policies");
-    else if (!pols.IsSequence() || pols.size() == 0) error(pols, "policies", "must be a non-empty list");
+    if (!pols)
+      error(root, "policies", "missing: a list of policies");
+    else if (!pols.IsSequence() || pols.size() == 0)
+      error(pols, "policies", "must be a non-empty list");
     else {
       std::set<std::string> names;
-      for (std::size_t i = 0; i < pols.size(); ++i) parse_policy(pols[i], "policies[" + std::to_string(i) + "]", c, names);
+      for (std::size_t i = 0; i < pols.size(); ++i)
+        parse_policy(pols[i], "policies[" + std::to_string(i) + "]", c, names);
       if (c.policies.size() == pols.size())
         for (std::size_t j = 1; j < pols.size(); ++j)
           for (std::size_t i = 0; i < j; ++i)
             if (auto both = shared_destination(c.policies[i], c.policies[j]))
               error(pols[j]["to"], "policies[" + std::to_string(j) + "].to",
-                    "policy " + c.policies[j].name + " can write the same repositories as policy " + c.policies[i].name +
-                        " (line " + std::to_string(c.policies[i].line) + "), e.g. " + *both +
+                    "policy " + c.policies[j].name + " can write the same repositories as policy " +
+                        c.policies[i].name + " (line " + std::to_string(c.policies[i].line) + "), e.g. " + *both +
                         ": one would overwrite the other's tags; give them destinations that cannot meet");
     }
     if (!errors.empty()) {
-      std::stable_sort(errors.begin(), errors.end(),
-                       [](const diagnostic& a, const diagnostic& b) { return std::tie(a.line, a.col) < std::tie(b.line, b.col); });
+      std::stable_sort(errors.begin(), errors.end(), [](const diagnostic& a, const diagnostic& b) {
+        return std::tie(a.line, a.col) < std::tie(b.line, b.col);
+      });
       return {std::nullopt, std::move(errors)};
     }
     return {std::move(c), {}};

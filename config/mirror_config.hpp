@@ -54,22 +54,23 @@ struct policy_config {
   std::size_t keep = 0;
   transfer::referrers::filter referrers;  ///< which referrers and cosign tags travel with each tag (default: all)
   std::string verify_key_pem;   ///< verify.cosign_public_key read: only tags with a cosign signature by it are mirrored
-  std::string verify_key_file;  ///< where it came from (for messages)  ///< to: oci:DIR only: each run is a dated snapshot, the newest `keep` are kept (0: no snapshots)
+  std::string verify_key_file;  ///< where it came from (for messages)  ///< to: oci:DIR only: each run is a dated
+                                ///< snapshot, the newest `keep` are kept (0: no snapshots)
   std::optional<std::chrono::seconds> every;
   std::optional<policy::cron_spec> cron;
   std::string cron_text;
   bool run_at_start = false;  ///< schedule.at_start: the daemon also runs it as soon as it starts
-  int line = 0;  ///< where the policy starts, for run-time messages
+  int line = 0;               ///< where the policy starts, for run-time messages
 };
 
 /// `daemon:`: how `ocimirror daemon` is reached and stops.
 struct daemon_config {
   std::string listen_host = "127.0.0.1";
   unsigned short listen_port = 9469;
-  std::string token;  ///< bearer token POST /v1/... needs; empty: none (a secret: never printed)
-  bool allow_unauthenticated = false;  ///< a non-loopback listen without a token is refused unless this is set
+  std::string token;                       ///< bearer token POST /v1/... needs; empty: none (a secret: never printed)
+  bool allow_unauthenticated = false;      ///< a non-loopback listen without a token is refused unless this is set
   std::chrono::seconds drain_timeout{30};  ///< on SIGTERM, how long transfers in flight may take to finish
-  std::string listen() const;  ///< "host:port", "[v6]:port"
+  std::string listen() const;              ///< "host:port", "[v6]:port"
 };
 
 /// "HOST:PORT" or "[IPV6]:PORT" (port 0: any free one). Pure.

@@ -51,9 +51,12 @@ std::optional<std::string> meet(const policy_config& outer, const policy_config&
 std::optional<std::string> shared_destination(const policy_config& a, const policy_config& b) {
   if (a.to.registry != b.to.registry) return std::nullopt;
   std::optional<std::string> name;
-  if (a.to.path == b.to.path) name = meet(a, b, "");
-  else if (auto sub = policy::relative_to(a.to.path, b.to.path)) name = meet(a, b, *sub);
-  else if (auto sub2 = policy::relative_to(b.to.path, a.to.path)) name = meet(b, a, *sub2);
+  if (a.to.path == b.to.path)
+    name = meet(a, b, "");
+  else if (auto sub = policy::relative_to(a.to.path, b.to.path))
+    name = meet(a, b, *sub);
+  else if (auto sub2 = policy::relative_to(b.to.path, a.to.path))
+    name = meet(b, a, *sub2);
   if (!name) return std::nullopt;
   return a.to.registry + (name->empty() ? "" : "/" + *name);
 }

@@ -41,7 +41,8 @@ void yaml_reader::check_duplicates(const YAML::Node& n, const std::string& path)
     const auto key = kv.first.Scalar();
     const auto where = path.empty() ? key : path + "." + key;
     // yaml-cpp keeps the first of two equal keys and drops the second without a word: say so instead.
-    if (!seen.insert(key).second) error(kv.first, where, "duplicate key '" + key + "' (the earlier one would be silently ignored)");
+    if (!seen.insert(key).second)
+      error(kv.first, where, "duplicate key '" + key + "' (the earlier one would be silently ignored)");
     check_duplicates(kv.second, where);
   }
 }
@@ -60,7 +61,8 @@ std::optional<std::string> yaml_reader::str(const YAML::Node& n, const std::stri
         return std::nullopt;
       }
       std::string var = in.substr(i + 2, close - i - 2);
-      auto val = env ? env(var) : (std::getenv(var.c_str()) ? std::optional<std::string>(std::getenv(var.c_str())) : std::nullopt);
+      auto val = env ? env(var)
+                     : (std::getenv(var.c_str()) ? std::optional<std::string>(std::getenv(var.c_str())) : std::nullopt);
       if (!val) {
         error(n, path, "environment variable " + var + " is not set");
         return std::nullopt;

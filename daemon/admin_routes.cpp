@@ -1,7 +1,7 @@
 #include "daemon/admin_routes.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <openssl/crypto.h>
+#include <boost/json/serialize.hpp>
 
 namespace ocimirror::daemon {
 namespace {
@@ -10,11 +10,11 @@ admin_response json(unsigned status, const boost::json::object& o) {
   return {status, "application/json", boost::json::serialize(o) + "\n", {}, {}};
 }
 
-admin_response problem(unsigned status, const std::string& message) {
-  return json(status, {{"error", message}});
-}
+admin_response problem(unsigned status, const std::string& message) { return json(status, {{"error", message}}); }
 
-admin_response text(unsigned status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}, {}}; }
+admin_response text(unsigned status, std::string body) {
+  return {status, "text/plain; charset=utf-8", std::move(body), {}, {}};
+}
 
 admin_response not_allowed(const char* allow) {
   auto r = problem(405, std::string("method not allowed; use ") + allow);
@@ -65,10 +65,14 @@ admin_response route(const admin_request& req, admin_api& api) {
       if (!token_matches(req.authorization, token)) return problem(403, "the bearer token is not the configured one");
     }
     switch (api.trigger(name)) {
-      case trigger_result::started: return json(202, {{"policy", name}, {"status", "started"}});
-      case trigger_result::running: return problem(409, "policy '" + name + "' is running; try again when it has finished");
-      case trigger_result::unknown: return problem(404, "no policy named '" + name + "' in the configuration");
-      case trigger_result::draining: return problem(503, "the daemon is shutting down and starts no new runs");
+      case trigger_result::started:
+        return json(202, {{"policy", name}, {"status", "started"}});
+      case trigger_result::running:
+        return problem(409, "policy '" + name + "' is running; try again when it has finished");
+      case trigger_result::unknown:
+        return problem(404, "no policy named '" + name + "' in the configuration");
+      case trigger_result::draining:
+        return problem(503, "the daemon is shutting down and starts no new runs");
     }
   }
   return problem(404, "no such endpoint '" + path + "'; " + endpoints);

@@ -22,10 +22,12 @@ using asio::ip::tcp;
 admin_server::admin_server(asio::io_context& io, admin_api& api) : io_(io), api_(api), acceptor_(io) {}
 
 tcp::endpoint admin_server::listen(const std::string& host, unsigned short port) {
-  const std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  const std::string where =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   boost::system::error_code ec;
   tcp::resolver resolver(io_);
-  auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  auto found =
+      resolver.resolve(host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || found.empty()) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
   const tcp::endpoint ep = found.begin()->endpoint();
   acceptor_.open(ep.protocol(), ec);

@@ -2,7 +2,8 @@
 // The admin API's HTTP/1.1 server (Boost.Beast, on the daemon's io_context): keep-alive connections, a 30 s idle
 // limit, small request limits (it serves operators and Prometheus, not uploads), at most max_connections at once
 // (each holds at most ~80 KiB; past the cap the one that has waited longest for its request is closed), and an
-// accept loop that frees a descriptor and backs off when the process is out of them instead of spinning. Routing is admin_routes.
+// accept loop that frees a descriptor and backs off when the process is out of them instead of spinning. Routing is
+// admin_routes.
 #include "daemon/admin_routes.hpp"
 
 #include <boost/asio/awaitable.hpp>

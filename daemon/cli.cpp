@@ -1,6 +1,6 @@
-#include "daemon/version.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/session.hpp"
+#include "daemon/version.hpp"
 
 #include <boost/json.hpp>
 
@@ -80,7 +80,9 @@ int run_cli(int argc, char** argv) {
     std::cout << "ocimirror " << version << "\n";
     return exit_ok;
   }
-  print_error("unknown command '" + cmd + "' (commands: copy, inspect, tags, login, push, pull, sync, daemon, inventory, check, cache; see --help)");
+  print_error(
+      "unknown command '" + cmd +
+      "' (commands: copy, inspect, tags, login, push, pull, sync, daemon, inventory, check, cache; see --help)");
   return exit_usage;
 }
 

@@ -41,8 +41,10 @@ int stats(const config::mirror_config& cfg, bool json_out) {
   if (json_out) {
     json::object tags;
     for (const auto& [p, n] : st.tags_per_policy) tags[p] = n;
-    std::cout << json::serialize(json::object{{"path", st.path.string()}, {"bytesOnDisk", st.bytes_on_disk},
-                                              {"tags", tags}, {"blobLocations", st.blob_locations},
+    std::cout << json::serialize(json::object{{"path", st.path.string()},
+                                              {"bytesOnDisk", st.bytes_on_disk},
+                                              {"tags", tags},
+                                              {"blobLocations", st.blob_locations},
                                               {"uploadSessions", st.upload_sessions}})
               << "\n";
     return exit_ok;
@@ -116,10 +118,14 @@ int verify(const config::mirror_config& cfg, const time_limits& limits, bool jso
     json::array p, f;
     for (const auto& x : problems) p.push_back(json::value(x));
     for (const auto& x : failures) f.push_back(json::value(x));
-    std::cout << json::serialize(json::object{{"path", store->path().string()}, {"tagRecords", tags.size()},
-                                              {"staleTags", stale_tags}, {"blobLocations", blobs.size()},
-                                              {"staleBlobLocations", stale_blobs}, {"problems", p},
-                                              {"failures", f}, {"exitCode", code}})
+    std::cout << json::serialize(json::object{{"path", store->path().string()},
+                                              {"tagRecords", tags.size()},
+                                              {"staleTags", stale_tags},
+                                              {"blobLocations", blobs.size()},
+                                              {"staleBlobLocations", stale_blobs},
+                                              {"problems", p},
+                                              {"failures", f},
+                                              {"exitCode", code}})
               << "\n";
     return code;
   }
@@ -155,12 +161,11 @@ int cmd_cache(const args& a) {
   std::vector<std::string> policies;
   time_limits limits;
   po::options_description opts("Cache");
-  opts.add_options()
-    ("help,h", "show this help")
-    ("config,c", po::value(&file), "the mirror configuration (YAML): its state_dir, policies and registries")
-    ("state-dir", po::value(&state_dir), "override state_dir from the file")
-    ("policy,p", po::value(&policies)->composing(), "clear: only this policy's tag records (repeatable)")
-    ("output,o", po::value(&output), "text (default) or json");
+  opts.add_options()("help,h", "show this help")(
+      "config,c", po::value(&file), "the mirror configuration (YAML): its state_dir, policies and registries")(
+      "state-dir", po::value(&state_dir), "override state_dir from the file")(
+      "policy,p", po::value(&policies)->composing(), "clear: only this policy's tag records (repeatable)")(
+      "output,o", po::value(&output), "text (default) or json");
   limits.describe(opts);
   bool json_out = false;
   return guarded(json_out, [&]() -> int {
@@ -172,7 +177,8 @@ int cmd_cache(const args& a) {
     }
     if (parse_or_help(rest, opts, cache_help, output, json_out)) return exit_ok;
     if (what != "stats" && what != "verify" && what != "clear")
-      throw po::error("cache needs one of stats, verify, clear" + (what.empty() ? std::string() : ", not '" + what + "'"));
+      throw po::error("cache needs one of stats, verify, clear" +
+                      (what.empty() ? std::string() : ", not '" + what + "'"));
     if (file.empty()) throw po::error("cache " + what + " needs --config FILE");
     auto cfg = load_or_report(file, json_out);
     if (!cfg) return exit_usage;

@@ -22,18 +22,18 @@ FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
 int cmd_check(const args& a) {
   std::string file, output = "text";
   po::options_description opts("Check");
-  opts.add_options()
-    ("help,h", "show this help")
-    ("config,c", po::value(&file), "the mirror configuration (YAML)")
-    ("output,o", po::value(&output), "text (default) or json");
+  opts.add_options()("help,h", "show this help")("config,c", po::value(&file), "the mirror configuration (YAML)")(
+      "output,o", po::value(&output), "text (default) or json");
   bool json = false;
   return guarded(json, [&]() -> int {
     if (parse_or_help(a, opts, check_help, output, json)) return exit_ok;
     if (file.empty()) throw po::error("check needs --config FILE");
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;
-    if (json) std::cout << boost::json::serialize(config_json(*cfg)) << "\n";
-    else print_config_text(*cfg, std::cout);
+    if (json)
+      std::cout << boost::json::serialize(config_json(*cfg)) << "\n";
+    else
+      print_config_text(*cfg, std::cout);
     return exit_ok;
   });
 }

@@ -4,7 +4,6 @@
 #include "daemon/session.hpp"
 #include "policy/platform.hpp"
 #include "transfer/copy.hpp"
-#include "transfer/copy.hpp"
 #include "transfer/referrers_copy.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -62,13 +61,14 @@ int cmd_copy(const args& a) {
   bool quiet = false, no_referrers = false;
   std::vector<std::string> positional;
   po::options_description opts("Copy");
-  opts.add_options()
-    ("help,h", "show this help")
-    ("platform", po::value(&platforms)->composing(), "copy only this platform of an index: os/arch[/variant] (repeatable); the new index gets a new digest")
-    ("output,o", po::value(&output), "text (default) or json")
-    ("jobs,j", po::value(&jobs)->default_value(8), "blobs transferred at once")
-    ("quiet,q", po::bool_switch(&quiet), "no progress display")
-    ("no-referrers", po::bool_switch(&no_referrers), "leave signatures, SBOMs and attestations (referrers, cosign tags) behind");
+  opts.add_options()("help,h", "show this help")(
+      "platform", po::value(&platforms)->composing(),
+      "copy only this platform of an index: os/arch[/variant] (repeatable); the new index gets a new digest")(
+      "output,o", po::value(&output), "text (default) or json")(
+      "jobs,j", po::value(&jobs)->default_value(8), "blobs transferred at once")("quiet,q", po::bool_switch(&quiet),
+                                                                                 "no progress display")(
+      "no-referrers", po::bool_switch(&no_referrers),
+      "leave signatures, SBOMs and attestations (referrers, cosign tags) behind");
   opts.add(xfer.describe());
   opts.add(net.describe());
   po::options_description hidden;
@@ -126,9 +126,14 @@ int cmd_copy(const args& a) {
     if (layouts) {
       if (dst_arg->layout && dst->tag.empty())
         throw po::error("name the destination as " + dst_arg->layout->str() + ":REF (the source has no tag to take)");
-      if (!src_end) src_end = open_endpoint(s, config::endpoint{config::endpoint::kind::registry, src->registry, "", ""}, role::source);
-      dst_end = open_endpoint(s, dst_arg->layout ? endpoint_of(*dst_arg->layout) : config::endpoint{config::endpoint::kind::registry, dst->registry, "", ""},
-                              role::destination, {0, nullptr, co.pipe.upload});
+      if (!src_end)
+        src_end =
+            open_endpoint(s, config::endpoint{config::endpoint::kind::registry, src->registry, "", ""}, role::source);
+      dst_end =
+          open_endpoint(s,
+                        dst_arg->layout ? endpoint_of(*dst_arg->layout)
+                                        : config::endpoint{config::endpoint::kind::registry, dst->registry, "", ""},
+                        role::destination, {0, nullptr, co.pipe.upload});
     }
     transfer::copy_result result;
     transfer::referrer_stats with;
@@ -136,7 +141,8 @@ int cmd_copy(const args& a) {
     s.run([&]() -> asio::awaitable<void> {
       bool done = false;
       asio::steady_timer timer(s.io());
-      if (!quiet && !json && stderr_is_tty()) asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
+      if (!quiet && !json && stderr_is_tty())
+        asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
       try {
         if (!layouts) {
           src_end = std::make_unique<transfer::registry_endpoint>(s.client(*src), co.pipe.upload);
@@ -146,8 +152,9 @@ int cmd_copy(const args& a) {
         // What refers to it comes along (a platform-filtered index is a new manifest nothing refers to).
         if (!no_referrers && result.digest == result.source_digest) {
           transfer::referrer_probe probe;
-          with = co_await transfer::copy_referrers(*src_end, src->repository, *dst_end, dst->repository, result.source_digest,
-                                                   transfer::referrers::filter{}, co, nullptr, probe);
+          with = co_await transfer::copy_referrers(*src_end, src->repository, *dst_end, dst->repository,
+                                                   result.source_digest, transfer::referrers::filter{}, co, nullptr,
+                                                   probe);
         }
         co_await dst_end->commit();
       } catch (...) {
@@ -162,29 +169,43 @@ int cmd_copy(const args& a) {
     const auto& st = result.stats;
     if (json) {
       boost::json::object o{
-          {"source", src_arg->str()}, {"destination", dst_arg->str()}, {"digest", result.digest},
-          {"sourceDigest", result.source_digest}, {"mediaType", result.media_type},
+          {"source", src_arg->str()},
+          {"destination", dst_arg->str()},
+          {"digest", result.digest},
+          {"sourceDigest", result.source_digest},
+          {"mediaType", result.media_type},
           {"blobs", {{"copied", st.blobs_copied}, {"mounted", st.blobs_mounted}, {"skipped", st.blobs_skipped}}},
           {"manifests", {{"pushed", st.manifests_pushed}, {"skipped", st.manifests_skipped}}},
-          {"bytes", st.bytes_copied}, {"seconds", secs}, {"peakRssBytes", peak_rss_bytes()},
-          {"referrers", {{"manifests", with.referrers}, {"cosignTags", with.cosign_tags}, {"fallbackIndexes", with.fallback_updates}}}};
+          {"bytes", st.bytes_copied},
+          {"seconds", secs},
+          {"peakRssBytes", peak_rss_bytes()},
+          {"referrers",
+           {{"manifests", with.referrers},
+            {"cosignTags", with.cosign_tags},
+            {"fallbackIndexes", with.fallback_updates}}}};
       std::cout << boost::json::serialize(o) << "\n";
     } else {
       std::cout << result.digest << "\n";
       if (!quiet) {
         char rate[64] = "";
-        if (secs > 0 && st.bytes_copied) std::snprintf(rate, sizeof rate, ", %s/s", human_bytes(static_cast<std::uint64_t>(st.bytes_copied / secs)).c_str());
-        std::fprintf(stderr, "copied %s -> %s: blobs %zu copied (%s), %zu mounted, %zu skipped; manifests %zu pushed, %zu skipped; %.2fs%s\n",
-                     src_arg->str().c_str(), dst_arg->str().c_str(), st.blobs_copied, human_bytes(st.bytes_copied).c_str(),
-                     st.blobs_mounted, st.blobs_skipped, st.manifests_pushed, st.manifests_skipped, secs, rate);
+        if (secs > 0 && st.bytes_copied)
+          std::snprintf(rate, sizeof rate, ", %s/s",
+                        human_bytes(static_cast<std::uint64_t>(st.bytes_copied / secs)).c_str());
+        std::fprintf(stderr,
+                     "copied %s -> %s: blobs %zu copied (%s), %zu mounted, %zu skipped; manifests %zu pushed, %zu "
+                     "skipped; %.2fs%s\n",
+                     src_arg->str().c_str(), dst_arg->str().c_str(), st.blobs_copied,
+                     human_bytes(st.bytes_copied).c_str(), st.blobs_mounted, st.blobs_skipped, st.manifests_pushed,
+                     st.manifests_skipped, secs, rate);
         if (with.referrers || with.cosign_tags)
           std::fprintf(stderr, "with it: %zu referrers, %zu cosign tags\n", with.referrers, with.cosign_tags);
         if (result.digest != result.source_digest)
-          std::fprintf(stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (%s)\n",
-                       result.source_digest.c_str(), result.digest.c_str(),
-                       result.media_type == transfer::media::docker_list
-                           ? "a Docker manifest list carries no annotations, so the source digest is recorded nowhere in it"
-                           : "source recorded in annotation io.ocimirror.source.digest");
+          std::fprintf(
+              stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (%s)\n",
+              result.source_digest.c_str(), result.digest.c_str(),
+              result.media_type == transfer::media::docker_list
+                  ? "a Docker manifest list carries no annotations, so the source digest is recorded nowhere in it"
+                  : "source recorded in annotation io.ocimirror.source.digest");
       }
     }
     return exit_ok;

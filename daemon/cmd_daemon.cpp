@@ -50,13 +50,13 @@ int cmd_daemon(const args& a) {
   policy_run_flags runs;
   transfer_flags xfer;
   po::options_description opts("Daemon");
-  opts.add_options()
-    ("help,h", "show this help")
-    ("config,c", po::value(&file), "the mirror configuration (YAML); reloaded on SIGHUP")
-    ("log-format", po::value(&log_format), "text (default) or json (one object per line)")
-    ("listen", po::value(&listen), "HOST:PORT of the admin API; overrides daemon.listen (port 0: any free port)")
-    ("allow-unauthenticated", po::bool_switch(&o.allow_unauthenticated),
-     "serve the admin API on a non-loopback address without daemon.token (only behind a network policy that admits just the scraper)");
+  opts.add_options()("help,h", "show this help")("config,c", po::value(&file),
+                                                 "the mirror configuration (YAML); reloaded on SIGHUP")(
+      "log-format", po::value(&log_format), "text (default) or json (one object per line)")(
+      "listen", po::value(&listen), "HOST:PORT of the admin API; overrides daemon.listen (port 0: any free port)")(
+      "allow-unauthenticated", po::bool_switch(&o.allow_unauthenticated),
+      "serve the admin API on a non-loopback address without daemon.token (only behind a network policy that admits "
+      "just the scraper)");
   opts.add(runs.describe()).add(xfer.describe());
   bool json = false;
   const std::string output = "text";

@@ -1,7 +1,7 @@
 // `ocimirror inspect REF`
 #include "daemon/commands.hpp"
-#include "daemon/read_args.hpp"
 #include "daemon/endpoints.hpp"
+#include "daemon/read_args.hpp"
 #include "daemon/session.hpp"
 #include "transfer/manifest.hpp"
 
@@ -57,7 +57,9 @@ Examples:
       s.run([&]() -> transfer::awaitable<void> { m = co_await layout->get_manifest(ref->repository, ref->target()); });
     } else {
       if (ref->tag.empty() && ref->digest.empty()) ref->tag = "latest";
-      s.run([&]() -> transfer::awaitable<void> { m = co_await s.client(*ref).get_manifest(ref->repository, ref->target()); });
+      s.run([&]() -> transfer::awaitable<void> {
+        m = co_await s.client(*ref).get_manifest(ref->repository, ref->target());
+      });
     }
     if (p.raw) {
       std::cout << m.bytes;
@@ -66,15 +68,19 @@ Examples:
     auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
     if (!parsed) throw transfer::error(transfer::errc::bad_manifest, "manifest " + arg->str() + ": " + parsed.error());
     if (p.output == "json") {
-      json::object o{{"reference", arg->layout ? arg->layout->str() : ref->str()}, {"digest", m.digest}, {"mediaType", parsed->media_type},
+      json::object o{{"reference", arg->layout ? arg->layout->str() : ref->str()},
+                     {"digest", m.digest},
+                     {"mediaType", parsed->media_type},
                      {"size", m.bytes.size()}};
       if (!parsed->artifact_type.empty()) o["artifactType"] = parsed->artifact_type;
       if (parsed->config) o["config"] = descriptor_json(*parsed->config);
       json::array layers, manifests;
       for (const auto& l : parsed->layers) layers.push_back(descriptor_json(l));
       for (const auto& c : parsed->manifests) manifests.push_back(descriptor_json(c));
-      if (!parsed->is_index()) o["layers"] = std::move(layers);
-      else o["manifests"] = std::move(manifests);
+      if (!parsed->is_index())
+        o["layers"] = std::move(layers);
+      else
+        o["manifests"] = std::move(manifests);
       if (parsed->subject) o["subject"] = descriptor_json(*parsed->subject);
       o["annotations"] = annotations_json(parsed->annotations);
       std::cout << json::serialize(o) << "\n";
@@ -86,7 +92,8 @@ Examples:
               << "Size:          " << m.bytes.size() << " bytes\n";
     if (!parsed->artifact_type.empty()) std::cout << "Artifact type: " << parsed->artifact_type << "\n";
     if (parsed->config)
-      std::cout << "Config:        " << parsed->config->media_type << " (" << human_bytes(parsed->config->size) << ")\n";
+      std::cout << "Config:        " << parsed->config->media_type << " (" << human_bytes(parsed->config->size)
+                << ")\n";
     if (!parsed->is_index()) {
       std::uint64_t total = 0;
       for (const auto& l : parsed->layers) total += l.size;
@@ -96,8 +103,8 @@ Examples:
     } else {
       std::cout << "Manifests:     " << parsed->manifests.size() << "\n";
       for (const auto& c : parsed->manifests)
-        std::cout << "  " << (c.platform ? c.platform->str() : std::string("(no platform)")) << "  " << c.digest
-                  << "  " << c.media_type << "\n";
+        std::cout << "  " << (c.platform ? c.platform->str() : std::string("(no platform)")) << "  " << c.digest << "  "
+                  << c.media_type << "\n";
     }
     if (parsed->subject) std::cout << "Subject:       " << parsed->subject->digest << "\n";
     if (!parsed->annotations.empty()) {

@@ -25,12 +25,13 @@ Examples:
   ocimirror inventory --plain-http localhost:5000/mirror/app localhost:5000/mirror/web > have.txt
 )";
 
-awaitable<void> walk(transfer::endpoint& e, const std::string& repo, const std::string& target, std::set<std::string>& out,
-                     int depth = 0) {
+awaitable<void> walk(transfer::endpoint& e, const std::string& repo, const std::string& target,
+                     std::set<std::string>& out, int depth = 0) {
   auto m = co_await e.get_manifest(repo, target);
   if (!out.insert(m.digest).second) co_return;
   auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
-  if (!parsed) throw transfer::error(transfer::errc::bad_manifest, e.name() + "/" + repo + "@" + m.digest + ": " + parsed.error());
+  if (!parsed)
+    throw transfer::error(transfer::errc::bad_manifest, e.name() + "/" + repo + "@" + m.digest + ": " + parsed.error());
   if (parsed->is_index()) transfer::check_index_depth(depth, e.name() + "/" + repo + "@" + m.digest);
   for (const auto& c : parsed->manifests) co_await walk(e, repo, c.digest, out, depth + 1);
   for (const auto* b : parsed->blobs()) out.insert(b->digest);
@@ -43,7 +44,8 @@ int cmd_inventory(const args& a) {
   std::string out_file;
   std::vector<std::string> where;
   po::options_description opts("Inventory");
-  opts.add_options()("help,h", "show this help")("output,o", po::value(&out_file), "write the list to FILE (atomically) instead of stdout");
+  opts.add_options()("help,h", "show this help")("output,o", po::value(&out_file),
+                                                 "write the list to FILE (atomically) instead of stdout");
   opts.add(net.describe());
   const bool json = false;
   return guarded(json, [&]() -> int {
@@ -82,8 +84,10 @@ int cmd_inventory(const args& a) {
     for (const auto& w : where) text += " " + w;
     text += ": " + std::to_string(tags) + " tags, " + std::to_string(digests.size()) + " digests\n";
     for (const auto& d : digests) text += d + "\n";
-    if (out_file.empty()) std::cout << text;
-    else transfer::file::write_atomic(out_file, text);
+    if (out_file.empty())
+      std::cout << text;
+    else
+      transfer::file::write_atomic(out_file, text);
     std::cerr << "inventory: " << tags << " tags, " << digests.size() << " digests\n";
     return exit_ok;
   });

@@ -13,10 +13,8 @@ int cmd_login(const args& a) {
   bool password_stdin = false;
   std::vector<std::string> positional;
   po::options_description opts("Login");
-  opts.add_options()
-    ("help,h", "show this help")
-    ("username,u", po::value(&username), "user name")
-    ("password-stdin", po::bool_switch(&password_stdin), "read the password or token from standard input");
+  opts.add_options()("help,h", "show this help")("username,u", po::value(&username), "user name")(
+      "password-stdin", po::bool_switch(&password_stdin), "read the password or token from standard input");
   opts.add(net.describe());
   po::options_description all;
   all.add(opts).add_options()("host", po::value(&positional)->composing());
@@ -37,7 +35,9 @@ show in `ps` or shell history.
 
 Example:
   echo "$TOKEN" | ocimirror login ghcr.io -u mirror-bot --password-stdin
-)" << "\n" << opts << "\n";
+)"
+                << "\n"
+                << opts << "\n";
       return exit_ok;
     }
     if (positional.size() != 1) throw po::error("login needs exactly one registry HOST[:PORT]");

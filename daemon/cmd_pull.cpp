@@ -76,7 +76,8 @@ int cmd_pull(const args& a) {
     if (!from) return exit_usage;
     if (from->tag.empty() && from->digest.empty()) from->tag = "latest";
     const std::string dir = positional[1];
-    if (fs::exists(dir) && !fs::is_empty(dir)) throw transfer::error(transfer::errc::io, dir + " exists and is not empty; pull into a new directory");
+    if (fs::exists(dir) && !fs::is_empty(dir))
+      throw transfer::error(transfer::errc::io, dir + " exists and is not empty; pull into a new directory");
     const std::string tgz = dir + ".layer-" + std::to_string(::getpid()), tarball = tgz + ".tar";
     struct cleanup {
       std::vector<std::string> paths;
@@ -97,7 +98,8 @@ int cmd_pull(const args& a) {
       const auto* layer = chosen.layer;
       kind = chosen.kind;
       if (layer->media_type == art::media::helm_chart_legacy)
-        std::cerr << "ocimirror: warning: " << from->str() << " uses the legacy chart layer type " << layer->media_type << "\n";
+        std::cerr << "ocimirror: warning: " << from->str() << " uses the legacy chart layer type " << layer->media_type
+                  << "\n";
       transfer::registry_endpoint src(c);
       auto raw = co_await src.open_blob(from->repository, layer->digest);
       auto checked = transfer::verified_source(std::move(raw), *layer, "layer " + layer->digest + " of " + from->str());
@@ -109,7 +111,10 @@ int cmd_pull(const args& a) {
       }
     });
     if (!starts_gzip(tgz)) {  // a Flux static layer: the content is one file, written as PATH (flux pull does so)
-      if (fs::exists(dir)) throw transfer::error(transfer::errc::io, from->str() + " holds one file, not a tar.gz: name a file that does not exist yet, not " + dir);
+      if (fs::exists(dir))
+        throw transfer::error(
+            transfer::errc::io,
+            from->str() + " holds one file, not a tar.gz: name a file that does not exist yet, not " + dir);
       fs::rename(tgz, dir);
       std::cerr << "pulled " << kind << " " << from->str() << ": its one file into " << dir << "\n";
       return exit_ok;

@@ -52,7 +52,8 @@ awaitable<void> push_built(transfer::registry_client& c, const transfer::referen
     if (co_await c.blob_size(to.repository, blob->digest)) continue;
     bool sent = false;
     transfer::http_client::chunk_source once = [&]() -> awaitable<std::span<const char>> {
-      co_return std::exchange(sent, true) ? std::span<const char>() : std::span<const char>(blob->bytes.data(), blob->bytes.size());
+      co_return std::exchange(sent, true) ? std::span<const char>()
+                                          : std::span<const char>(blob->bytes.data(), blob->bytes.size());
     };
     co_await c.push_blob(to.repository, blob->digest, blob->bytes.size(), once, {});
   }
@@ -79,9 +80,13 @@ struct flux_flags {
 };
 
 art::built build_flux(const std::string& path, const flux_flags& f) {
-  if (f.source.empty() || f.revision.empty()) throw po::error("push PATH needs --source and --revision (Flux reads them)");
-  if (f.reproducible && !f.created.empty()) throw po::error("--reproducible fixes created at the epoch; drop --created or --reproducible");
-  const std::string created = f.reproducible ? "1970-01-01T00:00:00Z" : f.created.empty() ? created_default() : f.created;
+  if (f.source.empty() || f.revision.empty())
+    throw po::error("push PATH needs --source and --revision (Flux reads them)");
+  if (f.reproducible && !f.created.empty())
+    throw po::error("--reproducible fixes created at the epoch; drop --created or --reproducible");
+  const std::string created = f.reproducible      ? "1970-01-01T00:00:00Z"
+                              : f.created.empty() ? created_default()
+                                                  : f.created;
   std::map<std::string, std::string> annotations;
   try {
     annotations = flux_annotations(created, f.source, f.revision, f.annotations);
@@ -89,12 +94,14 @@ art::built build_flux(const std::string& path, const flux_flags& f) {
     throw po::error(e.what());
   }
   const auto& when = annotations["org.opencontainers.image.created"];
-  if (!art::rfc3339(when)) throw po::error("invalid created timestamp '" + when + "': flux wants RFC 3339, e.g. 2026-11-28T09:30:00Z");
+  if (!art::rfc3339(when))
+    throw po::error("invalid created timestamp '" + when + "': flux wants RFC 3339, e.g. 2026-11-28T09:30:00Z");
   auto patterns = transfer::ignore::flux_defaults();
   for (auto& p : split_commas(f.ignore_paths)) patterns.push_back(std::move(p));
   transfer::flux_tar::report rep;
   const auto tar = transfer::flux_tar::build(path, transfer::ignore::matcher(patterns), rep);
-  for (const auto& s : rep.skipped) std::cerr << "ocimirror: warning: skipped " << s << ": a symbolic link or special file (flux skips them too)\n";
+  for (const auto& s : rep.skipped)
+    std::cerr << "ocimirror: warning: skipped " << s << ": a symbolic link or special file (flux skips them too)\n";
   if (!rep.ignored.empty())
     std::cerr << "left out " << rep.ignored.size() << " ignored path(s), e.g. " << rep.ignored.front() << "\n";
   return art::flux(tar, annotations);
@@ -105,7 +112,8 @@ art::built build_helm(const std::string& chart, std::string prov_path, const std
   if (prov_path.empty() && fs::exists(chart + ".prov")) prov_path = chart + ".prov";  // what helm push picks up
   std::optional<std::string> prov;
   if (!prov_path.empty()) prov = transfer::file::read_file(prov_path, std::size_t(16) << 20);
-  if (!created.empty() && !art::rfc3339(created)) throw po::error("--created '" + created + "' is not RFC 3339, e.g. 2026-11-28T09:30:00Z");
+  if (!created.empty() && !art::rfc3339(created))
+    throw po::error("--created '" + created + "' is not RFC 3339, e.g. 2026-11-28T09:30:00Z");
   const auto when = created.empty() ? file_time_rfc3339(chart) : created;
   return art::helm(transfer::file::read_file(chart, std::size_t(1) << 30), prov, meta, when);
 }
@@ -118,16 +126,21 @@ int cmd_push(const args& a) {
   std::string helm, prov;
   std::vector<std::string> positional;
   po::options_description opts("Push");
-  opts.add_options()
-    ("help,h", "show this help")
-    ("source", po::value(&f.source), "Flux: where the content comes from (org.opencontainers.image.source), e.g. the Git URL")
-    ("revision", po::value(&f.revision), "Flux: its revision (org.opencontainers.image.revision), e.g. main@sha1:<commit>")
-    ("created", po::value(&f.created), "org.opencontainers.image.created (RFC 3339); Flux default $SOURCE_DATE_EPOCH or the epoch, Helm default the .tgz's time")
-    ("reproducible", po::bool_switch(&f.reproducible), "Flux: created = 1970-01-01T00:00:00Z, as flux's flag")
-    ("annotation,a", po::value(&f.annotations)->composing(), "Flux: a manifest annotation KEY=VALUE (repeatable; replaces created/source/revision too)")
-    ("ignore-paths", po::value(&f.ignore_paths)->composing(), "Flux: more .gitignore patterns to leave out (comma-separated, repeatable; '!' takes one back)")
-    ("helm", po::value(&helm), "push this packaged chart (.tgz) instead of a directory")
-    ("prov", po::value(&prov), "Helm: the provenance file (default CHART.tgz.prov when it exists)");
+  opts.add_options()("help,h", "show this help")(
+      "source", po::value(&f.source),
+      "Flux: where the content comes from (org.opencontainers.image.source), e.g. the Git URL")(
+      "revision", po::value(&f.revision),
+      "Flux: its revision (org.opencontainers.image.revision), e.g. main@sha1:<commit>")(
+      "created", po::value(&f.created),
+      "org.opencontainers.image.created (RFC 3339); Flux default $SOURCE_DATE_EPOCH or the epoch, Helm default the "
+      ".tgz's time")("reproducible", po::bool_switch(&f.reproducible),
+                     "Flux: created = 1970-01-01T00:00:00Z, as flux's flag")(
+      "annotation,a", po::value(&f.annotations)->composing(),
+      "Flux: a manifest annotation KEY=VALUE (repeatable; replaces created/source/revision too)")(
+      "ignore-paths", po::value(&f.ignore_paths)->composing(),
+      "Flux: more .gitignore patterns to leave out (comma-separated, repeatable; '!' takes one back)")(
+      "helm", po::value(&helm), "push this packaged chart (.tgz) instead of a directory")(
+      "prov", po::value(&prov), "Helm: the provenance file (default CHART.tgz.prov when it exists)");
   opts.add(net.describe());
   const bool json = false;
   return guarded(json, [&]() -> int {
@@ -143,7 +156,8 @@ int cmd_push(const args& a) {
       to->repository += "/" + b.name;
       to->tag = b.tag;
       if (!transfer::is_valid_repository(to->repository) || !transfer::is_valid_tag(to->tag))
-        throw transfer::error(transfer::errc::bad_reference, "chart " + b.name + " " + b.tag + " gives " + to->str() + ", which is not a valid OCI reference");
+        throw transfer::error(transfer::errc::bad_reference, "chart " + b.name + " " + b.tag + " gives " + to->str() +
+                                                                 ", which is not a valid OCI reference");
     } else {
       if (positional.size() != 2) throw po::error("push needs PATH and HOST/REPO:TAG");
       to = reference_arg(positional[1]);
@@ -154,9 +168,10 @@ int cmd_push(const args& a) {
     session s(net);
     s.run([&]() -> awaitable<void> { co_await push_built(s.client(*to), *to, b); });
     std::cout << transfer::sha256_digest(b.manifest) << "\n";
-    const auto content = std::find_if(b.layers.begin(), b.layers.end(), [](const art::blob& l) { return l.media_type != art::media::helm_prov; });
-    std::cerr << "pushed " << to->str() << " (" << human_bytes(content->bytes.size()) << " " << (helm.empty() ? "layer" : "chart")
-              << (b.layers.size() > 1 ? " and its provenance file" : "") << ")\n";
+    const auto content = std::find_if(b.layers.begin(), b.layers.end(),
+                                      [](const art::blob& l) { return l.media_type != art::media::helm_prov; });
+    std::cerr << "pushed " << to->str() << " (" << human_bytes(content->bytes.size()) << " "
+              << (helm.empty() ? "layer" : "chart") << (b.layers.size() > 1 ? " and its provenance file" : "") << ")\n";
     return exit_ok;
   });
 }

@@ -1,9 +1,9 @@
 // `ocimirror sync --config FILE`
 #include "daemon/commands.hpp"
-#include "transfer/layout.hpp"
+#include "daemon/config_args.hpp"
 #include "daemon/sync_output.hpp"
 #include "daemon/sync_run.hpp"
-#include "daemon/config_args.hpp"
+#include "transfer/layout.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -62,7 +62,6 @@ Examples:
 
 }  // namespace
 
-
 int cmd_sync(const args& a) {
   std::string file, output = "text";
   std::vector<std::string> names;
@@ -71,15 +70,15 @@ int cmd_sync(const args& a) {
   policy_run_flags runs;
   transfer_flags xfer;
   po::options_description opts("Sync");
-  opts.add_options()
-    ("help,h", "show this help")
-    ("config,c", po::value(&file), "the mirror configuration (YAML)")
-    ("policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")
-    ("dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")
-    ("verify", po::bool_switch(&verify), "check every tag at the destination down to its blobs; repair what is missing")
-    ("since", po::value(&since_files)->composing(), "archive destinations: leave out blobs in this earlier bundle or digest list (repeatable)")
-    ("output,o", po::value(&output), "text (default) or json")
-    ("quiet,q", po::bool_switch(&quiet), "no progress display");
+  opts.add_options()("help,h", "show this help")("config,c", po::value(&file), "the mirror configuration (YAML)")(
+      "policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")(
+      "dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")(
+      "verify", po::bool_switch(&verify),
+      "check every tag at the destination down to its blobs; repair what is missing")(
+      "since", po::value(&since_files)->composing(),
+      "archive destinations: leave out blobs in this earlier bundle or digest list (repeatable)")(
+      "output,o", po::value(&output), "text (default) or json")("quiet,q", po::bool_switch(&quiet),
+                                                                "no progress display");
   opts.add(runs.describe()).add(xfer.describe());
   bool json = false;
   return guarded(json, [&]() -> int {

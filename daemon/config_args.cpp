@@ -39,7 +39,8 @@ std::optional<config::mirror_config> load_or_report(const std::string& file, boo
       errs.push_back(boost::json::value(d.str()));
     }
     std::cerr << "ocimirror: error: " << loaded.errors.size() << " problem(s) in " << file << "; nothing was done\n";
-    if (json) std::cout << boost::json::serialize(boost::json::object{{"errors", errs}, {"exitCode", exit_usage}}) << "\n";
+    if (json)
+      std::cout << boost::json::serialize(boost::json::object{{"errors", errs}, {"exitCode", exit_usage}}) << "\n";
     return std::nullopt;
   }
   auto& c = *loaded.config;
@@ -49,26 +50,28 @@ std::optional<config::mirror_config> load_or_report(const std::string& file, boo
 
 po::options_description policy_run_flags::describe() {
   po::options_description d("Runs");
-  d.add_options()
-    ("shard", po::value(&shard_text), "I/N: handle only the source repositories whose xxh3 hash mod N is I (one of N "
-                                      "replicas); auto/N takes I from the hostname's StatefulSet ordinal (name-I)")
-    ("state-dir", po::value(&state_dir), "override state_dir from the file")
-    ("jobs,j", po::value(&jobs)->default_value(jobs), "tags copied at once per policy (at most max_concurrency)")
-    ("blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag")
-    ("log-level", po::value(&log_level)->default_value(log_level),
-     "debug | info | warn | error; debug logs every HTTP exchange (method, URL without its query, status), retry "
-     "and token fetched; no level ever logs a header, password or token");
+  d.add_options()("shard", po::value(&shard_text),
+                  "I/N: handle only the source repositories whose xxh3 hash mod N is I (one of N "
+                  "replicas); auto/N takes I from the hostname's StatefulSet ordinal (name-I)")(
+      "state-dir", po::value(&state_dir), "override state_dir from the file")(
+      "jobs,j", po::value(&jobs)->default_value(jobs), "tags copied at once per policy (at most max_concurrency)")(
+      "blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag")(
+      "log-level", po::value(&log_level)->default_value(log_level),
+      "debug | info | warn | error; debug logs every HTTP exchange (method, URL without its query, status), retry "
+      "and token fetched; no level ever logs a header, password or token");
   limits.describe(d);
   return d;
 }
 
 void policy_run_flags::apply_log_level() const {
-  if (!log::set_level(log_level)) throw po::error("--log-level must be debug, info, warn or error, not '" + log_level + "'");
+  if (!log::set_level(log_level))
+    throw po::error("--log-level must be debug, info, warn or error, not '" + log_level + "'");
 }
 
 void resolve_state_dir(config::mirror_config& c) {
   std::filesystem::path sd(c.state_dir);
-  if (sd.is_relative()) c.state_dir = (std::filesystem::absolute(c.file).parent_path() / sd).lexically_normal().string();
+  if (sd.is_relative())
+    c.state_dir = (std::filesystem::absolute(c.file).parent_path() / sd).lexically_normal().string();
 }
 
 policy::shard shard_arg(const std::string& text) {
@@ -79,7 +82,8 @@ policy::shard shard_arg(const std::string& text) {
     ::gethostname(host, sizeof host - 1);
     auto ordinal = policy::ordinal_of(host);
     if (!ordinal)
-      throw po::error("--shard " + text + ": the hostname '" + host + "' has no StatefulSet ordinal (name-N); give I/N");
+      throw po::error("--shard " + text + ": the hostname '" + host +
+                      "' has no StatefulSet ordinal (name-N); give I/N");
     spec = std::to_string(*ordinal) + spec.substr(4);
   }
   auto parsed = policy::parse_shard(spec);

@@ -6,7 +6,8 @@ namespace ocimirror::daemon {
 namespace fs = std::filesystem;
 using transfer::errc;
 
-std::unique_ptr<transfer::endpoint> open_endpoint(session& s, const config::endpoint& e, role r, const open_options& o) {
+std::unique_ptr<transfer::endpoint> open_endpoint(session& s, const config::endpoint& e, role r,
+                                                  const open_options& o) {
   using kind = config::endpoint::kind;
   if (e.type == kind::registry) {
     transfer::reference any;
@@ -27,7 +28,8 @@ std::unique_ptr<transfer::endpoint> open_endpoint(session& s, const config::endp
   }
   if (e.type == kind::oci_archive) {
     const auto parent = fs::absolute(e.file).parent_path();
-    if (!fs::is_directory(parent)) throw transfer::error(errc::not_found, "no directory " + parent.string() + " to write " + e.registry + " in");
+    if (!fs::is_directory(parent))
+      throw transfer::error(errc::not_found, "no directory " + parent.string() + " to write " + e.registry + " in");
     return std::make_unique<transfer::layout_archive_writer>(e.file, o.since ? *o.since : std::set<std::string>{});
   }
   if (o.keep > 0) {
@@ -54,7 +56,8 @@ void select_only_entry(transfer::endpoint& layout, endpoint_arg& arg) {
 
 config::endpoint endpoint_of(const transfer::layout_ref& l) {
   config::endpoint e;
-  e.type = l.kind == transfer::layout_ref::archive ? config::endpoint::kind::oci_archive : config::endpoint::kind::oci_dir;
+  e.type =
+      l.kind == transfer::layout_ref::archive ? config::endpoint::kind::oci_archive : config::endpoint::kind::oci_dir;
   e.file = fs::absolute(l.path).lexically_normal().string();
   e.registry = (l.kind == transfer::layout_ref::archive ? "oci-archive:" : "oci:") + e.file;
   return e;
@@ -63,7 +66,9 @@ config::endpoint endpoint_of(const transfer::layout_ref& l) {
 std::optional<endpoint_arg> endpoint_arg_of(const std::string& text) {
   if (auto l = transfer::parse_layout_ref(text)) {
     if (!*l) {
-      print_error("'" + text + "' is not a layout reference (oci:DIR[:REF][@DIGEST] or oci-archive:FILE[:REF][@DIGEST]): " + l->error());
+      print_error(
+          "'" + text +
+          "' is not a layout reference (oci:DIR[:REF][@DIGEST] or oci-archive:FILE[:REF][@DIGEST]): " + l->error());
       return std::nullopt;
     }
     endpoint_arg a;

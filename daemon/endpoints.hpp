@@ -15,13 +15,14 @@ enum class role { source, destination, dry_run_destination };
 
 /// What a run needs to open a policy's destination.
 struct open_options {
-  std::size_t keep = 0;                      ///< oci:DIR destinations: dated snapshots, the newest `keep` kept
+  std::size_t keep = 0;                          ///< oci:DIR destinations: dated snapshots, the newest `keep` kept
   const std::set<std::string>* since = nullptr;  ///< oci-archive destinations: blobs the far side has
   transfer::upload_options upload;
 };
 
 /// Throws transfer::error (not_found for a source layout that is not there, io, bad_archive).
-std::unique_ptr<transfer::endpoint> open_endpoint(session& s, const config::endpoint& e, role r, const open_options& o = {});
+std::unique_ptr<transfer::endpoint> open_endpoint(session& s, const config::endpoint& e, role r,
+                                                  const open_options& o = {});
 
 /// A command-line reference: HOST/REPO[:TAG][@DIGEST], oci:DIR[:REPO:TAG] or oci-archive:FILE[:REPO:TAG].
 struct endpoint_arg {

@@ -25,15 +25,17 @@ struct walker {
       auto here = co_await bundle.blob_size(repo, b->digest);
       if (here && *here != b->size)
         throw transfer::error(transfer::errc::bad_archive, "blob " + b->digest + " is " + std::to_string(*here) +
-                                                               " bytes in the bundle but manifest " + m.digest + " says " + std::to_string(b->size));
+                                                               " bytes in the bundle but manifest " + m.digest +
+                                                               " says " + std::to_string(b->size));
       bool present = here.has_value();
       if (!present) present = (co_await dst.blob_size(dst_repo, b->digest)).has_value();
       if (!present) {
         auto holders = co_await cache.holders(dst.name(), b->digest);
         if (holders.empty())
           throw transfer::error(transfer::errc::bad_archive,
-                                "blob " + b->digest + " (of manifest " + m.digest + ") is neither in the bundle nor at " +
-                                    dst.name() + "/" + dst_repo + "; import the bundle it came in first, or export without --since");
+                                "blob " + b->digest + " (of manifest " + m.digest +
+                                    ") is neither in the bundle nor at " + dst.name() + "/" + dst_repo +
+                                    "; import the bundle it came in first, or export without --since");
       }
       checked.insert({dst_repo, b->digest});
     }
@@ -57,7 +59,8 @@ awaitable<std::vector<failure>> check_import(transfer::layout_archive_reader& bu
     try {
       co_await w.walk(it->source_repo, it->tag, it->destination_repo);
     } catch (const transfer::error& e) {
-      out.push_back({bundle.name() + ":" + it->source_repo + ":" + it->tag + " -> " + dst.name() + "/" + it->destination_repo + ":" + it->tag,
+      out.push_back({bundle.name() + ":" + it->source_repo + ":" + it->tag + " -> " + dst.name() + "/" +
+                         it->destination_repo + ":" + it->tag,
                      std::string(e.what()) + "; nothing from the bundle was pushed", e.code()});
     }
   }

@@ -2,10 +2,10 @@
 
 #include "transfer/trace.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
 
 #include <unistd.h>
 
@@ -87,17 +87,20 @@ void setup(format f) {
   else
     l = spdlog::stderr_logger_mt("ocimirror");
   // Text: time (UTC) and level, then the message; JSON: the message is the whole object already.
-  if (f == format::json) l->set_pattern("%v", spdlog::pattern_time_type::utc);
-  else l->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
+  if (f == format::json)
+    l->set_pattern("%v", spdlog::pattern_time_type::utc);
+  else
+    l->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
   l->flush_on(spdlog::level::info);
   l->set_level(threshold);
   logger() = l;
 }
 
 bool set_level(std::string_view level) {
-  static constexpr std::pair<std::string_view, spdlog::level::level_enum> names[] = {
-      {"debug", spdlog::level::debug}, {"info", spdlog::level::info}, {"warn", spdlog::level::warn},
-      {"error", spdlog::level::err}};
+  static constexpr std::pair<std::string_view, spdlog::level::level_enum> names[] = {{"debug", spdlog::level::debug},
+                                                                                     {"info", spdlog::level::info},
+                                                                                     {"warn", spdlog::level::warn},
+                                                                                     {"error", spdlog::level::err}};
   for (const auto& [name, lvl] : names) {
     if (name != level) continue;
     threshold = lvl;

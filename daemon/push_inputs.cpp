@@ -30,8 +30,10 @@ std::string read_member(const std::string& tar, const transfer::tar::member& m) 
 
 std::string format_rfc3339(std::time_t t, bool local) {
   std::tm tm{};
-  if (local) ::localtime_r(&t, &tm);
-  else ::gmtime_r(&t, &tm);
+  if (local)
+    ::localtime_r(&t, &tm);
+  else
+    ::gmtime_r(&t, &tm);
   char buf[40];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   std::string out = buf;
@@ -45,7 +47,8 @@ std::string format_rfc3339(std::time_t t, bool local) {
 }  // namespace
 
 transfer::helm::metadata read_chart(const std::string& tgz_path) {
-  if (fs::is_directory(tgz_path)) throw error(errc::io, tgz_path + " is a directory; push a packaged chart (helm package DIR makes one)");
+  if (fs::is_directory(tgz_path))
+    throw error(errc::io, tgz_path + " is a directory; push a packaged chart (helm package DIR makes one)");
   const auto scratch = fs::temp_directory_path() / ("ocimirror-chart-" + std::to_string(::getpid()));
   struct cleanup {
     fs::path p;
@@ -72,12 +75,13 @@ transfer::helm::metadata read_chart(const std::string& tgz_path) {
   const auto req = requirements ? read_member(scratch.string(), *requirements) : std::string();
   auto meta = transfer::helm::parse(read_member(scratch.string(), *chart), req);
   if (!meta) throw error(errc::bad_archive, tgz_path + ": " + meta.error());
-  if (auto problem = transfer::helm::validate(*meta); !problem.empty()) throw error(errc::bad_archive, tgz_path + ": " + problem);
+  if (auto problem = transfer::helm::validate(*meta); !problem.empty())
+    throw error(errc::bad_archive, tgz_path + ": " + problem);
   return *meta;
 }
 
 std::string file_time_rfc3339(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw error(errc::io, "cannot stat " + path);
   return format_rfc3339(st.st_mtime, true);
 }
@@ -89,13 +93,15 @@ std::string created_default() {
 }
 
 std::map<std::string, std::string> flux_annotations(const std::string& created, const std::string& source,
-                                                    const std::string& revision, const std::vector<std::string>& extra) {
+                                                    const std::string& revision,
+                                                    const std::vector<std::string>& extra) {
   std::map<std::string, std::string> a{{"org.opencontainers.image.created", created},
                                        {"org.opencontainers.image.source", source},
                                        {"org.opencontainers.image.revision", revision}};
   for (const auto& kv : extra) {
     const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--annotation wants KEY=VALUE, not '" + kv + "'");
+    if (eq == std::string::npos || eq == 0)
+      throw std::invalid_argument("--annotation wants KEY=VALUE, not '" + kv + "'");
     a[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   if (a["org.opencontainers.image.created"].empty()) a["org.opencontainers.image.created"] = created;

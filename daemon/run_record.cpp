@@ -51,7 +51,8 @@ std::optional<policy::wall_time> parse_rfc3339(const std::string& s) {
   char z = 0;
   int n = 0;
   if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &z, &n) != 7 || z != 'Z' || static_cast<std::size_t>(n) != s.size())
+                  &tm.tm_min, &tm.tm_sec, &z, &n) != 7 ||
+      z != 'Z' || static_cast<std::size_t>(n) != s.size())
     return std::nullopt;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
@@ -59,15 +60,20 @@ std::optional<policy::wall_time> parse_rfc3339(const std::string& s) {
 }
 
 json::object to_json(const run_record& r) {
-  json::object o{{"start", rfc3339(r.start)},
-                 {"end", rfc3339(r.end)},
-                 {"trigger", r.trigger},
-                 {"result", r.result},
-                 {"seconds", r.seconds},
-                 {"tags", json::object{{"copied", r.copied}, {"unchanged", r.unchanged}, {"pruned", r.pruned},
-                                       {"failed", r.failed}, {"cacheHits", r.cache_hits}, {"interrupted", r.interrupted}}},
-                 {"blobs", json::object{{"copied", r.blobs_copied}, {"mounted", r.blobs_mounted}, {"skipped", r.blobs_skipped}}},
-                 {"bytes", r.bytes}};
+  json::object o{
+      {"start", rfc3339(r.start)},
+      {"end", rfc3339(r.end)},
+      {"trigger", r.trigger},
+      {"result", r.result},
+      {"seconds", r.seconds},
+      {"tags", json::object{{"copied", r.copied},
+                            {"unchanged", r.unchanged},
+                            {"pruned", r.pruned},
+                            {"failed", r.failed},
+                            {"cacheHits", r.cache_hits},
+                            {"interrupted", r.interrupted}}},
+      {"blobs", json::object{{"copied", r.blobs_copied}, {"mounted", r.blobs_mounted}, {"skipped", r.blobs_skipped}}},
+      {"bytes", r.bytes}};
   if (!r.error.empty()) o["error"] = r.error;
   return o;
 }
@@ -102,11 +108,13 @@ std::optional<run_record> run_record_from(const json::value& v) {
   if (const auto* t = o.if_contains("tags"); t && t->is_object()) {
     const auto& tags = t->get_object();
     r.copied = count_of(tags, "copied"), r.unchanged = count_of(tags, "unchanged"), r.pruned = count_of(tags, "pruned");
-    r.failed = count_of(tags, "failed"), r.cache_hits = count_of(tags, "cacheHits"), r.interrupted = count_of(tags, "interrupted");
+    r.failed = count_of(tags, "failed"), r.cache_hits = count_of(tags, "cacheHits"),
+    r.interrupted = count_of(tags, "interrupted");
   }
   if (const auto* b = o.if_contains("blobs"); b && b->is_object()) {
     const auto& blobs = b->get_object();
-    r.blobs_copied = count_of(blobs, "copied"), r.blobs_mounted = count_of(blobs, "mounted"), r.blobs_skipped = count_of(blobs, "skipped");
+    r.blobs_copied = count_of(blobs, "copied"), r.blobs_mounted = count_of(blobs, "mounted"),
+    r.blobs_skipped = count_of(blobs, "skipped");
   }
   r.bytes = count_of(o, "bytes");
   return r;

@@ -43,23 +43,27 @@ std::shared_ptr<service::generation> service::make_generation(config::mirror_con
 int service::run() {
   const auto& cfg = gen_->cfg;
   std::string warning;
-  cache_ = std::make_unique<cache::mirror_cache>(cache::store::open(cfg.state_dir, cache::store::mode::read_write, warning));
+  cache_ =
+      std::make_unique<cache::mirror_cache>(cache::store::open(cfg.state_dir, cache::store::mode::read_write, warning));
   if (!warning.empty()) log::warn(warning);
   auto remembered = read_status_file(cfg.state_dir);
   for (const auto& p : cfg.policies) {
     auto& st = states_[p.name];
     if (auto r = remembered.find(p.name); r != remembered.end()) st.memory = r->second;
     if (st.memory.last_success)
-      metrics_.set_last_success(p.name, std::chrono::duration<double>(st.memory.last_success->time_since_epoch()).count());
+      metrics_.set_last_success(p.name,
+                                std::chrono::duration<double>(st.memory.last_success->time_since_epoch()).count());
     metrics_.set_running(p.name, false);
   }
   auto listen = config::parse_listen(opts_.listen.value_or(cfg.daemon.listen()));
   if (!listen) throw std::runtime_error("--listen " + *opts_.listen + ": " + listen.error());
   // POST /v1/... starts runs: without a token, only this machine may reach it unless the operator says otherwise.
-  if (!is_loopback_host(listen->first) && cfg.daemon.token.empty() && !opts_.allow_unauthenticated && !cfg.daemon.allow_unauthenticated)
-    throw std::runtime_error("refusing to serve the admin API on " + opts_.listen.value_or(cfg.daemon.listen()) +
-                             " without daemon.token: anyone who reaches it could start runs; set daemon.token, listen on "
-                             "loopback, or allow it explicitly (--allow-unauthenticated or daemon.allow_unauthenticated: true)");
+  if (!is_loopback_host(listen->first) && cfg.daemon.token.empty() && !opts_.allow_unauthenticated &&
+      !cfg.daemon.allow_unauthenticated)
+    throw std::runtime_error(
+        "refusing to serve the admin API on " + opts_.listen.value_or(cfg.daemon.listen()) +
+        " without daemon.token: anyone who reaches it could start runs; set daemon.token, listen on "
+        "loopback, or allow it explicitly (--allow-unauthenticated or daemon.allow_unauthenticated: true)");
   asio::ip::tcp::endpoint ep;
   try {
     ep = admin_.listen(listen->first, listen->second);
@@ -74,14 +78,19 @@ int service::run() {
 
   json::array names;
   for (const auto& p : cfg.policies) names.emplace_back(p.name + " (" + schedule_text(p) + ")");
-  log::info("ocimirror daemon started", {{"config", cfg.file}, {"stateDir", cfg.state_dir}, {"listen", bound_},
-                                         {"shard", opts_.shard.str()}, {"policies", names}});
+  log::info("ocimirror daemon started", {{"config", cfg.file},
+                                         {"stateDir", cfg.state_dir},
+                                         {"listen", bound_},
+                                         {"shard", opts_.shard.str()},
+                                         {"policies", names}});
   asio::co_spawn(io_, signal_loop(), asio::detached);
   for (const auto& p : cfg.policies) {
     auto& st = states_[p.name];
     plan_next(p, st);
-    if (st.memory.last && st.memory.last->result == "interrupted") start_run(p.name, "resume");
-    else if (p.run_at_start) start_run(p.name, "start");
+    if (st.memory.last && st.memory.last->result == "interrupted")
+      start_run(p.name, "resume");
+    else if (p.run_at_start)
+      start_run(p.name, "start");
   }
   asio::co_spawn(io_, schedule_loop(), asio::detached);
   if (auto every = watchdog_interval()) asio::co_spawn(io_, watchdog_loop(*every), asio::detached);
@@ -94,8 +103,10 @@ asio::awaitable<void> service::signal_loop() {
   for (;;) {
     auto [ec, sig] = co_await signals_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
-    if (sig == SIGHUP) reload();
-    else drain(sig);
+    if (sig == SIGHUP)
+      reload();
+    else
+      drain(sig);
   }
 }
 
@@ -116,7 +127,8 @@ void service::reload() {
   sd_notify("RELOADING=1");
   log::info("reloading the configuration", {{"config", opts_.config_file}});
   auto reject = [&](const std::string& why) {
-    log::error("configuration rejected; the previous one keeps running", {{"config", opts_.config_file}, {"reason", why}});
+    log::error("configuration rejected; the previous one keeps running",
+               {{"config", opts_.config_file}, {"reason", why}});
     metrics_.reload(false);
     sd_notify("READY=1\nSTATUS=reload rejected: " + why);
   };
@@ -129,7 +141,8 @@ void service::reload() {
   if (next->cfg.state_dir != gen_->cfg.state_dir)
     return reject("state_dir changed (" + gen_->cfg.state_dir + " -> " + next->cfg.state_dir + "); restart to move it");
   if (!opts_.listen && next->cfg.daemon.listen() != gen_->cfg.daemon.listen())
-    return reject("daemon.listen changed (" + gen_->cfg.daemon.listen() + " -> " + next->cfg.daemon.listen() + "); restart to move it");
+    return reject("daemon.listen changed (" + gen_->cfg.daemon.listen() + " -> " + next->cfg.daemon.listen() +
+                  "); restart to move it");
   json::array added, removed;
   for (const auto& p : next->cfg.policies)
     if (!gen_->cfg.find(p.name)) added.emplace_back(p.name);
@@ -137,14 +150,17 @@ void service::reload() {
     if (!next->cfg.find(p.name)) removed.emplace_back(p.name);
   gen_ = std::move(next);  // runs in progress keep the generation they started with
   for (auto it = states_.begin(); it != states_.end();) {
-    if (!gen_->cfg.find(it->first) && !it->second.running) it = states_.erase(it);
-    else ++it;
+    if (!gen_->cfg.find(it->first) && !it->second.running)
+      it = states_.erase(it);
+    else
+      ++it;
   }
   for (const auto& p : gen_->cfg.policies) {
     auto& st = states_[p.name];
     if (!st.running) plan_next(p, st);
   }
-  log::info("configuration reloaded", {{"policies", gen_->cfg.policies.size()}, {"added", added}, {"removed", removed}});
+  log::info("configuration reloaded",
+            {{"policies", gen_->cfg.policies.size()}, {"added", added}, {"removed", removed}});
   metrics_.reload(true);
   sd_notify("READY=1\nSTATUS=serving on " + bound_);
   wake_.cancel();

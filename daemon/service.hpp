@@ -25,8 +25,8 @@ namespace ocimirror::daemon {
 
 struct daemon_options {
   std::string config_file;
-  std::string state_dir;            ///< --state-dir: overrides the file's, on every reload too
-  std::optional<std::string> listen;  ///< --listen: overrides daemon.listen
+  std::string state_dir;               ///< --state-dir: overrides the file's, on every reload too
+  std::optional<std::string> listen;   ///< --listen: overrides daemon.listen
   bool allow_unauthenticated = false;  ///< --allow-unauthenticated: a non-loopback listen without daemon.token
   policy::shard shard;
   std::size_t jobs = 4, blob_jobs = 8;

@@ -1,6 +1,6 @@
 // The daemon's runs: the schedule loop, starting and finishing policy runs, and what the admin API reports.
-#include "daemon/version.hpp"
 #include "daemon/service.hpp"
+#include "daemon/version.hpp"
 
 #include "daemon/log.hpp"
 #include "daemon/scheduling.hpp"
@@ -34,8 +34,10 @@ asio::awaitable<void> service::schedule_loop() {
     for (const auto& p : gen_->cfg.policies) {
       auto& st = states_[p.name];
       if (st.running || !st.next) continue;
-      if (*st.next <= now) start_run(p.name, "schedule");
-      else wake_at = std::min(wake_at, *st.next);
+      if (*st.next <= now)
+        start_run(p.name, "schedule");
+      else
+        wake_at = std::min(wake_at, *st.next);
     }
     wake_.expires_at(wake_at);
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled on reload and when a run ends
@@ -101,25 +103,40 @@ void service::finish_run(const std::string& name, const policy_report& report, s
   for (const auto& w : report.warnings) log::warn(w, {{"policy", name}});
   for (const auto& f : report.failures)
     log::error(f.message, {{"policy", name}, {"what", f.what}, {"kind", transfer::errc_name(f.kind)}});
-  for (const auto& u : report.unverified) log::warn("not mirrored: no trusted signature", {{"policy", name}, {"tag", u.what}, {"reason", u.message}});
-  json::object fields{{"policy", name}, {"trigger", rec.trigger}, {"result", rec.result}, {"copied", rec.copied},
-                      {"unchanged", rec.unchanged}, {"pruned", rec.pruned}, {"failed", rec.failed},
-                      {"cacheHits", rec.cache_hits}, {"interrupted", rec.interrupted}, {"blobsCopied", rec.blobs_copied},
-                      {"blobsMounted", rec.blobs_mounted}, {"bytes", rec.bytes}, {"seconds", rec.seconds},
-                      {"unverified", report.unverified.size()}, {"referrers", report.referrers + report.cosign_tags}};
+  for (const auto& u : report.unverified)
+    log::warn("not mirrored: no trusted signature", {{"policy", name}, {"tag", u.what}, {"reason", u.message}});
+  json::object fields{{"policy", name},
+                      {"trigger", rec.trigger},
+                      {"result", rec.result},
+                      {"copied", rec.copied},
+                      {"unchanged", rec.unchanged},
+                      {"pruned", rec.pruned},
+                      {"failed", rec.failed},
+                      {"cacheHits", rec.cache_hits},
+                      {"interrupted", rec.interrupted},
+                      {"blobsCopied", rec.blobs_copied},
+                      {"blobsMounted", rec.blobs_mounted},
+                      {"bytes", rec.bytes},
+                      {"seconds", rec.seconds},
+                      {"unverified", report.unverified.size()},
+                      {"referrers", report.referrers + report.cosign_tags}};
   if (!rec.error.empty()) fields["error"] = rec.error;
   const std::string summary = "policy run " + rec.result + ": " + std::to_string(rec.copied) + " copied, " +
                               std::to_string(rec.unchanged) + " unchanged, " + std::to_string(rec.failed) + " failed";
-  if (rec.result == "success") log::info(summary, fields);
-  else log::warn(summary, fields);
+  if (rec.result == "success")
+    log::info(summary, fields);
+  else
+    log::warn(summary, fields);
 
   persist();
   if (draining_) {
     if (running_count() == 0) exit_now("every run in progress finished");
     return;
   }
-  if (const auto* p = gen_->cfg.find(name)) plan_next(*p, st);
-  else states_.erase(it);  // removed by a reload while it ran
+  if (const auto* p = gen_->cfg.find(name))
+    plan_next(*p, st);
+  else
+    states_.erase(it);  // removed by a reload while it ran
   wake_.cancel();
 }
 
@@ -150,21 +167,24 @@ json::object service::status() {
   json::array policies;
   for (const auto& p : gen_->cfg.policies) {
     const auto& st = states_[p.name];
-    json::object o{{"name", p.name}, {"source", p.from.str()}, {"destination", p.to.str()},
-                   {"schedule", schedule_text(p)}, {"running", st.running}};
+    json::object o{{"name", p.name},
+                   {"source", p.from.str()},
+                   {"destination", p.to.str()},
+                   {"schedule", schedule_text(p)},
+                   {"running", st.running}};
     if (st.running && st.progress) {
       const auto& pr = *st.progress;
-      o["current"] = json::object{{"trigger", st.trigger}, {"start", rfc3339(st.started)},
-                                  {"blobsDone", pr.blobs_done}, {"blobsTotal", pr.blobs_total},
-                                  {"bytesDone", pr.bytes_done}, {"bytesTotal", pr.bytes_total}};
+      o["current"] =
+          json::object{{"trigger", st.trigger},        {"start", rfc3339(st.started)}, {"blobsDone", pr.blobs_done},
+                       {"blobsTotal", pr.blobs_total}, {"bytesDone", pr.bytes_done},   {"bytesTotal", pr.bytes_total}};
     }
     o["nextRun"] = st.next ? json::value(rfc3339(*st.next)) : json::value(nullptr);
     o["lastRun"] = st.memory.last ? json::value(to_json(*st.memory.last)) : json::value(nullptr);
     o["lastSuccess"] = st.memory.last_success ? json::value(rfc3339(*st.memory.last_success)) : json::value(nullptr);
     policies.push_back(std::move(o));
   }
-  return {{"version", version}, {"config", gen_->cfg.file}, {"listen", bound_}, {"shard", opts_.shard.str()},
-          {"draining", draining_}, {"policies", std::move(policies)}};
+  return {{"version", version},         {"config", gen_->cfg.file}, {"listen", bound_},
+          {"shard", opts_.shard.str()}, {"draining", draining_},    {"policies", std::move(policies)}};
 }
 
 }  // namespace ocimirror::daemon

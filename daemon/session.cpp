@@ -16,40 +16,53 @@ using transfer::errc;
 
 int exit_code_for(errc e) {
   switch (e) {
-    case errc::bad_reference: return exit_usage;
-    case errc::not_found: return exit_not_found;
+    case errc::bad_reference:
+      return exit_usage;
+    case errc::not_found:
+      return exit_not_found;
     case errc::unauthorized:
-    case errc::denied: return exit_auth;
+    case errc::denied:
+      return exit_auth;
     case errc::network:
     case errc::tls:
-    case errc::timeout: return exit_network;
+    case errc::timeout:
+      return exit_network;
     case errc::bad_digest:
     case errc::bad_manifest:
     case errc::bad_archive:
     case errc::digest_mismatch:
-    case errc::too_large: return exit_integrity;
-    default: return exit_failed;
+    case errc::too_large:
+      return exit_integrity;
+    default:
+      return exit_failed;
   }
 }
 
 po::options_description network_flags::describe() {
   po::options_description d("Registry connection");
-  d.add_options()
-    ("plain-http", po::bool_switch(&plain_http), "talk plain HTTP to every registry (loopback test registries)")
-    ("plain-http-host", po::value(&plain_http_hosts)->composing(), "talk plain HTTP to this HOST[:PORT] only (repeatable)")
-    ("ca-file", po::value(&ca_files)->composing(), "trust the CAs in this PEM file as well as the system store (repeatable)")
-    ("insecure", po::bool_switch(&insecure), "use TLS without verifying certificates (never in production)")
-    ("insecure-host", po::value(&insecure_hosts)->composing(), "skip certificate verification for this HOST[:PORT] only");
+  d.add_options()("plain-http", po::bool_switch(&plain_http),
+                  "talk plain HTTP to every registry (loopback test registries)")(
+      "plain-http-host", po::value(&plain_http_hosts)->composing(),
+      "talk plain HTTP to this HOST[:PORT] only (repeatable)")(
+      "ca-file", po::value(&ca_files)->composing(),
+      "trust the CAs in this PEM file as well as the system store (repeatable)")(
+      "insecure", po::bool_switch(&insecure), "use TLS without verifying certificates (never in production)")(
+      "insecure-host", po::value(&insecure_hosts)->composing(),
+      "skip certificate verification for this HOST[:PORT] only");
   limits.describe(d);
   return d;
 }
 
 void time_limits::describe(po::options_description& d) {
-  d.add_options()
-    ("timeout", po::value(&timeout_seconds)->default_value(timeout_seconds), "seconds any one network step (connect, TLS handshake, one read or write) may take")
-    ("deadline", po::value(&deadline_seconds)->default_value(deadline_seconds), "seconds a whole request whose answer is small (manifest, tag list, token) may take, start to last byte (0: none)")
-    ("min-rate", po::value(&min_rate)->default_value(min_rate), "bytes per second a response body must average over --min-rate-window seconds of waiting, or it is given up and retried (0: none)")
-    ("min-rate-window", po::value(&rate_window_seconds)->default_value(rate_window_seconds), "seconds of waiting on a body over which --min-rate is judged");
+  d.add_options()("timeout", po::value(&timeout_seconds)->default_value(timeout_seconds),
+                  "seconds any one network step (connect, TLS handshake, one read or write) may take")(
+      "deadline", po::value(&deadline_seconds)->default_value(deadline_seconds),
+      "seconds a whole request whose answer is small (manifest, tag list, token) may take, start to last byte (0: "
+      "none)")("min-rate", po::value(&min_rate)->default_value(min_rate),
+               "bytes per second a response body must average over --min-rate-window seconds of waiting, or it is "
+               "given up and retried (0: none)")("min-rate-window",
+                                                 po::value(&rate_window_seconds)->default_value(rate_window_seconds),
+                                                 "seconds of waiting on a body over which --min-rate is judged");
 }
 
 void time_limits::check() const {
@@ -73,7 +86,8 @@ config::registry_settings_map network_flags::settings() const {
   config::registry_settings_map m;
   m.defaults.ca_files = ca_files;
   m.defaults.tls = plain_http ? config::tls_mode::disabled
-                              : insecure ? config::tls_mode::insecure : config::tls_mode::enabled;
+                   : insecure ? config::tls_mode::insecure
+                              : config::tls_mode::enabled;
   for (const auto& h : insecure_hosts) {
     auto& s = m.by_registry[h] = m.defaults;
     s.tls = config::tls_mode::insecure;
@@ -87,13 +101,18 @@ config::registry_settings_map network_flags::settings() const {
 
 po::options_description transfer_flags::describe() {
   po::options_description d("Transfer");
-  d.add_options()
-    ("monolithic-max", po::value(&monolithic_max)->default_value(monolithic_max), "blobs up to this many bytes are uploaded in a single PUT")
-    ("chunk-size", po::value(&chunk_size)->default_value(chunk_size), "upload larger blobs in PATCH chunks of this many bytes (0: one streamed PATCH; raised to the registry's OCI-Chunk-Min-Length)")
-    ("ranged-threshold", po::value(&ranged_threshold)->default_value(ranged_threshold), "blobs of at least this many bytes are read with parallel ranged GETs (0: never)")
-    ("ranged-parallel", po::value(&ranged_parallel)->default_value(ranged_parallel), "ranged GETs in flight per large blob")
-    ("part-size", po::value(&part_size)->default_value(part_size), "bytes per ranged GET")
-    ("ranged-memory", po::value(&ranged_memory)->default_value(ranged_memory), "bytes all ranged reads of a run may buffer together; a large blob that does not fit is read by one GET (each ranged blob needs (ranged-parallel + 1) x part-size)");
+  d.add_options()("monolithic-max", po::value(&monolithic_max)->default_value(monolithic_max),
+                  "blobs up to this many bytes are uploaded in a single PUT")(
+      "chunk-size", po::value(&chunk_size)->default_value(chunk_size),
+      "upload larger blobs in PATCH chunks of this many bytes (0: one streamed PATCH; raised to the registry's "
+      "OCI-Chunk-Min-Length)")("ranged-threshold", po::value(&ranged_threshold)->default_value(ranged_threshold),
+                               "blobs of at least this many bytes are read with parallel ranged GETs (0: never)")(
+      "ranged-parallel", po::value(&ranged_parallel)->default_value(ranged_parallel),
+      "ranged GETs in flight per large blob")("part-size", po::value(&part_size)->default_value(part_size),
+                                              "bytes per ranged GET")(
+      "ranged-memory", po::value(&ranged_memory)->default_value(ranged_memory),
+      "bytes all ranged reads of a run may buffer together; a large blob that does not fit is read by one GET (each "
+      "ranged blob needs (ranged-parallel + 1) x part-size)");
   return d;
 }
 
@@ -131,10 +150,12 @@ session::session(boost::asio::io_context& io, config::registry_settings_map sett
     : io_(io),
       settings_(std::move(settings)),
       http_(io_.get_executor(), http_options_for(limits, &settings_)),
-      auth_(http_, lookup ? std::move(lookup) : [](const std::string& registry) {
-        return transfer::docker_credentials(registry, transfer::docker_config_path());
-      }) {
-  auth_.allow_plain_http([this](std::string_view authority) { return settings_.get(authority).tls == config::tls_mode::disabled; });
+      auth_(
+          http_, lookup ? std::move(lookup) : [](const std::string& registry) {
+            return transfer::docker_credentials(registry, transfer::docker_config_path());
+          }) {
+  auth_.allow_plain_http(
+      [this](std::string_view authority) { return settings_.get(authority).tls == config::tls_mode::disabled; });
 }
 
 transfer::registry_client& session::client(const transfer::reference& ref) {
@@ -161,13 +182,17 @@ namespace {
 /// skopeo's other transports: what they are and what ocimirror reads instead.
 std::optional<std::string> foreign_transport(std::string_view text) {
   static constexpr std::pair<std::string_view, std::string_view> known[] = {
-      {"docker-archive:", "a `docker save` tarball, which ocimirror neither reads nor writes; use oci-archive:FILE.tar "
-                          "(an OCI archive) instead, converting with `skopeo copy docker-archive:FILE oci-archive:FILE.tar`"},
-      {"docker-daemon:", "an image in a Docker daemon, which ocimirror does not reach; push it to a registry or "
-                         "`skopeo copy` it to oci:DIR first"},
-      {"containers-storage:", "an image in podman/buildah local storage; `podman push` it or `skopeo copy` it to "
-                              "oci:DIR first"},
-      {"dir:", "skopeo's dir: format, which ocimirror neither reads nor writes; use oci:DIR (an OCI image layout) instead"},
+      {"docker-archive:",
+       "a `docker save` tarball, which ocimirror neither reads nor writes; use oci-archive:FILE.tar "
+       "(an OCI archive) instead, converting with `skopeo copy docker-archive:FILE oci-archive:FILE.tar`"},
+      {"docker-daemon:",
+       "an image in a Docker daemon, which ocimirror does not reach; push it to a registry or "
+       "`skopeo copy` it to oci:DIR first"},
+      {"containers-storage:",
+       "an image in podman/buildah local storage; `podman push` it or `skopeo copy` it to "
+       "oci:DIR first"},
+      {"dir:",
+       "skopeo's dir: format, which ocimirror neither reads nor writes; use oci:DIR (an OCI image layout) instead"},
   };
   for (const auto& [prefix, what] : known)
     if (text.starts_with(prefix)) return std::string(prefix.substr(0, prefix.size() - 1)) + ": is " + std::string(what);
@@ -181,7 +206,9 @@ std::optional<transfer::reference> reference_arg(const std::string& given, bool 
     return std::nullopt;
   }
   // docker://HOST/REPO:TAG is skopeo's spelling of a registry reference, oci://HOST/REPO helm's.
-  const std::string text = given.starts_with("docker://") ? given.substr(9) : given.starts_with("oci://") ? given.substr(6) : given;
+  const std::string text = given.starts_with("docker://") ? given.substr(9)
+                           : given.starts_with("oci://")  ? given.substr(6)
+                                                          : given;
   auto r = repository_only ? transfer::parse_repository(text) : transfer::parse_reference(text);
   if (!r) {
     print_error("invalid reference '" + given + "': " + r.error().what);
@@ -190,7 +217,8 @@ std::optional<transfer::reference> reference_arg(const std::string& given, bool 
   return *r;
 }
 
-transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done, boost::asio::steady_timer& timer) {
+transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done,
+                                        boost::asio::steady_timer& timer) {
   const auto start = std::chrono::steady_clock::now();
   bool drawn = false;
   while (!done) {
@@ -226,7 +254,10 @@ std::string human_bytes(std::uint64_t n) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(n);
   int u = 0;
-  while (v >= 1024 && u < 4) { v /= 1024; ++u; }
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
   return buf;

@@ -26,8 +26,10 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
   bool all_literal = !p.repositories.empty();
   for (const auto& pat : p.repositories) {
     auto lit = pat.literal();
-    if (!lit) all_literal = false;
-    else names.push_back(policy::join_path(p.from.path, *lit));
+    if (!lit)
+      all_literal = false;
+    else
+      names.push_back(policy::join_path(p.from.path, *lit));
   }
   if (!all_literal) {
     names.clear();
@@ -47,8 +49,9 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
     const bool valid = (n.empty() || transfer::is_valid_repository(n)) &&
                        (r.destination.empty() || transfer::is_valid_repository(r.destination));
     if (!valid || !under)
-      throw transfer::error(transfer::errc::bad_reference, "repository '" + transfer::printable(n) + "' of " + p.from.str() +
-                                                               " is not a valid name that maps under " + p.to.str());
+      throw transfer::error(transfer::errc::bad_reference, "repository '" + transfer::printable(n) + "' of " +
+                                                               p.from.str() + " is not a valid name that maps under " +
+                                                               p.to.str());
     r.source = std::move(n);
     out.push_back(std::move(r));
   }
@@ -78,16 +81,18 @@ awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_co
   }
 }
 
-awaitable<void> plan_prunes(transfer::endpoint& src, const config::policy_config& p, const std::vector<repo_state>& repos,
-                            const cache::tag_records& records, const std::set<cache::tag_key>& selected,
-                            const policy::shard& shard, policy_report& report) {
+awaitable<void> plan_prunes(transfer::endpoint& src, const config::policy_config& p,
+                            const std::vector<repo_state>& repos, const cache::tag_records& records,
+                            const std::set<cache::tag_key>& selected, const policy::shard& shard,
+                            policy_report& report) {
   std::map<std::string, const repo_state*> listed_repos;
   for (const auto& r : repos) listed_repos[r.source] = &r;
   for (const auto& [key, rec] : records) {
     if (selected.count(key) || !selected_relative(p, rec.source_repo)) continue;
     if (!shard.owns(rec.source_repo)) continue;  // another replica's now: never pruned from here
     auto st = listed_repos.find(rec.source_repo);
-    if (st != listed_repos.end() && st->second->status == listing::failed) continue;  // unknown: never prune on a failed listing
+    if (st != listed_repos.end() && st->second->status == listing::failed)
+      continue;  // unknown: never prune on a failed listing
     if (st != listed_repos.end() && st->second->status == listing::listed &&
         std::find(st->second->all_tags.begin(), st->second->all_tags.end(), key.second) == st->second->all_tags.end()) {
       // Left out of the tag list: make sure with the source itself before deleting anything on its word.

@@ -17,7 +17,8 @@ namespace {
 std::string short_digest(const std::string& d) { return d.size() > 19 ? d.substr(0, 19) : d; }
 
 std::size_t cache_hits(const policy_report& r) {
-  return static_cast<std::size_t>(std::count_if(r.plan.begin(), r.plan.end(), [](const auto& it) { return it.cached; }));
+  return static_cast<std::size_t>(
+      std::count_if(r.plan.begin(), r.plan.end(), [](const auto& it) { return it.cached; }));
 }
 
 std::map<action, std::size_t> count_plan(const policy_report& r) {
@@ -28,9 +29,12 @@ std::map<action, std::size_t> count_plan(const policy_report& r) {
 
 const char* tls_name(config::tls_mode m) {
   switch (m) {
-    case config::tls_mode::enabled: return "enabled";
-    case config::tls_mode::insecure: return "insecure";
-    case config::tls_mode::disabled: return "disabled";
+    case config::tls_mode::enabled:
+      return "enabled";
+    case config::tls_mode::insecure:
+      return "insecure";
+    case config::tls_mode::disabled:
+      return "disabled";
   }
   return "?";
 }
@@ -76,31 +80,35 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
       out << line;
     }
     out << "  plan: " << n[action::copy] << " to copy, " << n[action::overwrite] << " to overwrite, "
-        << n[action::unchanged] << " unchanged, " << n[action::kept] << " kept (overwrite: never), "
-        << n[action::prune] << " to prune; " << r.failures.size() << " failed to plan\n";
+        << n[action::unchanged] << " unchanged, " << n[action::kept] << " kept (overwrite: never), " << n[action::prune]
+        << " to prune; " << r.failures.size() << " failed to plan\n";
     return;
   }
   char line[512];
   std::snprintf(line, sizeof line,
                 "policy %s: tags %zu copied, %zu unchanged (%zu by cache), %zu kept, %zu pruned, %zu failed; blobs %zu "
                 "copied (%s), %zu mounted, %zu skipped; %.1fs\n",
-                r.name.c_str(), r.copied, n[action::unchanged], cache_hits(r), n[action::kept], r.pruned, r.failures.size(),
-                r.blobs.blobs_copied, human_bytes(r.blobs.bytes_copied).c_str(), r.blobs.blobs_mounted,
-                r.blobs.blobs_skipped, r.seconds);
+                r.name.c_str(), r.copied, n[action::unchanged], cache_hits(r), n[action::kept], r.pruned,
+                r.failures.size(), r.blobs.blobs_copied, human_bytes(r.blobs.bytes_copied).c_str(),
+                r.blobs.blobs_mounted, r.blobs.blobs_skipped, r.seconds);
   out << line;
-  if (r.verified) out << "  verified " << r.verified << " unchanged tags down to their blobs; " << r.repaired << " needed repair\n";
+  if (r.verified)
+    out << "  verified " << r.verified << " unchanged tags down to their blobs; " << r.repaired << " needed repair\n";
   if (r.other_shards) out << "  " << r.other_shards << " source repositories left to the other shards\n";
   if (r.blobs.uploads_resumed) out << "  resumed " << r.blobs.uploads_resumed << " interrupted uploads\n";
   if (r.left_out) out << "  " << r.left_out << " blobs left out of the bundle: the far side has them (--since)\n";
   if (r.referrers || r.cosign_tags)
     out << "  with them: " << r.referrers << " referrers, " << r.cosign_tags << " cosign tags"
-        << (r.fallback_updates ? " (" + std::to_string(r.fallback_updates) + " fallback indexes written)" : std::string()) << "\n";
+        << (r.fallback_updates ? " (" + std::to_string(r.fallback_updates) + " fallback indexes written)"
+                               : std::string())
+        << "\n";
   if (!r.unverified.empty()) {
     out << "  " << r.unverified.size() << " tags skipped by the signature gate:\n";
     for (const auto& u : r.unverified) out << "    " << u.what << ": " << u.message << "\n";
   }
   for (const auto& [from, to] : r.remapped)
-    out << "  platforms filtered: " << from << " -> " << to << " (source digest in annotation io.ocimirror.source.digest)\n";
+    out << "  platforms filtered: " << from << " -> " << to
+        << " (source digest in annotation io.ocimirror.source.digest)\n";
 }
 
 json::value reports_json(const std::vector<policy_report>& reports, bool dry_run, int exit_code) {
@@ -115,32 +123,42 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
                                   {"destinationDigest", it.destination_digest},
                                   {"checked", it.cached ? "cache" : "destination"}});
     for (const auto& w : r.warnings) warnings.push_back(json::value(w));
-    for (const auto& f : r.failures) failures.push_back(json::object{{"what", f.what}, {"error", f.message}, {"kind", transfer::errc_name(f.kind)}});
-    for (const auto& [from, to] : r.remapped) remapped.push_back(json::object{{"sourceDigest", from}, {"destinationDigest", to}});
+    for (const auto& f : r.failures)
+      failures.push_back(json::object{{"what", f.what}, {"error", f.message}, {"kind", transfer::errc_name(f.kind)}});
+    for (const auto& [from, to] : r.remapped)
+      remapped.push_back(json::object{{"sourceDigest", from}, {"destinationDigest", to}});
     auto n = count_plan(r);
-    json::object planned{{"copy", n[action::copy]}, {"overwrite", n[action::overwrite]},
-                         {"unchanged", n[action::unchanged]}, {"kept", n[action::kept]}, {"prune", n[action::prune]}};
-    json::object o{{"name", r.name}, {"source", r.source}, {"destination", r.destination}, {"planned", planned},
-                   {"plan", plan}, {"warnings", warnings}, {"failures", failures}, {"seconds", r.seconds}};
+    json::object planned{{"copy", n[action::copy]},
+                         {"overwrite", n[action::overwrite]},
+                         {"unchanged", n[action::unchanged]},
+                         {"kept", n[action::kept]},
+                         {"prune", n[action::prune]}};
+    json::object o{{"name", r.name}, {"source", r.source},   {"destination", r.destination}, {"planned", planned},
+                   {"plan", plan},   {"warnings", warnings}, {"failures", failures},         {"seconds", r.seconds}};
     if (!dry_run) {
-      o["tags"] = json::object{{"copied", r.copied}, {"unchanged", n[action::unchanged]}, {"cacheHits", cache_hits(r)},
-                               {"kept", n[action::kept]}, {"pruned", r.pruned}, {"failed", r.failures.size()},
-                               {"verified", r.verified}, {"repaired", r.repaired}};
+      o["tags"] = json::object{{"copied", r.copied},         {"unchanged", n[action::unchanged]},
+                               {"cacheHits", cache_hits(r)}, {"kept", n[action::kept]},
+                               {"pruned", r.pruned},         {"failed", r.failures.size()},
+                               {"verified", r.verified},     {"repaired", r.repaired}};
       o["otherShardRepositories"] = r.other_shards;
-      o["blobs"] = json::object{{"copied", r.blobs.blobs_copied}, {"mounted", r.blobs.blobs_mounted},
-                                {"skipped", r.blobs.blobs_skipped}, {"resumedUploads", r.blobs.uploads_resumed},
+      o["blobs"] = json::object{{"copied", r.blobs.blobs_copied},
+                                {"mounted", r.blobs.blobs_mounted},
+                                {"skipped", r.blobs.blobs_skipped},
+                                {"resumedUploads", r.blobs.uploads_resumed},
                                 {"leftOut", r.left_out}};
       o["manifests"] = json::object{{"pushed", r.blobs.manifests_pushed}, {"skipped", r.blobs.manifests_skipped}};
       o["bytes"] = r.blobs.bytes_copied;
       o["remapped"] = remapped;
-      o["referrers"] = json::object{{"manifests", r.referrers}, {"cosignTags", r.cosign_tags}, {"fallbackIndexes", r.fallback_updates}};
+      o["referrers"] = json::object{
+          {"manifests", r.referrers}, {"cosignTags", r.cosign_tags}, {"fallbackIndexes", r.fallback_updates}};
     }
     json::array unverified;
     for (const auto& u : r.unverified) unverified.push_back(json::object{{"tag", u.what}, {"reason", u.message}});
     o["unverified"] = std::move(unverified);
     pols.push_back(std::move(o));
   }
-  return json::object{{"dryRun", dry_run}, {"policies", pols}, {"exitCode", exit_code}, {"peakRssBytes", peak_rss_bytes()}};
+  return json::object{
+      {"dryRun", dry_run}, {"policies", pols}, {"exitCode", exit_code}, {"peakRssBytes", peak_rss_bytes()}};
 }
 
 void print_config_text(const config::mirror_config& c, std::ostream& out) {
@@ -170,19 +188,27 @@ json::value config_json(const config::mirror_config& c) {
   for (const auto& [name, s] : c.registries.by_registry) {
     json::array cas;
     for (const auto& f : s.ca_files) cas.push_back(json::value(f));
-    regs.push_back(json::object{{"name", name}, {"tls", tls_name(s.tls)}, {"caFiles", cas},
-                                {"maxConcurrency", s.max_concurrency}, {"credentials", c.credentials.count(name) ? "file" : "docker-config"}});
+    regs.push_back(json::object{{"name", name},
+                                {"tls", tls_name(s.tls)},
+                                {"caFiles", cas},
+                                {"maxConcurrency", s.max_concurrency},
+                                {"credentials", c.credentials.count(name) ? "file" : "docker-config"}});
   }
   for (const auto& p : c.policies) {
     json::array repos, plats;
     for (const auto& r : p.repositories) repos.push_back(json::value(r.text()));
     for (const auto& pl : p.platforms) plats.push_back(json::value(pl.str()));
-    pols.push_back(json::object{{"name", p.name}, {"from", p.from.str()}, {"to", p.to.str()}, {"repositories", repos},
-                                {"platforms", plats}, {"prune", p.prune},
+    pols.push_back(json::object{{"name", p.name},
+                                {"from", p.from.str()},
+                                {"to", p.to.str()},
+                                {"repositories", repos},
+                                {"platforms", plats},
+                                {"prune", p.prune},
                                 {"overwrite", p.overwrite == config::overwrite_mode::never ? "never" : "changed"},
                                 {"schedule", schedule_text(p)}});
   }
-  return json::object{{"valid", true}, {"file", c.file}, {"stateDir", c.state_dir}, {"registries", regs}, {"policies", pols}};
+  return json::object{
+      {"valid", true}, {"file", c.file}, {"stateDir", c.state_dir}, {"registries", regs}, {"policies", pols}};
 }
 
 }  // namespace ocimirror::daemon

@@ -44,10 +44,12 @@ awaitable<void> prune_tags(transfer::endpoint& dst, const config::policy_config&
       if (!done.manifest_deleted) co_return;
       // Every tag on that digest went with it: the cache must not claim any of them.
       for (const auto& [other, rec] : records) {
-        if (other == key || other.first != it.destination_repo || rec.destination_digest != it.destination_digest) continue;
+        if (other == key || other.first != it.destination_repo || rec.destination_digest != it.destination_digest)
+          continue;
         co_await cache.erase_tag(p.name, other);
         report.warnings.push_back("pruning " + p.to.registry + "/" + it.destination_repo + ":" + it.tag + " deleted " +
-                                  it.destination_digest + ", which " + other.second + " also named; the next run copies it again");
+                                  it.destination_digest + ", which " + other.second +
+                                  " also named; the next run copies it again");
       }
     } catch (const transfer::error& e) {
       report.failures.push_back(failure_from("prune " + p.to.registry + "/" + it.destination_repo + ":" + it.tag, e));

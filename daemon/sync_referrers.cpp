@@ -15,7 +15,8 @@ awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst
                                 const transfer::copy_options& co, std::size_t parallel, policy_report& report) {
   std::vector<const policy::plan_item*> subjects;
   for (const auto& it : report.plan)
-    if (it.what == action::copy || it.what == action::overwrite || it.what == action::unchanged) subjects.push_back(&it);
+    if (it.what == action::copy || it.what == action::overwrite || it.what == action::unchanged)
+      subjects.push_back(&it);
   std::set<std::string> failed;
   for (const auto& f : report.failures) failed.insert(f.what);
   transfer::referrer_probe probe;
@@ -26,8 +27,8 @@ awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst
     const auto listed = all_tags.find(it.source_repo);
     const std::vector<std::string>* tags = listed == all_tags.end() ? nullptr : listed->second;
     try {
-      auto st = co_await transfer::copy_referrers(src, it.source_repo, dst, it.destination_repo,
-                                                  it.source_digest, p.referrers, co, tags, probe);
+      auto st = co_await transfer::copy_referrers(src, it.source_repo, dst, it.destination_repo, it.source_digest,
+                                                  p.referrers, co, tags, probe);
       report.referrers += st.referrers;
       report.cosign_tags += st.cosign_tags;
       report.fallback_updates += st.fallback_updates;

@@ -37,9 +37,11 @@ std::string arrow(const config::policy_config& p, const std::string& src_repo, c
   return side(p.from.registry, src_repo) + " -> " + side(p.to.registry, dst_repo);
 }
 
-std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p) {
+std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries,
+                         const config::policy_config& p) {
   return std::max<std::size_t>(
-      std::min({jobs, registries.get(p.from.registry).max_concurrency, registries.get(p.to.registry).max_concurrency}), 1);
+      std::min({jobs, registries.get(p.from.registry).max_concurrency, registries.get(p.to.registry).max_concurrency}),
+      1);
 }
 
 awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::mirror_cache& cache,
@@ -69,10 +71,10 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   cache::tag_records records;
   const bool fresh = dst.fresh_each_run();  // an archive or a snapshot holds only what this run writes
   if (!fresh) try {
-    records = co_await cache.tags(p.name);
-  } catch (const transfer::error& e) {
-    report.warnings.push_back(std::string(e.what()) + "; asking the destination for every tag");
-  }
+      records = co_await cache.tags(p.name);
+    } catch (const transfer::error& e) {
+      report.warnings.push_back(std::string(e.what()) + "; asking the destination for every tag");
+    }
   std::vector<repo_state> repos;
   try {
     repos = co_await list_repositories(src, p);
@@ -83,13 +85,15 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   }
   if (auto* layout = dynamic_cast<const transfer::layout_endpoint*>(&src))
     for (const auto& e : layout->index().unmappable())
-      report.warnings.push_back(src.name() + ": entry " + e + " cannot be mapped by a policy and was not mirrored; copy it with `ocimirror copy " +
+      report.warnings.push_back(src.name() + ": entry " + e +
+                                " cannot be mapped by a policy and was not mirrored; copy it with `ocimirror copy " +
                                 src.name() + "@" + e.substr(0, e.find(' ')) + " DESTINATION`");
   std::erase_if(repos, [&](const repo_state& r) {
     if (!r.destination.empty() || p.to.type != config::endpoint::kind::registry) return false;
-    report.failures.push_back({"map " + src.name() + (r.source.empty() ? " (its bare-named tags)" : "/" + r.source),
-                               "maps to " + p.to.str() + " itself, which names no repository: give `to` a repository path",
-                               transfer::errc::bad_reference});
+    report.failures.push_back(
+        {"map " + src.name() + (r.source.empty() ? " (its bare-named tags)" : "/" + r.source),
+         "maps to " + p.to.str() + " itself, which names no repository: give `to` a repository path",
+         transfer::errc::bad_reference});
     return true;
   });
   const auto listed = repos.size();
@@ -128,7 +132,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
         co_return;
       }
       auto rec = records.find({j.repo->destination, j.tag});
-      const bool known = rec != records.end() && rec->second.source_digest == head->digest && rec->second.platforms == variant;
+      const bool known =
+          rec != records.end() && rec->second.source_digest == head->digest && rec->second.platforms == variant;
       if (filter_types) {
         if (known && !rec->second.artifact_type.empty()) {
           j.type = rec->second.artifact_type;  // a digest's type never changes: no second request
@@ -164,7 +169,9 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       }
       if (trusted && (it.what == action::copy || it.what == action::overwrite)) {
         std::optional<std::string> why = std::string("signature verification needs a registry source");
-        if (auto* reg = src.registry()) why = co_await transfer::cosign::verify_signed(*reg, j.repo->source, head->digest, *trusted, &j.repo->all_tags);
+        if (auto* reg = src.registry())
+          why =
+              co_await transfer::cosign::verify_signed(*reg, j.repo->source, head->digest, *trusted, &j.repo->all_tags);
         if (why) {
           j.unverified = *why;
           co_return;
@@ -181,7 +188,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   // and was not asked about yet is asked now.
   const auto first_new = jobs.size();
   co_await relist_vanished(src, p, repos, jobs);
-  co_await transfer::for_each_parallel(jobs.size() - first_new, 8, [&](std::size_t i) { return facts(jobs[first_new + i]); });
+  co_await transfer::for_each_parallel(jobs.size() - first_new, 8,
+                                       [&](std::size_t i) { return facts(jobs[first_new + i]); });
   std::set<cache::tag_key> selected;
   std::map<cache::tag_key, std::string> types;
   for (const auto& j : jobs) {
@@ -195,7 +203,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them (sync_list.cpp).
   if (p.prune) co_await plan_prunes(src, p, repos, records, selected, opts.shard, report);
   // A replica whose shard owns none of the repositories is normal (more replicas than repositories).
-  const bool matches_nothing = repos.empty() ? report.other_shards == 0 : report.plan.empty() && report.failures.empty();
+  const bool matches_nothing =
+      repos.empty() ? report.other_shards == 0 : report.plan.empty() && report.failures.empty();
   if (matches_nothing)
     report.warnings.push_back("policy " + p.name + " (line " + std::to_string(p.line) + ") matches nothing at " +
                               p.from.str() + (repos.empty() ? ": no repository" : ": no tag"));
@@ -206,13 +215,15 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
 
   // 4. Execute: copies many tags at once (with --verify, checks the unchanged ones down to their blobs).
   // Each tag's record is written as soon as its manifest is in place, so an interrupted run loses nothing done.
-  auto remember = [&](const policy::plan_item& it, const std::string& src_digest, const std::string& dst_digest) -> awaitable<void> {
+  auto remember = [&](const policy::plan_item& it, const std::string& src_digest,
+                      const std::string& dst_digest) -> awaitable<void> {
     if (fresh) co_return;
     const cache::tag_key key{it.destination_repo, it.tag};
     auto old = records.find(key);
     const auto type = types.find(key);
-    cache::tag_record r{it.source_repo, src_digest, dst_digest, type == types.end() ? std::string() : type->second,
-                        variant, cache::now_seconds()};
+    cache::tag_record r{it.source_repo, src_digest,
+                        dst_digest,     type == types.end() ? std::string() : type->second,
+                        variant,        cache::now_seconds()};
     if (old != records.end() && old->second.source_digest == r.source_digest &&
         old->second.destination_digest == r.destination_digest && old->second.artifact_type == r.artifact_type &&
         old->second.platforms == r.platforms)
@@ -239,7 +250,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     if (it.what == action::copy || it.what == action::overwrite || (it.what == action::unchanged && opts.verify))
       work.push_back(&it);
     else if (it.what == action::unchanged && !it.cached)
-      co_await remember(it, it.source_digest, it.destination_digest);  // learnt from the destination: the next run need not ask
+      co_await remember(it, it.source_digest,
+                        it.destination_digest);  // learnt from the destination: the next run need not ask
   }
   // A bundle is checked whole before anything from it is pushed: every blob's digest, every graph's completeness.
   if (auto* bundle = dynamic_cast<transfer::layout_archive_reader*>(&src); bundle && !work.empty()) {
@@ -268,8 +280,10 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
       co_await remember(it, result.source_digest, result.digest);
       if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);
       const auto& st = result.stats;
-      if (!verifying) ++report.copied;
-      else if (++report.verified; st.blobs_copied + st.blobs_mounted + st.manifests_pushed > 0) ++report.repaired;
+      if (!verifying)
+        ++report.copied;
+      else if (++report.verified; st.blobs_copied + st.blobs_mounted + st.manifests_pushed > 0)
+        ++report.repaired;
       report.blobs += st;
     } catch (const transfer::error& e) {
       report.failures.push_back(failure_from(arrow(p, it.source_repo, it.destination_repo, it.tag), e));
@@ -289,7 +303,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   // An archive or a snapshot appears whole or not at all: with any tag failed, the previous one stays.
   if (fresh && !work.empty()) {
     if (!report.failures.empty() || report.interrupted) {
-      report.warnings.push_back(p.to.str() + " was not written: " + std::to_string(report.failures.size() + report.interrupted) +
+      report.warnings.push_back(p.to.str() +
+                                " was not written: " + std::to_string(report.failures.size() + report.interrupted) +
                                 " tags failed or were not started; the previous one (if any) is unchanged");
     } else {
       try {
@@ -301,7 +316,8 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
     }
   }
   if (auto problem = cache.take_problem(); !problem.empty())
-    report.warnings.push_back(problem + " (the cache is only an optimisation: every copy was checked with the registry)");
+    report.warnings.push_back(problem +
+                              " (the cache is only an optimisation: every copy was checked with the registry)");
   finish();
   co_return report;
 }

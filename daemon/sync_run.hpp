@@ -17,12 +17,14 @@
 namespace ocimirror::daemon {
 
 struct failure {
-  std::string what;     ///< "SRC -> DST" or the repository that could not be listed
+  std::string what;  ///< "SRC -> DST" or the repository that could not be listed
   std::string message;
   transfer::errc kind = transfer::errc::io;  ///< what went wrong, kept up to the report, the log and the metrics
 };
 /// A failure from the error that caused it.
-inline failure failure_from(std::string what, const transfer::error& e) { return {std::move(what), e.what(), e.code()}; }
+inline failure failure_from(std::string what, const transfer::error& e) {
+  return {std::move(what), e.what(), e.code()};
+}
 
 struct policy_report {
   std::string name;
@@ -31,7 +33,8 @@ struct policy_report {
   std::vector<std::string> warnings;
   std::vector<failure> failures;
   std::size_t copied = 0, pruned = 0;  ///< outcomes; unchanged and kept are read off the plan
-  std::size_t verified = 0, repaired = 0;  ///< --verify: unchanged tags checked down to every blob; ones that lacked something
+  std::size_t verified = 0,
+              repaired = 0;      ///< --verify: unchanged tags checked down to every blob; ones that lacked something
   std::size_t other_shards = 0;  ///< source repositories left to the other replicas
   std::size_t interrupted = 0;   ///< tags not started because the run was asked to stop (the next run does them)
   std::size_t left_out = 0;      ///< blobs an incremental bundle left out because the far side has them
@@ -66,9 +69,11 @@ std::string arrow(const config::policy_config& p, const std::string& src_repo, c
 /// Step 5 of a run: what refers to each copied or unchanged tag of report.plan (referrers, cosign tags) is copied
 /// too, `parallel` subjects at once (the first alone, so the source's referrers API is probed once). all_tags: each
 /// source repository's full tag list. Failures are added to report, named "referrers of <arrow>".
-transfer::awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst, const config::policy_config& p,
+transfer::awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst,
+                                          const config::policy_config& p,
                                           const std::map<std::string, const std::vector<std::string>*>& all_tags,
-                                          const transfer::copy_options& co, std::size_t parallel, policy_report& report);
+                                          const transfer::copy_options& co, std::size_t parallel,
+                                          policy_report& report);
 
 /// Per destination repository, every digest the run's selected tags point at (source and destination digests): a
 /// prune never deletes one of them.
@@ -83,11 +88,13 @@ struct prune_inputs {
 /// Step 6, once every copy has finished: removes report.plan's prune items at dst (see endpoint::remove_tag) and
 /// their cache records. Where a manifest was deleted by digest, records of other tags on that digest are dropped
 /// too. Failures are added to report, named "prune <destination tag>".
-transfer::awaitable<void> prune_tags(transfer::endpoint& dst, const config::policy_config& p, cache::mirror_cache& cache,
-                                     const cache::tag_records& records, const prune_inputs& in, policy_report& report);
+transfer::awaitable<void> prune_tags(transfer::endpoint& dst, const config::policy_config& p,
+                                     cache::mirror_cache& cache, const cache::tag_records& records,
+                                     const prune_inputs& in, policy_report& report);
 
 /// How many tags of policy p move at once: `jobs`, at most either registry's max_concurrency, at least one.
-std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries, const config::policy_config& p);
+std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries,
+                         const config::policy_config& p);
 
 /// Tags whose source digest is what `cache` says this policy mirrored are unchanged without a request to the
 /// destination (unless opts.verify). Records are written as each manifest PUT succeeds.

@@ -43,7 +43,9 @@ std::optional<wall_time> next_cron(const cron_spec& c, wall_time after) {
   return std::nullopt;
 }
 
-milliseconds max_jitter(seconds period) { return std::min<milliseconds>(duration_cast<milliseconds>(period) / 20, seconds(30)); }
+milliseconds max_jitter(seconds period) {
+  return std::min<milliseconds>(duration_cast<milliseconds>(period) / 20, seconds(30));
+}
 
 milliseconds jitter(milliseconds max, std::uint64_t seed) {
   if (max <= milliseconds(0)) return milliseconds(0);

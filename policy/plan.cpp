@@ -6,11 +6,16 @@ namespace ocimirror::policy {
 
 const char* to_string(action a) {
   switch (a) {
-    case action::copy: return "copy";
-    case action::overwrite: return "overwrite";
-    case action::unchanged: return "unchanged";
-    case action::kept: return "kept";
-    case action::prune: return "prune";
+    case action::copy:
+      return "copy";
+    case action::overwrite:
+      return "overwrite";
+    case action::unchanged:
+      return "unchanged";
+    case action::kept:
+      return "kept";
+    case action::prune:
+      return "prune";
   }
   return "?";
 }

@@ -9,9 +9,7 @@ boost::system::result<platform_pattern, std::string> err(std::string what) {
 }
 }  // namespace
 
-std::string platform_pattern::str() const {
-  return os + "/" + architecture + (variant.empty() ? "" : "/" + variant);
-}
+std::string platform_pattern::str() const { return os + "/" + architecture + (variant.empty() ? "" : "/" + variant); }
 
 boost::system::result<platform_pattern, std::string> parse_platform(std::string_view text) {
   std::vector<std::string> parts;
@@ -27,13 +25,15 @@ boost::system::result<platform_pattern, std::string> parse_platform(std::string_
   for (const auto& p : parts) {
     if (p.empty()) return err("platform '" + std::string(text) + "' has an empty part");
     for (char c : p)
-      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' ||
+            c == '-' || c == '.'))
         return err("platform '" + std::string(text) + "' may use only lowercase letters, digits, '_', '-' and '.'");
   }
   return platform_pattern{parts[0], parts[1], parts.size() == 3 ? parts[2] : std::string()};
 }
 
-bool platform_selected(const transfer::descriptor& d, const std::vector<platform_pattern>& want, bool keep_unplatformed) {
+bool platform_selected(const transfer::descriptor& d, const std::vector<platform_pattern>& want,
+                       bool keep_unplatformed) {
   if (!d.platform) return keep_unplatformed;
   for (const auto& w : want) {
     if (w.os != d.platform->os || w.architecture != d.platform->architecture) continue;

@@ -59,10 +59,13 @@ boost::system::result<std::chrono::seconds, std::string> parse_duration(std::str
     std::size_t j = i;
     while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
     auto n = number(text.substr(i, j - i));
-    if (!n || j >= text.size()) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' must look like 45s, 15m, 1h30m or 1d");
+    if (!n || j >= text.size())
+      return fail<std::chrono::seconds>("duration '" + std::string(text) + "' must look like 45s, 15m, 1h30m or 1d");
     const char unit = text[j];
     const long long mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
-    if (!mult) return fail<std::chrono::seconds>("duration '" + std::string(text) + "' has unknown unit '" + unit + "' (s, m, h, d)");
+    if (!mult)
+      return fail<std::chrono::seconds>("duration '" + std::string(text) + "' has unknown unit '" + unit +
+                                        "' (s, m, h, d)");
     total += static_cast<long long>(*n) * mult;
     // Ten years at most: far beyond any schedule, and far from what overflows a clock when added to now.
     if (total > max_duration.count())
@@ -82,7 +85,8 @@ boost::system::result<cron_spec, std::string> parse_cron(std::string_view text) 
     i = j == std::string_view::npos ? text.size() : j;
   }
   if (fields.size() != 5)
-    return fail<cron_spec>("cron '" + std::string(text) + "' needs 5 fields: minute hour day-of-month month day-of-week");
+    return fail<cron_spec>("cron '" + std::string(text) +
+                           "' needs 5 fields: minute hour day-of-month month day-of-week");
   cron_spec c;
   std::string err = parse_field(fields[0], 0, 59, c.minutes, "minute");
   if (err.empty()) err = parse_field(fields[1], 0, 23, c.hours, "hour");

@@ -18,9 +18,9 @@ boost::system::result<std::chrono::seconds, std::string> parse_duration(std::str
 struct cron_spec {
   std::bitset<60> minutes;
   std::bitset<24> hours;
-  std::bitset<32> days;     ///< 1..31
-  std::bitset<13> months;   ///< 1..12
-  std::bitset<7> weekdays;  ///< 0..6, Sunday 0 (7 accepted as Sunday)
+  std::bitset<32> days;                     ///< 1..31
+  std::bitset<13> months;                   ///< 1..12
+  std::bitset<7> weekdays;                  ///< 0..6, Sunday 0 (7 accepted as Sunday)
   bool any_day = true, any_weekday = true;  ///< cron's OR rule when both are restricted
 };
 boost::system::result<cron_spec, std::string> parse_cron(std::string_view text);

@@ -120,9 +120,12 @@ std::optional<partial> parse_partial(std::string_view s) {
 }
 semver bump(semver v, int at) {  // the next version after the `at`-th number: 1.2.3 bump(1) = 1.3.0
   v.prerelease.clear();
-  if (at == 0) v = {v.major + 1, 0, 0, {}, {}};
-  else if (at == 1) v = {v.major, v.minor + 1, 0, {}, {}};
-  else v = {v.major, v.minor, v.patch + 1, {}, {}};
+  if (at == 0)
+    v = {v.major + 1, 0, 0, {}, {}};
+  else if (at == 1)
+    v = {v.major, v.minor + 1, 0, {}, {}};
+  else
+    v = {v.major, v.minor, v.patch + 1, {}, {}};
   return v;
 }
 }  // namespace
@@ -158,17 +161,23 @@ result_t semver_range::parse(std::string_view text) {
       using o = comparator::op;
       const bool has_pre = !p->v.prerelease.empty();
       if (op == "" || op == "=") {
-        if (p->given == 3 || has_pre) cs.push_back({o::eq, p->v});
+        if (p->given == 3 || has_pre)
+          cs.push_back({o::eq, p->v});
         else if (p->given > 0) {
           cs.push_back({o::ge, p->v});
           cs.push_back({o::lt, bump(p->v, p->given - 1)});
         }
-      } else if (op == ">=") cs.push_back({o::ge, p->v});
-      else if (op == ">") cs.push_back({p->given == 3 ? o::gt : o::ge, p->given == 3 ? p->v : bump(p->v, std::max(p->given - 1, 0))});
+      } else if (op == ">=")
+        cs.push_back({o::ge, p->v});
+      else if (op == ">")
+        cs.push_back({p->given == 3 ? o::gt : o::ge, p->given == 3 ? p->v : bump(p->v, std::max(p->given - 1, 0))});
       else if (op == "<=") {
-        if (p->given == 3) cs.push_back({o::le, p->v});
-        else cs.push_back({o::lt, bump(p->v, std::max(p->given - 1, 0))});
-      } else if (op == "<") cs.push_back({o::lt, p->v});
+        if (p->given == 3)
+          cs.push_back({o::le, p->v});
+        else
+          cs.push_back({o::lt, bump(p->v, std::max(p->given - 1, 0))});
+      } else if (op == "<")
+        cs.push_back({o::lt, p->v});
       else if (op == "~") {
         cs.push_back({o::ge, p->v});
         cs.push_back({o::lt, bump(p->v, p->given >= 2 ? 1 : 0)});
@@ -195,14 +204,25 @@ bool semver_range::contains(const semver& v) const {
       int cmp = compare(v, c.v);
       using o = comparator::op;
       switch (c.how) {
-        case o::lt: ok &= cmp < 0; break;
-        case o::le: ok &= cmp <= 0; break;
-        case o::gt: ok &= cmp > 0; break;
-        case o::ge: ok &= cmp >= 0; break;
-        case o::eq: ok &= cmp == 0; break;
+        case o::lt:
+          ok &= cmp < 0;
+          break;
+        case o::le:
+          ok &= cmp <= 0;
+          break;
+        case o::gt:
+          ok &= cmp > 0;
+          break;
+        case o::ge:
+          ok &= cmp >= 0;
+          break;
+        case o::eq:
+          ok &= cmp == 0;
+          break;
       }
       // As npm does: a pre-release matches only a set that names a pre-release of the same x.y.z.
-      if (!c.v.prerelease.empty() && c.v.major == v.major && c.v.minor == v.minor && c.v.patch == v.patch) names_pre = true;
+      if (!c.v.prerelease.empty() && c.v.major == v.major && c.v.minor == v.minor && c.v.patch == v.patch)
+        names_pre = true;
     }
     if (ok && (v.prerelease.empty() || names_pre)) return true;
   }
@@ -239,8 +259,8 @@ std::vector<std::string> select_tags(const std::vector<std::string>& tags, const
   std::vector<semver> versions;
   const bool need_version = rules.range || rules.latest;
   for (const auto& t : tags) {
-    if (!rules.include.empty() &&
-        std::none_of(rules.include.begin(), rules.include.end(), [&](const auto& r) { return std::regex_search(t, r); }))
+    if (!rules.include.empty() && std::none_of(rules.include.begin(), rules.include.end(),
+                                               [&](const auto& r) { return std::regex_search(t, r); }))
       continue;
     if (std::any_of(rules.exclude.begin(), rules.exclude.end(), [&](const auto& r) { return std::regex_search(t, r); }))
       continue;
@@ -252,7 +272,8 @@ std::vector<std::string> select_tags(const std::vector<std::string>& tags, const
     kept.push_back(t);
   }
   if (!rules.latest) return kept;
-  std::stable_sort(versions.begin(), versions.end(), [](const semver& a, const semver& b) { return compare(a, b) > 0; });
+  std::stable_sort(versions.begin(), versions.end(),
+                   [](const semver& a, const semver& b) { return compare(a, b) > 0; });
   if (versions.size() > *rules.latest) versions.resize(*rules.latest);
   kept.clear();
   for (auto& v : versions) kept.push_back(std::move(v.text));

@@ -56,7 +56,7 @@ class repo_pattern {
 struct tag_rules {
   std::vector<std::regex> include, exclude;  ///< include: any may match (none = all); exclude: none may
   std::optional<semver_range> range;
-  std::optional<std::size_t> latest;         ///< newest N by semver after the other rules
+  std::optional<std::size_t> latest;  ///< newest N by semver after the other rules
 };
 /// The tags kept, in the order given (latest-N keeps them newest first). Non-semver tags fall out when a range or
 /// latest is set.

@@ -26,7 +26,8 @@ boost::system::result<shard, std::string> parse_shard(std::string_view text) {
   auto i = number(text.substr(0, slash)), n = number(text.substr(slash + 1));
   if (!i || !n) return "'" + std::string(text) + "' is not I/N with whole numbers (for example 0/3)";
   if (*n == 0 || *n > 1024) return "shard count " + std::to_string(*n) + " must be 1 to 1024";
-  if (*i >= *n) return "shard index " + std::to_string(*i) + " must be below the count " + std::to_string(*n) + " (0-based)";
+  if (*i >= *n)
+    return "shard index " + std::to_string(*i) + " must be below the count " + std::to_string(*n) + " (0-based)";
   return shard{*i, *n};
 }
 

@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 
 std::string gzip(std::string_view data) {
   z_stream z{};
-  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw error(errc::io, "zlib deflateInit2 failed");
+  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw error(errc::io, "zlib deflateInit2 failed");
   std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 64, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(data.size());
@@ -55,10 +56,12 @@ void gunzip_file(const std::string& in_path, const std::string& out_path, std::u
       z.next_out = reinterpret_cast<Bytef*>(obuf.data());
       z.avail_out = static_cast<uInt>(obuf.size());
       rc = inflate(&z, Z_NO_FLUSH);
-      if (rc != Z_OK && rc != Z_STREAM_END) throw error(errc::bad_archive, in_path + " is not valid gzip: " + (z.msg ? z.msg : "corrupt"));
+      if (rc != Z_OK && rc != Z_STREAM_END)
+        throw error(errc::bad_archive, in_path + " is not valid gzip: " + (z.msg ? z.msg : "corrupt"));
       const auto n = obuf.size() - z.avail_out;
       total += n;
-      if (total > max_bytes) throw error(errc::too_large, in_path + " inflates to more than " + std::to_string(max_bytes >> 20) + " MiB");
+      if (total > max_bytes)
+        throw error(errc::too_large, in_path + " inflates to more than " + std::to_string(max_bytes >> 20) + " MiB");
       file::write_all(out.n, std::string_view(obuf.data(), n), out_path);
     }
   } catch (...) {
@@ -69,7 +72,8 @@ void gunzip_file(const std::string& in_path, const std::string& out_path, std::u
 }
 
 std::size_t extract(const std::string& tar_path, const std::string& dir) {
-  if (fs::exists(dir) && !fs::is_empty(dir)) throw error(errc::io, dir + " exists and is not empty; pull into a new directory");
+  if (fs::exists(dir) && !fs::is_empty(dir))
+    throw error(errc::io, dir + " exists and is not empty; pull into a new directory");
   const auto members = tar::index::scan(tar_path);  // refuses links, devices, absolute names and '..' up front
   const std::string partial = dir + ".partial-" + std::to_string(::getpid());
   fs::remove_all(partial);
@@ -94,7 +98,8 @@ std::size_t extract(const std::string& tar_path, const std::string& dir) {
     }
     // Directory modes last, deepest first: a read-only directory would refuse the files written into it.
     for (auto it = members.directories.rbegin(); it != members.directories.rend(); ++it)
-      fs::permissions(fs::path(partial) / it->first, static_cast<fs::perms>(it->second | 0700), fs::perm_options::replace);
+      fs::permissions(fs::path(partial) / it->first, static_cast<fs::perms>(it->second | 0700),
+                      fs::perm_options::replace);
     if (fs::exists(dir)) fs::remove(dir);  // empty
     fs::rename(partial, dir);
   } catch (...) {
@@ -118,8 +123,10 @@ blob make_blob(std::string_view media_type, std::string bytes) {
 std::string descriptor(const blob& b, bool ggcr_order) {
   go_json::object o;
   o.str("mediaType", b.media_type);
-  if (ggcr_order) o.raw("size", std::to_string(b.bytes.size())).str("digest", b.digest);
-  else o.str("digest", b.digest).raw("size", std::to_string(b.bytes.size()));
+  if (ggcr_order)
+    o.raw("size", std::to_string(b.bytes.size())).str("digest", b.digest);
+  else
+    o.str("digest", b.digest).raw("size", std::to_string(b.bytes.size()));
   return o.json();
 }
 
@@ -151,7 +158,8 @@ std::optional<std::string> rfc3339(std::string_view s) {
   const int year = number(s, 0, 4), month = number(s, 5, 2), day = number(s, 8, 2);
   static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap))
+    return std::nullopt;
   if (number(s, 11, 2) > 23 || number(s, 14, 2) > 59 || number(s, 17, 2) > 59) return std::nullopt;
   std::size_t at = 19;
   std::string frac;
@@ -175,7 +183,8 @@ std::optional<std::string> rfc3339(std::string_view s) {
 }
 
 built flux(const std::string& tar, const std::map<std::string, std::string>& annotations) {
-  const auto created = rfc3339(annotations.count("org.opencontainers.image.created") ? annotations.at("org.opencontainers.image.created") : "");
+  const auto created = rfc3339(
+      annotations.count("org.opencontainers.image.created") ? annotations.at("org.opencontainers.image.created") : "");
   if (!created) throw error(errc::bad_manifest, "org.opencontainers.image.created is not an RFC 3339 time");
   built b;
   b.layers.push_back(make_blob(media::flux_content, gzip(tar)));
@@ -184,7 +193,10 @@ built flux(const std::string& tar, const std::map<std::string, std::string>& ann
                                  .str("created", *created)
                                  .raw("history", R"([{"created":"0001-01-01T00:00:00Z"}])")
                                  .str("os", "")
-                                 .raw("rootfs", go_json::object().str("type", "layers").raw("diff_ids", go_json::string_array({sha256_digest(tar)})).json())
+                                 .raw("rootfs", go_json::object()
+                                                    .str("type", "layers")
+                                                    .raw("diff_ids", go_json::string_array({sha256_digest(tar)}))
+                                                    .json())
                                  .raw("config", "{}")
                                  .json();
   b.config = make_blob(media::flux_config, config);
@@ -205,7 +217,8 @@ built helm(const std::string& chart_tgz, const std::optional<std::string>& prov,
   std::sort(b.layers.begin(), b.layers.end(), [](const blob& x, const blob& y) { return x.digest < y.digest; });
   go_json::object m;  // ocispec.Manifest: no mediaType field, as helm leaves it empty
   m.raw("schemaVersion", "2").raw("config", descriptor(b.config, false)).raw("layers", layers_json(b.layers, false));
-  if (const auto ann = helm::annotations(validated, created); !ann.empty()) m.raw("annotations", go_json::string_map(ann));
+  if (const auto ann = helm::annotations(validated, created); !ann.empty())
+    m.raw("annotations", go_json::string_map(ann));
   b.manifest = m.json();
   b.name = validated.name;
   b.tag = validated.version;

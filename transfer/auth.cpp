@@ -35,7 +35,8 @@ std::string key_of(const scope_set& s) {
 std::string form_escape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
     else {
       static constexpr char hex[] = "0123456789ABCDEF";
       out += '%';
@@ -47,7 +48,8 @@ std::string form_escape(std::string_view s) {
 }
 }  // namespace
 
-std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm, const plain_http_check& plain) {
+std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm,
+                                         const plain_http_check& plain) {
   url_parts u;
   try {
     u = split_url(realm);
@@ -59,12 +61,12 @@ std::optional<std::string> realm_refusal(std::string_view registry, std::string_
   if (plain && plain(registry)) {
     try {
       if (split_url("https://" + std::string(registry)).host == u.host) return std::nullopt;
-    } catch (const error&) {
-    }
+    } catch (const error&) {}
   }
   return "registry " + std::string(registry) + " asks for its token at " + printable(u.origin) +
          " over plain HTTP; ocimirror sends credentials over plain HTTP only to hosts configured so (tls: disabled "
-         "for " + u.authority + ", or --plain-http-host " + u.authority + ")";
+         "for " +
+         u.authority + ", or --plain-http-host " + u.authority + ")";
 }
 
 authenticator::authenticator(http_client& http, credential_lookup lookup) : http_(http), lookup_(std::move(lookup)) {}
@@ -162,7 +164,8 @@ awaitable<string_response> authenticator::ask_token_service(const std::string& r
   if (!st.service.empty()) u.params().append({"service", st.service});
   for (const auto& s : scopes) u.params().append({"scope", s});
   http::request<http::string_body> req{http::verb::get, "", 11};
-  if (c && !c->username.empty()) req.set(http::field::authorization, "Basic " + base64_encode(c->username + ":" + c->password));
+  if (c && !c->username.empty())
+    req.set(http::field::authorization, "Basic " + base64_encode(c->username + ":" + c->password));
   co_return co_await http_.send(u.buffer(), std::move(req), 1 << 20);
 }
 
@@ -193,17 +196,19 @@ awaitable<authenticator::token> authenticator::fetch_token(const std::string& re
   }
   if (res.result_int() == 401 || res.result_int() == 403)
     throw error(errc::unauthorized,
-                "registry " + registry + " refused " + (c ? "the credentials for user '" + c->username + "'" : std::string("anonymous access")) +
+                "registry " + registry + " refused " +
+                    (c ? "the credentials for user '" + c->username + "'" : std::string("anonymous access")) +
                     " at its token service (" + describe_registry_error(res.result_int(), res.body()) +
                     (c ? "); check the username and password" : "); log in with `ocimirror login " + registry + "`"));
   if (res.result_int() != 200)
-    throw error(errc_from_status(res.result_int()), "token service of " + registry + " answered " +
-                                                        describe_registry_error(res.result_int(), res.body()));
+    throw error(errc_from_status(res.result_int()),
+                "token service of " + registry + " answered " + describe_registry_error(res.result_int(), res.body()));
   if (!doc.is_object()) throw error(errc::protocol, "token service of " + registry + " answered no JSON object");
   token t;
   const auto& o = doc.as_object();
   for (auto k : {"token", "access_token"})
-    if (auto* v = o.if_contains(k); v && v->is_string() && !v->as_string().empty()) t.value = std::string(v->as_string());
+    if (auto* v = o.if_contains(k); v && v->is_string() && !v->as_string().empty())
+      t.value = std::string(v->as_string());
   if (t.value.empty()) throw error(errc::protocol, "token service of " + registry + " answered without a token");
   std::int64_t expires_in = 60;  // the spec's default
   if (auto* v = o.if_contains("expires_in"); v && v->is_int64() && v->as_int64() > 0) expires_in = v->as_int64();

@@ -27,7 +27,8 @@ using plain_http_check = std::function<bool(std::string_view authority)>;
 /// HTTPS; over plain HTTP only to a host configured as plain HTTP, or to the registry's own host when the registry
 /// itself is configured so. (An HTTPS registry whose challenge names an http:// realm would otherwise receive the
 /// password in clear text.)
-std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm, const plain_http_check& plain);
+std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm,
+                                         const plain_http_check& plain);
 
 class authenticator {
  public:
@@ -51,13 +52,14 @@ class authenticator {
   struct registry_state {
     enum class mode { unknown, basic, bearer } how = mode::unknown;
     std::string realm, service;
-    std::map<std::string, token> tokens;         // by scope-set key
-    std::map<std::string, scope_set> granted;    // extra scopes a challenge asked for, by scope-set key
+    std::map<std::string, token> tokens;              // by scope-set key
+    std::map<std::string, scope_set> granted;         // extra scopes a challenge asked for, by scope-set key
     std::optional<std::optional<credentials>> creds;  // looked up once
   };
   const std::optional<credentials>& creds_for(const std::string& registry, registry_state& st);
   awaitable<token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes);
-  awaitable<string_response> ask_token_service(const std::string& registry, registry_state& st, const scope_set& scopes);
+  awaitable<string_response> ask_token_service(const std::string& registry, registry_state& st,
+                                               const scope_set& scopes);
 
   http_client& http_;
   credential_lookup lookup_;

@@ -61,7 +61,8 @@ class resuming_reader final : public reader {
       const std::uint64_t want = d_.size - std::min(pos_, d_.size);
       if (auto len = stream_->content_length(); len && *len != want)
         throw error(errc::digest_mismatch, where(src_, repo_, d_) + " is served with " + std::to_string(*len + pos_) +
-                                               " bytes but its descriptor says " + std::to_string(d_.size) + "; nothing pushed");
+                                               " bytes but its descriptor says " + std::to_string(d_.size) +
+                                               "; nothing pushed");
       co_return;
     }
     // The registry ignored Range and sent everything again: skip what was already read.
@@ -133,7 +134,8 @@ class ranged_reader final : public reader {
       bool broken = false;
       try {
         auto stream = co_await src_.get_blob(repo_, d_.digest, from, to);
-        if (stream->status() != 206) {  // the whole body instead of the part: read this blob, and later ones, by one GET
+        if (stream->status() !=
+            206) {  // the whole body instead of the part: read this blob, and later ones, by one GET
           src_.ignores_range = true;
           throw error(errc::server_error, "registry " + src_.name() + " ignored Range for " + where(src_, repo_, d_) +
                                               "; reading it again with one GET");
@@ -155,7 +157,8 @@ class ranged_reader final : public reader {
     }
     if (s->data.size() != to - from)
       throw error(errc::digest_mismatch, where(src_, repo_, d_) + " part " + std::to_string(from) + "-" +
-                                             std::to_string(to) + " came back with " + std::to_string(s->data.size()) + " bytes");
+                                             std::to_string(to) + " came back with " + std::to_string(s->data.size()) +
+                                             " bytes");
   }
 
   registry_client& src_;
@@ -209,7 +212,8 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
       auto piece = co_await in->next();
       if (piece.empty()) {
         finished = true;
-        if (seen != d.size) throw mismatch("ended after " + std::to_string(seen) + " of " + std::to_string(d.size) + " bytes");
+        if (seen != d.size)
+          throw mismatch("ended after " + std::to_string(seen) + " of " + std::to_string(d.size) + " bytes");
         if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
         co_return piece;
       }
@@ -262,7 +266,8 @@ http_client::chunk_source verified_source(http_client::chunk_source in, const de
     auto piece = co_await s->in();
     if (piece.empty()) {
       s->finished = true;
-      if (s->seen != s->size) throw mismatch("ended after " + std::to_string(s->seen) + " of " + std::to_string(s->size) + " bytes");
+      if (s->seen != s->size)
+        throw mismatch("ended after " + std::to_string(s->seen) + " of " + std::to_string(s->size) + " bytes");
       if (s->size == 0 && s->hasher.finish() != s->digest) throw mismatch("is empty");
       co_return piece;
     }

@@ -57,8 +57,9 @@ struct copier {
       co_return;
     }
     if (!in_source)
-      throw error(errc::bad_archive, "blob " + d.digest + " is neither in " + src.name() + " nor at " + dst.name() + "/" +
-                                         to.repository + " (an incremental bundle whose base was not imported first?)");
+      throw error(errc::bad_archive, "blob " + d.digest + " is neither in " + src.name() + " nor at " + dst.name() +
+                                         "/" + to.repository +
+                                         " (an incremental bundle whose base was not imported first?)");
     if (!session) session = co_await resumable_session(d);
     co_await transfer_blob(d, std::move(session));
     co_await done(d, stats.blobs_copied);
@@ -121,20 +122,26 @@ struct copier {
       stats.bytes_copied -= moved;
       if (auto* r = retrier()) co_await r->pause(attempt);
     }
-    if (journaled && d.size > opts.pipe.upload.monolithic_max) co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
+    if (journaled && d.size > opts.pipe.upload.monolithic_max)
+      co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
   }
 
   awaitable<void> move_bytes(const descriptor& d, std::optional<registry_client::upload_session> session,
-                             const std::function<void(std::size_t)>& count, const registry_client::upload_journal& journaled) {
+                             const std::function<void(std::size_t)>& count,
+                             const registry_client::upload_journal& journaled) {
     if (sreg && dreg) {  // ranged parallel reads, Range-resumed GETs, resumable chunked uploads
-      co_await pipe_blob(*sreg, from.repository, *dreg, to.repository, d, opts.pipe, std::move(session), count, journaled);
+      co_await pipe_blob(*sreg, from.repository, *dreg, to.repository, d, opts.pipe, std::move(session), count,
+                         journaled);
       co_return;
     }
     auto raw = co_await src.open_blob(from.repository, d.digest);
     auto checked = verified_source(std::move(raw), d, "blob " + src_name(d.digest), count);
     // A session here is one a refused mount opened (nothing in it yet); uploads from a layout are not journaled.
-    if (dreg) co_await dreg->push_blob(to.repository, d.digest, d.size, std::move(checked), opts.pipe.upload, std::move(session), journaled);
-    else co_await dst.put_blob(to.repository, d.digest, d.size, std::move(checked));
+    if (dreg)
+      co_await dreg->push_blob(to.repository, d.digest, d.size, std::move(checked), opts.pipe.upload,
+                               std::move(session), journaled);
+    else
+      co_await dst.put_blob(to.repository, d.digest, d.size, std::move(checked));
   }
 
   /// The destination holds d in to.repository: later copies of this run, and later runs, may mount it from there.
@@ -146,17 +153,19 @@ struct copier {
   /// Where an earlier process left a chunked upload of d that the registry still holds: continue it. Between two
   /// registries only: blob_pipe re-reads and hashes the bytes the session holds without sending them again.
   awaitable<std::optional<registry_client::upload_session>> resumable_session(const descriptor& d) {
-    if (!sreg || !dreg || !opts.memory || d.size <= opts.pipe.upload.monolithic_max || opts.pipe.upload.chunk_size == 0) co_return std::nullopt;
+    if (!sreg || !dreg || !opts.memory || d.size <= opts.pipe.upload.monolithic_max || opts.pipe.upload.chunk_size == 0)
+      co_return std::nullopt;
     auto mark = co_await opts.memory->upload(dst.name(), to.repository, d.digest);
     if (!mark) co_return std::nullopt;
     std::optional<registry_client::upload_session> s;
     try {
       s = co_await dreg->upload_status(to.repository, mark->location);
-    } catch (const error&) {
-    }
+    } catch (const error&) {}
     if (s && (s->offset != mark->offset || s->offset >= d.size)) s.reset();  // not where we left it: start afresh
-    if (!s) co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
-    else ++stats.uploads_resumed;
+    if (!s)
+      co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
+    else
+      ++stats.uploads_resumed;
     co_return s;
   }
 
@@ -170,8 +179,10 @@ struct copier {
   }
 
   awaitable<void> put(const std::string& target, const std::string& bytes, const std::string& media_type) {
-    if (dreg) co_await dreg->put_manifest(to.repository, target, bytes, media_type, &subject_seen);
-    else co_await dst.put_manifest(to.repository, target, bytes, media_type);
+    if (dreg)
+      co_await dreg->put_manifest(to.repository, target, bytes, media_type, &subject_seen);
+    else
+      co_await dst.put_manifest(to.repository, target, bytes, media_type);
   }
 
   awaitable<void> copy_children(const manifest& index, const std::vector<bool>& keep, int depth) {
@@ -259,8 +270,10 @@ std::vector<bool> children_to_copy(const manifest& index, const copy_options& op
   for (std::size_t i = 0; i < keep.size(); ++i) keep[i] = opts.select_child(index.manifests[i]);
   if (!keep.empty() && std::find(keep.begin(), keep.end(), true) == keep.end()) {
     std::string have;
-    for (const auto& c : index.manifests) have += (have.empty() ? "" : ", ") + (c.platform ? c.platform->str() : "(no platform)");
-    throw error(errc::not_found, "no manifest in index " + where + " matches the requested platforms (it has: " + have + ")");
+    for (const auto& c : index.manifests)
+      have += (have.empty() ? "" : ", ") + (c.platform ? c.platform->str() : "(no platform)");
+    throw error(errc::not_found,
+                "no manifest in index " + where + " matches the requested platforms (it has: " + have + ")");
   }
   return keep;
 }
@@ -285,7 +298,8 @@ awaitable<copy_result> copy_image(endpoint& src, const reference& from, endpoint
   r.media_type = parsed->media_type;
   r.size = m.bytes.size();
   if (!to.digest.empty() && to.digest != m.digest && !opts.select_child)
-    throw error(errc::digest_mismatch, "destination " + to.str() + " names digest " + to.digest + " but the source is " + m.digest);
+    throw error(errc::digest_mismatch,
+                "destination " + to.str() + " names digest " + to.digest + " but the source is " + m.digest);
   const bool filtering = opts.select_child && parsed->is_index();  // a new index: nothing at the destination is it yet
   if (opts.verify && !filtering) {
     // A verify run checks everything under a tag that points at the right digest, and pushes what is missing.

@@ -3,10 +3,10 @@
 #include "transfer/digest.hpp"
 #include "transfer/errors.hpp"
 
-#include <boost/json.hpp>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <boost/json.hpp>
 
 #include <stdexcept>
 
@@ -32,7 +32,8 @@ bool public_key::verifies(std::string_view payload, std::string_view signature_b
   // base64 → DER
   std::string der((signature_b64.size() / 4 + 1) * 3, '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(der.data()),
-                                reinterpret_cast<const unsigned char*>(signature_b64.data()), static_cast<int>(signature_b64.size()));
+                                reinterpret_cast<const unsigned char*>(signature_b64.data()),
+                                static_cast<int>(signature_b64.size()));
   if (n <= 0) return false;
   std::size_t len = static_cast<std::size_t>(n);
   // EVP_DecodeBlock counts padding bytes as data: take them off.
@@ -56,7 +57,8 @@ std::optional<std::string> check(const public_key& key, std::string_view payload
       if (auto* i = c->as_object().if_contains("image"); i && i->is_object())
         named = i->as_object().if_contains("docker-manifest-digest");
   if (!named || !named->is_string()) return std::string("the signature payload is not a simple-signing document");
-  if (named->as_string() != digest) return "the signature is for " + std::string(named->as_string()) + ", not this digest";
+  if (named->as_string() != digest)
+    return "the signature is for " + std::string(named->as_string()) + ", not this digest";
   if (!key.verifies(payload, signature_b64)) return std::string("the signature does not verify with the trusted key");
   return std::nullopt;
 }

@@ -14,7 +14,8 @@ awaitable<std::optional<std::string>> verify_signed(registry_client& src, const 
                                                     const std::string& digest, const public_key& key,
                                                     const std::vector<std::string>* tags) {
   const auto sig_tag = referrers::cosign_tags(digest).front();
-  if (tags && std::find(tags->begin(), tags->end(), sig_tag) == tags->end()) co_return std::string("no cosign signature (" + sig_tag + ")");
+  if (tags && std::find(tags->begin(), tags->end(), sig_tag) == tags->end())
+    co_return std::string("no cosign signature (" + sig_tag + ")");
   auto head = co_await src.head_manifest(repo, sig_tag);
   if (!head) co_return std::string("no cosign signature (" + sig_tag + ")");
   auto m = co_await src.get_manifest(repo, sig_tag);

@@ -2,9 +2,9 @@
 
 #include "transfer/errors.hpp"
 
+#include <openssl/evp.h>
 #include <boost/json.hpp>
 #include <boost/process.hpp>
-#include <openssl/evp.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 
 std::string base64_encode(std::string_view in) {
   std::string out(4 * ((in.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
@@ -30,8 +30,8 @@ std::optional<std::string> base64_decode(std::string_view in) {
   while (!in.empty() && (in.back() == '\n' || in.back() == ' ')) in.remove_suffix(1);
   if (in.size() % 4 != 0) return std::nullopt;
   std::string out(in.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   if (n < 0) return std::nullopt;
   std::size_t len = static_cast<std::size_t>(n);
   if (in.size() >= 1 && in[in.size() - 1] == '=') --len;  // EVP_DecodeBlock counts padding as zero bytes
@@ -80,7 +80,8 @@ std::string string_at(const json::object& o, std::string_view k) {
 std::string helper_for(const json::object& cfg, std::string_view registry) {
   if (auto* h = cfg.if_contains("credHelpers"); h && h->is_object())
     for (const auto& [k, v] : h->as_object())
-      if (normalise_key(k) == normalise_key(docker_server_key(registry)) && v.is_string()) return std::string(v.as_string());
+      if (normalise_key(k) == normalise_key(docker_server_key(registry)) && v.is_string())
+        return std::string(v.as_string());
   return string_at(cfg, "credsStore");
 }
 
@@ -90,7 +91,7 @@ std::string run_helper(std::string_view helper, std::string_view verb, std::stri
   if (path.empty()) throw error(errc::io, "credential helper '" + exe + "' named in the docker config is not in PATH");
   bp::opstream to;
   bp::ipstream from;
-  bp::child c(path, std::string(verb), bp::std_in < to, bp::std_out > from, bp::std_err > bp::null);
+  bp::child c(path, std::string(verb), bp::std_in<to, bp::std_out> from, bp::std_err > bp::null);
   to << input;
   to.flush();
   to.pipe().close();
@@ -141,7 +142,8 @@ std::optional<credentials> docker_credentials(std::string_view registry, const f
         auto decoded = base64_decode(a);
         auto colon = decoded ? decoded->find(':') : std::string::npos;
         if (colon == std::string::npos)
-          throw error(errc::io, "docker config " + config.string() + ": auths." + std::string(k) + ".auth is not base64 user:password");
+          throw error(errc::io, "docker config " + config.string() + ": auths." + std::string(k) +
+                                    ".auth is not base64 user:password");
         c.username = decoded->substr(0, colon);
         c.password = decoded->substr(colon + 1);
       }
@@ -161,7 +163,8 @@ void docker_store_credentials(std::string_view registry, const credentials& c, c
     int status = 0;
     run_helper(helper, "store", json::serialize(in), status);
     if (status != 0)
-      throw error(errc::io, "credential helper 'docker-credential-" + helper + " store' failed (exit " + std::to_string(status) + ")");
+      throw error(errc::io, "credential helper 'docker-credential-" + helper + " store' failed (exit " +
+                                std::to_string(status) + ")");
     return;
   }
   auto& auths = cfg["auths"];

@@ -30,15 +30,18 @@ awaitable<removal> registry_endpoint::remove_tag(const std::string& repo, const 
   const std::string where = c_.name() + "/" + repo + ":" + tag;
   auto now = co_await c_.head_manifest(repo, tag);
   if (!now) co_return removal{};
-  if (now->digest != digest) co_return removal{where + " was changed by someone else since this policy mirrored it", false};
+  if (now->digest != digest)
+    co_return removal{where + " was changed by someone else since this policy mirrored it", false};
   if (co_await c_.delete_tag(repo, tag)) co_return removal{};
   const std::string only_by_digest = where + " (the registry deletes only by digest, and ";
-  if (wanted.count(now->digest)) co_return removal{only_by_digest + "a tag this policy mirrors points at " + now->digest + ")", false};
+  if (wanted.count(now->digest))
+    co_return removal{only_by_digest + "a tag this policy mirrors points at " + now->digest + ")", false};
   auto tags = co_await c_.list_tags(repo);
   for (const auto& t : tags) {
     if (t == tag) continue;
     auto h = co_await c_.head_manifest(repo, t);
-    if (h && h->digest == now->digest) co_return removal{only_by_digest + "tag " + t + " shares " + now->digest + ")", false};
+    if (h && h->digest == now->digest)
+      co_return removal{only_by_digest + "tag " + t + " shares " + now->digest + ")", false};
   }
   co_await c_.delete_manifest(repo, now->digest);
   co_return removal{std::nullopt, true};

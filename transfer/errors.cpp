@@ -10,23 +10,40 @@ class category final : public std::error_category {
   const char* name() const noexcept override { return "ocimirror.transfer"; }
   std::string message(int v) const override {
     switch (static_cast<errc>(v)) {
-      case errc::ok: return "ok";
-      case errc::bad_reference: return "invalid reference";
-      case errc::bad_digest: return "invalid digest";
-      case errc::bad_manifest: return "invalid manifest";
-      case errc::digest_mismatch: return "digest mismatch";
-      case errc::too_large: return "too large";
-      case errc::not_found: return "not found";
-      case errc::unauthorized: return "unauthorized";
-      case errc::denied: return "denied";
-      case errc::throttled: return "throttled";
-      case errc::server_error: return "registry server error";
-      case errc::protocol: return "protocol error";
-      case errc::network: return "network error";
-      case errc::tls: return "TLS failure";
-      case errc::timeout: return "timeout";
-      case errc::io: return "i/o error";
-      case errc::bad_archive: return "invalid archive";
+      case errc::ok:
+        return "ok";
+      case errc::bad_reference:
+        return "invalid reference";
+      case errc::bad_digest:
+        return "invalid digest";
+      case errc::bad_manifest:
+        return "invalid manifest";
+      case errc::digest_mismatch:
+        return "digest mismatch";
+      case errc::too_large:
+        return "too large";
+      case errc::not_found:
+        return "not found";
+      case errc::unauthorized:
+        return "unauthorized";
+      case errc::denied:
+        return "denied";
+      case errc::throttled:
+        return "throttled";
+      case errc::server_error:
+        return "registry server error";
+      case errc::protocol:
+        return "protocol error";
+      case errc::network:
+        return "network error";
+      case errc::tls:
+        return "TLS failure";
+      case errc::timeout:
+        return "timeout";
+      case errc::io:
+        return "i/o error";
+      case errc::bad_archive:
+        return "invalid archive";
     }
     return "unknown";
   }
@@ -34,20 +51,34 @@ class category final : public std::error_category {
 
 std::string_view reason(unsigned status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 416: return "Range Not Satisfiable";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 416:
+      return "Range Not Satisfiable";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
   }
 }
 
@@ -60,23 +91,40 @@ const std::error_category& transfer_category() noexcept {
 
 std::string_view errc_name(errc e) noexcept {
   switch (e) {
-    case errc::ok: return "ok";
-    case errc::bad_reference: return "bad_reference";
-    case errc::bad_digest: return "bad_digest";
-    case errc::bad_manifest: return "bad_manifest";
-    case errc::digest_mismatch: return "digest_mismatch";
-    case errc::too_large: return "too_large";
-    case errc::not_found: return "not_found";
-    case errc::unauthorized: return "unauthorized";
-    case errc::denied: return "denied";
-    case errc::throttled: return "throttled";
-    case errc::server_error: return "server_error";
-    case errc::protocol: return "protocol";
-    case errc::network: return "network";
-    case errc::tls: return "tls";
-    case errc::timeout: return "timeout";
-    case errc::io: return "io";
-    case errc::bad_archive: return "bad_archive";
+    case errc::ok:
+      return "ok";
+    case errc::bad_reference:
+      return "bad_reference";
+    case errc::bad_digest:
+      return "bad_digest";
+    case errc::bad_manifest:
+      return "bad_manifest";
+    case errc::digest_mismatch:
+      return "digest_mismatch";
+    case errc::too_large:
+      return "too_large";
+    case errc::not_found:
+      return "not_found";
+    case errc::unauthorized:
+      return "unauthorized";
+    case errc::denied:
+      return "denied";
+    case errc::throttled:
+      return "throttled";
+    case errc::server_error:
+      return "server_error";
+    case errc::protocol:
+      return "protocol";
+    case errc::network:
+      return "network";
+    case errc::tls:
+      return "tls";
+    case errc::timeout:
+      return "timeout";
+    case errc::io:
+      return "io";
+    case errc::bad_archive:
+      return "bad_archive";
   }
   return "unknown";
 }

@@ -10,22 +10,22 @@ namespace ocimirror::transfer {
 
 enum class errc {
   ok = 0,
-  bad_reference,     ///< a reference or repository name that does not parse
-  bad_digest,        ///< a digest string that is not sha256:<64 lowercase hex>
-  bad_manifest,      ///< manifest bytes that are not a JSON manifest or index we understand
-  digest_mismatch,   ///< bytes whose SHA-256 (or size) differs from the digest that names them
-  too_large,         ///< a manifest or response over its size cap
-  not_found,         ///< manifest, tag, blob or repository unknown to the registry (404)
-  unauthorized,      ///< credentials missing or rejected (401)
-  denied,            ///< authenticated but not allowed (403, DENIED)
-  throttled,         ///< 429 TOOMANYREQUESTS
-  server_error,      ///< 5xx from the registry
-  protocol,          ///< an answer the OCI distribution spec does not allow
-  network,           ///< DNS, connect or a broken connection
-  tls,               ///< a TLS handshake refused (certificate not trusted, protocol mismatch): not worth retrying
-  timeout,           ///< a step passed its deadline
-  io,                ///< local file or process failure
-  bad_archive,       ///< an OCI layout or tar that is malformed, truncated, incomplete or tries to leave its root
+  bad_reference,    ///< a reference or repository name that does not parse
+  bad_digest,       ///< a digest string that is not sha256:<64 lowercase hex>
+  bad_manifest,     ///< manifest bytes that are not a JSON manifest or index we understand
+  digest_mismatch,  ///< bytes whose SHA-256 (or size) differs from the digest that names them
+  too_large,        ///< a manifest or response over its size cap
+  not_found,        ///< manifest, tag, blob or repository unknown to the registry (404)
+  unauthorized,     ///< credentials missing or rejected (401)
+  denied,           ///< authenticated but not allowed (403, DENIED)
+  throttled,        ///< 429 TOOMANYREQUESTS
+  server_error,     ///< 5xx from the registry
+  protocol,         ///< an answer the OCI distribution spec does not allow
+  network,          ///< DNS, connect or a broken connection
+  tls,              ///< a TLS handshake refused (certificate not trusted, protocol mismatch): not worth retrying
+  timeout,          ///< a step passed its deadline
+  io,               ///< local file or process failure
+  bad_archive,      ///< an OCI layout or tar that is malformed, truncated, incomplete or tries to leave its root
 };
 
 const std::error_category& transfer_category() noexcept;

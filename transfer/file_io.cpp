@@ -2,14 +2,14 @@
 
 #include "transfer/errors.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <cerrno>
 #include <charconv>
 #include <csignal>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <random>
-#include <unistd.h>
 #include <vector>
 
 namespace ocimirror::transfer::file {
@@ -93,7 +93,8 @@ std::size_t sweep(const std::string& dir, std::string_view prefix, Doomed doomed
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const auto name = e.path().filename().string();
-    if (!name.starts_with(prefix) || !e.is_regular_file(ec) || !doomed(std::string_view(name).substr(prefix.size()))) continue;
+    if (!name.starts_with(prefix) || !e.is_regular_file(ec) || !doomed(std::string_view(name).substr(prefix.size())))
+      continue;
     if (::unlink(e.path().c_str()) == 0) ++n;
   }
   return n;
@@ -104,7 +105,8 @@ std::size_t sweep_orphans(const std::string& dir, std::string_view prefix) {
   return sweep(dir, prefix, [](std::string_view rest) {
     long pid = 0;
     auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
-    if (ec != std::errc{} || pid <= 0 || end == rest.data() || (end != rest.data() + rest.size() && *end != '-')) return false;
+    if (ec != std::errc{} || pid <= 0 || end == rest.data() || (end != rest.data() + rest.size() && *end != '-'))
+      return false;
     return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
   });
 }

@@ -17,7 +17,7 @@ constexpr std::size_t max_file = std::size_t(1) << 31;
 
 /// FileInfoHeader's mode: the permission bits plus setuid, setgid and sticky.
 std::uint32_t go_mode(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   if (::lstat(p.c_str(), &st) != 0) throw error(errc::io, "cannot stat " + p.string());
   return st.st_mode & 07777;
 }
@@ -44,12 +44,16 @@ struct walker {
       for (const auto& s : rel) name += (name.empty() ? "" : "/") + s;
       const auto st = e.symlink_status();
       if (fs::is_directory(st)) {
-        if (ignore.excluded(rel, true)) rep.ignored.push_back(name);
-        else out += go_tar::header(name, go_tar::type::directory, go_mode(e.path()), 0), ++rep.directories;
+        if (ignore.excluded(rel, true))
+          rep.ignored.push_back(name);
+        else
+          out += go_tar::header(name, go_tar::type::directory, go_mode(e.path()), 0), ++rep.directories;
         dir(e.path(), rel);  // WalkDir still walks an excluded directory: a '!' pattern may take a child back
       } else if (fs::is_regular_file(st)) {
-        if (ignore.excluded(rel, false)) rep.ignored.push_back(name);
-        else append_file(out, name, e.path(), go_mode(e.path())), ++rep.files;
+        if (ignore.excluded(rel, false))
+          rep.ignored.push_back(name);
+        else
+          append_file(out, name, e.path(), go_mode(e.path())), ++rep.files;
       } else {
         rep.skipped.push_back(name);
       }
@@ -72,7 +76,7 @@ std::string build(const std::string& path, const ignore::matcher& ignore, report
   if (ec || !fs::exists(st)) throw error(errc::not_found, "source path does not exist: " + path);
   walker w{ignore, rep, {}};
   if (fs::is_directory(st)) {
-    struct stat s{};
+    struct stat s {};
     if (::stat(path.c_str(), &s) != 0) throw error(errc::io, "cannot stat " + path);
     w.out += go_tar::header(".", go_tar::type::directory, s.st_mode & 07777, 0);
     std::vector<std::string> rel;
@@ -81,10 +85,12 @@ std::string build(const std::string& path, const ignore::matcher& ignore, report
     // build() copies the file into os.MkdirTemp (0700) with OpenFile(mode.Perm()), which the umask trims.
     w.out += go_tar::header(".", go_tar::type::directory, 0700, 0);
     const auto name = fs::path(path).filename().string();
-    struct stat s{};
+    struct stat s {};
     if (::stat(path.c_str(), &s) != 0) throw error(errc::io, "cannot stat " + path);
-    if (ignore.excluded({name}, false)) rep.ignored.push_back(name);
-    else append_file(w.out, name, path, (s.st_mode & 0777) & ~current_umask()), ++rep.files;
+    if (ignore.excluded({name}, false))
+      rep.ignored.push_back(name);
+    else
+      append_file(w.out, name, path, (s.st_mode & 0777) & ~current_umask()), ++rep.files;
   } else {
     throw error(errc::io, path + " is neither a directory nor a regular file");
   }

@@ -18,7 +18,9 @@ class object {
   object& raw(std::string_view key, std::string_view json);
   object& str(std::string_view key, std::string_view value) { return raw(key, quote(value)); }
   /// omitempty: nothing for an empty value.
-  object& str_omitempty(std::string_view key, std::string_view value) { return value.empty() ? *this : str(key, value); }
+  object& str_omitempty(std::string_view key, std::string_view value) {
+    return value.empty() ? *this : str(key, value);
+  }
   object& raw_omitempty(std::string_view key, std::string_view json) { return json.empty() ? *this : raw(key, json); }
   std::string json() const { return "{" + body_ + "}"; }
   bool empty() const { return body_.empty(); }

@@ -48,7 +48,10 @@ void put_octal(blk& b, std::size_t at, std::size_t width, std::uint64_t v) {
 }
 
 void finish(blk& b) {
-  std::memcpy(b.data() + 257, "ustar\0" "00", 8);  // USTAR and PAX share the magic
+  std::memcpy(b.data() + 257,
+              "ustar\0"
+              "00",
+              8);  // USTAR and PAX share the magic
   std::uint64_t sum = 0;
   for (std::size_t i = 0; i < block; ++i) sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(b[i]);
   put_octal(b, 148, 7, sum);
@@ -74,8 +77,10 @@ blk main_header(std::string_view name, type t, std::uint32_t mode, std::uint64_t
 bool split_ustar(std::string_view name, std::string& prefix, std::string& suffix) {
   std::size_t length = name.size();
   if (length <= name_len || !is_ascii(name)) return false;
-  if (length > prefix_len + 1) length = prefix_len + 1;
-  else if (name[length - 1] == '/') --length;
+  if (length > prefix_len + 1)
+    length = prefix_len + 1;
+  else if (name[length - 1] == '/')
+    --length;
   const auto i = name.substr(0, length).rfind('/');
   if (i == std::string_view::npos || i == 0) return false;
   const std::size_t nlen = name.size() - i - 1;
@@ -93,7 +98,8 @@ std::string pax_record(std::string_view key, std::string_view value) {
   std::size_t size = key.size() + value.size() + 3;
   size += std::to_string(size).size();
   std::string record = std::to_string(size) + " " + std::string(key) + "=" + std::string(value) + "\n";
-  if (record.size() != size) record = std::to_string(record.size()) + " " + std::string(key) + "=" + std::string(value) + "\n";
+  if (record.size() != size)
+    record = std::to_string(record.size()) + " " + std::string(key) + "=" + std::string(value) + "\n";
   return record;
 }
 

@@ -109,7 +109,8 @@ std::string format_json_float(double v) {
   if (a < 1e-6 || a >= 1e21) {
     body = fmt_e(g);
     // encoding/json shortens e-09 to e-9
-    if (auto n = body.size(); n >= 4 && body[n - 4] == 'e' && body[n - 3] == '-' && body[n - 2] == '0') body.erase(n - 2, 1);
+    if (auto n = body.size(); n >= 4 && body[n - 4] == 'e' && body[n - 3] == '-' && body[n - 2] == '0')
+      body.erase(n - 2, 1);
   } else {
     body = fmt_f(g);
   }
@@ -124,7 +125,8 @@ scalar resolve_plain(std::string_view text) {
     return s.type = kind::boolean, s.boolean = true, s;
   if (in(text, {"n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"}))
     return s.type = kind::boolean, s.boolean = false, s;
-  if (in(text, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})) return s.type = kind::floating, s.number = HUGE_VAL, s;
+  if (in(text, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}))
+    return s.type = kind::floating, s.number = HUGE_VAL, s;
   if (in(text, {"-.inf", "-.Inf", "-.INF"})) return s.type = kind::floating, s.number = -HUGE_VAL, s;
   if (in(text, {".nan", ".NaN", ".NAN"})) return s.type = kind::floating, s.number = std::nan(""), s;
   const char c = text[0];
@@ -151,22 +153,32 @@ scalar resolve_plain(std::string_view text) {
 
 std::string scalar::as_go_string() const {
   switch (type) {
-    case kind::null: return "";
-    case kind::boolean: return boolean ? "true" : "false";
-    case kind::integer: return (negative ? "-" : "") + std::to_string(magnitude);
-    case kind::floating: return format_float32(number);
-    case kind::string: return text;
+    case kind::null:
+      return "";
+    case kind::boolean:
+      return boolean ? "true" : "false";
+    case kind::integer:
+      return (negative ? "-" : "") + std::to_string(magnitude);
+    case kind::floating:
+      return format_float32(number);
+    case kind::string:
+      return text;
   }
   return text;
 }
 
 std::string scalar::as_json() const {
   switch (type) {
-    case kind::null: return "null";
-    case kind::boolean: return boolean ? "true" : "false";
-    case kind::integer: return format_json_float(number);  // decoded into interface{}: a float64 in Go
-    case kind::floating: return format_json_float(number);
-    case kind::string: return text;  // the caller quotes strings
+    case kind::null:
+      return "null";
+    case kind::boolean:
+      return boolean ? "true" : "false";
+    case kind::integer:
+      return format_json_float(number);  // decoded into interface{}: a float64 in Go
+    case kind::floating:
+      return format_json_float(number);
+    case kind::string:
+      return text;  // the caller quotes strings
   }
   return text;
 }

@@ -15,7 +15,7 @@ struct scalar {
   std::string text;  ///< string: the value; others: the source text
   bool boolean = false;
   double number = 0;
-  bool negative = false;      ///< integer: sign
+  bool negative = false;        ///< integer: sign
   std::uint64_t magnitude = 0;  ///< integer: absolute value
   /// What sigs.k8s.io/yaml makes of it for a Go string field (convertToJSONableObject). null gives "".
   std::string as_go_string() const;

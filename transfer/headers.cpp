@@ -10,20 +10,26 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
 bool token_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 struct cursor {
   std::string_view s;
   std::size_t i = 0;
   bool done() const { return i >= s.size(); }
-  void skip_ws() { while (!done() && (s[i] == ' ' || s[i] == '\t')) ++i; }
-  void skip_ws_commas() { while (!done() && (s[i] == ' ' || s[i] == '\t' || s[i] == ',')) ++i; }
+  void skip_ws() {
+    while (!done() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  }
+  void skip_ws_commas() {
+    while (!done() && (s[i] == ' ' || s[i] == '\t' || s[i] == ',')) ++i;
+  }
   std::string_view token() {
     auto start = i;
     while (!done() && token_char(s[i])) ++i;
@@ -55,7 +61,10 @@ std::vector<challenge> parse_www_authenticate(std::string_view header) {
     c.skip_ws_commas();
     if (c.done()) break;
     auto word = c.token();
-    if (word.empty()) { ++c.i; continue; }  // junk: skip a character and resynchronise
+    if (word.empty()) {
+      ++c.i;
+      continue;
+    }  // junk: skip a character and resynchronise
     c.skip_ws();
     if (!c.done() && c.s[c.i] == '=' && !out.empty()) {
       // key=value of the current challenge
@@ -78,7 +87,8 @@ std::optional<std::string> parse_next_link(std::string_view header) {
     auto close = header.find('>', open);
     if (close == std::string_view::npos) return std::nullopt;
     auto next = header.find('<', close);
-    auto params = lower(header.substr(close + 1, next == std::string_view::npos ? std::string_view::npos : next - close - 1));
+    auto params =
+        lower(header.substr(close + 1, next == std::string_view::npos ? std::string_view::npos : next - close - 1));
     if (params.find("rel=\"next\"") != std::string::npos || params.find("rel=next") != std::string::npos)
       return std::string(header.substr(open + 1, close - open - 1));
     pos = close + 1;

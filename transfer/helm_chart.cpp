@@ -27,10 +27,13 @@ std::string json_kind(const YAML::Node& n) {
   if (n.IsNull()) return "null";
   if (n.Tag() == "!") return "string";
   switch (go_yaml::resolve_plain(n.Scalar()).type) {
-    case go_yaml::kind::boolean: return "bool";
+    case go_yaml::kind::boolean:
+      return "bool";
     case go_yaml::kind::integer:
-    case go_yaml::kind::floating: return "number";
-    default: return "string";
+    case go_yaml::kind::floating:
+      return "number";
+    default:
+      return "string";
   }
 }
 
@@ -38,8 +41,8 @@ bool quoted(const YAML::Node& n) { return n.Tag() == "!" || n.Tag() == "tag:yaml
 
 error_text mismatch(const YAML::Node& n, std::string_view where, std::string_view go_type) {
   return "'" + std::string(where) + "' is " + json_kind(n) + " in YAML, but helm reads " + std::string(go_type) +
-         " there (json: cannot unmarshal " + json_kind(n) + " into Go struct field " + std::string(where) + " of type " +
-         std::string(go_type) + ")";
+         " there (json: cannot unmarshal " + json_kind(n) + " into Go struct field " + std::string(where) +
+         " of type " + std::string(go_type) + ")";
 }
 
 /// A Go string field: numbers and booleans become strings (sigs.k8s.io/yaml), null leaves the field as it was.
@@ -261,10 +264,12 @@ error_text load_into(std::string_view text, std::string_view file, metadata& m) 
 boost::system::result<metadata, std::string> parse(std::string_view chart_yaml, std::string_view requirements_yaml) {
   using result = boost::system::result<metadata, std::string>;
   metadata m;
-  if (auto err = load_into(chart_yaml, "Chart.yaml", m); !err.empty()) return result(boost::system::in_place_error, err);
+  if (auto err = load_into(chart_yaml, "Chart.yaml", m); !err.empty())
+    return result(boost::system::in_place_error, err);
   if (m.api_version.empty()) m.api_version = "v1";  // helm 2 charts: loader.LoadFiles assumes v1
   if (!requirements_yaml.empty())
-    if (auto err = load_into(requirements_yaml, "requirements.yaml", m); !err.empty()) return result(boost::system::in_place_error, err);
+    if (auto err = load_into(requirements_yaml, "requirements.yaml", m); !err.empty())
+      return result(boost::system::in_place_error, err);
   return m;
 }
 

@@ -41,7 +41,8 @@ struct metadata {
 
 /// Reads Chart.yaml (and then, for charts with one, requirements.yaml over it, as helm's loader does) into
 /// metadata. An error names the field and what YAML gave it, as helm's "cannot unmarshal" does.
-boost::system::result<metadata, std::string> parse(std::string_view chart_yaml, std::string_view requirements_yaml = {});
+boost::system::result<metadata, std::string> parse(std::string_view chart_yaml,
+                                                   std::string_view requirements_yaml = {});
 
 /// helm's Metadata.Validate: sanitizes the fields helm sanitizes (white space to ' ', unprintable runes dropped)
 /// and checks what helm checks. Returns the problem in helm's words, or an empty string.

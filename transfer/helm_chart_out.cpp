@@ -87,7 +87,11 @@ std::string config_json(const metadata& m) {
   if (!m.maintainers.empty()) {
     std::vector<std::string> items;
     for (const auto& x : m.maintainers)
-      items.push_back(go_json::object().str_omitempty("name", x.name).str_omitempty("email", x.email).str_omitempty("url", x.url).json());
+      items.push_back(go_json::object()
+                          .str_omitempty("name", x.name)
+                          .str_omitempty("email", x.email)
+                          .str_omitempty("url", x.url)
+                          .json());
     o.raw("maintainers", go_json::array(items));
   }
   o.str_omitempty("icon", m.icon).str_omitempty("apiVersion", m.api_version).str_omitempty("condition", m.condition);

@@ -50,11 +50,12 @@ struct connection {
     tcp().expires_after(wait);
   }
   [[noreturn]] void fail(const boost::system::error_code& ec, std::string_view during) const {
-    if (ec == beast::error::timeout && deadline && std::chrono::steady_clock::now() + std::chrono::milliseconds(5) >= *deadline)
-      throw error(errc::timeout, "gave up on " + where + " " + std::string(during) + ": the request took longer than the " +
+    if (ec == beast::error::timeout && deadline &&
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(5) >= *deadline)
+      throw error(errc::timeout, "gave up on " + where + " " + std::string(during) +
+                                     ": the request took longer than the " +
                                      std::to_string(deadline_length.count() / 1000) + " s a request may (--deadline)");
-    if (ec == beast::error::timeout)
-      throw error(errc::timeout, "timed out " + std::string(during) + " " + where);
+    if (ec == beast::error::timeout) throw error(errc::timeout, "timed out " + std::string(during) + " " + where);
     throw error(errc::network, "connection to " + where + " failed " + std::string(during) + ": " + ec.message());
   }
 };
@@ -65,8 +66,8 @@ url_parts split_url(std::string_view url) {
     throw error(errc::protocol, "not an http(s) URL: '" + std::string(url) + "'");
   url_parts p;
   p.tls = u->scheme() == "https";
-  p.host = u->host_type() == boost::urls::host_type::ipv6 ? std::string(u->encoded_host_address())
-                                                          : std::string(u->host());
+  p.host =
+      u->host_type() == boost::urls::host_type::ipv6 ? std::string(u->encoded_host_address()) : std::string(u->host());
   p.port = u->has_port() ? std::string(u->port()) : (p.tls ? "443" : "80");
   p.target = std::string(u->encoded_path());
   if (p.target.empty()) p.target = "/";
@@ -103,8 +104,10 @@ awaitable<void> body_stream::read_head_on(Stream& s) {
 }
 
 awaitable<void> body_stream::read_head() {
-  if (conn_->secure) co_await read_head_on(*conn_->secure);
-  else co_await read_head_on(*conn_->plain);
+  if (conn_->secure)
+    co_await read_head_on(*conn_->secure);
+  else
+    co_await read_head_on(*conn_->plain);
 }
 
 // The rate counts only time spent waiting on the server: a reader that pauses between reads (its consumer, an upload,
@@ -114,7 +117,8 @@ void body_stream::check_rate(std::size_t got, std::chrono::steady_clock::duratio
   window_bytes_ += got;
   window_waited_ += waited;
   if (o.min_rate == 0 || o.rate_window.count() <= 0 || window_waited_ < o.rate_window) return;
-  const auto ms = std::max<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(window_waited_).count(), 1);
+  const auto ms =
+      std::max<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(window_waited_).count(), 1);
   const std::uint64_t rate = window_bytes_ * 1000 / static_cast<std::uint64_t>(ms);
   if (rate < o.min_rate)
     throw error(errc::timeout, "gave up on " + where_ + ": the response body arrived at " + std::to_string(rate) +
@@ -145,8 +149,10 @@ awaitable<std::size_t> body_stream::read_some(std::span<char> out) {
     // if/else, not ?: — GCC 12 evaluates co_await inside a conditional operator wrongly.
     std::size_t got = 0;
     const auto started = std::chrono::steady_clock::now();
-    if (conn_->secure) got = co_await read_some_on(*conn_->secure, out);
-    else got = co_await read_some_on(*conn_->plain, out);
+    if (conn_->secure)
+      got = co_await read_some_on(*conn_->secure, out);
+    else
+      got = co_await read_some_on(*conn_->plain, out);
     check_rate(got, std::chrono::steady_clock::now() - started);
     if (got > 0) co_return got;
   }
@@ -239,8 +245,9 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
       long vr = SSL_get_verify_result(c->secure->native_handle());
       if (vr != X509_V_OK) why = std::string("certificate verify failed: ") + X509_verify_cert_error_string(vr);
       if (hec == beast::error::timeout) throw error(errc::timeout, "timed out in TLS handshake with " + u.authority);
-      throw error(vr != X509_V_OK ? errc::tls : errc::network, "TLS handshake with " + u.authority + " failed: " + why +
-                                     " (trust its CA with --ca-file, or use --plain-http if it serves plain HTTP)");
+      throw error(vr != X509_V_OK ? errc::tls : errc::network,
+                  "TLS handshake with " + u.authority + " failed: " + why +
+                      " (trust its CA with --ca-file, or use --plain-http if it serves plain HTTP)");
     }
   }
   co_return c;
@@ -289,8 +296,8 @@ void traced(http::verb method, const url_parts& u, unsigned status, bool reused)
 }
 
 template <class Req>
-awaitable<std::unique_ptr<body_stream>> http_client::exchange(const url_parts& u, Req& req,
-                                                              std::optional<std::chrono::steady_clock::time_point> deadline) {
+awaitable<std::unique_ptr<body_stream>> http_client::exchange(
+    const url_parts& u, Req& req, std::optional<std::chrono::steady_clock::time_point> deadline) {
   for (int attempt = 0;; ++attempt) {
     bool reused = false;
     auto c = co_await acquire(u, reused);
@@ -298,8 +305,10 @@ awaitable<std::unique_ptr<body_stream>> http_client::exchange(const url_parts& u
     c->deadline_length = opts_.request_deadline;
     c->arm();
     boost::system::error_code ec;
-    if (c->secure) std::tie(ec, std::ignore) = co_await http::async_write(*c->secure, req, use_tuple);
-    else std::tie(ec, std::ignore) = co_await http::async_write(*c->plain, req, use_tuple);
+    if (c->secure)
+      std::tie(ec, std::ignore) = co_await http::async_write(*c->secure, req, use_tuple);
+    else
+      std::tie(ec, std::ignore) = co_await http::async_write(*c->plain, req, use_tuple);
     if (ec && reused && attempt == 0 && is_stale_connection_error(ec)) continue;
     if (ec) c->fail(ec, "sending the request");
     auto stream = std::make_unique<body_stream>(*this, std::move(c), req.method() == http::verb::head);
@@ -361,15 +370,19 @@ awaitable<string_response> http_client::upload(std::string_view url, http::reque
     co_return ec;
   };
   boost::system::error_code ec;  // if/else, not ?: (GCC 12 co_await bug)
-  if (c->secure) ec = co_await write_header(*c->secure);
-  else ec = co_await write_header(*c->plain);
+  if (c->secure)
+    ec = co_await write_header(*c->secure);
+  else
+    ec = co_await write_header(*c->plain);
   while (!ec) {
     auto chunk = co_await next();
     req.body().data = chunk.empty() ? nullptr : const_cast<char*>(chunk.data());
     req.body().size = chunk.size();
     req.body().more = !chunk.empty();
-    if (c->secure) ec = co_await write_part(*c->secure);
-    else ec = co_await write_part(*c->plain);
+    if (c->secure)
+      ec = co_await write_part(*c->secure);
+    else
+      ec = co_await write_part(*c->plain);
     if (chunk.empty()) break;
   }
   // Even after a failed write the registry may have answered (401, 413...): that answer explains more.

@@ -1,8 +1,8 @@
 #pragma once
 // HTTP/1.1 client on Boost.Beast: TLS (verification on unless told otherwise), SNI, a keep-alive connection pool
 // per origin, a deadline on every step, and bodies streamed in both directions. One io_context thread drives it.
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -39,7 +39,7 @@ struct http_options {
   std::uint64_t min_rate = 1024;
   std::chrono::milliseconds rate_window{30'000};
   std::size_t max_idle_per_origin = 32;
-  std::chrono::seconds max_idle_age{20};              ///< older idle connections are dropped, not reused
+  std::chrono::seconds max_idle_age{20};  ///< older idle connections are dropped, not reused
   std::string user_agent = "ocimirror/0.1";
   /// TLS settings per host ("host:port" as in the URL); default: verify against the system store.
   std::function<tls_options(std::string_view host)> tls_for;
@@ -47,10 +47,10 @@ struct http_options {
 
 struct url_parts {
   bool tls = true;
-  std::string host;    ///< without brackets for IPv6
+  std::string host;  ///< without brackets for IPv6
   std::string port;
-  std::string target;  ///< path and query
-  std::string origin;  ///< "https://host:443"
+  std::string target;     ///< path and query
+  std::string origin;     ///< "https://host:443"
   std::string authority;  ///< Host header value, as written in the URL
 };
 /// Throws transfer::error(protocol) for anything but an absolute http(s) URL.
@@ -80,8 +80,10 @@ class body_stream {
   awaitable<std::string> read_all(std::size_t limit);
 
  private:
-  template <class Stream> awaitable<std::size_t> read_some_on(Stream& s, std::span<char> out);
-  template <class Stream> awaitable<void> read_head_on(Stream& s);
+  template <class Stream>
+  awaitable<std::size_t> read_some_on(Stream& s, std::span<char> out);
+  template <class Stream>
+  awaitable<void> read_head_on(Stream& s);
   void release();
   /// Throws errc::timeout when the body has averaged under the minimum rate over the last window of waiting.
   void check_rate(std::size_t got, std::chrono::steady_clock::duration waited);
@@ -117,7 +119,8 @@ class http_client {
   awaitable<std::unique_ptr<connection>> connect(const url_parts& u);
   void release(std::unique_ptr<connection> c);
   asio::ssl::context& tls_context(const url_parts& u);
-  template <class Req> void prepare(Req& req, const url_parts& u) const;
+  template <class Req>
+  void prepare(Req& req, const url_parts& u) const;
   /// Writes req on a pooled or new connection and reads the response head; a pooled connection the server had
   /// already closed is replaced once.
   /// deadline: when the whole exchange, body included, must be over (send()).

@@ -13,8 +13,8 @@ bool name_match(const std::string& pattern, const std::string& name) {
 }  // namespace
 
 const std::vector<std::string>& flux_defaults() {
-  static const std::vector<std::string> d{".git/", ".gitignore", ".gitmodules", ".gitattributes", "*.jpg", "*.jpeg",
-                                          "*.gif", "*.png", "*.wmv", "*.flv", "*.tar.gz", "*.zip"};
+  static const std::vector<std::string> d{".git/", ".gitignore", ".gitmodules", ".gitattributes", "*.jpg",    "*.jpeg",
+                                          "*.gif", "*.png",      "*.wmv",       "*.flv",          "*.tar.gz", "*.zip"};
   return d;
 }
 

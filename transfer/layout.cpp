@@ -22,11 +22,14 @@ awaitable<std::vector<std::string>> layout_endpoint::repositories() {
 
 awaitable<std::vector<std::string>> layout_endpoint::list_tags(const std::string& repo) {
   auto tags = index_.tags(repo);
-  if (tags.empty()) throw error(errc::not_found, name_ + (repo.empty() ? " has no bare-named (TAG-only) entries" : " has no repository " + repo));
+  if (tags.empty())
+    throw error(errc::not_found,
+                name_ + (repo.empty() ? " has no bare-named (TAG-only) entries" : " has no repository " + repo));
   co_return tags;
 }
 
-awaitable<std::optional<manifest_head>> layout_endpoint::head_manifest(const std::string& repo, const std::string& target) {
+awaitable<std::optional<manifest_head>> layout_endpoint::head_manifest(const std::string& repo,
+                                                                       const std::string& target) {
   std::string digest = target;
   if (!target.starts_with("sha256:")) {
     auto d = index_.find(repo, target);
@@ -84,12 +87,13 @@ awaitable<void> layout_endpoint::put_manifest(const std::string& repo, const std
 }
 
 // A layout removes the index entry alone: the manifest stays for other entries (and for retention to judge).
-awaitable<removal> layout_endpoint::remove_tag(const std::string& repo, const std::string& tag, const std::string& digest,
-                                               const std::set<std::string>&) {
+awaitable<removal> layout_endpoint::remove_tag(const std::string& repo, const std::string& tag,
+                                               const std::string& digest, const std::set<std::string>&) {
   auto d = index_.find(repo, tag);
   if (!d) co_return removal{};
   if (d->digest != digest)
-    co_return removal{name_ + ":" + repo + ":" + tag + " was changed by someone else since this policy mirrored it", false};
+    co_return removal{name_ + ":" + repo + ":" + tag + " was changed by someone else since this policy mirrored it",
+                      false};
   index_.remove(repo, tag);
   index_changed();
   co_return removal{};

@@ -83,7 +83,9 @@ class layout_snapshots final : public layout_dir {
  protected:
   std::optional<std::uint64_t> stored_size(const std::string& digest) override;
   /// Only what this snapshot already holds: a manifest linked from the previous one would not bring its blobs.
-  std::optional<std::uint64_t> manifest_present(const std::string& digest) override { return layout_dir::stored_size(digest); }
+  std::optional<std::uint64_t> manifest_present(const std::string& digest) override {
+    return layout_dir::stored_size(digest);
+  }
   void index_changed() override {}
 
  private:

@@ -24,7 +24,8 @@ layout_archive_reader::layout_archive_reader(std::string file)
   if (!members_.files.count("oci-layout"))
     throw error(errc::bad_archive, file_ + " is not an OCI archive: it has no oci-layout member");
   auto idx = members_.files.find("index.json");
-  if (idx == members_.files.end()) throw error(errc::bad_archive, file_ + " is not an OCI archive: it has no index.json");
+  if (idx == members_.files.end())
+    throw error(errc::bad_archive, file_ + " is not an OCI archive: it has no index.json");
   if (idx->second.size > max_manifest_pull) throw error(errc::too_large, file_ + ": index.json is too large");
   std::string bytes(idx->second.size, '\0');
   file::pread_all(fd_, bytes.data(), bytes.size(), idx->second.offset, file_);
@@ -45,7 +46,8 @@ std::optional<std::uint64_t> layout_archive_reader::stored_size(const std::strin
 
 std::string layout_archive_reader::read_stored(const std::string& digest, std::size_t limit) {
   const auto& m = members_.files.at(member_of(digest));
-  if (m.size > limit) throw error(errc::too_large, name_ + ": " + digest + " is over " + std::to_string(limit) + " bytes");
+  if (m.size > limit)
+    throw error(errc::too_large, name_ + ": " + digest + " is over " + std::to_string(limit) + " bytes");
   std::string out(m.size, '\0');
   file::pread_all(fd_, out.data(), out.size(), m.offset, file_);
   return out;
@@ -77,7 +79,8 @@ void layout_archive_reader::verify_blobs() const {
       at += n;
     }
     if (auto got = h.finish(); got != digest)
-      throw error(errc::bad_archive, file_ + ": blob " + digest + " has content digest " + got + "; nothing was imported");
+      throw error(errc::bad_archive,
+                  file_ + ": blob " + digest + " has content digest " + got + "; nothing was imported");
   }
 }
 
@@ -106,7 +109,8 @@ void layout_archive_writer::open_partial() {
   out_ = file::open_or_throw(partial_, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW);
 }
 
-awaitable<std::optional<std::uint64_t>> layout_archive_writer::blob_size(const std::string&, const std::string& digest) {
+awaitable<std::optional<std::uint64_t>> layout_archive_writer::blob_size(const std::string&,
+                                                                         const std::string& digest) {
   check_digest(digest);
   if (auto have = stored_size(digest)) co_return have;
   if (since_.count(digest)) {
@@ -149,7 +153,8 @@ void layout_archive_writer::append(const std::string& member, std::uint64_t size
   at_ += tar::block + size + pad.size();
 }
 
-awaitable<void> layout_archive_writer::store(const std::string& digest, std::uint64_t size, http_client::chunk_source next) {
+awaitable<void> layout_archive_writer::store(const std::string& digest, std::uint64_t size,
+                                             http_client::chunk_source next) {
   // Spooled first: other blobs may be arriving at the same time, and only checked bytes go into the archive.
   const auto spool = file_ + ".spool-" + std::to_string(::getpid()) + "-" + std::to_string(spools_++);
   file::fd f(file::open_or_throw(spool, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
@@ -162,7 +167,8 @@ awaitable<void> layout_archive_writer::store(const std::string& digest, std::uin
     written += piece.size();
   }
   if (written != size)
-    throw error(errc::digest_mismatch, name_ + ": blob " + digest + " came with " + std::to_string(written) + " bytes, not " + std::to_string(size));
+    throw error(errc::digest_mismatch, name_ + ": blob " + digest + " came with " + std::to_string(written) +
+                                           " bytes, not " + std::to_string(size));
   if (written_.count(digest)) co_return;  // the same blob arrived twice at once
   append(member_of(digest), size, f.n);
   written_[digest] = size;

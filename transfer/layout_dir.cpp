@@ -26,7 +26,9 @@ layout_dir::layout_dir(std::string dir, mode m) : layout_endpoint("oci:" + dir),
   if (m == mode::write) {
     // Never scatter blobs/ and index.json into a folder that holds something else.
     if (fs::is_directory(dir_) && !fs::is_empty(dir_) && !fs::exists(dir_ + "/oci-layout"))
-      throw error(errc::io, dir_ + " is a non-empty directory but not an OCI layout (no oci-layout file); refusing to write into it");
+      throw error(
+          errc::io,
+          dir_ + " is a non-empty directory but not an OCI layout (no oci-layout file); refusing to write into it");
     fs::create_directories(dir_ + "/blobs/sha256", ec);
     if (ec) throw error(errc::io, "cannot create " + dir_ + "/blobs/sha256: " + ec.message());
     lock_fd_ = file::open_or_throw(dir_, O_RDONLY | O_DIRECTORY);
@@ -83,7 +85,8 @@ http_client::chunk_source layout_dir::open_stored(const std::string& digest) {
 
 awaitable<void> layout_dir::store(const std::string& digest, std::uint64_t size, http_client::chunk_source next) {
   const auto final_path = blob_path(digest);
-  const auto tmp = dir_ + "/blobs/sha256/.tmp-" + hex_of(digest).substr(0, 16) + "-" + std::to_string(std::random_device{}());
+  const auto tmp =
+      dir_ + "/blobs/sha256/.tmp-" + hex_of(digest).substr(0, 16) + "-" + std::to_string(std::random_device{}());
   file::fd f(file::open_or_throw(tmp, O_WRONLY | O_CREAT | O_EXCL));
   std::exception_ptr failed;
   try {
@@ -135,7 +138,8 @@ std::string utc_stamp() {
 std::string make_stamp(const std::string& root) {
   auto base = utc_stamp();
   auto stamp = base;
-  for (int n = 1; fs::exists(root + "/" + stamp) || fs::exists(root + "/.partial-" + stamp); ++n) stamp = base + "-" + std::to_string(n);
+  for (int n = 1; fs::exists(root + "/" + stamp) || fs::exists(root + "/.partial-" + stamp); ++n)
+    stamp = base + "-" + std::to_string(n);
   return stamp;
 }
 }  // namespace
@@ -144,7 +148,8 @@ std::vector<std::string> layout_snapshots::list(const std::string& root) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(root, ec))
-    if (e.is_directory() && !e.is_symlink() && is_stamp(e.path().filename().string())) out.push_back(e.path().filename().string());
+    if (e.is_directory() && !e.is_symlink() && is_stamp(e.path().filename().string()))
+      out.push_back(e.path().filename().string());
   // Stamps sort as times; "-N" suffixes sort after their base.
   std::sort(out.begin(), out.end());
   return out;
@@ -163,7 +168,8 @@ layout_snapshots::layout_snapshots(std::string root, std::size_t keep)
   }
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(root_, ec))  // what a killed run left behind
-    if (auto n = e.path().filename().string(); n.starts_with(".partial-") && e.path() != fs::path(dir_)) fs::remove_all(e.path(), ec);
+    if (auto n = e.path().filename().string(); n.starts_with(".partial-") && e.path() != fs::path(dir_))
+      fs::remove_all(e.path(), ec);
 }
 
 layout_snapshots::~layout_snapshots() {

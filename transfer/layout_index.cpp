@@ -64,7 +64,8 @@ boost::system::result<layout_index, std::string> layout_index::parse(std::string
 
 std::string layout_index::render() const {
   json::array sorted = entries_;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const json::value& a, const json::value& b) { return ref_of(a) < ref_of(b); });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const json::value& a, const json::value& b) { return ref_of(a) < ref_of(b); });
   json::object doc;
   doc["schemaVersion"] = 2;
   doc["mediaType"] = media::oci_index;
@@ -99,8 +100,7 @@ void layout_index::set(const std::string& repo, const std::string& tag, const de
 bool layout_index::remove(const std::string& repo, const std::string& tag) {
   const auto want = ref_name(repo, tag);
   const auto before = entries_.size();
-  for (auto it = entries_.begin(); it != entries_.end();)
-    it = ref_of(*it) == want ? entries_.erase(it) : it + 1;
+  for (auto it = entries_.begin(); it != entries_.end();) it = ref_of(*it) == want ? entries_.erase(it) : it + 1;
   return entries_.size() != before;
 }
 
@@ -128,8 +128,10 @@ std::vector<layout_entry> layout_index::entries() const {
 std::vector<std::string> layout_index::unmappable() const {
   std::vector<std::string> out;
   for (const auto& e : entries()) {
-    if (e.ref_name.empty()) out.push_back(e.target.digest + " (no " + std::string(ref_name_annotation) + ")");
-    else if (!mappable_ref_name(e.ref_name)) out.push_back(e.target.digest + " (ref name '" + e.ref_name + "' is not a valid [REPO:]TAG)");
+    if (e.ref_name.empty())
+      out.push_back(e.target.digest + " (no " + std::string(ref_name_annotation) + ")");
+    else if (!mappable_ref_name(e.ref_name))
+      out.push_back(e.target.digest + " (ref name '" + e.ref_name + "' is not a valid [REPO:]TAG)");
   }
   return out;
 }
@@ -144,14 +146,16 @@ boost::system::result<layout_entry, std::string> only_entry(const layout_index& 
   using result = boost::system::result<layout_entry, std::string>;
   auto all = idx.entries();
   if (all.size() == 1) return all.front();
-  if (all.empty()) return result(boost::system::in_place_error, where + " holds no image (its index.json has no entries)");
+  if (all.empty())
+    return result(boost::system::in_place_error, where + " holds no image (its index.json has no entries)");
   std::string listed;
   constexpr std::size_t shown = 20;
   for (std::size_t i = 0; i < all.size() && i < shown; ++i)
     listed += (i ? ", " : "") + (all[i].ref_name.empty() ? "(no name) " + all[i].target.digest : all[i].ref_name);
   if (all.size() > shown) listed += ", and " + std::to_string(all.size() - shown) + " more";
-  return result(boost::system::in_place_error, where + " holds " + std::to_string(all.size()) + " images; name one as " +
-                                                   where + ":REF or " + where + "@sha256:DIGEST (it has: " + listed + ")");
+  return result(boost::system::in_place_error, where + " holds " + std::to_string(all.size()) +
+                                                   " images; name one as " + where + ":REF or " + where +
+                                                   "@sha256:DIGEST (it has: " + listed + ")");
 }
 
 std::string layout_ref::str() const {
@@ -164,9 +168,12 @@ std::string layout_ref::str() const {
 std::optional<boost::system::result<layout_ref, std::string>> parse_layout_ref(std::string_view text) {
   layout_ref r;
   if (text.starts_with("oci://")) return std::nullopt;  // helm's spelling of a registry reference, not a layout
-  if (text.starts_with("oci:")) text.remove_prefix(4);
-  else if (text.starts_with("oci-archive:")) text.remove_prefix(12), r.kind = layout_ref::archive;
-  else return std::nullopt;
+  if (text.starts_with("oci:"))
+    text.remove_prefix(4);
+  else if (text.starts_with("oci-archive:"))
+    text.remove_prefix(12), r.kind = layout_ref::archive;
+  else
+    return std::nullopt;
   using result = boost::system::result<layout_ref, std::string>;
   if (const auto at = text.rfind('@'); at != std::string_view::npos && text.substr(at + 1).starts_with("sha256:")) {
     r.digest = std::string(text.substr(at + 1));

@@ -68,7 +68,7 @@ parse_result parse_descriptor(const json::value& v, std::string_view where) {
   if (auto* p = o.if_contains("platform"); p && p->is_object()) {
     const auto& po = p->as_object();
     d.platform = os_platform{str_field(po, "os"), str_field(po, "architecture"), str_field(po, "variant"),
-                          str_field(po, "os.version")};
+                             str_field(po, "os.version")};
   }
   d.annotations = parse_annotations(o);
   return d;
@@ -97,9 +97,12 @@ boost::system::result<manifest, std::string> parse_manifest(std::string_view byt
   m.media_type = str_field(o, "mediaType");
   if (auto semi = content_type.find(';'); semi != std::string_view::npos) content_type = content_type.substr(0, semi);
   if (m.media_type.empty()) {
-    if (media::is_manifest(content_type)) m.media_type = std::string(content_type);
-    else if (o.contains("manifests")) m.media_type = std::string(media::oci_index);
-    else if (o.contains("config")) m.media_type = std::string(media::oci_manifest);
+    if (media::is_manifest(content_type))
+      m.media_type = std::string(content_type);
+    else if (o.contains("manifests"))
+      m.media_type = std::string(media::oci_index);
+    else if (o.contains("config"))
+      m.media_type = std::string(media::oci_manifest);
   }
   const auto* version = o.if_contains("schemaVersion");
   if (m.media_type.starts_with("application/vnd.docker.distribution.manifest.v1") ||

@@ -54,9 +54,9 @@ struct descriptor {
 struct manifest {
   std::string media_type;  ///< always set: from the body, else the Content-Type, else inferred
   std::string artifact_type;
-  std::optional<descriptor> config;  ///< image manifests
-  std::vector<descriptor> layers;    ///< image manifests
-  std::vector<descriptor> manifests; ///< indexes
+  std::optional<descriptor> config;   ///< image manifests
+  std::vector<descriptor> layers;     ///< image manifests
+  std::vector<descriptor> manifests;  ///< indexes
   std::optional<descriptor> subject;
   transfer::annotations annotations;
 

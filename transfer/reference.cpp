@@ -13,12 +13,19 @@ bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9
 bool valid_component(std::string_view c) {
   if (c.empty() || !lower_alnum(c.front()) || !lower_alnum(c.back())) return false;
   for (std::size_t i = 0; i < c.size();) {
-    if (lower_alnum(c[i])) { ++i; continue; }
+    if (lower_alnum(c[i])) {
+      ++i;
+      continue;
+    }
     std::size_t j = i;
-    if (c[i] == '.') j = i + 1;
-    else if (c[i] == '_') j = (i + 1 < c.size() && c[i + 1] == '_') ? i + 2 : i + 1;
-    else if (c[i] == '-') { while (j < c.size() && c[j] == '-') ++j; }
-    else return false;
+    if (c[i] == '.')
+      j = i + 1;
+    else if (c[i] == '_')
+      j = (i + 1 < c.size() && c[i + 1] == '_') ? i + 2 : i + 1;
+    else if (c[i] == '-') {
+      while (j < c.size() && c[j] == '-') ++j;
+    } else
+      return false;
     if (j >= c.size() || !lower_alnum(c[j])) return false;
     i = j;
   }
@@ -45,7 +52,8 @@ bool valid_host(std::string_view h) {
     if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) return false;
     name = h.substr(0, colon);
   }
-  if (name.empty() || name.front() == '-' || name.front() == '.' || name.back() == '-' || name.back() == '.') return false;
+  if (name.empty() || name.front() == '-' || name.front() == '.' || name.back() == '-' || name.back() == '.')
+    return false;
   for (char c : name)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.')) return false;
   return true;
@@ -55,11 +63,12 @@ bool valid_host(std::string_view h) {
 boost::system::result<reference, reference_error> split_registry(std::string_view text, std::string_view& rest) {
   auto slash = text.find('/');
   if (slash == std::string_view::npos)
-    return reference_error{errc::bad_reference, "a registry host is required, as in registry.example.com/" +
-                                                    std::string(text)};
+    return reference_error{errc::bad_reference,
+                           "a registry host is required, as in registry.example.com/" + std::string(text)};
   reference r;
   r.registry = std::string(text.substr(0, slash));
-  if (!valid_host(r.registry)) return reference_error{errc::bad_reference, "invalid registry host '" + r.registry + "'"};
+  if (!valid_host(r.registry))
+    return reference_error{errc::bad_reference, "invalid registry host '" + r.registry + "'"};
   rest = text.substr(slash + 1);
   return r;
 }
@@ -121,9 +130,11 @@ boost::system::result<reference, reference_error> parse_reference(std::string_vi
   if (auto at = rest.find('@'); at != std::string_view::npos) {
     auto d = rest.substr(at + 1);
     if (!d.starts_with("sha256:"))
-      return reference_error{errc::bad_digest, "unsupported digest '" + std::string(d) + "' (only sha256 is supported)"};
+      return reference_error{errc::bad_digest,
+                             "unsupported digest '" + std::string(d) + "' (only sha256 is supported)"};
     if (!is_valid_digest(d))
-      return reference_error{errc::bad_digest, "invalid digest '" + std::string(d) + "' (want sha256: and 64 lowercase hex digits)"};
+      return reference_error{errc::bad_digest,
+                             "invalid digest '" + std::string(d) + "' (want sha256: and 64 lowercase hex digits)"};
     r->digest = std::string(d);
     rest = rest.substr(0, at);
   }
@@ -133,8 +144,8 @@ boost::system::result<reference, reference_error> parse_reference(std::string_vi
   if (colon != std::string_view::npos) {
     auto tag = rest.substr(colon + 1);
     if (!is_valid_tag(tag))
-      return reference_error{errc::bad_reference,
-                             "invalid tag '" + std::string(tag) + "' (up to 128 of [A-Za-z0-9_.-], not starting with . or -)"};
+      return reference_error{errc::bad_reference, "invalid tag '" + std::string(tag) +
+                                                      "' (up to 128 of [A-Za-z0-9_.-], not starting with . or -)"};
     r->tag = std::string(tag);
     rest = rest.substr(0, colon);
   }

@@ -34,8 +34,8 @@ boost::system::result<std::vector<descriptor>, std::string> parse_index(std::str
   auto m = parse_manifest(body, media::oci_index);
   if (!m) return boost::system::result<std::vector<descriptor>, std::string>(boost::system::in_place_error, m.error());
   if (m->media_type != media::oci_index)
-    return boost::system::result<std::vector<descriptor>, std::string>(boost::system::in_place_error,
-                                                                        "not an OCI image index (" + m->media_type + ")");
+    return boost::system::result<std::vector<descriptor>, std::string>(
+        boost::system::in_place_error, "not an OCI image index (" + m->media_type + ")");
   return m->manifests;
 }
 
@@ -82,7 +82,9 @@ std::string merge_fallback(std::string_view existing, const descriptor& d) {
 
 bool filter::wants(std::string_view artifact_type) const {
   if (!enabled) return false;
-  auto listed = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), artifact_type) != l.end(); };
+  auto listed = [&](const std::vector<std::string>& l) {
+    return std::find(l.begin(), l.end(), artifact_type) != l.end();
+  };
   if (!include.empty() && !listed(include)) return false;
   return !listed(exclude);
 }
@@ -94,13 +96,15 @@ bool filter::wants(std::string_view artifact_type) const {
 // Bounded like every list a registry serves: at most max_pages pages and max_entries descriptors (de-duplicated
 // by digest), and a Link back to a page already read ends the list. A JSON body that does not parse (bytes flipped
 // on the way) is fetched again; a body that is no JSON at all (an HTML page) means the API is not there.
-awaitable<std::optional<std::vector<descriptor>>> registry_client::referrers(const std::string& repo, const std::string& digest) {
+awaitable<std::optional<std::vector<descriptor>>> registry_client::referrers(const std::string& repo,
+                                                                             const std::string& digest) {
   constexpr std::size_t max_pages = 100, max_entries = 10'000;
   std::vector<descriptor> out;
   std::set<std::string> seen, visited;
   std::string target = url("/v2/" + repo + "/referrers/" + digest);
   for (int fetch = 1; visited.size() < max_pages;) {
-    auto res = co_await call(http::verb::get, target, pull_scope(repo), {}, {}, 4u << 20, std::string(media::oci_index));
+    auto res =
+        co_await call(http::verb::get, target, pull_scope(repo), {}, {}, 4u << 20, std::string(media::oci_index));
     const unsigned st = res.result_int();
     if (st == 404 || (st >= 300 && st < 400) || st == 405 || st == 400) co_return std::nullopt;
     if (st != 200) fail(res, "list referrers of " + repo + "@" + digest);

@@ -33,7 +33,9 @@ struct walker {
     return r;
   }
 
-  bool listed(const std::string& tag) const { return !tags || std::find(tags->begin(), tags->end(), tag) != tags->end(); }
+  bool listed(const std::string& tag) const {
+    return !tags || std::find(tags->begin(), tags->end(), tag) != tags->end();
+  }
 
   /// The referrers of d at the source: the API when the registry has it, else the fallback tag's index.
   awaitable<std::vector<descriptor>> discover(const std::string& d) {
@@ -49,7 +51,9 @@ struct walker {
     if (!head) co_return std::vector<descriptor>{};
     auto m = co_await src.get_manifest(src_repo, fallback);
     auto list = referrers::parse_index(m.bytes);
-    if (!list) throw error(errc::bad_manifest, src.name() + "/" + src_repo + ":" + fallback + " is not a referrers index: " + list.error());
+    if (!list)
+      throw error(errc::bad_manifest,
+                  src.name() + "/" + src_repo + ":" + fallback + " is not a referrers index: " + list.error());
     co_return *list;
   }
 

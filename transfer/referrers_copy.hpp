@@ -13,8 +13,8 @@
 namespace ocimirror::transfer {
 
 struct referrer_stats {
-  std::size_t referrers = 0;    ///< referrer manifests copied or found present
-  std::size_t cosign_tags = 0;  ///< cosign tags copied or found present
+  std::size_t referrers = 0;         ///< referrer manifests copied or found present
+  std::size_t cosign_tags = 0;       ///< cosign tags copied or found present
   std::size_t fallback_updates = 0;  ///< fallback tag indexes written at the destination
   copy_stats blobs;
 };

@@ -4,8 +4,8 @@
 #include "transfer/errors.hpp"
 #include "transfer/headers.hpp"
 #include "transfer/listing.hpp"
-#include "transfer/reference.hpp"
 #include "transfer/manifest.hpp"
+#include "transfer/reference.hpp"
 #include "transfer/trace.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -60,9 +60,12 @@ registry_client::registry_client(http_client& http, authenticator& auth, std::st
 
 awaitable<void> registry_client::pause(int attempt, std::string_view retry_after) {
   ++counters_.retries;
-  const auto wait = next_wait(retry_, attempt, rng_(), parse_retry_after(retry_after, std::chrono::system_clock::now()));
+  const auto wait =
+      next_wait(retry_, attempt, rng_(), parse_retry_after(retry_after, std::chrono::system_clock::now()));
   if (trace::enabled())
-    trace::emit("retry", {{"registry", name_}, {"attempt", attempt + 1}, {"waitMs", wait.count()},
+    trace::emit("retry", {{"registry", name_},
+                          {"attempt", attempt + 1},
+                          {"waitMs", wait.count()},
                           {"retryAfter", std::string(retry_after)}});
   boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
   t.expires_after(wait);
@@ -87,9 +90,11 @@ void registry_client::fail(const string_response& res, const std::string& what) 
   const std::string& body = res.body();
   if (status == 401)
     msg += auth_.has_credentials(name_) ? " (the credentials were rejected; check the username and password)"
-                                               : " (no credentials for " + name_ + "; run `ocimirror login " + name_ + "`)";
+                                        : " (no credentials for " + name_ + "; run `ocimirror login " + name_ + "`)";
   else if (body.find("NAME_UNKNOWN") != std::string::npos && what.starts_with("push"))
-    msg += " (the repository must exist first or the registry must create it on push; for ECR create it or enable create-on-push templates)";
+    msg +=
+        " (the repository must exist first or the registry must create it on push; for ECR create it or enable "
+        "create-on-push templates)";
   else if (status == 403 || body.find("DENIED") != std::string::npos)
     msg += " (the credentials lack the rights this needs" + std::string(what.starts_with("push") ? ": push" : "") + ")";
   throw error(errc_from_status(status), msg);
@@ -133,8 +138,8 @@ awaitable<void> registry_client::ping() {
 
 awaitable<std::optional<manifest_head>> registry_client::head_manifest(const std::string& repo,
                                                                        const std::string& target) {
-  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
-                           0, std::string(media::accept_all));
+  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {}, 0,
+                           std::string(media::accept_all));
   if (res.result_int() == 404) co_return std::nullopt;
   if (res.result_int() != 200) fail(res, "HEAD manifest " + repo + ":" + target);
   manifest_head h;
@@ -179,7 +184,9 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
       throw error(errc::too_large, "manifest " + where + " is larger than the " +
                                        std::to_string(max_manifest_pull >> 20) + " MiB ocimirror accepts");
     }
-    if (res.result_int() == 404) throw error(errc::not_found, "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
+    if (res.result_int() == 404)
+      throw error(errc::not_found,
+                  "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
     if (res.result_int() != 200) fail(res, "GET manifest " + where);
     fetched_manifest m;
     m.bytes = std::move(res.body());
@@ -203,11 +210,11 @@ awaitable<std::string> registry_client::put_manifest(const std::string& repo, co
                                                      bool* subject_seen) {
   const std::string where = name_ + "/" + repo + (target.starts_with("sha256:") ? "@" : ":") + target;
   if (bytes.size() > max_manifest_push)
-    throw error(errc::too_large, "manifest for " + where + " is " + std::to_string(bytes.size()) +
-                                     " bytes, over the " + std::to_string(max_manifest_push >> 20) +
+    throw error(errc::too_large, "manifest for " + where + " is " + std::to_string(bytes.size()) + " bytes, over the " +
+                                     std::to_string(max_manifest_push >> 20) +
                                      " MiB registries accept; nothing was pushed");
-  auto res = co_await call(http::verb::put, url("/v2/" + repo + "/manifests/" + target), push_scope(repo), bytes,
-                           media_type);
+  auto res =
+      co_await call(http::verb::put, url("/v2/" + repo + "/manifests/" + target), push_scope(repo), bytes, media_type);
   if (res.result_int() != 201 && res.result_int() != 200) fail(res, "push manifest " + where);
   if (subject_seen) *subject_seen = !res["OCI-Subject"].empty();
   std::string digest(res["Docker-Content-Digest"]);
@@ -237,13 +244,15 @@ awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::st
 }
 
 awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::string& repo, const std::string& digest,
-                                                                  std::uint64_t offset, std::optional<std::uint64_t> end) {
+                                                                  std::uint64_t offset,
+                                                                  std::optional<std::uint64_t> end) {
   std::string target = url("/v2/" + repo + "/blobs/" + digest);
   const auto scopes = pull_scope(repo);
   const std::string registry_origin = url_origin(base_);
   for (int hops = 0, auth_tries = 0, attempt = 0; hops < 6;) {
     http::request<http::empty_body> req{http::verb::get, "", 11};
-    if (offset > 0 || end) req.set(http::field::range, "bytes=" + std::to_string(offset) + "-" + (end ? std::to_string(*end - 1) : ""));
+    if (offset > 0 || end)
+      req.set(http::field::range, "bytes=" + std::to_string(offset) + "-" + (end ? std::to_string(*end - 1) : ""));
     const bool own_origin = url_origin(target) == registry_origin;
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
@@ -255,7 +264,8 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
     if (status == 200 || (status == 206 && (offset > 0 || end))) co_return stream;
     if (is_redirect(status)) {
       auto next = resolve_url(target, std::string(stream->headers()[http::field::location]));
-      if (next.empty()) throw error(errc::protocol, "registry " + name_ + " redirected blob " + digest + " to an invalid location");
+      if (next.empty())
+        throw error(errc::protocol, "registry " + name_ + " redirected blob " + digest + " to an invalid location");
       target = std::move(next);
       ++hops;
       continue;
@@ -279,31 +289,40 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
 awaitable<std::vector<std::string>> registry_client::paginate(std::string target, const scope_set& scopes,
                                                               const char* key) {
   const bool tags = std::string_view(key) == "tags";
-  list_pager pager(std::move(target), key, [tags](std::string_view n) { return tags ? is_valid_tag(n) : is_valid_repository(n); },
-                   listing_);
+  list_pager pager(
+      std::move(target), key, [tags](std::string_view n) { return tags ? is_valid_tag(n) : is_valid_repository(n); },
+      listing_);
   for (int fetch = 1;;) {
     auto res = co_await call(http::verb::get, pager.url(), scopes, {}, {}, 16u << 20);
-    if (res.result_int() == 404) throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
+    if (res.result_int() == 404)
+      throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
     if (res.result_int() != 200) fail(res, std::string("list ") + key);
     switch (pager.add(res.body(), res[http::field::link])) {
-      case list_pager::outcome::done: co_return pager.take();
-      case list_pager::outcome::next: fetch = 1; continue;
+      case list_pager::outcome::done:
+        co_return pager.take();
+      case list_pager::outcome::next:
+        fetch = 1;
+        continue;
       case list_pager::outcome::refused:
-        throw error(errc::too_large, "registry " + name_ + " " + pager.problem() + "; ocimirror refuses the whole list");
+        throw error(errc::too_large,
+                    "registry " + name_ + " " + pager.problem() + "; ocimirror refuses the whole list");
       case list_pager::outcome::corrupt:
         if (fetch >= corrupt_fetches)
-          throw error(errc::protocol, "registry " + name_ + " " + pager.problem() + " in each of " + std::to_string(fetch) + " fetches");
+          throw error(errc::protocol, "registry " + name_ + " " + pager.problem() + " in each of " +
+                                          std::to_string(fetch) + " fetches");
         co_await pause(fetch++ - 1);
     }
   }
 }
 
 awaitable<std::vector<std::string>> registry_client::list_tags(const std::string& repo, unsigned page_size) {
-  co_return co_await paginate(url("/v2/" + repo + "/tags/list?n=" + std::to_string(page_size)), pull_scope(repo), "tags");
+  co_return co_await paginate(url("/v2/" + repo + "/tags/list?n=" + std::to_string(page_size)), pull_scope(repo),
+                              "tags");
 }
 
 awaitable<std::vector<std::string>> registry_client::catalog(unsigned page_size) {
-  const scope_set scopes{std::string("registry:catalog:*")};  // a named local: GCC 12 miscompiles a braced temporary here
+  const scope_set scopes{
+      std::string("registry:catalog:*")};  // a named local: GCC 12 miscompiles a braced temporary here
   co_return co_await paginate(url("/v2/_catalog?n=" + std::to_string(page_size)), scopes, "repositories");
 }
 

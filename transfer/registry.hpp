@@ -92,8 +92,8 @@ class registry_client {
   /// session is gone, expired or answers anything but 204 with a Range.
   awaitable<std::optional<upload_session>> upload_status(const std::string& repo, const std::string& location);
   struct mount_result {
-    bool mounted = false;                  ///< 201: the blob is there now
-    std::optional<upload_session> session; ///< 202: the registry opened an ordinary upload instead; continue it
+    bool mounted = false;                   ///< 201: the blob is there now
+    std::optional<upload_session> session;  ///< 202: the registry opened an ordinary upload instead; continue it
   };
   /// Tries a cross-repository mount (`?mount=&from=`, one token with push on repo and pull on from_repo). A
   /// refusal (401/403/404/405) is not an error: the caller copies the blob.
@@ -110,9 +110,8 @@ class registry_client {
   awaitable<std::vector<std::string>> catalog(unsigned page_size = 1000);
 
  private:
-  awaitable<string_response> call(http::verb verb, std::string url, const scope_set& scopes,
-                                  std::string body = {}, std::string content_type = {},
-                                  std::size_t limit = 1 << 20, std::string accept = {},
+  awaitable<string_response> call(http::verb verb, std::string url, const scope_set& scopes, std::string body = {},
+                                  std::string content_type = {}, std::size_t limit = 1 << 20, std::string accept = {},
                                   std::vector<std::pair<std::string, std::string>> extra_headers = {});
   awaitable<upload_session> start_upload(const std::string& repo);
   awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const char* key);

@@ -11,10 +11,10 @@
 namespace ocimirror::transfer {
 
 struct retry_policy {
-  int max_attempts = 6;                             ///< tries in all, the first included
-  std::chrono::milliseconds base{200};              ///< the first backoff's ceiling
-  std::chrono::milliseconds cap{20'000};            ///< no backoff is longer
-  std::chrono::milliseconds retry_after_cap{60'000};///< a registry asking for longer is waited on this long at most
+  int max_attempts = 6;                               ///< tries in all, the first included
+  std::chrono::milliseconds base{200};                ///< the first backoff's ceiling
+  std::chrono::milliseconds cap{20'000};              ///< no backoff is longer
+  std::chrono::milliseconds retry_after_cap{60'000};  ///< a registry asking for longer is waited on this long at most
 };
 
 /// A body that arrived whole but wrong (bytes that miss their digest, a manifest or list that does not parse):

@@ -115,14 +115,18 @@ std::array<char, block> header(const entry& e) {
   put_octal(b, size_at, 12, e.type == kind::directory ? 0 : e.size);
   put_octal(b, mtime_at, 12, 0);
   b[type_at] = e.type == kind::directory ? '5' : '0';
-  std::memcpy(b.data() + magic_at, "ustar\0" "00", 8);
+  std::memcpy(b.data() + magic_at,
+              "ustar\0"
+              "00",
+              8);
   std::memset(b.data() + sum_at, ' ', 8);
   put_octal(b, sum_at, 7, checksum(b));
   b[sum_at + 7] = ' ';
   return b;
 }
 
-boost::system::result<parsed, std::string> parse_header(const std::array<char, block>& b, const std::optional<std::string>& path) {
+boost::system::result<parsed, std::string> parse_header(const std::array<char, block>& b,
+                                                        const std::optional<std::string>& path) {
   parsed out;
   bool zero = true;
   for (char c : b) zero &= c == 0;
@@ -149,7 +153,10 @@ boost::system::result<parsed, std::string> parse_header(const std::array<char, b
   } else if (type == '5') {
     out.e.type = kind::directory;
   } else {
-    const char* what = type == '1' ? "a hard link" : type == '2' ? "a symbolic link" : (type == 'L' || type == 'K') ? "a GNU long-name header" : "a device or special file";
+    const char* what = type == '1'                    ? "a hard link"
+                       : type == '2'                  ? "a symbolic link"
+                       : (type == 'L' || type == 'K') ? "a GNU long-name header"
+                                                      : "a device or special file";
     return "member '" + full + "' is " + what + ", which is refused";
   }
   out.e.mode = static_cast<std::uint32_t>(get_number(b, mode_at, 8).value_or(0644) & 0777);
@@ -175,7 +182,8 @@ boost::system::result<pax, std::string> parse_pax(std::string_view records) {
       if (records[i] < '0' || records[i] > '9' || len > records.size()) return refused("a malformed PAX record length");
       len = len * 10 + static_cast<std::uint64_t>(records[i] - '0');
     }
-    if (space == std::string_view::npos || space == 0 || len <= space + 1 || len > records.size() || records[len - 1] != '\n')
+    if (space == std::string_view::npos || space == 0 || len <= space + 1 || len > records.size() ||
+        records[len - 1] != '\n')
       return refused("a malformed PAX record");
     const auto kv = records.substr(space + 1, len - space - 2);
     records.remove_prefix(len);
@@ -187,7 +195,8 @@ boost::system::result<pax, std::string> parse_pax(std::string_view records) {
     } else if (key == "size") {
       std::uint64_t n = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (value.empty() || ec != std::errc{} || end != value.data() + value.size()) return refused("a PAX size that is not a number");
+      if (value.empty() || ec != std::errc{} || end != value.data() + value.size())
+        return refused("a PAX size that is not a number");
       out.size = n;
     } else if (key == "linkpath") {
       return refused("a PAX header naming a link target");
@@ -208,7 +217,8 @@ index index::scan(const std::string& path) {
   std::optional<pax> next;  // an 'x' header's records, for the member after it
   for (;;) {
     if (at + block > total)
-      throw error(errc::bad_archive, path + " is truncated: it ends at byte " + std::to_string(total) + " without the end-of-archive marker");
+      throw error(errc::bad_archive, path + " is truncated: it ends at byte " + std::to_string(total) +
+                                         " without the end-of-archive marker");
     in.seekg(static_cast<std::streamoff>(at));
     if (!in.read(b.data(), block)) throw error(errc::io, "cannot read " + path);
     auto h = parse_header(b, next ? next->path : std::nullopt);
@@ -225,7 +235,8 @@ index index::scan(const std::string& path) {
                                            std::to_string(h->e.size) + " bytes");
       std::string records(h->e.size, '\0');
       in.seekg(static_cast<std::streamoff>(at));
-      if (!in.read(records.data(), static_cast<std::streamsize>(records.size()))) throw error(errc::io, "cannot read " + path);
+      if (!in.read(records.data(), static_cast<std::streamsize>(records.size())))
+        throw error(errc::io, "cannot read " + path);
       auto p = parse_pax(records);
       if (!p) throw error(errc::bad_archive, path + " at byte " + std::to_string(at - block) + ": " + p.error());
       if (h->extension == 'x') next = std::move(*p);
@@ -244,7 +255,8 @@ index index::scan(const std::string& path) {
     if (h->e.type == kind::file) {
       if (h->e.size > total - at)
         throw error(errc::bad_archive, path + " is truncated: member '" + h->e.name + "' needs " +
-                                           std::to_string(h->e.size) + " bytes, " + std::to_string(total - at) + " are left");
+                                           std::to_string(h->e.size) + " bytes, " + std::to_string(total - at) +
+                                           " are left");
       if (idx.directories.count(h->e.name) || !idx.files.emplace(h->e.name, member{at, h->e.size, h->e.mode}).second)
         throw error(errc::bad_archive, path + " holds member '" + h->e.name + "' twice");
       at += h->e.size + padding(h->e.size);

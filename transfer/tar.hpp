@@ -21,7 +21,7 @@ struct entry {
   std::string name;  ///< normalised: no leading "./", no trailing "/"
   kind type = kind::file;
   std::uint64_t size = 0;
-  bool executable = false;  ///< files: mode 0755 instead of 0644 (header())
+  bool executable = false;    ///< files: mode 0755 instead of 0644 (header())
   std::uint32_t mode = 0644;  ///< read: the permission bits the header gives (0777 at most: no setuid, setgid, sticky)
 };
 
@@ -35,8 +35,8 @@ struct name_check {
 };
 name_check safe_name(std::string_view name);
 
-/// One header block for a regular file or directory: mode 0644 (0755 for directories and executables), owner 0:0, mtime 0 (reproducible bytes).
-/// Names up to 255 bytes (ustar prefix + name); longer ones throw std::length_error.
+/// One header block for a regular file or directory: mode 0644 (0755 for directories and executables), owner 0:0, mtime
+/// 0 (reproducible bytes). Names up to 255 bytes (ustar prefix + name); longer ones throw std::length_error.
 std::array<char, block> header(const entry& e);
 
 /// What one header block says. An all-zero block is the end marker (`end` set). A PAX extended header ('x' for the

@@ -29,7 +29,7 @@ awaitable<registry_client::upload_session> registry_client::start_upload(const s
 }
 
 awaitable<std::optional<registry_client::upload_session>> registry_client::upload_status(const std::string& repo,
-                                                                                        const std::string& location) {
+                                                                                         const std::string& location) {
   const std::string target = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), location);
   if (target.empty() || url_origin(target) != url_origin(base_)) co_return std::nullopt;
   auto res = co_await call(http::verb::get, target, push_scope(repo));
@@ -43,10 +43,13 @@ awaitable<registry_client::mount_result> registry_client::mount_blob(const std::
                                                                      const std::string& from_repo) {
   auto scopes = merge_scopes(push_scope(repo), pull_scope(from_repo));
   auto res = co_await call(http::verb::post,
-                           url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo), scopes);
+                           url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo),
+                           scopes);
   const unsigned st = res.result_int();
   if (st == 201) co_return mount_result{true, std::nullopt};
-  if (st == 202) co_return mount_result{false, upload_session{std::string(res[http::field::location]), std::string(res["OCI-Chunk-Min-Length"])}};
+  if (st == 202)
+    co_return mount_result{
+        false, upload_session{std::string(res[http::field::location]), std::string(res["OCI-Chunk-Min-Length"])}};
   if (st == 401 || st == 403 || st == 404 || st == 405) co_return mount_result{};
   fail(res, "push blob " + digest + " to " + repo + " (mount from " + from_repo + ")");
 }
@@ -58,7 +61,8 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
   const std::string what = "push blob " + digest + " to " + repo;
   if (!session) session = co_await start_upload(repo);
   upload_state up(size, opts.monolithic_max, opts.chunk_size);
-  if (up.on_started(202, url("/v2/" + repo + "/blobs/uploads/"), session->location, session->chunk_min) != upload_state::verdict::ok)
+  if (up.on_started(202, url("/v2/" + repo + "/blobs/uploads/"), session->location, session->chunk_min) !=
+      upload_state::verdict::ok)
     throw error(errc::protocol, "registry " + name_ + " started an upload without a valid Location (" + what + ")");
   if (session->offset) up.resume_at(session->offset);
   // Credentials are only attached when the Location stays on the registry's own origin.
@@ -84,7 +88,8 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
       http_client::chunk_source piece = [&]() -> awaitable<std::span<const char>> {
         if (remaining == 0) co_return std::span<const char>{};
         auto s = co_await splitter.take(remaining);
-        if (s.empty()) throw error(errc::digest_mismatch, "source of blob " + digest + " ended before its declared size");
+        if (s.empty())
+          throw error(errc::digest_mismatch, "source of blob " + digest + " ended before its declared size");
         remaining -= s.size();
         co_return s;
       };
@@ -97,8 +102,10 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
       assess(res.result_int());
       const std::string at = " (PATCH at offset " + std::to_string(up.offset()) + ")";
       switch (up.on_patched(res.result_int(), res[http::field::location], res[http::field::range])) {
-        case upload_state::verdict::ok: break;
-        case upload_state::verdict::bad_status: fail(res, what + at);
+        case upload_state::verdict::ok:
+          break;
+        case upload_state::verdict::bad_status:
+          fail(res, what + at);
         case upload_state::verdict::bad_location:
           throw error(errc::protocol, "registry " + name_ + " answered an invalid Location" + at + " for " + what);
         case upload_state::verdict::bad_range:
@@ -108,7 +115,8 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
       if (journal && !up.complete()) co_await journal(up.location(), up.offset());
     }
     // The producer has verified the digest before it handed over its last bytes; only now commit it.
-    if (!(co_await next()).empty()) throw error(errc::digest_mismatch, "source of blob " + digest + " is longer than its declared size");
+    if (!(co_await next()).empty())
+      throw error(errc::digest_mismatch, "source of blob " + digest + " is longer than its declared size");
     auto res = co_await call(http::verb::put, up.commit_url(digest), scopes);
     if (res.result_int() != 201) fail(res, what + " (final PUT)");
     co_return;
@@ -118,8 +126,7 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
   // Abandon the session so the registry frees it; failure to do so changes nothing for correctness.
   try {
     co_await call(http::verb::delete_, up.location(), scopes);
-  } catch (...) {
-  }
+  } catch (...) {}
   std::rethrow_exception(failed);
 }
 

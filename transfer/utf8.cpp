@@ -9,10 +9,14 @@ decoded decode(std::string_view s) {
   if (c < 0x80) return {c, 1, false};
   std::size_t n = 0;
   char32_t r = 0, min = 0;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, r = c & 0x1F, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, r = c & 0x0F, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, r = c & 0x07, min = 0x10000;
-  else return bad;
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2, r = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF)
+    n = 3, r = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4)
+    n = 4, r = c & 0x07, min = 0x10000;
+  else
+    return bad;
   if (s.size() < n) return bad;
   for (std::size_t i = 1; i < n; ++i) {
     if ((b(i) & 0xC0) != 0x80) return bad;

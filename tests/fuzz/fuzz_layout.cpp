@@ -18,11 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto idx = t::tar::index::scan("/proc/self/fd/" + std::to_string(fd));
     for (const auto& [name, m] : idx.files) {
       if (!t::tar::safe_name(name)) __builtin_trap();  // scan let an unsafe name through
-      if (m.offset + m.size > size) __builtin_trap();                           // a member beyond the file
+      if (m.offset + m.size > size) __builtin_trap();  // a member beyond the file
     }
     if (auto it = idx.files.find("index.json"); it != idx.files.end())
-      (void)t::layout_index::parse(std::string(reinterpret_cast<const char*>(data) + it->second.offset, it->second.size));
-  } catch (const t::error&) {
-  }
+      (void)t::layout_index::parse(
+          std::string(reinterpret_cast<const char*>(data) + it->second.offset, it->second.size));
+  } catch (const t::error&) {}
   return 0;
 }

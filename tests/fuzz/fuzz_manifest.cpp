@@ -11,8 +11,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace t = ocimirror::transfer;
   if (size == 0) return 0;
-  static constexpr std::string_view types[] = {t::media::oci_manifest, t::media::oci_index, t::media::docker_manifest,
-                                               t::media::docker_list, "", "application/json"};
+  static constexpr std::string_view types[] = {
+      t::media::oci_manifest, t::media::oci_index, t::media::docker_manifest, t::media::docker_list, "",
+      "application/json"};
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   const auto type = types[data[0] % std::size(types)];
   if (auto m = t::parse_manifest(bytes, type); m && m->is_index()) {

@@ -119,7 +119,8 @@ TEST_F(BadInput, BlobWhoseBytesDoNotMatchItsDigest) {
 
   // Both upload paths: one monolithic PUT, and a streamed PATCH then PUT.
   for (std::string mono : {"33554432", "0"}) {
-    auto r = cli({"copy", "--plain-http", "--monolithic-max", mono, src->host() + "/corrupt:v1", dst->host() + "/corrupt:v1"});
+    auto r = cli(
+        {"copy", "--plain-http", "--monolithic-max", mono, src->host() + "/corrupt:v1", dst->host() + "/corrupt:v1"});
     EXPECT_EQ(r.exit_code, 6) << r.err;
     expect_one_line(r);
     EXPECT_NE(r.err.find(layer), std::string::npos) << r.err;

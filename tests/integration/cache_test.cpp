@@ -58,27 +58,33 @@ class Cache : public ::testing::Test {
     }
     big_layer = s.big_blob("acme/big/app", gz, 40u << 20, 11);
     auto cfg = s.blob("acme/big/app", "application/vnd.oci.image.config.v1+json", "{}");
-    s.manifest("acme/big/app", "v1", seeder::image_json({}, cfg, {big_layer}), "application/vnd.oci.image.manifest.v1+json");
+    s.manifest("acme/big/app", "v1", seeder::image_json({}, cfg, {big_layer}),
+               "application/vnd.oci.image.manifest.v1+json");
 
     // PATCHes to the destination of policy `big` pass a proxy that can hold them (while the client is killed).
     const std::string dst_port = dst->port();
-    proxy = std::make_unique<fault_proxy>("127.0.0.1", dst_port, [](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-      if (req.method() != http::verb::patch) return std::nullopt;
-      if (++patches <= 2 || !hold_patches) return std::nullopt;
-      for (int i = 0; i < 600 && hold_patches; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      fault_proxy::response res{http::status::service_unavailable, 11};
-      res.prepare_payload();
-      return res;
-    });
+    proxy = std::make_unique<fault_proxy>("127.0.0.1", dst_port,
+                                          [](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+                                            if (req.method() != http::verb::patch) return std::nullopt;
+                                            if (++patches <= 2 || !hold_patches) return std::nullopt;
+                                            for (int i = 0; i < 600 && hold_patches; ++i)
+                                              std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                                            fault_proxy::response res{http::status::service_unavailable, 11};
+                                            res.prepare_payload();
+                                            return res;
+                                          });
 
     const std::string S = src->host(), D = dst->host(), P = proxy->host();
     state_dir = dst->dir() + "/state";
     config_path = dst->dir() + "/mirror.yaml";
     std::ofstream(config_path) << "state_dir: " << state_dir << "\nregistries:\n  " << S << ": {tls: disabled}\n  " << D
                                << ": {tls: disabled}\n  " << P << ": {tls: disabled}\npolicies:\n"
-                               << "  - name: a\n    from: " << S << "/acme/a\n    to: " << D << "/mirror-a\n    repositories: ['**']\n"
-                               << "  - name: b\n    from: " << S << "/acme/b\n    to: " << D << "/mirror-b\n    repositories: ['**']\n"
-                               << "  - name: big\n    from: " << S << "/acme/big\n    to: " << P << "/big\n    repositories: [app]\n";
+                               << "  - name: a\n    from: " << S << "/acme/a\n    to: " << D
+                               << "/mirror-a\n    repositories: ['**']\n"
+                               << "  - name: b\n    from: " << S << "/acme/b\n    to: " << D
+                               << "/mirror-b\n    repositories: ['**']\n"
+                               << "  - name: big\n    from: " << S << "/acme/big\n    to: " << P
+                               << "/big\n    repositories: [app]\n";
   }
   static void TearDownTestSuite() {
     hold_patches = false;
@@ -106,11 +112,13 @@ class Cache : public ::testing::Test {
     return sync(extra);
   }
   static bool dst_has_blob(const std::string& repo, const std::string& digest) {
-    auto r = run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-I", "http://" + dst->host() + "/v2/" + repo + "/blobs/" + digest});
+    auto r = run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-I",
+                  "http://" + dst->host() + "/v2/" + repo + "/blobs/" + digest});
     return r.out == "200";
   }
   static std::string layer_digest(const std::string& src_ref, std::size_t i) {
-    auto raw = json::parse(run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + src->host() + "/" + src_ref}).out);
+    auto raw = json::parse(
+        run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + src->host() + "/" + src_ref}).out);
     return std::string(raw.at("layers").at(i).at("digest").as_string());
   }
 };
@@ -124,7 +132,8 @@ TEST_F(Cache, SharedLayersAreMountedAcrossPoliciesFromTheCache) {
   auto b = policy_named(sync({"--policy", "b"}), "b");
   EXPECT_EQ(count(b, "tags", "copied"), 2u);
   EXPECT_GE(count(b, "blobs", "mounted"), 2u);  // the shared layer into both repositories (and the shared config)
-  EXPECT_LT(b.at("bytes").to_number<std::uint64_t>(), shared_layer.size()) << "the shared layer was copied, not mounted";
+  EXPECT_LT(b.at("bytes").to_number<std::uint64_t>(), shared_layer.size())
+      << "the shared layer was copied, not mounted";
   for (const char* ref : {"mirror-b/app-1:v1", "mirror-b/app-2:v1"})
     EXPECT_FALSE(skopeo_digest(dst->host() + "/" + ref).empty()) << ref;
 
@@ -147,8 +156,10 @@ TEST_F(Cache, WarmRunAsksTheDestinationNothingAndTheSourceOneHeadPerTag) {
   auto seen = src->requests();
   std::size_t heads = 0, other_manifest_or_blob = 0;
   for (auto i = src_before; i < seen.size(); ++i) {
-    if (seen[i].starts_with("HEAD ") && seen[i].find("/manifests/") != std::string::npos) ++heads;
-    else if (seen[i].find("/manifests/") != std::string::npos || seen[i].find("/blobs/") != std::string::npos) ++other_manifest_or_blob;
+    if (seen[i].starts_with("HEAD ") && seen[i].find("/manifests/") != std::string::npos)
+      ++heads;
+    else if (seen[i].find("/manifests/") != std::string::npos || seen[i].find("/blobs/") != std::string::npos)
+      ++other_manifest_or_blob;
   }
   EXPECT_EQ(heads, 8u);
   EXPECT_EQ(other_manifest_or_blob, 0u);
@@ -162,8 +173,11 @@ TEST_F(Cache, DeletedBehindItsBackIsFoundByVerifyAndRepaired) {
   auto& d = s.client({dst->host(), "x", {}, {}});
   const std::string gone_tag_digest = skopeo_digest(dst->host() + "/mirror-a/app-1:v1");
   const std::string gone_blob = layer_digest("acme/a/app-2:v1", 1);
-  s.run([&]() -> ocimirror::transfer::awaitable<void> { co_await d.delete_manifest("mirror-a/app-1", gone_tag_digest); });
-  ASSERT_EQ(run({"curl", "-sf", "-X", "DELETE", "http://" + dst->host() + "/v2/mirror-a/app-2/blobs/" + gone_blob}).exit_code, 0);
+  s.run(
+      [&]() -> ocimirror::transfer::awaitable<void> { co_await d.delete_manifest("mirror-a/app-1", gone_tag_digest); });
+  ASSERT_EQ(
+      run({"curl", "-sf", "-X", "DELETE", "http://" + dst->host() + "/v2/mirror-a/app-2/blobs/" + gone_blob}).exit_code,
+      0);
   ASSERT_FALSE(dst_has_blob("mirror-a/app-2", gone_blob));
 
   // The cache still believes: a plain run trusts it and asks the destination nothing.
@@ -200,9 +214,11 @@ TEST_F(Cache, DamagedCacheIsMovedAsideRebuiltAndTheRunStillCorrect) {
 }
 
 TEST_F(Cache, ChunkedUploadKilledMidwayIsContinuedByTheNextRun) {
-  const std::vector<std::string> chunks{"--chunk-size", std::to_string(8u << 20), "--monolithic-max", std::to_string(4u << 20)};
+  const std::vector<std::string> chunks{"--chunk-size", std::to_string(8u << 20), "--monolithic-max",
+                                        std::to_string(4u << 20)};
   hold_patches = true;
-  std::vector<std::string> killed{"timeout", "-s", "KILL", "8", ocimirror_bin(), "sync", "--config", config_path, "-q", "--policy", "big"};
+  std::vector<std::string> killed{"timeout",   "-s", "KILL",     "8",  ocimirror_bin(), "sync", "--config",
+                                  config_path, "-q", "--policy", "big"};
   killed.insert(killed.end(), chunks.begin(), chunks.end());
   auto first = run(killed);
   hold_patches = false;
@@ -232,7 +248,9 @@ namespace {
 // full disk refuses them): the run goes on without the cache, with a warning, and mirrors everything.
 TEST_F(Cache, AStateDirThatCannotBeWrittenCostsSpeedNotTheRun) {
   auto doc = ab({"--state-dir", "/proc/self/ocimirror-state"});
-  for (const char* name : {"a", "b"}) EXPECT_EQ(count(policy_named(doc, name), "tags", "failed"), 0u) << json::serialize(doc);
-  EXPECT_NE(json::serialize(policy_named(doc, "a").at("warnings")).find("is unusable"), std::string::npos) << json::serialize(doc);
+  for (const char* name : {"a", "b"})
+    EXPECT_EQ(count(policy_named(doc, name), "tags", "failed"), 0u) << json::serialize(doc);
+  EXPECT_NE(json::serialize(policy_named(doc, "a").at("warnings")).find("is unusable"), std::string::npos)
+      << json::serialize(doc);
 }
 }  // namespace

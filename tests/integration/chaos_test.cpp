@@ -34,8 +34,8 @@ class Chaos : public ::testing::Test {
     keys = new token_keys(token_keys::make(dir + "/token"));
     tokens = new token_server(*keys, {{"admin", "root"}, {"mirror", "s3cret-mirror-pw"}},
                               [](const std::string& user, const std::string& repo, const std::string& action) {
-      return user == "admin" || (user == "mirror" && (action == "pull" || repo == "catalog"));
-    });
+                                return user == "admin" || (user == "mirror" && (action == "pull" || repo == "catalog"));
+                              });
     src = new registry_fixture({.mode = registry_options::kind::token, .token_realm = tokens->realm(), .keys = keys});
     dst = new registry_fixture({});
     fleet = seed_fleet({.registry = src->host(), .creds = ocimirror::transfer::credentials{"admin", "root", {}}}, 50);
@@ -51,10 +51,13 @@ class Chaos : public ::testing::Test {
     const std::string d = dir + "/" + name;
     fs::create_directories(d + "/docker");
     std::ofstream(d + "/docker/config.json")
-        << R"({"auths":{")" << from << R"(":{"auth":")" << ocimirror::transfer::base64_encode("mirror:s3cret-mirror-pw") << "\"}}}";
-    std::ofstream(d + "/mirror.yaml") << "state_dir: " << d << "/state\nregistries:\n  " << from << ": {tls: disabled}\n  "
-                                      << to << ": {tls: disabled}\npolicies:\n  - name: fleet\n    from: " << from
-                                      << "/fleet\n    to: " << to << "/" << prefix << "\n    repositories: [" << repositories << "]\n";
+        << R"({"auths":{")" << from << R"(":{"auth":")" << ocimirror::transfer::base64_encode("mirror:s3cret-mirror-pw")
+        << "\"}}}";
+    std::ofstream(d + "/mirror.yaml") << "state_dir: " << d << "/state\nregistries:\n  " << from
+                                      << ": {tls: disabled}\n  " << to
+                                      << ": {tls: disabled}\npolicies:\n  - name: fleet\n    from: " << from
+                                      << "/fleet\n    to: " << to << "/" << prefix << "\n    repositories: ["
+                                      << repositories << "]\n";
     return d;
   }
   static run_result sync(const std::string& d) {
@@ -115,8 +118,8 @@ TEST_F(Chaos, AtFaultRatesTooHighToAbsorbFailuresAreNamedExactlyAndALaterRunConv
   fault_proxy to("127.0.0.1", dst->port(), chaos_settings{.seed = 12, .rate = 0.0});
   const auto d = write_config("half", from.host(), to.host(), "half", "'apps/**'");
   auto r = sync(d);
-  std::cout << "[chaos 60%] source: " << from.requests() << " requests, " << from.faults() << " faulted; exit " << r.exit_code
-            << "\n";
+  std::cout << "[chaos 60%] source: " << from.requests() << " requests, " << from.faults() << " faulted; exit "
+            << r.exit_code << "\n";
   ASSERT_FALSE(r.out.empty()) << r.err;
   SCOPED_TRACE("report: " + r.out.substr(r.out.find("\"failures\"")));
   const auto report = json::parse(r.out);
@@ -126,8 +129,7 @@ TEST_F(Chaos, AtFaultRatesTooHighToAbsorbFailuresAreNamedExactlyAndALaterRunConv
   for (const auto& f : failures) named.emplace_back(f.at("what").as_string());
   // Each missing tag is named (its copy, or the listing of its repository, failed) ...
   const auto missing = missing_at_destination("half", "fleet/apps/");
-  std::cout << "[chaos 60%] " << missing.size() << " of 40 tags missing, " << named.size()
-            << " failures named\n";
+  std::cout << "[chaos 60%] " << missing.size() << " of 40 tags missing, " << named.size() << " failures named\n";
   for (const auto& m : missing) {
     const std::string repo = m.substr(0, m.find(':')), src_repo = "fleet" + repo.substr(4);
     const bool found = std::any_of(named.begin(), named.end(), [&](const std::string& w) {

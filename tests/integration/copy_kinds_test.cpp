@@ -42,18 +42,21 @@ class CopyKinds : public ::testing::Test {
     seeded["docker-list"] = s.index("kinds/docker", "list", {{d1, "linux/amd64"}, {d2, "linux/arm/v7"}}, true);
 
     // Helm chart.
-    seeded["helm"] = s.image("kinds/charts/web", "1.2.3",
-                             image_spec{.config_media_type = "application/vnd.cncf.helm.config.v1+json",
-                                        .config = R"({"apiVersion":"v2","name":"web","version":"1.2.3"})",
-                                        .layers = {{"application/vnd.cncf.helm.chart.content.v1.tar+gzip", "chart tgz"}}});
+    seeded["helm"] =
+        s.image("kinds/charts/web", "1.2.3",
+                image_spec{.config_media_type = "application/vnd.cncf.helm.config.v1+json",
+                           .config = R"({"apiVersion":"v2","name":"web","version":"1.2.3"})",
+                           .layers = {{"application/vnd.cncf.helm.chart.content.v1.tar+gzip", "chart tgz"}}});
     // Flux artifact, and Kustomize / OPA bundles pushed the way Flux pushes artifacts.
     auto flux = [&](const std::string& repo, const std::string& content) {
-      return s.image(repo, "main",
-                     image_spec{.config_media_type = "application/vnd.cncf.flux.config.v1+json", .config = "{}",
-                                .layers = {{"application/vnd.cncf.flux.content.v1.tar+gzip", content}},
-                                .annotations = {{"org.opencontainers.image.created", "2026-11-22T00:00:00Z"},
-                                                {"org.opencontainers.image.revision", "main@sha1:abc123"},
-                                                {"org.opencontainers.image.source", "https://git.example/acme/deploy"}}});
+      return s.image(
+          repo, "main",
+          image_spec{.config_media_type = "application/vnd.cncf.flux.config.v1+json",
+                     .config = "{}",
+                     .layers = {{"application/vnd.cncf.flux.content.v1.tar+gzip", content}},
+                     .annotations = {{"org.opencontainers.image.created", "2026-11-22T00:00:00Z"},
+                                     {"org.opencontainers.image.revision", "main@sha1:abc123"},
+                                     {"org.opencontainers.image.source", "https://git.example/acme/deploy"}}});
     };
     seeded["flux"] = flux("kinds/flux/manifests", "k8s manifests tgz");
     seeded["kustomize"] = flux("kinds/flux/overlay", "kustomization.yaml overlay tgz");
@@ -68,7 +71,8 @@ class CopyKinds : public ::testing::Test {
     // A cosign-style signature tag next to its subject, and an image with a 0-byte blob.
     seeded["sig"] = s.image("kinds/multi", "sha256-" + seeded["multi"].digest.substr(7) + ".sig",
                             image_spec{.layers = {{"application/vnd.dev.cosign.simplesigning.v1+json",
-                                                   R"({"critical":{"image":{"docker-manifest-digest":")" + seeded["multi"].digest + R"("}}})"}},
+                                                   R"({"critical":{"image":{"docker-manifest-digest":")" +
+                                                       seeded["multi"].digest + R"("}}})"}},
                                        .annotations = {}});
     seeded["empty"] = s.image("kinds/empty", "v1", image_spec{.layers = {{gz, ""}}});
   }
@@ -78,10 +82,15 @@ class CopyKinds : public ::testing::Test {
   }
 
   static std::string tag_of(const std::string& kind) {
-    static const std::map<std::string, std::string> refs{
-        {"multi", "kinds/multi:v1"}, {"docker", "kinds/docker:single"}, {"docker-list", "kinds/docker:list"},
-        {"helm", "kinds/charts/web:1.2.3"}, {"flux", "kinds/flux/manifests:main"}, {"kustomize", "kinds/flux/overlay:main"},
-        {"opa", "kinds/flux/policies:main"}, {"unknown", "kinds/things:v1"}, {"empty", "kinds/empty:v1"}};
+    static const std::map<std::string, std::string> refs{{"multi", "kinds/multi:v1"},
+                                                         {"docker", "kinds/docker:single"},
+                                                         {"docker-list", "kinds/docker:list"},
+                                                         {"helm", "kinds/charts/web:1.2.3"},
+                                                         {"flux", "kinds/flux/manifests:main"},
+                                                         {"kustomize", "kinds/flux/overlay:main"},
+                                                         {"opa", "kinds/flux/policies:main"},
+                                                         {"unknown", "kinds/things:v1"},
+                                                         {"empty", "kinds/empty:v1"}};
     if (kind == "sig") return "kinds/multi:sha256-" + seeded["multi"].digest.substr(7) + ".sig";
     return refs.at(kind);
   }
@@ -99,8 +108,9 @@ class CopyKinds : public ::testing::Test {
 TEST_F(CopyKinds, OciIndexWithTwoPlatforms) {
   expect_copied("multi");
   // The children arrived too, and the shared base layer was pushed once, then found.
-  auto children = json::parse(run({"skopeo", "inspect", "--raw", "--tls-verify=false",
-                                   "docker://" + dst->host() + "/mirror/kinds/multi:v1"}).out);
+  auto children = json::parse(
+      run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + dst->host() + "/mirror/kinds/multi:v1"})
+          .out);
   for (const auto& c : children.at("manifests").as_array()) {
     std::string d(c.at("digest").as_string());
     EXPECT_EQ(skopeo_digest(dst->host() + "/mirror/kinds/multi@" + d), d);
@@ -140,7 +150,8 @@ TEST_F(CopyKinds, SameRegistryCopyMountsBlobs) {
 
 TEST_F(CopyKinds, PlatformSelectionWritesAFilteredIndex) {
   const std::string to = dst->host() + "/arm-only/multi:v1";
-  auto r = cli({"copy", "--plain-http", "-o", "json", "--platform", "linux/arm64", src->host() + "/" + tag_of("multi"), to});
+  auto r =
+      cli({"copy", "--plain-http", "-o", "json", "--platform", "linux/arm64", src->host() + "/" + tag_of("multi"), to});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto o = json::parse(r.out).as_object();
   EXPECT_EQ(o["sourceDigest"].as_string(), seeded["multi"].digest);
@@ -192,9 +203,10 @@ TEST_F(CopyKinds, EveryKindSurvivesRegistryToArchiveToRegistry) {
   write_file(dir + "/export.yaml", "state_dir: " + dir + "/state-out\nregistries:\n  " + src->host() +
                                        ": {tls: disabled}\npolicies:\n  - name: out\n    from: " + src->host() +
                                        "/kinds\n    to: oci-archive:bundle.tar\n");
-  write_file(dir + "/import.yaml", "state_dir: " + dir + "/state-in\nregistries:\n  " + dst->host() +
-                                       ": {tls: disabled}\npolicies:\n  - name: in\n    from: oci-archive:bundle.tar\n    to: " +
-                                       dst->host() + "/airgap\n");
+  write_file(dir + "/import.yaml",
+             "state_dir: " + dir + "/state-in\nregistries:\n  " + dst->host() +
+                 ": {tls: disabled}\npolicies:\n  - name: in\n    from: oci-archive:bundle.tar\n    to: " +
+                 dst->host() + "/airgap\n");
   auto out = cli({"sync", "-q", "--config", dir + "/export.yaml"});
   ASSERT_EQ(out.exit_code, 0) << out.err << out.out;
   auto in = cli({"sync", "-q", "--config", dir + "/import.yaml"});
@@ -234,7 +246,8 @@ TEST_F(CopyKinds, LayoutDirectoriesInteroperateWithSkopeo) {
     EXPECT_EQ(skopeo_digest(to), ocimirror::transfer::sha256_digest(written.out)) << kind;
   }
   // One layout, many repositories, one shared blobs/ directory.
-  auto repos = ocimirror::transfer::layout_dir(ours, ocimirror::transfer::layout_dir::mode::read).index().repositories();
+  auto repos =
+      ocimirror::transfer::layout_dir(ours, ocimirror::transfer::layout_dir::mode::read).index().repositories();
   EXPECT_EQ(repos.size(), 4u);
 }
 

@@ -29,7 +29,8 @@ TEST(Crash, KillNineAtRandomMomentsThenRestartConverges) {
   // One large layer pushed in chunks, so that some kills land in the middle of an upload.
   auto big = s.big_blob("fleet/big/app", "application/vnd.oci.image.layer.v1.tar", 24u << 20, 5);
   auto cfg = s.blob("fleet/big/app", "application/vnd.oci.image.config.v1+json", "{}");
-  auto big_tag = s.manifest("fleet/big/app", "v1", seeder::image_json({}, cfg, {big}), "application/vnd.oci.image.manifest.v1+json");
+  auto big_tag = s.manifest("fleet/big/app", "v1", seeder::image_json({}, cfg, {big}),
+                            "application/vnd.oci.image.manifest.v1+json");
   // Each source request takes 10 ms longer: a run lasts long enough for the kills to land inside it.
   fault_proxy slow("127.0.0.1", src.port(), [](const fault_proxy::request&) -> std::optional<fault_proxy::response> {
     std::this_thread::sleep_for(10ms);
@@ -40,8 +41,8 @@ TEST(Crash, KillNineAtRandomMomentsThenRestartConverges) {
                         << slow.host() << ": {tls: disabled}\n  " << dst.host() << ": {tls: disabled}\npolicies:\n"
                         << "  - name: fleet\n    from: " << slow.host() << "/fleet\n    to: " << dst.host()
                         << "/crash\n    repositories: ['**']\n    schedule: {every: 1s}\n";
-  const std::vector<std::string> argv{ocimirror_bin(), "daemon", "--config", config, "--chunk-size", "4194304",
-                                      "--monolithic-max", "0"};
+  const std::vector<std::string> argv{ocimirror_bin(), "daemon",  "--config",         config,
+                                      "--chunk-size",  "4194304", "--monolithic-max", "0"};
 
   std::mt19937 rng(20261123);
   std::uniform_int_distribution<int> delay_ms(150, 2500);
@@ -52,7 +53,8 @@ TEST(Crash, KillNineAtRandomMomentsThenRestartConverges) {
     const auto log = d.err();
     // A run had started and not finished: the kill cut it.
     if (log.rfind("policy run started") != std::string::npos &&
-        (log.rfind("policy run success") == std::string::npos || log.rfind("policy run success") < log.rfind("policy run started")))
+        (log.rfind("policy run success") == std::string::npos ||
+         log.rfind("policy run success") < log.rfind("policy run started")))
       ++mid_run;
     d.signal(SIGKILL);
     EXPECT_EQ(d.wait(5s), 128 + SIGKILL);
@@ -68,7 +70,8 @@ TEST(Crash, KillNineAtRandomMomentsThenRestartConverges) {
 
   std::size_t checked = 0;
   for (const auto& t : fleet) {
-    EXPECT_EQ(skopeo_digest(dst.host() + "/crash" + t.repo.substr(5) + ":" + t.tag), t.digest) << t.repo << ":" << t.tag;
+    EXPECT_EQ(skopeo_digest(dst.host() + "/crash" + t.repo.substr(5) + ":" + t.tag), t.digest)
+        << t.repo << ":" << t.tag;
     ++checked;
   }
   EXPECT_EQ(skopeo_digest(dst.host() + "/crash/big/app:v1"), big_tag.digest);

@@ -35,7 +35,8 @@ struct reply {
 };
 
 /// The admin API through curl, an independent client.
-reply admin(const std::string& listen, const std::string& method, const std::string& path, const std::string& bearer = {}) {
+reply admin(const std::string& listen, const std::string& method, const std::string& path,
+            const std::string& bearer = {}) {
   std::vector<std::string> argv{"curl", "-s", "-X", method, "-w", "\n%{http_code}", "http://" + listen + path};
   if (!bearer.empty()) argv.insert(argv.begin() + 1, {"-H", "Authorization: Bearer " + bearer});
   auto r = run(argv);
@@ -71,22 +72,24 @@ class Daemon : public ::testing::Test {
     seed->image("acme/slow/app", "v1", image_spec{.layers = {{gz, "slow v1"}}});
     big_layer = seed->big_blob("acme/big/app", gz, 40u << 20, 23);
     auto cfg = seed->blob("acme/big/app", "application/vnd.oci.image.config.v1+json", "{}");
-    seed->manifest("acme/big/app", "v1", seeder::image_json({}, cfg, {big_layer}), "application/vnd.oci.image.manifest.v1+json");
+    seed->manifest("acme/big/app", "v1", seeder::image_json({}, cfg, {big_layer}),
+                   "application/vnd.oci.image.manifest.v1+json");
     // In front of the destination: holds manifest PUTs of the `slow` policy, and PATCHes after the second.
     const std::string dst_port = dst->port();
-    proxy = std::make_unique<fault_proxy>("127.0.0.1", dst_port, [](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-      const std::string target(req.target());
-      bool hold = false;
-      if (req.method() == http::verb::put && target.find("/mirror-slow/") != std::string::npos &&
-          target.find("/manifests/") != std::string::npos)
-        hold = hold_manifests;
-      if (req.method() == http::verb::patch) hold = ++patches > 2 && hold_patches;
-      if (!hold) return std::nullopt;
-      for (int i = 0; i < 600 && (hold_manifests || hold_patches); ++i) std::this_thread::sleep_for(50ms);
-      fault_proxy::response res{http::status::service_unavailable, 11};
-      res.prepare_payload();
-      return res;
-    });
+    proxy = std::make_unique<fault_proxy>(
+        "127.0.0.1", dst_port, [](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+          const std::string target(req.target());
+          bool hold = false;
+          if (req.method() == http::verb::put && target.find("/mirror-slow/") != std::string::npos &&
+              target.find("/manifests/") != std::string::npos)
+            hold = hold_manifests;
+          if (req.method() == http::verb::patch) hold = ++patches > 2 && hold_patches;
+          if (!hold) return std::nullopt;
+          for (int i = 0; i < 600 && (hold_manifests || hold_patches); ++i) std::this_thread::sleep_for(50ms);
+          fault_proxy::response res{http::status::service_unavailable, 11};
+          res.prepare_payload();
+          return res;
+        });
   }
   static void TearDownTestSuite() {
     hold_manifests = hold_patches = false;
@@ -109,7 +112,8 @@ class Daemon : public ::testing::Test {
     std::ofstream(config) << "state_dir: " << dir << "/state\ndaemon: {listen: \"" << listen << "\", token: \"" << token
                           << "\", drain_timeout: " << drain << "}\nregistries:\n  " << src->host()
                           << ": {tls: disabled}\n  " << dst->host() << ": {tls: disabled}\n  " << proxy->host()
-                          << ": {tls: disabled}\npolicies:\n" << policies;
+                          << ": {tls: disabled}\npolicies:\n"
+                          << policies;
   }
   std::string policy(const std::string& name, const std::string& to, const std::string& schedule) const {
     return "  - name: " + name + "\n    from: " + src->host() + "/acme/" + name + "\n    to: " + to + "\n" + schedule;
@@ -131,11 +135,13 @@ TEST_F(Daemon, OneSecondPolicyMirrorsANewTagAndMetricsStatusAndLogsSaySo) {
   const auto want = skopeo_digest(src->host() + "/acme/fast/app:v2");
   EXPECT_TRUE(eventually([&] { return skopeo_digest(dst->host() + "/mirror-fast/app:v2") == want; }, 15s)) << d->err();
 
-  EXPECT_TRUE(eventually([&] {
-    auto st = policy_status(listen, "fast");
-    return st.contains("lastRun") && st.at("lastRun").is_object() &&
-           st.at("lastRun").at("tags").at("unchanged").to_number<int>() == 2;  // the run after v2 was copied
-  }, 10s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto st = policy_status(listen, "fast");
+        return st.contains("lastRun") && st.at("lastRun").is_object() &&
+               st.at("lastRun").at("tags").at("unchanged").to_number<int>() == 2;  // the run after v2 was copied
+      },
+      10s));
   auto st = policy_status(listen, "fast");
   EXPECT_EQ(st.at("schedule").as_string(), "every 1s");
   EXPECT_EQ(st.at("lastRun").at("result").as_string(), "success");
@@ -145,13 +151,14 @@ TEST_F(Daemon, OneSecondPolicyMirrorsANewTagAndMetricsStatusAndLogsSaySo) {
 
   auto m = admin(listen, "GET", "/metrics");
   EXPECT_EQ(m.code, 200);
-  for (const char* needle : {"ocimirror_policy_runs_total{policy=\"fast\",result=\"success\"}",
-                             "ocimirror_policy_last_success_timestamp_seconds{policy=\"fast\"}",
-                             "ocimirror_policy_run_duration_seconds_count{policy=\"fast\"}",
-                             "ocimirror_blobs_total{result=\"copied\"}", "ocimirror_cache_hits_total",
-                             "ocimirror_inflight_transfers 0"})
+  for (const char* needle :
+       {"ocimirror_policy_runs_total{policy=\"fast\",result=\"success\"}",
+        "ocimirror_policy_last_success_timestamp_seconds{policy=\"fast\"}",
+        "ocimirror_policy_run_duration_seconds_count{policy=\"fast\"}", "ocimirror_blobs_total{result=\"copied\"}",
+        "ocimirror_cache_hits_total", "ocimirror_inflight_transfers 0"})
     EXPECT_NE(m.body.find(needle), std::string::npos) << needle;
-  EXPECT_NE(m.body.find("ocimirror_registry_requests_total{code=\"201\",registry=\"" + dst->host() + "\"}"), std::string::npos);
+  EXPECT_NE(m.body.find("ocimirror_registry_requests_total{code=\"201\",registry=\"" + dst->host() + "\"}"),
+            std::string::npos);
   EXPECT_EQ(m.body.find("app:v2"), std::string::npos) << "no tags as labels";
 
   d->signal(SIGTERM);
@@ -207,7 +214,8 @@ TEST_F(Daemon, BadReloadKeepsTheOldConfigurationAndAGoodOneApplies) {
   EXPECT_EQ(policy_status(listen, "fast").at("name").as_string(), "fast");
   EXPECT_EQ(admin(listen, "POST", "/v1/policies/fast/run", token).code, 202) << "the old configuration still runs";
 
-  write_config(fast + policy("slow", dst->host() + "/reload-slow", "    repositories: [app]\n    schedule: {every: 1h}\n"));
+  write_config(fast +
+               policy("slow", dst->host() + "/reload-slow", "    repositories: [app]\n    schedule: {every: 1h}\n"));
   d->signal(SIGHUP);
   EXPECT_TRUE(d->wait_for_err("configuration reloaded", 5s)) << d->err();
   auto added = policy_status(listen, "slow");
@@ -221,8 +229,11 @@ TEST_F(Daemon, BadReloadKeepsTheOldConfigurationAndAGoodOneApplies) {
 }
 
 TEST_F(Daemon, SigtermMidTransferExitsWithinTheDeadlineAndTheNextStartCompletesIt) {
-  write_config(policy("big", proxy->host() + "/mirror-big", "    repositories: [app]\n    schedule: {every: 1h, at_start: true}\n"), "2s");
-  const std::vector<std::string> chunks{"--chunk-size", std::to_string(8u << 20), "--monolithic-max", std::to_string(4u << 20)};
+  write_config(policy("big", proxy->host() + "/mirror-big",
+                      "    repositories: [app]\n    schedule: {every: 1h, at_start: true}\n"),
+               "2s");
+  const std::vector<std::string> chunks{"--chunk-size", std::to_string(8u << 20), "--monolithic-max",
+                                        std::to_string(4u << 20)};
   patches = 0;
   hold_patches = true;
   auto d = start(chunks);
@@ -235,19 +246,25 @@ TEST_F(Daemon, SigtermMidTransferExitsWithinTheDeadlineAndTheNextStartCompletesI
   EXPECT_EQ(code, 0) << d->err();
   EXPECT_LT(took, 5s) << "the drain deadline is 2 s";
   EXPECT_NE(d->err().find("drain deadline passed"), std::string::npos) << d->err();
-  EXPECT_TRUE(skopeo_digest(proxy->host() + "/mirror-big/app:v1").empty()) << "nothing tagged before its blobs are whole";
+  EXPECT_TRUE(skopeo_digest(proxy->host() + "/mirror-big/app:v1").empty())
+      << "nothing tagged before its blobs are whole";
 
   // No at_start now, and the next hourly run is far off: the interrupted run is resumed at once all the same.
-  write_config(policy("big", proxy->host() + "/mirror-big", "    repositories: [app]\n    schedule: {every: 1h}\n"), "2s");
+  write_config(policy("big", proxy->host() + "/mirror-big", "    repositories: [app]\n    schedule: {every: 1h}\n"),
+               "2s");
   auto again = start(chunks);
-  EXPECT_TRUE(eventually([&] {
-    auto st = policy_status(listen, "big");
-    return st.contains("lastRun") && st.at("lastRun").is_object() && st.at("lastRun").at("trigger").as_string() == "resume" &&
-           !st.at("running").as_bool();
-  }, 30s)) << again->err();
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto st = policy_status(listen, "big");
+        return st.contains("lastRun") && st.at("lastRun").is_object() &&
+               st.at("lastRun").at("trigger").as_string() == "resume" && !st.at("running").as_bool();
+      },
+      30s))
+      << again->err();
   auto last = policy_status(listen, "big").at("lastRun");
   EXPECT_EQ(last.at("result").as_string(), "success") << again->err();
-  EXPECT_LT(last.at("bytes").to_number<std::uint64_t>(), big_layer.size - (8u << 20)) << "what the registry held is not sent again";
+  EXPECT_LT(last.at("bytes").to_number<std::uint64_t>(), big_layer.size - (8u << 20))
+      << "what the registry held is not sent again";
   EXPECT_EQ(skopeo_digest(proxy->host() + "/mirror-big/app:v1"), skopeo_digest(src->host() + "/acme/big/app:v1"));
   EXPECT_TRUE(storage_has_blob(dst->storage(), big_layer.digest));
   again->signal(SIGTERM);
@@ -268,7 +285,8 @@ class notify_socket {
   /// Every message received so far, joined by '|'.
   const std::string& seen() {
     char buf[512];
-    for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT)) > 0;) seen_ += std::string(buf, static_cast<std::size_t>(n)) + "|";
+    for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT)) > 0;)
+      seen_ += std::string(buf, static_cast<std::size_t>(n)) + "|";
     return seen_;
   }
   bool saw(const std::string& what) {
@@ -284,8 +302,9 @@ TEST_F(Daemon, SpeaksTheSystemdNotifyProtocol) {
   write_config(policy("fast", dst->host() + "/notify-fast", "    repositories: [app]\n"));
   notify_socket systemd(dir + "/notify");
   // As systemd starts a Type=notify service with WatchdogSec=: the socket and the watchdog period in the environment.
-  background d({"env", "NOTIFY_SOCKET=" + dir + "/notify", "WATCHDOG_USEC=400000", ocimirror_bin(), "daemon", "--config",
-                config}, dir);
+  background d({"env", "NOTIFY_SOCKET=" + dir + "/notify", "WATCHDOG_USEC=400000", ocimirror_bin(), "daemon",
+                "--config", config},
+               dir);
   EXPECT_TRUE(systemd.saw("READY=1")) << d.err();
   EXPECT_TRUE(systemd.saw("WATCHDOG=1|WATCHDOG=1|")) << "every 200 ms: " << systemd.seen();
   d.signal(SIGHUP);

@@ -57,16 +57,19 @@ class Engine : public ::testing::Test {
 TEST_F(Engine, ThrottlingAndServerErrorsAreRetried) {
   std::mutex m;
   int manifest_gets = 0, blob_gets = 0;
-  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-    std::lock_guard lock(m);
-    if (req.method() == http::verb::get && std::string(req.target()) == "/v2/faulty/app/manifests/v1" && manifest_gets++ == 0) {
-      auto res = answer(http::status::too_many_requests, R"({"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]})");
-      res.set(http::field::retry_after, "1");
-      return res;
-    }
-    if (is_layer_get(req) && blob_gets++ < 2) return answer(http::status::service_unavailable);
-    return std::nullopt;
-  });
+  fault_proxy proxy("127.0.0.1", src->port(),
+                    [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+                      std::lock_guard lock(m);
+                      if (req.method() == http::verb::get &&
+                          std::string(req.target()) == "/v2/faulty/app/manifests/v1" && manifest_gets++ == 0) {
+                        auto res = answer(http::status::too_many_requests,
+                                          R"({"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]})");
+                        res.set(http::field::retry_after, "1");
+                        return res;
+                      }
+                      if (is_layer_get(req) && blob_gets++ < 2) return answer(http::status::service_unavailable);
+                      return std::nullopt;
+                    });
   const auto start = std::chrono::steady_clock::now();
   auto r = cli({"copy", "--plain-http", "-q", proxy.host() + "/faulty/app:v1", dst->host() + "/retried/app:v1"});
   const auto took = std::chrono::steady_clock::now() - start;
@@ -81,19 +84,20 @@ TEST_F(Engine, BrokenBlobBodyResumesWithRange) {
   std::mutex m;
   int gets = 0;
   std::set<std::string> ranges;
-  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-    std::lock_guard lock(m);
-    if (!is_layer_get(req)) return std::nullopt;
-    if (auto range = req[http::field::range]; !range.empty()) ranges.insert(std::string(range));
-    if (gets++ > 0) return std::nullopt;
-    // The whole length announced, a third of it sent, then the connection closes.
-    fault_proxy::response res{http::status::ok, 11};
-    res.set(http::field::content_type, "application/octet-stream");
-    res.body() = layer_bytes;
-    res.prepare_payload();
-    res.set(loopback_server::truncate_after, std::to_string(1u << 20));
-    return res;
-  });
+  fault_proxy proxy("127.0.0.1", src->port(),
+                    [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+                      std::lock_guard lock(m);
+                      if (!is_layer_get(req)) return std::nullopt;
+                      if (auto range = req[http::field::range]; !range.empty()) ranges.insert(std::string(range));
+                      if (gets++ > 0) return std::nullopt;
+                      // The whole length announced, a third of it sent, then the connection closes.
+                      fault_proxy::response res{http::status::ok, 11};
+                      res.set(http::field::content_type, "application/octet-stream");
+                      res.body() = layer_bytes;
+                      res.prepare_payload();
+                      res.set(loopback_server::truncate_after, std::to_string(1u << 20));
+                      return res;
+                    });
   auto r = cli({"copy", "--plain-http", "-q", proxy.host() + "/faulty/app:v1", dst->host() + "/resumed/app:v1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(skopeo_digest(dst->host() + "/resumed/app:v1"), img.digest);
@@ -105,15 +109,16 @@ TEST_F(Engine, BrokenBlobBodyResumesWithRange) {
 TEST_F(Engine, FlippedBytesAreFetchedAgainAndNeverLand) {
   std::mutex m;
   int gets = 0;
-  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-    std::lock_guard lock(m);
-    if (!is_layer_get(req) || gets++ > 0) return std::nullopt;
-    std::string bad = layer_bytes;
-    bad[bad.size() / 2] ^= 0x40;
-    auto res = answer(http::status::ok, bad);
-    res.set(http::field::content_type, "application/octet-stream");
-    return res;
-  });
+  fault_proxy proxy("127.0.0.1", src->port(),
+                    [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+                      std::lock_guard lock(m);
+                      if (!is_layer_get(req) || gets++ > 0) return std::nullopt;
+                      std::string bad = layer_bytes;
+                      bad[bad.size() / 2] ^= 0x40;
+                      auto res = answer(http::status::ok, bad);
+                      res.set(http::field::content_type, "application/octet-stream");
+                      return res;
+                    });
   auto r = cli({"copy", "--plain-http", "-q", proxy.host() + "/faulty/app:v1", dst->host() + "/refetched/app:v1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(gets, 2);
@@ -132,18 +137,19 @@ TEST_F(Engine, RangedReadsOfALargeBlobWithChunkedUpload) {
 TEST_F(Engine, ARegistryThatIgnoresRangeGetsOneGet) {
   std::mutex m;
   int ranged = 0, whole = 0;
-  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-    std::lock_guard lock(m);
-    if (!is_layer_get(req)) return std::nullopt;
-    if (req[http::field::range].empty()) {
-      ++whole;
-      return std::nullopt;
-    }
-    ++ranged;  // the whole body, 200, as a registry without Range support answers
-    auto res = answer(http::status::ok, layer_bytes);
-    res.set(http::field::content_type, "application/octet-stream");
-    return res;
-  });
+  fault_proxy proxy("127.0.0.1", src->port(),
+                    [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+                      std::lock_guard lock(m);
+                      if (!is_layer_get(req)) return std::nullopt;
+                      if (req[http::field::range].empty()) {
+                        ++whole;
+                        return std::nullopt;
+                      }
+                      ++ranged;  // the whole body, 200, as a registry without Range support answers
+                      auto res = answer(http::status::ok, layer_bytes);
+                      res.set(http::field::content_type, "application/octet-stream");
+                      return res;
+                    });
   auto r = cli({"copy", "--plain-http", "-q", "--ranged-threshold", "1048576", "--part-size", "524288",
                 proxy.host() + "/faulty/app:v1", dst->host() + "/norange/app:v1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -153,16 +159,22 @@ TEST_F(Engine, ARegistryThatIgnoresRangeGetsOneGet) {
 }
 
 TEST_F(Engine, RefusedMountsFallBackToCopying) {
-  ASSERT_EQ(cli({"copy", "--plain-http", "-q", src->host() + "/faulty/app:v1", dst->host() + "/mount-a/app:v1"}).exit_code, 0);
+  ASSERT_EQ(
+      cli({"copy", "--plain-http", "-q", src->host() + "/faulty/app:v1", dst->host() + "/mount-a/app:v1"}).exit_code,
+      0);
   std::mutex m;
   int mounts = 0;
-  fault_proxy proxy("127.0.0.1", dst->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-    std::lock_guard lock(m);
-    if (req.method() != http::verb::post || std::string(req.target()).find("mount=") == std::string::npos) return std::nullopt;
-    ++mounts;
-    return answer(http::status::method_not_allowed, R"({"errors":[{"code":"UNSUPPORTED","message":"no mounts here"}]})");
-  });
-  auto r = cli({"copy", "--plain-http", "-q", "-o", "json", proxy.host() + "/mount-a/app:v1", proxy.host() + "/mount-b/app:v1"});
+  fault_proxy proxy(
+      "127.0.0.1", dst->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+        std::lock_guard lock(m);
+        if (req.method() != http::verb::post || std::string(req.target()).find("mount=") == std::string::npos)
+          return std::nullopt;
+        ++mounts;
+        return answer(http::status::method_not_allowed,
+                      R"({"errors":[{"code":"UNSUPPORTED","message":"no mounts here"}]})");
+      });
+  auto r = cli(
+      {"copy", "--plain-http", "-q", "-o", "json", proxy.host() + "/mount-a/app:v1", proxy.host() + "/mount-b/app:v1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto o = json::parse(r.out).as_object();
   EXPECT_EQ(o.at("blobs").at("mounted").to_number<int>(), 0);

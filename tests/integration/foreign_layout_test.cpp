@@ -28,12 +28,15 @@ class ForeignLayouts : public ::testing::Test {
     dir = make_temp_dir("ocimirror-foreign");
     seeder s({src->host()});
     const std::string gz = "application/vnd.oci.image.layer.v1.tar+gzip";
-    for (const char* t : {"v1", "v2"}) digest[std::string("acme/app:") + t] = s.image("acme/app", t, image_spec{.layers = {{gz, t}}}).digest;
+    for (const char* t : {"v1", "v2"})
+      digest[std::string("acme/app:") + t] = s.image("acme/app", t, image_spec{.layers = {{gz, t}}}).digest;
     auto a = s.image("acme/multi", "", image_spec{.layers = {{gz, "amd64"}}});
     auto b = s.image("acme/multi", "", image_spec{.layers = {{gz, "arm64"}}});
     digest["acme/multi:v1"] = s.index("acme/multi", "v1", {{a, "linux/amd64"}, {b, "linux/arm64"}}).digest;
     digest["acme/docker:v1"] =
-        s.image("acme/docker", "v1", image_spec{.docker = true, .layers = {{"application/vnd.docker.image.rootfs.diff.tar.gzip", "d"}}}).digest;
+        s.image("acme/docker", "v1",
+                image_spec{.docker = true, .layers = {{"application/vnd.docker.image.rootfs.diff.tar.gzip", "d"}}})
+            .digest;
   }
   static void TearDownTestSuite() {
     delete src, delete dst;
@@ -70,7 +73,9 @@ class ForeignLayouts : public ::testing::Test {
     }
     return "no entry " + name;
   }
-  static run_result copy(const std::string& from, const std::string& to) { return cli({"copy", "-q", "--plain-http", from, to}); }
+  static run_result copy(const std::string& from, const std::string& to) {
+    return cli({"copy", "-q", "--plain-http", from, to});
+  }
   static std::string at_dst(const std::string& ref) { return skopeo_digest(dst->host() + "/" + ref); }
   static std::string from_src(const std::string& ref) { return "docker://" + src->host() + "/" + ref; }
 };
@@ -112,22 +117,29 @@ TEST_F(ForeignLayouts, BareTagsAndRepoTagsMapThroughAPolicyAndUnnamedEntriesAreR
   tool({"umoci", "new", "--image", u + ":latest"});
   tool({"umoci", "config", "--image", u + ":latest", "--tag", "edge", "--config.label", "a=b"});
   const std::string cfg = dir + "/mixed.yaml";
-  write_file(cfg, "state_dir: " + dir + "/state-mixed\nregistries:\n  " + dst->host() + ": {tls: disabled}\npolicies:\n"
-                  "  - name: skopeo\n    from: oci:" + l + "\n    to: " + dst->host() + "/imported\n"
-                  "  - name: umoci\n    from: oci:" + u + "\n    to: " + dst->host() + "/umoci\n");
+  write_file(cfg, "state_dir: " + dir + "/state-mixed\nregistries:\n  " + dst->host() +
+                      ": {tls: disabled}\npolicies:\n"
+                      "  - name: skopeo\n    from: oci:" +
+                      l + "\n    to: " + dst->host() +
+                      "/imported\n"
+                      "  - name: umoci\n    from: oci:" +
+                      u + "\n    to: " + dst->host() + "/umoci\n");
   auto r = cli({"sync", "--config", cfg, "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(at_dst("imported:v1.0.0"), entry_digest(l, "v1.0.0"));
   EXPECT_EQ(at_dst("imported:v2.0.0"), entry_digest(l, "v2.0.0"));
   EXPECT_EQ(at_dst("imported/acme/multi:v1"), digest["acme/multi:v1"]);
   EXPECT_NE(r.err.find("entry " + entry_digest(l, "") + " (no org.opencontainers.image.ref.name) cannot be mapped"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(at_dst("umoci:latest"), entry_digest(u, "latest"));
   EXPECT_EQ(at_dst("umoci:edge"), entry_digest(u, "edge"));
   // `to` without a repository cannot hold bare tags: a failure that says so, not a silent skip.
   const std::string bad = dir + "/bare-to-registry.yaml";
-  write_file(bad, "state_dir: " + dir + "/state-bad\nregistries:\n  " + dst->host() + ": {tls: disabled}\npolicies:\n"
-                  "  - name: nowhere\n    from: oci:" + u + "\n    to: " + dst->host() + "\n");
+  write_file(bad, "state_dir: " + dir + "/state-bad\nregistries:\n  " + dst->host() +
+                      ": {tls: disabled}\npolicies:\n"
+                      "  - name: nowhere\n    from: oci:" +
+                      u + "\n    to: " + dst->host() + "\n");
   r = cli({"sync", "--config", bad, "-q"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("names no repository"), std::string::npos) << r.err;
@@ -135,7 +147,8 @@ TEST_F(ForeignLayouts, BareTagsAndRepoTagsMapThroughAPolicyAndUnnamedEntriesAreR
 
 TEST_F(ForeignLayouts, BuildahArchivesDockerMediaTypesAndZstd) {
   const std::string root = dir + "/buildah";
-  const std::vector<std::string> b{"buildah", "--root", root + "/root", "--runroot", root + "/run", "--storage-driver", "vfs"};
+  const std::vector<std::string> b{"buildah",     "--root",           root + "/root", "--runroot",
+                                   root + "/run", "--storage-driver", "vfs"};
   auto with = [&](std::vector<std::string> more) {
     auto argv = b;
     argv.insert(argv.end(), more.begin(), more.end());

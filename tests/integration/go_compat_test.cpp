@@ -23,14 +23,20 @@ class GoCompat : public ::testing::Test {
   static inline registry_fixture* reg = nullptr;
   static inline std::string dir, helmmeta, fluxtar;
   static std::map<std::string, std::string> go_env() {
-    return {{"GO111MODULE", "off"}, {"GOPATH", "/usr/share/gocode"}, {"GOCACHE", dir + "/gocache"}, {"HOME", dir}, {"GOFLAGS", ""}};
+    return {{"GO111MODULE", "off"},
+            {"GOPATH", "/usr/share/gocode"},
+            {"GOCACHE", dir + "/gocache"},
+            {"HOME", dir},
+            {"GOFLAGS", ""}};
   }
   static void SetUpTestSuite() {
     dir = make_temp_dir("go-compat");
     reg = new registry_fixture({});
     for (auto [name, out] : {std::pair{"helmmeta", &helmmeta}, std::pair{"fluxtar", &fluxtar}}) {
       *out = dir + "/" + name;
-      auto b = run({"go", "build", "-o", *out, std::string(OCIMIRROR_SOURCE_DIR) + "/tests/support/go/" + name + "/main.go"}, go_env());
+      auto b =
+          run({"go", "build", "-o", *out, std::string(OCIMIRROR_SOURCE_DIR) + "/tests/support/go/" + name + "/main.go"},
+              go_env());
       if (b.exit_code != 0) out->clear(), std::cerr << "go build " << name << ": " << b.err << "\n";
     }
   }
@@ -39,7 +45,8 @@ class GoCompat : public ::testing::Test {
     fs::remove_all(dir);
   }
   void SetUp() override {
-    if (helmmeta.empty() || fluxtar.empty()) GTEST_SKIP() << "Go is not installed (scripts/install-deps.sh installs golang-go)";
+    if (helmmeta.empty() || fluxtar.empty())
+      GTEST_SKIP() << "Go is not installed (scripts/install-deps.sh installs golang-go)";
   }
   static std::string config_of(const std::string& ref) {
     return run({"skopeo", "inspect", "--raw", "--config", "--tls-verify=false", "docker://" + ref}).out;
@@ -49,17 +56,21 @@ class GoCompat : public ::testing::Test {
 TEST_F(GoCompat, HelmConfigAndAnnotationsAreWhatGoMarshals) {
   const std::vector<std::string> charts{
       "apiVersion: v2\nname: plain\nversion: 1.0.0\n",
-      "apiVersion: v2\nname: numbers\nversion: 1.10.0\nappVersion: 1.10\nkubeVersion: 1.2e3\ntags: 0777\ncondition: 0x1f\n"
+      "apiVersion: v2\nname: numbers\nversion: 1.10.0\nappVersion: 1.10\nkubeVersion: 1.2e3\ntags: 0777\ncondition: "
+      "0x1f\n"
       "annotations: {replicas: 3, ratio: 0.5, big: 18446744073709551616, flag: yes, 'null': ~, 12: twelve}\n",
       "apiVersion: v2\nname: bools\nversion: 2.0.0\ndeprecated: on\nicon: off\nhome: Y\n",
       "apiVersion: v2\nName: cased\nVERSION: 3.0.0\nAppversion: x\nappVersion: y\nDescription: first\n",
       "apiVersion: v2\nname: text\nversion: 1.0.0-rc.1+build.7\n"
-      "description: \"tab\\there, nbsp\\u00a0, zwsp\\u200b, ctrl\\u0001, bidi\\u202e, ls\\u2028, <b>&amp;</b>, \\u00e9\\u4e2d\\U0001F600\"\n"
+      "description: \"tab\\there, nbsp\\u00a0, zwsp\\u200b, ctrl\\u0001, bidi\\u202e, ls\\u2028, <b>&amp;</b>, "
+      "\\u00e9\\u4e2d\\U0001F600\"\n"
       "home: \"  \"\nsources: [\"\\u2029x\", '', https://git.example]\nkeywords: [\"a\\u0085b\", \"\\u00adsoft\", 7]\n",
-      "apiVersion: v2\nname: people\nversion: 1.0.0\nmaintainers:\n  - {name: Jane, email: jane@example.com, url: https://j.example}\n"
+      "apiVersion: v2\nname: people\nversion: 1.0.0\nmaintainers:\n  - {name: Jane, email: jane@example.com, url: "
+      "https://j.example}\n"
       "  - {email: anon@example.com}\n  - {}\n  - {Name: Cased, EMAIL: c@example.com}\n",
       "apiVersion: v2\nname: deps\nversion: 1.0.0\ndependencies:\n"
-      "  - {name: a, version: '>=1.0', repository: 'oci://r.example/c', condition: a.enabled, tags: [x, 1], enabled: true,\n"
+      "  - {name: a, version: '>=1.0', repository: 'oci://r.example/c', condition: a.enabled, tags: [x, 1], enabled: "
+      "true,\n"
       "     import-values: [data, {child: d.e, parent: f}, 5, 1.5, true, ~, [nested]], alias: a_1}\n"
       "  - {name: b, repository: ''}\n",
       "apiVersion: v2\nname: annotated\nversion: 1.0.0\ndescription: d\n"
@@ -96,7 +107,8 @@ TEST_F(GoCompat, HelmConfigAndAnnotationsAreWhatGoMarshals) {
     const std::string ref = reg->host() + "/go/" + std::string(meta.at("name").as_string()) + ":" + tag;
     EXPECT_EQ(config_of(ref), config);
     const auto manifest = run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref}).out;
-    EXPECT_NE(manifest.find("\"annotations\":" + annotations + "}"), std::string::npos) << manifest << "\nGo: " << annotations;
+    EXPECT_NE(manifest.find("\"annotations\":" + annotations + "}"), std::string::npos)
+        << manifest << "\nGo: " << annotations;
   }
 }
 
@@ -125,12 +137,15 @@ TEST_F(GoCompat, FluxTarIsWhatArchiveTarWrites) {
   auto pushed = cli({"push", "--plain-http", tree, reg->host() + "/go/flux:v1", "--source", "s", "--revision", "r"});
   ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
   const auto config = boost::json::parse(config_of(reg->host() + "/go/flux:v1"));
-  EXPECT_EQ(config.at("rootfs").at("diff_ids").at(0).as_string(), ocimirror::transfer::sha256_digest(slurp_file(go_tar)))
+  EXPECT_EQ(config.at("rootfs").at("diff_ids").at(0).as_string(),
+            ocimirror::transfer::sha256_digest(slurp_file(go_tar)))
       << "the uncompressed layer differs from Go's archive/tar output";
   // And what Go wrote, pushed as flux would push it, pulls back as the tree (the symlink aside, as flux skips it).
   seeder s({reg->host()});
-  s.image("go/flux-go", "v1", image_spec{.config_media_type = std::string(art::media::flux_config), .config = "{}",
-                                         .layers = {{std::string(art::media::flux_content), art::gzip(slurp_file(go_tar))}}});
+  s.image("go/flux-go", "v1",
+          image_spec{.config_media_type = std::string(art::media::flux_config),
+                     .config = "{}",
+                     .layers = {{std::string(art::media::flux_content), art::gzip(slurp_file(go_tar))}}});
   auto pulled = cli({"pull", "--plain-http", reg->host() + "/go/flux-go:v1", dir + "/go-pulled"});
   ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
   fs::remove(tree + "/link.yaml");

@@ -15,7 +15,7 @@
 namespace ocimirror::testing {
 
 inline run_result cli(std::vector<std::string> args, const std::map<std::string, std::string>& env = {},
-                            const std::string& stdin_text = {}) {
+                      const std::string& stdin_text = {}) {
   args.insert(args.begin(), ocimirror_bin());
   return run(args, env, stdin_text);
 }
@@ -33,7 +33,8 @@ inline std::string skopeo_digest(const std::string& ref, std::vector<std::string
 /// True when the registry's filesystem storage holds a blob with this digest.
 inline bool storage_has_blob(const std::string& storage, const std::string& digest) {
   std::string hex = digest.substr(7);
-  return std::filesystem::exists(storage + "/docker/registry/v2/blobs/sha256/" + hex.substr(0, 2) + "/" + hex + "/data");
+  return std::filesystem::exists(storage + "/docker/registry/v2/blobs/sha256/" + hex.substr(0, 2) + "/" + hex +
+                                 "/data");
 }
 
 inline std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }

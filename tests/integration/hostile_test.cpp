@@ -40,12 +40,14 @@ class Hostile : public ::testing::Test {
     fs::remove_all(dir);
   }
   /// A config mirroring `repositories` (YAML flow list) of the hostile registry into dst/mirror.
-  static std::string config(const std::string& name, const std::string& repositories, const std::string& evil_settings = "") {
+  static std::string config(const std::string& name, const std::string& repositories,
+                            const std::string& evil_settings = "") {
     const std::string path = dir + "/" + name + ".yaml";
     std::ofstream(path) << "state_dir: " << dir << "/state-" << name << "\nregistries:\n  " << evil->host()
                         << ": {tls: disabled" << evil_settings << "}\n  " << dst->host()
-                        << ": {tls: disabled}\npolicies:\n  - name: p\n    from: " << evil->host() << "\n    to: " << dst->host()
-                        << "/mirror\n" << (repositories.empty() ? "" : "    repositories: " + repositories + "\n");
+                        << ": {tls: disabled}\npolicies:\n  - name: p\n    from: " << evil->host()
+                        << "\n    to: " << dst->host() << "/mirror\n"
+                        << (repositories.empty() ? "" : "    repositories: " + repositories + "\n");
     return path;
   }
   /// Runs argv under a 1 GiB address-space limit: memory is checked, not assumed.
@@ -65,9 +67,11 @@ TEST_F(Hostile, ListsThatLoopOrNeverEndAreBoundedUnderAMemoryCap) {
   // naming the registry; the run fails that repository and nothing is copied.
   for (const char* repo : {"loop/endless", "loop/repeat"}) {
     const auto before = evil->requests();
-    r = capped({ocimirror_bin(), "sync", "-q", "--config", config("pages", std::string("[") + repo + "]", ", list_max_pages: 200")});
+    r = capped({ocimirror_bin(), "sync", "-q", "--config",
+                config("pages", std::string("[") + repo + "]", ", list_max_pages: 200")});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("registry " + evil->host() + " paged its tags list past 200 pages"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("registry " + evil->host() + " paged its tags list past 200 pages"), std::string::npos)
+        << r.err;
     EXPECT_LE(evil->requests() - before, 205u) << repo;
   }
 }
@@ -88,10 +92,12 @@ TEST_F(Hostile, NamesThatClimbOutNeverBecomeURLsOrPaths) {
   std::ofstream(layout + "/oci-layout") << R"({"imageLayoutVersion":"1.0.0"})";
   std::ofstream(layout + "/index.json")
       << R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:)"
-      << std::string(64, 'a') << R"(","size":2,"annotations":{"org.opencontainers.image.ref.name":"../../victim:v1"}}]})";
+      << std::string(64, 'a')
+      << R"(","size":2,"annotations":{"org.opencontainers.image.ref.name":"../../victim:v1"}}]})";
   const std::string cfg = dir + "/layout.yaml";
   std::ofstream(cfg) << "state_dir: " << dir << "/state-layout\nregistries:\n  " << dst->host()
-                     << ": {tls: disabled}\npolicies:\n  - name: l\n    from: oci:" << layout << "\n    to: " << dst->host() << "/l\n";
+                     << ": {tls: disabled}\npolicies:\n  - name: l\n    from: oci:" << layout
+                     << "\n    to: " << dst->host() << "/l\n";
   r = cli({"sync", "-q", "--config", cfg});
   EXPECT_NE(r.err.find("ref name '../../victim:v1' is not a valid [REPO:]TAG"), std::string::npos) << r.err;
   EXPECT_EQ(run({"curl", "-s", "http://" + dst->host() + "/v2/_catalog"}).out.find("victim"), std::string::npos);
@@ -100,9 +106,10 @@ TEST_F(Hostile, NamesThatClimbOutNeverBecomeURLsOrPaths) {
 TEST_F(Hostile, NoPasswordGoesToAPlainHTTPTokenRealm) {
   hostile_registry realm("localhost");  // challenges with Bearer realm="http://localhost:PORT/token"
   fs::create_directories(dir + "/docker");
-  std::ofstream(dir + "/docker/config.json")
-      << R"({"auths":{")" << realm.host() << R"(":{"auth":")" << ocimirror::transfer::base64_encode("mirror:hunter2-secret") << "\"}}}";
-  auto r = cli({"tags", "--plain-http-host", realm.host(), realm.host() + "/loop/self"}, {{"DOCKER_CONFIG", dir + "/docker"}});
+  std::ofstream(dir + "/docker/config.json") << R"({"auths":{")" << realm.host() << R"(":{"auth":")"
+                                             << ocimirror::transfer::base64_encode("mirror:hunter2-secret") << "\"}}}";
+  auto r = cli({"tags", "--plain-http-host", realm.host(), realm.host() + "/loop/self"},
+               {{"DOCKER_CONFIG", dir + "/docker"}});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("over plain HTTP"), std::string::npos) << r.err;
   EXPECT_EQ(realm.token_requests_with_credentials(), 0u);
@@ -110,7 +117,8 @@ TEST_F(Hostile, NoPasswordGoesToAPlainHTTPTokenRealm) {
   r = cli({"tags", "--plain-http-host", realm.host(), realm.host() + "/loop/self"}, {{"DOCKER_CONFIG", dir + "/none"}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   // The realm's host configured as plain HTTP too: the operator said so, credentials go.
-  r = cli({"tags", "--plain-http-host", realm.host(), "--plain-http-host", "localhost:" + realm.host().substr(10), realm.host() + "/loop/self"},
+  r = cli({"tags", "--plain-http-host", realm.host(), "--plain-http-host", "localhost:" + realm.host().substr(10),
+           realm.host() + "/loop/self"},
           {{"DOCKER_CONFIG", dir + "/docker"}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GT(realm.token_requests_with_credentials(), 0u);
@@ -118,7 +126,8 @@ TEST_F(Hostile, NoPasswordGoesToAPlainHTTPTokenRealm) {
 
 TEST_F(Hostile, ATrickledBodyIsGivenUpByRateAndByDeadline) {
   const auto start = std::chrono::steady_clock::now();
-  auto r = cli({"inspect", "--plain-http", "--min-rate", "2048", "--min-rate-window", "1", "--deadline", "0", evil->host() + "/slow/app:v1"});
+  auto r = cli({"inspect", "--plain-http", "--min-rate", "2048", "--min-rate-window", "1", "--deadline", "0",
+                evil->host() + "/slow/app:v1"});
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("(--min-rate)"), std::string::npos) << r.err;
   r = cli({"inspect", "--plain-http", "--min-rate", "0", "--deadline", "1", evil->host() + "/slow/app:v1"});
@@ -153,7 +162,12 @@ TEST_F(Hostile, TheAdminAPIAnswersThroughAFloodAndRefusesAnOpenAddressWithoutATo
   EXPECT_NE(r.err.find("without daemon.token"), std::string::npos) << r.err;
 
   background d({ocimirror_bin(), "daemon", "--config", cfg}, dir);
-  ASSERT_TRUE(eventually([&] { return run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://" + listen + "/healthz"}).out == "200"; }, 10s))
+  ASSERT_TRUE(eventually(
+      [&] {
+        return run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://" + listen + "/healthz"}).out ==
+               "200";
+      },
+      10s))
       << d.err();
   // 600 connections that each send half a request and wait.
   boost::asio::io_context io;
@@ -164,11 +178,14 @@ TEST_F(Hostile, TheAdminAPIAnswersThroughAFloodAndRefusesAnOpenAddressWithoutATo
     boost::system::error_code ec;
     s.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
     if (ec) break;
-    boost::asio::write(s, boost::asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ") + std::string(8000, 'p')), ec);
+    boost::asio::write(
+        s, boost::asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ") + std::string(8000, 'p')),
+        ec);
     flood.push_back(std::move(s));
   }
   const auto asked = std::chrono::steady_clock::now();
-  auto health = run({"curl", "-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "http://" + listen + "/healthz"});
+  auto health =
+      run({"curl", "-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "http://" + listen + "/healthz"});
   EXPECT_EQ(health.out, "200") << d.err();
   EXPECT_LT(std::chrono::steady_clock::now() - asked, 3s);
   // The daemon holds at most its cap of them, and little memory for them.
@@ -189,7 +206,8 @@ namespace {
 TEST_F(Hostile, WhatAKilledWriterLeftIsSweptAndLoginLeavesASharedDirectoryAlone) {
   // A layout with a killed writer's temporary files: the next writer (holding the lock) removes them.
   const std::string layout = dir + "/swept";
-  seeder({dst->host()}).image("small/app", "v1", image_spec{.layers = {{"application/vnd.oci.image.layer.v1.tar+gzip", "x"}}});
+  seeder({dst->host()})
+      .image("small/app", "v1", image_spec{.layers = {{"application/vnd.oci.image.layer.v1.tar+gzip", "x"}}});
   const std::string small = dst->host() + "/small/app:v1";
   auto r = cli({"copy", "--plain-http", small, "oci:" + layout + ":one"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -25,18 +25,20 @@ TEST(LargeBlob, OneGiBRangedAndChunkedOrStreamedDigestExact) {
   seeder s({src.host()});
   auto layer = s.big_blob("big", "application/vnd.oci.image.layer.v1.tar", 1ull << 30, 7);
   auto cfg = s.blob("big", "application/vnd.oci.image.config.v1+json", "{}");
-  auto m = s.manifest("big", "v1", seeder::image_json({}, cfg, {layer}), std::string(ocimirror::transfer::media::oci_manifest));
+  auto m = s.manifest("big", "v1", seeder::image_json({}, cfg, {layer}),
+                      std::string(ocimirror::transfer::media::oci_manifest));
 
   // Ranged GETs (4 MiB parts, 4 at once) and 64 MiB PATCH chunks.
-  auto ranged = cli({"copy", "--plain-http", "-q", "-o", "json", "--chunk-size", std::to_string(64u << 20),
-                     "--ranged-threshold", std::to_string(256u << 20),
-                     src.host() + "/big:v1", dst.host() + "/ranged/big:v1"});
+  auto ranged =
+      cli({"copy", "--plain-http", "-q", "-o", "json", "--chunk-size", std::to_string(64u << 20), "--ranged-threshold",
+           std::to_string(256u << 20), src.host() + "/big:v1", dst.host() + "/ranged/big:v1"});
   expect_copied(ranged, m.digest);
   EXPECT_EQ(skopeo_digest(dst.host() + "/ranged/big:v1"), m.digest);
   EXPECT_TRUE(storage_has_blob(dst.storage(), layer.digest));
 
   // One GET, one streamed PATCH.
-  auto streamed = cli({"copy", "--plain-http", "-q", "-o", "json", src.host() + "/big:v1", dst.host() + "/streamed/big:v1"});
+  auto streamed =
+      cli({"copy", "--plain-http", "-q", "-o", "json", src.host() + "/big:v1", dst.host() + "/streamed/big:v1"});
   expect_copied(streamed, m.digest);
   EXPECT_EQ(skopeo_digest(dst.host() + "/streamed/big:v1"), m.digest);
 }

@@ -1,9 +1,9 @@
 // Air-gap and backup workflows on real registries: incremental bundles carry only what the far side lacks, backup
 // snapshots honour `keep:` and stay complete, and hostile archives are refused whole with nothing tagged.
+#include "transfer/layout.hpp"
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
-#include "transfer/layout.hpp"
 #include "transfer/tar.hpp"
 
 #include <boost/json.hpp>
@@ -73,7 +73,8 @@ class Layouts : public ::testing::Test {
     seeder s({src->host()});
     for (const char* repo : {"app", "web"})
       for (const char* tag : {"v1", "v2"})
-        s.image(std::string("acme/") + repo, tag, image_spec{.layers = {{gz, "shared base"}, {gz, std::string(repo) + tag}}});
+        s.image(std::string("acme/") + repo, tag,
+                image_spec{.layers = {{gz, "shared base"}, {gz, std::string(repo) + tag}}});
   }
   static void TearDownTestSuite() {
     delete src;
@@ -81,11 +82,12 @@ class Layouts : public ::testing::Test {
   }
 
   /// A config with one policy from `from` to `to` (extra: more policy keys), returned as its path.
-  static std::string config(const std::string& name, const std::string& from, const std::string& to, const std::string& extra = "") {
+  static std::string config(const std::string& name, const std::string& from, const std::string& to,
+                            const std::string& extra = "") {
     const std::string path = dir + "/" + name + ".yaml";
-    write_file(path, "state_dir: " + dir + "/state-" + name + "\nregistries:\n  " + src->host() + ": {tls: disabled}\n  " +
-                         dst->host() + ": {tls: disabled}\npolicies:\n  - name: " + name + "\n    from: " + from +
-                         "\n    to: " + to + "\n" + extra);
+    write_file(path, "state_dir: " + dir + "/state-" + name + "\nregistries:\n  " + src->host() +
+                         ": {tls: disabled}\n  " + dst->host() + ": {tls: disabled}\npolicies:\n  - name: " + name +
+                         "\n    from: " + from + "\n    to: " + to + "\n" + extra);
     return path;
   }
   static run_result sync(const std::string& cfg, std::vector<std::string> more = {}) {
@@ -178,7 +180,9 @@ TEST_F(Layouts, BackupsKeepNSnapshotsEachCompleteAndFreeWhatNoneReferences) {
 
 TEST_F(Layouts, HostileArchivesAreRefusedWholeAndNothingIsTagged) {
   const auto good = dir + "/good.tar";
-  ASSERT_EQ(sync(config("good-out", src->host() + "/acme", "oci-archive:good.tar", "    repositories: [web]\n")).exit_code, 0);
+  ASSERT_EQ(
+      sync(config("good-out", src->host() + "/acme", "oci-archive:good.tar", "    repositories: [web]\n")).exit_code,
+      0);
   const auto base = members_of(good);
   auto variant = [&](const std::string& name, auto edit, bool end_marker = true) {
     auto ms = base;
@@ -207,10 +211,13 @@ TEST_F(Layouts, HostileArchivesAreRefusedWholeAndNothingIsTagged) {
     auto all = slurp(good);
     std::ofstream(dir + "/truncated.tar", std::ios::binary | std::ios::trunc) << all.substr(0, all.size() - 1024 - 700);
   }
-  const std::map<std::string, std::string> expected{
-      {"dotdot", "climbs out of the archive"}, {"absolute", "is an absolute path"}, {"symlink", "is a symbolic link"},
-      {"hardlink", "is a hard link"}, {"flipped", "has content digest"}, {"incomplete", "is neither in the bundle nor at"},
-      {"truncated", "is truncated"}};
+  const std::map<std::string, std::string> expected{{"dotdot", "climbs out of the archive"},
+                                                    {"absolute", "is an absolute path"},
+                                                    {"symlink", "is a symbolic link"},
+                                                    {"hardlink", "is a hard link"},
+                                                    {"flipped", "has content digest"},
+                                                    {"incomplete", "is neither in the bundle nor at"},
+                                                    {"truncated", "is truncated"}};
   for (const auto& [name, words] : expected) {
     const auto cfg = config("bad-" + name, "oci-archive:" + name + ".tar", dst->host() + "/bad-" + name);
     auto r = sync(cfg);

@@ -39,15 +39,18 @@ class PushShapes : public ::testing::Test {
 };
 
 TEST_F(PushShapes, HelmChartWithProvenancePaxNamesAndOciReference) {
-  // What `helm package` writes (Go's archive/tar: PAX for non-ASCII and long names), made here with Python's PAX writer.
+  // What `helm package` writes (Go's archive/tar: PAX for non-ASCII and long names), made here with Python's PAX
+  // writer.
   const std::string src = dir + "/web", tgz = dir + "/web-0.3.0.tgz";
-  write_file(src + "/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.3.0\nappVersion: 1.10\ndeprecated: true\n"
-                                  "sources: [https://git.example/web]\nmaintainers: [{name: Jane, email: j@example.com}]\n"
-                                  "annotations: {artifacthub.io/license: MIT}\n");
+  write_file(src + "/Chart.yaml",
+             "apiVersion: v2\nname: web\nversion: 0.3.0\nappVersion: 1.10\ndeprecated: true\n"
+             "sources: [https://git.example/web]\nmaintainers: [{name: Jane, email: j@example.com}]\n"
+             "annotations: {artifacthub.io/license: MIT}\n");
   write_file(src + "/templates/d\xc3\xa9ploiement.yaml", "kind: Deployment\n");
   write_file(src + "/files/" + std::string(140, 'l') + ".txt", "long\n");
   auto py = run({"python3", "-c",
-                 "import tarfile,sys\nwith tarfile.open(sys.argv[2], 'w:gz', format=tarfile.PAX_FORMAT) as t: t.add(sys.argv[1], arcname='web')\n",
+                 "import tarfile,sys\nwith tarfile.open(sys.argv[2], 'w:gz', format=tarfile.PAX_FORMAT) as t: "
+                 "t.add(sys.argv[1], arcname='web')\n",
                  src, tgz});
   ASSERT_EQ(py.exit_code, 0) << py.err;
   write_file(tgz + ".prov", "-----BEGIN PGP SIGNED MESSAGE-----\n...\n");
@@ -67,7 +70,9 @@ TEST_F(PushShapes, HelmChartWithProvenancePaxNamesAndOciReference) {
   EXPECT_EQ(ann.at("org.opencontainers.image.authors").as_string(), "Jane (j@example.com)");
   EXPECT_EQ(ann.at("artifacthub.io/license").as_string(), "MIT");
   EXPECT_TRUE(ann.contains("org.opencontainers.image.created"));
-  const auto config = json::parse(run({"skopeo", "inspect", "--raw", "--config", "--tls-verify=false", "docker://" + reg->host() + "/charts/web:0.3.0"}).out);
+  const auto config = json::parse(run({"skopeo", "inspect", "--raw", "--config", "--tls-verify=false",
+                                       "docker://" + reg->host() + "/charts/web:0.3.0"})
+                                      .out);
   EXPECT_EQ(config.at("deprecated").as_bool(), true);
   EXPECT_EQ(config.at("appVersion").as_string(), "1.1");  // as helm reads an unquoted 1.10
   // Pull takes the chart layer, not the provenance file; names come back whole.
@@ -77,10 +82,12 @@ TEST_F(PushShapes, HelmChartWithProvenancePaxNamesAndOciReference) {
   EXPECT_EQ(slurp_file(dir + "/web-out/web/files/" + std::string(140, 'l') + ".txt"), "long\n");
   // --prov names another file; a chart helm refuses is refused, naming helm's rule.
   write_file(dir + "/other.prov", "other");
-  auto with = push({"--helm", tgz, "--prov", dir + "/other.prov", "--created", "2026-11-28T09:30:00Z", reg->host() + "/charts2"});
+  auto with = push(
+      {"--helm", tgz, "--prov", dir + "/other.prov", "--created", "2026-11-28T09:30:00Z", reg->host() + "/charts2"});
   ASSERT_EQ(with.exit_code, 0) << with.err;
-  EXPECT_EQ(manifest(reg->host() + "/charts2/web:0.3.0").at("annotations").at("org.opencontainers.image.created").as_string(),
-            "2026-11-28T09:30:00Z");
+  EXPECT_EQ(
+      manifest(reg->host() + "/charts2/web:0.3.0").at("annotations").at("org.opencontainers.image.created").as_string(),
+      "2026-11-28T09:30:00Z");
   write_file(dir + "/bad/bad/Chart.yaml", "apiVersion: v2\nname: bad\nversion: 1.0.0\ntype: plugin\n");
   ASSERT_EQ(run({"tar", "czf", dir + "/bad.tgz", "-C", dir + "/bad", "bad"}).exit_code, 0);
   auto bad = push({"--helm", dir + "/bad.tgz", reg->host() + "/charts"});
@@ -109,7 +116,8 @@ TEST_F(PushShapes, FluxAnnotationsIgnorePatternsSingleFileAndStaticLayer) {
   auto p = cli({"pull", "--plain-http", reg->host() + "/flux/d:v1", dir + "/d-out"});
   ASSERT_EQ(p.exit_code, 0) << p.err;
   std::set<std::string> got;
-  for (const auto& e : fs::recursive_directory_iterator(dir + "/d-out")) got.insert(fs::relative(e.path(), dir + "/d-out").string());
+  for (const auto& e : fs::recursive_directory_iterator(dir + "/d-out"))
+    got.insert(fs::relative(e.path(), dir + "/d-out").string());
   EXPECT_EQ(got, (std::set<std::string>{"app.yaml", "README.md"}));
   // A created annotation that is not RFC 3339 is refused, as flux refuses it; --reproducible is the epoch.
   auto bad = with({src, reg->host() + "/flux/d:v2", "-a", "org.opencontainers.image.created=last tuesday"});
@@ -117,7 +125,8 @@ TEST_F(PushShapes, FluxAnnotationsIgnorePatternsSingleFileAndStaticLayer) {
   EXPECT_NE(bad.err.find("RFC 3339"), std::string::npos) << bad.err;
   auto rep = with({src, reg->host() + "/flux/d:v3", "--reproducible"});
   ASSERT_EQ(rep.exit_code, 0) << rep.err;
-  EXPECT_EQ(manifest(reg->host() + "/flux/d:v3").at("annotations").at("org.opencontainers.image.created").as_string(), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(manifest(reg->host() + "/flux/d:v3").at("annotations").at("org.opencontainers.image.created").as_string(),
+            "1970-01-01T00:00:00Z");
   // One file, as flux accepts it.
   auto one = with({src + "/app.yaml", reg->host() + "/flux/one:v1"});
   ASSERT_EQ(one.exit_code, 0) << one.err;
@@ -126,8 +135,10 @@ TEST_F(PushShapes, FluxAnnotationsIgnorePatternsSingleFileAndStaticLayer) {
   EXPECT_EQ(slurp_file(dir + "/one-out/app.yaml"), "kind: Deployment\n");
   // A static layer (fluxcd/pkg LayerTypeStatic: the file as it is, not a tar.gz) is pulled as one file.
   seeder s({reg->host()});
-  s.image("flux/static", "v1", image_spec{.config_media_type = std::string(art::media::flux_config), .config = "{}",
-                                          .layers = {{"application/vnd.cncf.flux.content.v1.yaml", "kind: ConfigMap\n"}}});
+  s.image("flux/static", "v1",
+          image_spec{.config_media_type = std::string(art::media::flux_config),
+                     .config = "{}",
+                     .layers = {{"application/vnd.cncf.flux.content.v1.yaml", "kind: ConfigMap\n"}}});
   auto st = cli({"pull", "--plain-http", reg->host() + "/flux/static:v1", dir + "/static.yaml"});
   ASSERT_EQ(st.exit_code, 0) << st.err;
   EXPECT_EQ(slurp_file(dir + "/static.yaml"), "kind: ConfigMap\n");

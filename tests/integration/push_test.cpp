@@ -77,7 +77,8 @@ TEST_F(Push, FluxArtifactIsReproducibleShapedForFluxAndPullsBackIdentical) {
 }
 
 TEST_F(Push, HelmChartAsHelmPushesIt) {
-  write_file(dir + "/chart/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.2.3+build.5\ndescription: A web app\n");
+  write_file(dir + "/chart/web/Chart.yaml",
+             "apiVersion: v2\nname: web\nversion: 1.2.3+build.5\ndescription: A web app\n");
   write_file(dir + "/chart/web/values.yaml", "replicas: 2\n");
   ASSERT_EQ(run({"tar", "czf", dir + "/web.tgz", "-C", dir + "/chart", "web"}).exit_code, 0);
   auto r = cli({"push", "--plain-http", "--helm", dir + "/web.tgz", reg->host() + "/charts"});
@@ -89,7 +90,8 @@ TEST_F(Push, HelmChartAsHelmPushesIt) {
   EXPECT_EQ(m.at("layers").at(0).at("mediaType").as_string(), "application/vnd.cncf.helm.chart.content.v1.tar+gzip");
   std::ifstream in(dir + "/web.tgz", std::ios::binary);
   const std::string tgz{std::istreambuf_iterator<char>(in), {}};
-  EXPECT_EQ(m.at("layers").at(0).at("digest").as_string(), ocimirror::transfer::sha256_digest(tgz)) << "the chart as packaged";
+  EXPECT_EQ(m.at("layers").at(0).at("digest").as_string(), ocimirror::transfer::sha256_digest(tgz))
+      << "the chart as packaged";
   EXPECT_EQ(m.at("annotations").at("org.opencontainers.image.version").as_string(), "1.2.3+build.5");
   auto pulled = cli({"pull", "--plain-http", ref, dir + "/chart-out"});
   ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
@@ -116,15 +118,19 @@ TEST_F(Push, PullRefusesLayersThatWouldEscapeAndWritesNothing) {
     std::snprintf(h.data() + 148, 8, "%06o", sum);
     std::string t(h.data(), h.size());
     t += std::string("evil") + std::string(508, '\0') + std::string(1024, '\0');
-    s.image("flux/hostile", tag, image_spec{.config_media_type = "application/vnd.cncf.flux.config.v1+json", .config = "{}",
-                                            .layers = {{"application/vnd.cncf.flux.content.v1.tar+gzip", art::gzip(t)}}});
+    s.image("flux/hostile", tag,
+            image_spec{.config_media_type = "application/vnd.cncf.flux.config.v1+json",
+                       .config = "{}",
+                       .layers = {{"application/vnd.cncf.flux.content.v1.tar+gzip", art::gzip(t)}}});
   };
   hostile("dotdot", "../../pull-escape", '0');
   hostile("absolute", "/tmp/pull-escape", '0');
   hostile("symlink", "link", '2');
   hostile("hardlink", "link", '1');
-  for (const auto& [tag, words] : std::map<std::string, std::string>{{"dotdot", "'..'"}, {"absolute", "absolute path"},
-                                                                      {"symlink", "symbolic link"}, {"hardlink", "hard link"}}) {
+  for (const auto& [tag, words] : std::map<std::string, std::string>{{"dotdot", "'..'"},
+                                                                     {"absolute", "absolute path"},
+                                                                     {"symlink", "symbolic link"},
+                                                                     {"hardlink", "hard link"}}) {
     const std::string target = dir + "/hostile-" + tag;
     auto r = cli({"pull", "--plain-http", reg->host() + "/flux/hostile:" + tag, target});
     EXPECT_NE(r.exit_code, 0) << tag;
@@ -159,13 +165,13 @@ TEST_F(Push, PullReadsWhatFluxAndHelmWriteRootEntryPaxModesEmptyDirsLegacyChartL
   seeder s({reg->host()});
   std::ifstream in(tgz, std::ios::binary);
   const std::string layer_bytes((std::istreambuf_iterator<char>(in)), {});
-  for (const auto& [repo, config_type, layer_type] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
+  for (const auto& [repo, config_type, layer_type] : std::vector<std::tuple<std::string, std::string, std::string>>{
            {"go/flux", std::string(art::media::flux_config), std::string(art::media::flux_content)},
            {"go/legacy-chart", std::string(art::media::helm_config), "application/tar+gzip"}}) {
     auto cfg = s.blob(repo, config_type, "{}");
     auto layer = s.blob(repo, layer_type, layer_bytes);
-    s.manifest(repo, "v1", seeder::image_json({.config_media_type = config_type}, cfg, {layer}), "application/vnd.oci.image.manifest.v1+json");
+    s.manifest(repo, "v1", seeder::image_json({.config_media_type = config_type}, cfg, {layer}),
+               "application/vnd.oci.image.manifest.v1+json");
     const std::string out = dir + "/pulled-" + repo.substr(3);
     auto r = cli({"pull", "--plain-http", reg->host() + "/" + repo + ":v1", out});
     ASSERT_EQ(r.exit_code, 0) << repo << ": " << r.err;

@@ -1,13 +1,13 @@
 // Signatures, SBOMs and attestations travel with their subjects to a registry without a referrers API (the
 // fallback tag is maintained there), the referrers API path is served from recorded responses by a proxy, and the
 // signature gate passes only tags signed by the trusted key for their own digest.
+#include "transfer/referrers.hpp"
 #include "tests/integration/helpers.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/loopback_server.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
 #include "tests/support/signing.hpp"
-#include "transfer/referrers.hpp"
 
 #include <boost/json.hpp>
 
@@ -33,25 +33,33 @@ class Referrers : public ::testing::Test {
   static inline pushed sig_v1, sig_of_sig, sbom, sbom2;
 
   /// A cosign signature manifest (tag sha256-<hex>.sig) over `names`, signed by k.
-  static pushed sign(seeder& s, const std::string& repo, const std::string& digest, const std::string& names, const signing_key& k) {
+  static pushed sign(seeder& s, const std::string& repo, const std::string& digest, const std::string& names,
+                     const signing_key& k) {
     const auto payload = simple_signing_payload(src->host() + "/" + repo, names);
     auto cfg = s.blob(repo, "application/vnd.oci.image.config.v1+json", "{}");
     auto layer = s.blob(repo, "application/vnd.dev.cosign.simplesigning.v1+json", payload);
-    json::object m{{"schemaVersion", 2}, {"mediaType", oci_manifest},
-                   {"config", {{"mediaType", cfg.media_type}, {"digest", cfg.digest}, {"size", cfg.size}}},
-                   {"layers", json::array{{{"mediaType", layer.media_type}, {"digest", layer.digest}, {"size", layer.size},
-                                           {"annotations", {{"dev.cosignproject.cosign/signature", k.sign(payload)}}}}}}};
+    json::object m{
+        {"schemaVersion", 2},
+        {"mediaType", oci_manifest},
+        {"config", {{"mediaType", cfg.media_type}, {"digest", cfg.digest}, {"size", cfg.size}}},
+        {"layers", json::array{{{"mediaType", layer.media_type},
+                                {"digest", layer.digest},
+                                {"size", layer.size},
+                                {"annotations", {{"dev.cosignproject.cosign/signature", k.sign(payload)}}}}}}};
     return s.manifest(repo, refs::cosign_tags(digest)[0], json::serialize(m), oci_manifest);
   }
   /// An SBOM referring to subject (pushed by digest), listed in the source's fallback index.
   static pushed attach_sbom(seeder& s, const std::string& repo, const pushed& subject, const std::string& content) {
     auto cfg = s.blob(repo, "application/vnd.oci.empty.v1+json", "{}");
     auto layer = s.blob(repo, "application/spdx+json", content);
-    json::object m{{"schemaVersion", 2}, {"mediaType", oci_manifest}, {"artifactType", "application/spdx+json"},
-                   {"config", {{"mediaType", cfg.media_type}, {"digest", cfg.digest}, {"size", cfg.size}}},
-                   {"layers", json::array{{{"mediaType", layer.media_type}, {"digest", layer.digest}, {"size", layer.size}}}},
-                   {"subject", {{"mediaType", subject.media_type}, {"digest", subject.digest}, {"size", subject.size}}},
-                   {"annotations", {{"org.opencontainers.image.created", "2026-11-23T00:00:00Z"}}}};
+    json::object m{
+        {"schemaVersion", 2},
+        {"mediaType", oci_manifest},
+        {"artifactType", "application/spdx+json"},
+        {"config", {{"mediaType", cfg.media_type}, {"digest", cfg.digest}, {"size", cfg.size}}},
+        {"layers", json::array{{{"mediaType", layer.media_type}, {"digest", layer.digest}, {"size", layer.size}}}},
+        {"subject", {{"mediaType", subject.media_type}, {"digest", subject.digest}, {"size", subject.size}}},
+        {"annotations", {{"org.opencontainers.image.created", "2026-11-23T00:00:00Z"}}}};
     return s.manifest(repo, "", json::serialize(m), oci_manifest);
   }
   static void set_fallback(seeder& s, const std::string& repo, const pushed& subject, const std::vector<pushed>& list) {
@@ -96,13 +104,14 @@ class Referrers : public ::testing::Test {
   static run_result sync(const std::string& name, const std::string& from, const std::string& extra) {
     const std::string path = dir + "/" + name + ".yaml";
     const std::string proxy = from == src->host() ? "" : "  " + from + ": {tls: disabled}\n";
-    write_file(path, "state_dir: " + dir + "/state-" + name + "\nregistries:\n" + proxy + "  " + src->host() + ": {tls: disabled}\n  " +
-                         dst->host() + ": {tls: disabled}\npolicies:\n  - name: " + name + "\n    from: " + from +
-                         "/acme\n    to: " + dst->host() + "/" + name + "\n" + extra);
+    write_file(path, "state_dir: " + dir + "/state-" + name + "\nregistries:\n" + proxy + "  " + src->host() +
+                         ": {tls: disabled}\n  " + dst->host() + ": {tls: disabled}\npolicies:\n  - name: " + name +
+                         "\n    from: " + from + "/acme\n    to: " + dst->host() + "/" + name + "\n" + extra);
     return cli({"sync", "-q", "-o", "json", "--config", path});
   }
   static std::vector<std::string> fallback_at_dst(const std::string& repo, const std::string& digest) {
-    auto r = run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + dst->host() + "/" + repo + ":" + refs::fallback_tag(digest)});
+    auto r = run({"skopeo", "inspect", "--raw", "--tls-verify=false",
+                  "docker://" + dst->host() + "/" + repo + ":" + refs::fallback_tag(digest)});
     std::vector<std::string> out;
     if (r.exit_code != 0) return out;
     for (const auto& d : *refs::parse_index(r.out)) out.push_back(d.digest);
@@ -115,8 +124,10 @@ TEST_F(Referrers, SignaturesAndSbomsTravelWithTheirSubjectAndTheFallbackIndexIsK
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const std::string to = dst->host() + "/travel/app";
   EXPECT_EQ(skopeo_digest(to + ":v1"), images["v1"].digest);
-  EXPECT_EQ(skopeo_digest(to + ":" + refs::cosign_tags(images["v1"].digest)[0]), sig_v1.digest) << "the signature follows";
-  EXPECT_EQ(skopeo_digest(to + ":" + refs::cosign_tags(sig_v1.digest)[0]), sig_of_sig.digest) << "and its own signature";
+  EXPECT_EQ(skopeo_digest(to + ":" + refs::cosign_tags(images["v1"].digest)[0]), sig_v1.digest)
+      << "the signature follows";
+  EXPECT_EQ(skopeo_digest(to + ":" + refs::cosign_tags(sig_v1.digest)[0]), sig_of_sig.digest)
+      << "and its own signature";
   EXPECT_EQ(skopeo_digest(to + "@" + sbom.digest), sbom.digest) << "the SBOM, by digest";
   EXPECT_EQ(fallback_at_dst("travel/app", images["v1"].digest), std::vector<std::string>{sbom.digest});
   EXPECT_TRUE(skopeo_digest(to + ":v2").empty()) << "the tag rules still apply to ordinary tags";
@@ -148,24 +159,26 @@ TEST_F(Referrers, TheReferrersApiPathWithPagesAndAnArtifactTypeFilter) {
     return json::object{{"mediaType", oci_manifest}, {"digest", p.digest}, {"size", p.size}, {"artifactType", type}};
   };
   std::atomic<int> second_pages{0};
-  fault_proxy proxy("127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-    const std::string target(req.target());
-    if (target.find("/referrers/") == std::string::npos) return std::nullopt;
-    if (target.find("page=2") != std::string::npos) ++second_pages;
-    fault_proxy::response res{boost::beast::http::status::ok, 11};
-    res.set(boost::beast::http::field::content_type, oci_index);
-    json::array list;
-    if (target.find(subject) != std::string::npos && target.find("page=2") == std::string::npos) {
-      list.push_back(entry(sbom, "application/spdx+json"));
-      res.set(boost::beast::http::field::link, "</v2/acme/app/referrers/" + subject + "?page=2>; rel=\"next\"");
-    } else if (target.find(subject) != std::string::npos) {
-      list.push_back(entry(images["v2"], "application/vnd.example.not-wanted"));
-    }
-    res.body() = json::serialize(json::object{{"schemaVersion", 2}, {"mediaType", oci_index}, {"manifests", list}});
-    res.prepare_payload();
-    return res;
-  });
-  auto r = sync("api", proxy.host(), "    tags: {include: ['^v1$']}\n    referrers: {exclude: [application/vnd.example.not-wanted]}\n");
+  fault_proxy proxy(
+      "127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+        const std::string target(req.target());
+        if (target.find("/referrers/") == std::string::npos) return std::nullopt;
+        if (target.find("page=2") != std::string::npos) ++second_pages;
+        fault_proxy::response res{boost::beast::http::status::ok, 11};
+        res.set(boost::beast::http::field::content_type, oci_index);
+        json::array list;
+        if (target.find(subject) != std::string::npos && target.find("page=2") == std::string::npos) {
+          list.push_back(entry(sbom, "application/spdx+json"));
+          res.set(boost::beast::http::field::link, "</v2/acme/app/referrers/" + subject + "?page=2>; rel=\"next\"");
+        } else if (target.find(subject) != std::string::npos) {
+          list.push_back(entry(images["v2"], "application/vnd.example.not-wanted"));
+        }
+        res.body() = json::serialize(json::object{{"schemaVersion", 2}, {"mediaType", oci_index}, {"manifests", list}});
+        res.prepare_payload();
+        return res;
+      });
+  auto r = sync("api", proxy.host(),
+                "    tags: {include: ['^v1$']}\n    referrers: {exclude: [application/vnd.example.not-wanted]}\n");
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const std::string to = dst->host() + "/api/app";
   EXPECT_EQ(skopeo_digest(to + "@" + sbom.digest), sbom.digest) << "found on page 1";
@@ -175,11 +188,13 @@ TEST_F(Referrers, TheReferrersApiPathWithPagesAndAnArtifactTypeFilter) {
 }
 
 TEST_F(Referrers, TheGatePassesOnlyTagsSignedByTheTrustedKeyForTheirOwnDigest) {
-  auto r = sync("gate", src->host(), "    tags: {include: ['^v[0-9]$']}\n    verify: {cosign_public_key: cosign.pub}\n");
+  auto r =
+      sync("gate", src->host(), "    tags: {include: ['^v[0-9]$']}\n    verify: {cosign_public_key: cosign.pub}\n");
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const std::string to = dst->host() + "/gate/app";
   EXPECT_EQ(skopeo_digest(to + ":v1"), images["v1"].digest);
-  for (const char* tag : {"v2", "v3", "v4"}) EXPECT_TRUE(skopeo_digest(to + ":" + tag).empty()) << tag << " was mirrored";
+  for (const char* tag : {"v2", "v3", "v4"})
+    EXPECT_TRUE(skopeo_digest(to + ":" + tag).empty()) << tag << " was mirrored";
   std::map<std::string, std::string> why;
   const auto doc = json::parse(r.out);  // named: a range-for over a member of a temporary would dangle
   for (const auto& u : doc.at("policies").at(0).at("unverified").as_array())
@@ -203,8 +218,10 @@ TEST_F(Referrers, TheGatePassesOnlyTagsSignedByTheTrustedKeyForTheirOwnDigest) {
 TEST(ReferrersApi, UnsupportedAnswersAndPagination) {
   const std::string d = "sha256:" + std::string(64, 'd'), e = "sha256:" + std::string(64, 'e');
   auto index_of = [](const std::string& digest) {
-    return json::serialize(json::object{{"schemaVersion", 2}, {"mediaType", oci_index},
-                                        {"manifests", json::array{{{"mediaType", oci_manifest}, {"digest", digest}, {"size", 1}}}}});
+    return json::serialize(
+        json::object{{"schemaVersion", 2},
+                     {"mediaType", oci_index},
+                     {"manifests", json::array{{{"mediaType", oci_manifest}, {"digest", digest}, {"size", 1}}}}});
   };
   loopback_server server([&](loopback_server::request& req) {
     loopback_server::response res{boost::beast::http::status::ok, 11};
@@ -250,7 +267,8 @@ TEST_F(Referrers, CopyAndAnAirGapBundleCarryThemToo) {
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(skopeo_digest(to + ":" + refs::cosign_tags(images["v1"].digest)[0]), sig_v1.digest);
   EXPECT_EQ(skopeo_digest(to + "@" + sbom.digest), sbom.digest);
-  auto none = cli({"copy", "-q", "--plain-http", "--no-referrers", src->host() + "/acme/app:v1", dst->host() + "/bare/app:v1"});
+  auto none =
+      cli({"copy", "-q", "--plain-http", "--no-referrers", src->host() + "/acme/app:v1", dst->host() + "/bare/app:v1"});
   ASSERT_EQ(none.exit_code, 0) << none.err;
   EXPECT_TRUE(skopeo_digest(dst->host() + "/bare/app:" + refs::cosign_tags(images["v1"].digest)[0]).empty());
 
@@ -258,9 +276,10 @@ TEST_F(Referrers, CopyAndAnAirGapBundleCarryThemToo) {
   write_file(dir + "/export.yaml", "state_dir: " + dir + "/state-export\nregistries:\n  " + src->host() +
                                        ": {tls: disabled}\npolicies:\n  - name: export\n    from: " + src->host() +
                                        "/acme\n    tags: {include: ['^v1$']}\n    to: oci-archive:signed.tar\n");
-  write_file(dir + "/import.yaml", "state_dir: " + dir + "/state-import\nregistries:\n  " + dst->host() +
-                                       ": {tls: disabled}\npolicies:\n  - name: import\n    from: oci-archive:signed.tar\n    to: " +
-                                       dst->host() + "/airgap\n");
+  write_file(dir + "/import.yaml",
+             "state_dir: " + dir + "/state-import\nregistries:\n  " + dst->host() +
+                 ": {tls: disabled}\npolicies:\n  - name: import\n    from: oci-archive:signed.tar\n    to: " +
+                 dst->host() + "/airgap\n");
   auto out = cli({"sync", "-q", "--config", dir + "/export.yaml"});
   ASSERT_EQ(out.exit_code, 0) << out.err << out.out;
   auto in = cli({"sync", "-q", "--config", dir + "/import.yaml"});

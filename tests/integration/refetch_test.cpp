@@ -47,19 +47,23 @@ class Refetch : public ::testing::Test {
     dst = new registry_fixture({});
     seeder s({src->host()});
     const std::string gz = "application/vnd.oci.image.layer.v1.tar+gzip";
-    for (const char* t : {"v1", "v2", "v3"}) digests[t] = s.image("team/app", t, image_spec{.layers = {{gz, t}}}).digest;
+    for (const char* t : {"v1", "v2", "v3"})
+      digests[t] = s.image("team/app", t, image_spec{.layers = {{gz, t}}}).digest;
   }
   static void TearDownTestSuite() { delete src, delete dst; }
 
   static std::string config(const std::string& via, const std::string& name) {
     const std::string path = dst->dir() + "/" + name + ".yaml";
     std::ofstream(path) << "state_dir: " << dst->dir() << "/state-" << name << "\nregistries:\n  " << via
-                        << ": {tls: disabled}\n  " << dst->host() << ": {tls: disabled}\npolicies:\n  - name: p\n    from: " << via
-                        << "/team\n    to: " << dst->host() << "/" << name << "\n    repositories: ['**']\n    prune: true\n";
+                        << ": {tls: disabled}\n  " << dst->host()
+                        << ": {tls: disabled}\npolicies:\n  - name: p\n    from: " << via
+                        << "/team\n    to: " << dst->host() << "/" << name
+                        << "\n    repositories: ['**']\n    prune: true\n";
     return path;
   }
   static void expect_all(const std::string& prefix) {
-    for (const auto& [tag, digest] : digests) EXPECT_EQ(skopeo_digest(dst->host() + "/" + prefix + "/app:" + tag), digest) << tag;
+    for (const auto& [tag, digest] : digests)
+      EXPECT_EQ(skopeo_digest(dst->host() + "/" + prefix + "/app:" + tag), digest) << tag;
   }
 };
 
@@ -73,11 +77,12 @@ TEST_F(Refetch, GarbledManifestsCatalogAndTagListsAreFetchedAgain) {
                           [](std::string& b) {
                             if (auto at = b.find("\"v1\""); at != std::string::npos) b[at + 1] = 'V';
                           }};
-  fault_proxy proxy("127.0.0.1", src->port(), [](const fault_proxy::request&) { return std::optional<fault_proxy::response>{}; },
-                    [&](const fault_proxy::request& req, fault_proxy::response& res) {
-                      g(req, res);
-                      tags(req, res);
-                    });
+  fault_proxy proxy(
+      "127.0.0.1", src->port(), [](const fault_proxy::request&) { return std::optional<fault_proxy::response>{}; },
+      [&](const fault_proxy::request& req, fault_proxy::response& res) {
+        g(req, res);
+        tags(req, res);
+      });
   auto r = cli({"sync", "--config", config(proxy.host(), "garbled"), "-q", "-o", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_GE(g.garbled, 4u);  // the catalog, three manifests by tag (and children by digest, if any)
@@ -91,17 +96,19 @@ TEST_F(Refetch, AGarbledTagListNeverPrunesATagTheSourceStillHas) {
   auto r = cli({"sync", "--config", path, "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Every later tag list says V2 instead of v2: the listing itself is wrong every time, not only once.
-  fault_proxy proxy("127.0.0.1", src->port(), [](const fault_proxy::request&) { return std::optional<fault_proxy::response>{}; },
-                    [](const fault_proxy::request& req, fault_proxy::response& res) {
-                      if (std::string(req.target()).find("/tags/list") == std::string::npos) return;
-                      if (auto at = res.body().find("\"v2\""); at != std::string::npos) res.body()[at + 1] = 'V';
-                    });
+  fault_proxy proxy(
+      "127.0.0.1", src->port(), [](const fault_proxy::request&) { return std::optional<fault_proxy::response>{}; },
+      [](const fault_proxy::request& req, fault_proxy::response& res) {
+        if (std::string(req.target()).find("/tags/list") == std::string::npos) return;
+        if (auto at = res.body().find("\"v2\""); at != std::string::npos) res.body()[at + 1] = 'V';
+      });
   std::string text;
   {
     std::ifstream in(path);
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
-  for (std::size_t at; (at = text.find(src->host())) != std::string::npos;) text.replace(at, src->host().size(), proxy.host());
+  for (std::size_t at; (at = text.find(src->host())) != std::string::npos;)
+    text.replace(at, src->host().size(), proxy.host());
   std::ofstream(path) << text;
   r = cli({"sync", "--config", path, "-q", "-o", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;

@@ -37,11 +37,11 @@ class Secrets : public ::testing::Test {
     keys = new token_keys(token_keys::make(dir + "/token"));
     tokens = new token_server(*keys, {{"admin", "root"}, {"puller", pull_pw}},
                               [](const std::string& user, const std::string& repo, const std::string& action) {
-      return user == "admin" || (user == "puller" && (action == "pull" || repo == "catalog"));
-    });
+                                return user == "admin" || (user == "puller" && (action == "pull" || repo == "catalog"));
+                              });
     src = new registry_fixture({.mode = registry_options::kind::token, .token_realm = tokens->realm(), .keys = keys});
-    dst = new registry_fixture({.mode = registry_options::kind::htpasswd, .ca = ca, .htpasswd_user = "pusher",
-                                .htpasswd_password = push_pw});
+    dst = new registry_fixture(
+        {.mode = registry_options::kind::htpasswd, .ca = ca, .htpasswd_user = "pusher", .htpasswd_password = push_pw});
     seeder s({.registry = src->host(), .creds = ocimirror::transfer::credentials{"admin", "root", {}}});
     for (const char* repo : {"team/app", "team/web"})
       for (const char* tag : {"v1", "v2"})
@@ -53,15 +53,17 @@ class Secrets : public ::testing::Test {
   }
 
   /// A docker config for both registries and a mirror configuration (1 s schedule, admin API on listen).
-  static std::string setup(const std::string& name, const std::string& push_password, const std::string& listen = "127.0.0.1:0") {
+  static std::string setup(const std::string& name, const std::string& push_password,
+                           const std::string& listen = "127.0.0.1:0") {
     const std::string d = dir + "/" + name;
     fs::create_directories(d + "/docker");
     std::ofstream(d + "/docker/config.json")
         << R"({"auths":{")" << src->host() << R"(":{"auth":")" << base64_encode("puller:" + pull_pw) << R"("},")"
         << dst->host() << R"(":{"auth":")" << base64_encode("pusher:" + push_password) << "\"}}}";
-    std::ofstream(d + "/mirror.yaml") << "state_dir: " << d << "/state\ndaemon: {listen: \"" << listen << "\", token: \""
-                                      << admin_token << "\"}\nregistries:\n  " << src->host() << ": {tls: disabled}\n  "
-                                      << dst->host() << ": {ca_file: " << ca->ca_cert << "}\npolicies:\n  - name: team\n"
+    std::ofstream(d + "/mirror.yaml") << "state_dir: " << d << "/state\ndaemon: {listen: \"" << listen
+                                      << "\", token: \"" << admin_token << "\"}\nregistries:\n  " << src->host()
+                                      << ": {tls: disabled}\n  " << dst->host() << ": {ca_file: " << ca->ca_cert
+                                      << "}\npolicies:\n  - name: team\n"
                                       << "    from: " << src->host() << "/team\n    to: " << dst->host() << "/" << name
                                       << "\n    repositories: ['**']\n    schedule: {every: 1s}\n";
     return d;
@@ -72,8 +74,13 @@ class Secrets : public ::testing::Test {
     return cli(a, {{"DOCKER_CONFIG", d + "/docker"}});
   }
   static void expect_no_secret(const std::string& where, const std::string& text) {
-    std::vector<std::string> secrets{pull_pw, push_pw, wrong_pw, admin_token, base64_encode("puller:" + pull_pw),
-                                     base64_encode("pusher:" + push_pw), base64_encode("pusher:" + wrong_pw)};
+    std::vector<std::string> secrets{pull_pw,
+                                     push_pw,
+                                     wrong_pw,
+                                     admin_token,
+                                     base64_encode("puller:" + pull_pw),
+                                     base64_encode("pusher:" + push_pw),
+                                     base64_encode("pusher:" + wrong_pw)};
     for (const auto& t : tokens->issued()) {
       secrets.push_back(t);
       secrets.push_back(t.substr(t.rfind('.') + 1));  // the signature alone
@@ -103,15 +110,17 @@ TEST_F(Secrets, NoneInLogsReportsMetricsStatusOrErrorsAtTheMostVerboseLevel) {
   EXPECT_NE(refused.err.find("credentials were rejected"), std::string::npos) << refused.err;
   expect_no_secret("failed sync", refused.out + refused.err);
   auto copy = cli({"copy", "--plain-http-host", src->host(), "--ca-file", ca->ca_cert, src->host() + "/team/app:v1",
-                   dst->host() + "/copied/app:v1"}, {{"DOCKER_CONFIG", bad + "/docker"}});
+                   dst->host() + "/copied/app:v1"},
+                  {{"DOCKER_CONFIG", bad + "/docker"}});
   EXPECT_NE(copy.exit_code, 0);
   expect_no_secret("failed copy", copy.out + copy.err);
 
   const std::string listen = "127.0.0.1:" + std::to_string(free_port());
   const auto dd = setup("daemon", push_pw, listen);
   // env execs the daemon in place: the pid signalled is the daemon's.
-  background daemon({"env", "DOCKER_CONFIG=" + dd + "/docker", ocimirror_bin(), "daemon", "--config", dd + "/mirror.yaml",
-                     "--log-level", "debug"}, dd);
+  background daemon({"env", "DOCKER_CONFIG=" + dd + "/docker", ocimirror_bin(), "daemon", "--config",
+                     dd + "/mirror.yaml", "--log-level", "debug"},
+                    dd);
   ASSERT_TRUE(daemon.wait_for_err("policy run success", 20s)) << daemon.err();
   for (const char* path : {"/metrics", "/v1/status", "/healthz", "/readyz"}) {
     auto r = run({"curl", "-s", "-H", "Authorization: Bearer " + admin_token, "http://" + listen + path});

@@ -23,14 +23,16 @@ TEST(Shard, ThreeReplicasMirrorEveryRepositoryExactlyOnce) {
     repos.insert(repo);
   }
   const std::string config = dst.dir() + "/mirror.yaml";
-  std::ofstream(config) << "registries:\n  " << src.host() << ": {tls: disabled}\n  " << dst.host() << ": {tls: disabled}\n"
-                        << "policies:\n  - name: all\n    from: " << src.host() << "/acme\n    to: " << dst.host() << "/mirror\n"
+  std::ofstream(config) << "registries:\n  " << src.host() << ": {tls: disabled}\n  " << dst.host()
+                        << ": {tls: disabled}\n"
+                        << "policies:\n  - name: all\n    from: " << src.host() << "/acme\n    to: " << dst.host()
+                        << "/mirror\n"
                         << "    repositories: ['**']\n";
   std::vector<std::future<run_result>> replicas;
   for (int i = 0; i < 3; ++i)
     replicas.push_back(std::async(std::launch::async, [&, i] {
-      return cli({"sync", "--config", config, "-q", "-o", "json", "--shard", std::to_string(i) + "/3",
-                  "--state-dir", dst.dir() + "/state-" + std::to_string(i)});
+      return cli({"sync", "--config", config, "-q", "-o", "json", "--shard", std::to_string(i) + "/3", "--state-dir",
+                  dst.dir() + "/state-" + std::to_string(i)});
     }));
   std::map<std::string, int> mirrored_by;  // source repository -> how many replicas copied it
   std::size_t left_to_others = 0;
@@ -51,6 +53,7 @@ TEST(Shard, ThreeReplicasMirrorEveryRepositoryExactlyOnce) {
   for (const auto& repo : repos) {
     EXPECT_EQ(mirrored_by[repo], 1) << repo;
     const std::string rel = repo.substr(5);  // without "acme/"
-    EXPECT_EQ(skopeo_digest(dst.host() + "/mirror/" + rel + ":v1"), skopeo_digest(src.host() + "/" + repo + ":v1")) << repo;
+    EXPECT_EQ(skopeo_digest(dst.host() + "/mirror/" + rel + ":v1"), skopeo_digest(src.host() + "/" + repo + ":v1"))
+        << repo;
   }
 }

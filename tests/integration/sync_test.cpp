@@ -57,14 +57,16 @@ class Sync : public ::testing::Test {
     }
     for (const char* chart : {"web", "api", "db", "team/cache"})
       for (const char* v : {"1.0.0", "1.2.3", "2.0.0"})
-        s.image(std::string("acme/charts/") + chart, v,
-                image_spec{.config_media_type = "application/vnd.cncf.helm.config.v1+json",
-                           .config = std::string(R"({"name":")") + chart + R"(","version":")" + v + R"("})",
-                           .layers = {{"application/vnd.cncf.helm.chart.content.v1.tar+gzip", std::string(chart) + v}}});
+        s.image(
+            std::string("acme/charts/") + chart, v,
+            image_spec{.config_media_type = "application/vnd.cncf.helm.config.v1+json",
+                       .config = std::string(R"({"name":")") + chart + R"(","version":")" + v + R"("})",
+                       .layers = {{"application/vnd.cncf.helm.chart.content.v1.tar+gzip", std::string(chart) + v}}});
     for (const char* f : {"infra", "apps", "tenants"})
       for (const char* tag : {"main", "v1.0.0"})
         s.image(std::string("acme/flux/") + f, tag,
-                image_spec{.config_media_type = "application/vnd.cncf.flux.config.v1+json", .config = "{}",
+                image_spec{.config_media_type = "application/vnd.cncf.flux.config.v1+json",
+                           .config = "{}",
                            .layers = {{"application/vnd.cncf.flux.content.v1.tar+gzip", std::string(f) + tag}}});
     for (int i = 1; i <= 3; ++i) {
       const std::string repo = "acme/multi/base-" + std::to_string(i);
@@ -80,21 +82,23 @@ class Sync : public ::testing::Test {
     config_path = dir + "/mirror.yaml";
     const std::string S = src->host(), D = dst->host();
     std::ofstream(config_path) << "state_dir: " << state_dir << "\n"
-        << "registries:\n  " << S << ": {tls: disabled}\n  " << D << ": {tls: disabled, max_concurrency: 4}\n"
-        << "policies:\n"
-        << "  - name: apps\n    from: " << S << "/acme\n    to: " << D << "/mirror\n"
-        << "    repositories: [\"app-*\"]\n"
-        << "    tags: {include: ['^v'], exclude: ['-rc'], semver: '>=1.1.0', latest: 2}\n"
-        << "    prune: true\n"
-        << "  - name: charts\n    from: " << S << "/acme/charts\n    to: " << D << "/mirror/charts\n"
-        << "    repositories: [\"**\"]\n    tags: {semver: '^1'}\n    prune: true\n"
-        << "  - name: flux\n    from: " << S << "/acme\n    to: " << D << "/mirror\n"
-        << "    repositories: ['regex:^flux/(infra|apps)$']\n"
-        << "  - name: multi\n    from: " << S << "/acme/multi\n    to: " << D << "/multi\n"
-        << "    platforms: [linux/amd64]\n"
-        << "  - name: no-helm\n    from: " << S << "/acme\n    to: " << D << "/nohelm\n"
-        << "    repositories: [\"charts/**\", flux/infra]\n"
-        << "    artifact_types: {exclude: [application/vnd.cncf.helm.config.v1+json]}\n";
+                               << "registries:\n  " << S << ": {tls: disabled}\n  " << D
+                               << ": {tls: disabled, max_concurrency: 4}\n"
+                               << "policies:\n"
+                               << "  - name: apps\n    from: " << S << "/acme\n    to: " << D << "/mirror\n"
+                               << "    repositories: [\"app-*\"]\n"
+                               << "    tags: {include: ['^v'], exclude: ['-rc'], semver: '>=1.1.0', latest: 2}\n"
+                               << "    prune: true\n"
+                               << "  - name: charts\n    from: " << S << "/acme/charts\n    to: " << D
+                               << "/mirror/charts\n"
+                               << "    repositories: [\"**\"]\n    tags: {semver: '^1'}\n    prune: true\n"
+                               << "  - name: flux\n    from: " << S << "/acme\n    to: " << D << "/mirror\n"
+                               << "    repositories: ['regex:^flux/(infra|apps)$']\n"
+                               << "  - name: multi\n    from: " << S << "/acme/multi\n    to: " << D << "/multi\n"
+                               << "    platforms: [linux/amd64]\n"
+                               << "  - name: no-helm\n    from: " << S << "/acme\n    to: " << D << "/nohelm\n"
+                               << "    repositories: [\"charts/**\", flux/infra]\n"
+                               << "    artifact_types: {exclude: [application/vnd.cncf.helm.config.v1+json]}\n";
   }
   static void TearDownTestSuite() {
     delete src;
@@ -125,8 +129,10 @@ class Sync : public ::testing::Test {
       for (const char* v : {"1.0.0", "1.2.3"})
         e[std::string("mirror/charts/") + chart + ":" + v] = std::string("acme/charts/") + chart + ":" + v;
     for (const char* f : {"infra", "apps"})
-      for (const char* t : {"main", "v1.0.0"}) e[std::string("mirror/flux/") + f + ":" + t] = std::string("acme/flux/") + f + ":" + t;
-    for (const char* t : {"main", "v1.0.0"}) e[std::string("nohelm/flux/infra:") + t] = std::string("acme/flux/infra:") + t;
+      for (const char* t : {"main", "v1.0.0"})
+        e[std::string("mirror/flux/") + f + ":" + t] = std::string("acme/flux/") + f + ":" + t;
+    for (const char* t : {"main", "v1.0.0"})
+      e[std::string("nohelm/flux/infra:") + t] = std::string("acme/flux/infra:") + t;
     return e;
   }
 };
@@ -187,7 +193,8 @@ TEST_F(Sync, MirrorsExactlyTheSelectionDigestIdentical) {
     const std::string ref = "multi/" + repo.substr(std::string("acme/multi/").size()) + ":v1";
     ASSERT_TRUE(snap.count(ref)) << ref;
     EXPECT_NE(snap[ref], idx.digest);
-    auto raw = json::parse(run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + dst->host() + "/" + ref}).out);
+    auto raw = json::parse(
+        run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + dst->host() + "/" + ref}).out);
     EXPECT_EQ(raw.at("manifests").as_array().size(), 1u);
     EXPECT_EQ(raw.at("annotations").at("io.ocimirror.source.digest").as_string(), idx.digest);
   }
@@ -244,7 +251,8 @@ TEST_F(Sync, PruneRemovesExactlyWhatLeftTheSource) {
 TEST_F(Sync, ErrorsAndExitCodes) {
   // A configuration error: exit 2, nothing done, every problem named with its line.
   const std::string bad = dst->dir() + "/bad.yaml";
-  std::ofstream(bad) << "policies:\n  - name: x\n    from: " << src->host() << "/acme\n    to: nowhere//x\n    prune: maybe\n";
+  std::ofstream(bad) << "policies:\n  - name: x\n    from: " << src->host()
+                     << "/acme\n    to: nowhere//x\n    prune: maybe\n";
   auto r = cli({"sync", "--config", bad});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(bad + ":5:12: policies[0].prune: must be true or false"), std::string::npos) << r.err;
@@ -255,16 +263,18 @@ TEST_F(Sync, ErrorsAndExitCodes) {
   EXPECT_NE(r.err.find("apps, charts, flux, multi, no-helm"), std::string::npos) << r.err;
   // A destination that cannot be reached: every tag fails, each named; exit 1.
   const std::string down = dst->dir() + "/down.yaml", nobody = "127.0.0.1:" + std::to_string(free_port());
-  std::ofstream(down) << "state_dir: " << dst->dir() << "/state-down\nregistries:\n  " << nobody << ": {tls: disabled}\n  "
-                      << src->host() << ": {tls: disabled}\npolicies:\n  - name: down\n    from: " << src->host()
+  std::ofstream(down) << "state_dir: " << dst->dir() << "/state-down\nregistries:\n  " << nobody
+                      << ": {tls: disabled}\n  " << src->host()
+                      << ": {tls: disabled}\npolicies:\n  - name: down\n    from: " << src->host()
                       << "/acme/flux\n    to: " << nobody << "/m\n    repositories: [infra]\n";
   r = cli({"sync", "--config", down, "--timeout", "5"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("acme/flux/infra:main -> "), std::string::npos) << r.err;
   // A policy that matches nothing is a warning, not a failure.
   const std::string empty = dst->dir() + "/empty.yaml";
-  std::ofstream(empty) << "state_dir: " << dst->dir() << "/state-empty\nregistries:\n  " << src->host() << ": {tls: disabled}\n  "
-                       << dst->host() << ": {tls: disabled}\npolicies:\n  - name: none\n    from: " << src->host()
+  std::ofstream(empty) << "state_dir: " << dst->dir() << "/state-empty\nregistries:\n  " << src->host()
+                       << ": {tls: disabled}\n  " << dst->host()
+                       << ": {tls: disabled}\npolicies:\n  - name: none\n    from: " << src->host()
                        << "/acme\n    to: " << dst->host() << "/none\n    repositories: ['nothing-*']\n";
   r = cli({"sync", "--config", empty});
   EXPECT_EQ(r.exit_code, 0) << r.err;

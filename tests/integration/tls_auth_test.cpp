@@ -7,8 +7,8 @@
 
 #include <boost/json.hpp>
 
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 
 using namespace ocimirror::testing;
@@ -35,15 +35,15 @@ class Secured : public ::testing::Test {
     // alice may pull src/*, and push and pull dst/*: a mount from src to dst needs both in one token.
     tokens = new token_server(*keys, {{"alice", "wonderland"}, {"admin", "root"}},
                               [](const std::string& user, const std::string& repo, const std::string& action) {
-      if (user == "admin") return true;
-      if (user != "alice") return false;
-      if (repo.starts_with("src/")) return action == "pull";
-      return repo.starts_with("dst/");
-    });
+                                if (user == "admin") return true;
+                                if (user != "alice") return false;
+                                if (repo.starts_with("src/")) return action == "pull";
+                                return repo.starts_with("dst/");
+                              });
     plain = new registry_fixture({});
     tls = new registry_fixture({.mode = registry_options::kind::tls, .ca = ca});
-    basic = new registry_fixture({.mode = registry_options::kind::htpasswd, .ca = ca, .htpasswd_user = "bob",
-                                  .htpasswd_password = "builder"});
+    basic = new registry_fixture(
+        {.mode = registry_options::kind::htpasswd, .ca = ca, .htpasswd_user = "bob", .htpasswd_password = "builder"});
     token = new registry_fixture({.mode = registry_options::kind::token, .token_realm = tokens->realm(), .keys = keys});
     image = seeder({plain->host()}).image("app", "v1", small_image);
     seeder admin({.registry = token->host(), .creds = ocimirror::transfer::credentials{"admin", "root", {}}});
@@ -78,8 +78,9 @@ TEST_F(Secured, TlsWithCaFileWorksAndWithoutIsRefused) {
   auto ok = cli({"copy", "--plain-http-host", plain->host(), "--ca-file", ca->ca_cert, from, to}, env);
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(skopeo_digest(to, {"--cert-dir", ca->trust_dir}), image.digest);
-  auto insecure = cli({"copy", "--plain-http-host", plain->host(), "--insecure-host", tls->host(), from,
-                             tls->host() + "/insecure:v1"}, env);
+  auto insecure = cli(
+      {"copy", "--plain-http-host", plain->host(), "--insecure-host", tls->host(), from, tls->host() + "/insecure:v1"},
+      env);
   EXPECT_EQ(insecure.exit_code, 0) << insecure.err;
 }
 
@@ -114,11 +115,13 @@ TEST_F(Secured, TokenAuthCopyIntoRegistry) {
 
 TEST_F(Secured, TokenAuthMountNeedsPushAndPullScopesInOneToken) {
   ASSERT_EQ(login(token->host(), "alice", "wonderland", {"--plain-http"}).exit_code, 0);
-  auto r = cli({"copy", "--plain-http", "-o", "json", token->host() + "/src/app:v1", token->host() + "/dst/mounted:v1"}, env);
+  auto r = cli({"copy", "--plain-http", "-o", "json", token->host() + "/src/app:v1", token->host() + "/dst/mounted:v1"},
+               env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto o = json::parse(r.out).as_object();
   EXPECT_EQ(o["blobs"].as_object()["mounted"].as_int64(), 2) << r.out;
-  EXPECT_EQ(skopeo_digest(token->host() + "/dst/mounted:v1", {"--tls-verify=false", "--creds", "alice:wonderland"}), image.digest);
+  EXPECT_EQ(skopeo_digest(token->host() + "/dst/mounted:v1", {"--tls-verify=false", "--creds", "alice:wonderland"}),
+            image.digest);
 
   // Pull-only on the source repository is enough to read it; pushing there is denied.
   auto denied = cli({"copy", "--plain-http", plain->host() + "/app:v1", token->host() + "/src/other:v1"}, env);
@@ -135,8 +138,8 @@ TEST_F(Secured, TokenAuthWrongPasswordAndAnonymous) {
 }
 
 TEST_F(Secured, CredentialsFromDockerConfigAuths) {
-  std::ofstream(docker_config + "/config.json")
-      << R"({"auths":{")" << token->host() << R"(":{"auth":")" << ocimirror::transfer::base64_encode("alice:wonderland") << R"("}}})";
+  std::ofstream(docker_config + "/config.json") << R"({"auths":{")" << token->host() << R"(":{"auth":")"
+                                                << ocimirror::transfer::base64_encode("alice:wonderland") << R"("}}})";
   auto r = cli({"inspect", "--plain-http", "-o", "json", token->host() + "/dst/seed:v1"}, env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out).at("mediaType").as_string(), "application/vnd.oci.image.manifest.v1+json");
@@ -169,8 +172,8 @@ TEST_F(Secured, BlobRedirectToAnotherHostCarriesNoAuthorization) {
     res.set(http::field::location, "http://" + storage.host() + "/bucket/" + target.substr(at + 7));
     return res;
   });
-  std::ofstream(docker_config + "/config.json")
-      << R"({"auths":{")" << front.host() << R"(":{"auth":")" << ocimirror::transfer::base64_encode("alice:wonderland") << R"("}}})";
+  std::ofstream(docker_config + "/config.json") << R"({"auths":{")" << front.host() << R"(":{"auth":")"
+                                                << ocimirror::transfer::base64_encode("alice:wonderland") << R"("}}})";
   auto r = cli({"copy", "--plain-http", front.host() + "/dst/seed:v1", plain->host() + "/redirected:v1"}, env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(skopeo_digest(plain->host() + "/redirected:v1"), image.digest);

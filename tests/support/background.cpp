@@ -51,9 +51,12 @@ std::optional<int> background::wait(std::chrono::milliseconds limit) {
   while (!exit_) {
     int status = 0;
     const int r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) exit_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    else if (std::chrono::steady_clock::now() >= until) break;
-    else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (r == pid_)
+      exit_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    else if (std::chrono::steady_clock::now() >= until)
+      break;
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return exit_;
 }

@@ -40,22 +40,35 @@ plan make_plan(std::uint64_t size_mib, int phase) {
     const std::string repo = "bench/apps/app-" + std::to_string(app);
     for (const char* arch : {"amd64", "arm64"}) {
       const std::uint64_t base_seed = arch[0] == 'a' && arch[1] == 'm' ? 11 : 12;
-      p.images.push_back({repo, tag, arch, false,
-                          {{oci_layer, mib(100), base_seed},
-                           {oci_layer, mib(phase == 0 ? 25 : 12.5), 1000u + 100u * phase + 10u * app + (arch[1] == 'm' ? 1u : 2u)}}});
+      p.images.push_back(
+          {repo,
+           tag,
+           arch,
+           false,
+           {{oci_layer, mib(100), base_seed},
+            {oci_layer, mib(phase == 0 ? 25 : 12.5), 1000u + 100u * phase + 10u * app + (arch[1] == 'm' ? 1u : 2u)}}});
     }
     p.indexes.emplace_back(repo, tag);
   }
   for (int svc = 1; svc <= 4; ++svc)  // Docker schema2: a 60 MiB shared base, 30 MiB each
     if (phase == 0)
-      p.images.push_back({"bench/docker/svc-" + std::to_string(svc), "2024.1", "amd64", true,
+      p.images.push_back({"bench/docker/svc-" + std::to_string(svc),
+                          "2024.1",
+                          "amd64",
+                          true,
                           {{docker_layer, mib(60), 21}, {docker_layer, mib(30), 2000u + svc}}});
   for (int c = 1; c <= 10; ++c)  // Helm charts: three versions (one more in phase 1), about 64 KiB each
     for (int v = phase == 0 ? 0 : 3; v < (phase == 0 ? 3 : 4); ++v)
-      p.images.push_back({"bench/charts/chart-" + std::to_string(c), "1." + std::to_string(v) + ".0", "helm", false,
+      p.images.push_back({"bench/charts/chart-" + std::to_string(c),
+                          "1." + std::to_string(v) + ".0",
+                          "helm",
+                          false,
                           {{"application/vnd.cncf.helm.chart.content.v1.tar+gzip", 65536, 3000u + 10u * c + v}}});
   for (int k = 1; k <= 10; ++k)  // Flux artifacts: one revision per phase, about 128 KiB
-    p.images.push_back({"bench/flux/cluster-" + std::to_string(k), phase == 0 ? "main-1" : "main-2", "flux", false,
+    p.images.push_back({"bench/flux/cluster-" + std::to_string(k),
+                        phase == 0 ? "main-1" : "main-2",
+                        "flux",
+                        false,
                         {{"application/vnd.cncf.flux.content.v1.tar+gzip", 131072, 4000u + 10u * k + phase}}});
   return p;
 }
@@ -66,7 +79,8 @@ std::string config_for(const plan::image& im) {
     return R"({"apiVersion":"v2","name":")" + name + R"(","version":")" + im.tag + "\"}";
   }
   if (im.arch == "flux") return R"({"revision":")" + im.tag + "\"}";
-  return R"({"architecture":")" + im.arch + R"(","os":"linux","config":{"Labels":{"repo":")" + im.repo + R"("}},"rootfs":{"type":"layers","diff_ids":[]}})";
+  return R"({"architecture":")" + im.arch + R"(","os":"linux","config":{"Labels":{"repo":")" + im.repo +
+         R"("}},"rootfs":{"type":"layers","diff_ids":[]}})";
 }
 
 std::string config_type(const plan::image& im) {
@@ -89,7 +103,8 @@ bench_seeded seed_bench(const std::string& registry, std::uint64_t size_mib, int
     std::vector<pushed> layers;
     for (const auto& l : im.layers) {
       auto it = by_seed.find(l.seed);
-      if (it != by_seed.end() && (it->second.second == im.repo || s.mount(im.repo, it->second.first, it->second.second))) {
+      if (it != by_seed.end() &&
+          (it->second.second == im.repo || s.mount(im.repo, it->second.first, it->second.second))) {
         layers.push_back(it->second.first);
         continue;
       }
@@ -107,8 +122,10 @@ bench_seeded seed_bench(const std::string& registry, std::uint64_t size_mib, int
     const bool indexed = in_index && !im.docker;
     auto m = s.manifest(im.repo, indexed ? "" : im.tag, seeder::image_json(spec, cfg, layers),
                         std::string(im.docker ? transfer::media::docker_manifest : transfer::media::oci_manifest));
-    if (indexed) children[im.repo + ":" + im.tag].emplace_back(m, "linux/" + im.arch);
-    else ++out.tags;
+    if (indexed)
+      children[im.repo + ":" + im.tag].emplace_back(m, "linux/" + im.arch);
+    else
+      ++out.tags;
   }
   for (const auto& [repo, tag] : p.indexes) {
     s.index(repo, tag, children[repo + ":" + tag]);

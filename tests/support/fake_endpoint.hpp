@@ -19,12 +19,12 @@ class fake_endpoint final : public transfer::endpoint {
   struct stored {
     std::string bytes, media_type;
   };
-  std::map<std::string, stored> manifests;      ///< by digest
-  std::map<std::string, std::string> tags;      ///< tag -> digest
-  std::map<std::string, std::string> blobs;     ///< digest -> bytes
-  std::map<std::string, std::string> served;    ///< digest -> bytes served instead (a source that lies)
-  std::vector<std::string> log;                 ///< writes, in order
-  std::size_t piece = 7;                        ///< bytes per piece open_blob hands out
+  std::map<std::string, stored> manifests;    ///< by digest
+  std::map<std::string, std::string> tags;    ///< tag -> digest
+  std::map<std::string, std::string> blobs;   ///< digest -> bytes
+  std::map<std::string, std::string> served;  ///< digest -> bytes served instead (a source that lies)
+  std::vector<std::string> log;               ///< writes, in order
+  std::size_t piece = 7;                      ///< bytes per piece open_blob hands out
 
   explicit fake_endpoint(std::string name) : name_(std::move(name)) {}
   std::string name() const override { return name_; }
@@ -47,7 +47,8 @@ class fake_endpoint final : public transfer::endpoint {
     for (const auto& [t, d] : tags) out.push_back(t);
     co_return out;
   }
-  transfer::awaitable<std::optional<transfer::manifest_head>> head_manifest(const std::string&, const std::string& target) override {
+  transfer::awaitable<std::optional<transfer::manifest_head>> head_manifest(const std::string&,
+                                                                            const std::string& target) override {
     const auto d = resolve(target);
     if (!manifests.count(d)) co_return std::nullopt;
     co_return transfer::manifest_head{d, manifests[d].media_type, manifests[d].bytes.size()};
@@ -73,7 +74,8 @@ class fake_endpoint final : public transfer::endpoint {
     if (!blobs.count(digest)) co_return std::nullopt;
     co_return blobs[digest].size();
   }
-  transfer::awaitable<transfer::http_client::chunk_source> open_blob(const std::string&, const std::string& digest) override {
+  transfer::awaitable<transfer::http_client::chunk_source> open_blob(const std::string&,
+                                                                     const std::string& digest) override {
     if (!blobs.count(digest)) throw transfer::error(transfer::errc::not_found, name_ + ": no blob " + digest);
     auto bytes = std::make_shared<std::string>(served.count(digest) ? served[digest] : blobs[digest]);
     auto at = std::make_shared<std::size_t>(0);

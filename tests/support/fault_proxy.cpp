@@ -43,13 +43,20 @@ fault_proxy::response status_only(http::status st, std::string body) {
 
 const char* fault_name(fault_kind k) {
   switch (k) {
-    case fault_kind::throttle: return "429";
-    case fault_kind::server_error: return "5xx";
-    case fault_kind::reset: return "reset";
-    case fault_kind::truncate: return "truncated";
-    case fault_kind::flip: return "flipped";
-    case fault_kind::drip: return "drip";
-    case fault_kind::expired_token: return "401";
+    case fault_kind::throttle:
+      return "429";
+    case fault_kind::server_error:
+      return "5xx";
+    case fault_kind::reset:
+      return "reset";
+    case fault_kind::truncate:
+      return "truncated";
+    case fault_kind::flip:
+      return "flipped";
+    case fault_kind::drip:
+      return "drip";
+    case fault_kind::expired_token:
+      return "401";
   }
   return "?";
 }
@@ -60,7 +67,8 @@ unsigned applicable_faults(const loopback_server::request& req) {
   // Every GET body that carries content can be cut, dripped or garbled: blobs, manifests, tag lists, the catalog,
   // referrers. (Not the /v2/ ping, whose body nobody reads.)
   const std::string target(req.target());
-  if (req.method() == http::verb::get && body_kind(target) < 5) a |= bit(fault_kind::truncate) | bit(fault_kind::drip) | bit(fault_kind::flip);
+  if (req.method() == http::verb::get && body_kind(target) < 5)
+    a |= bit(fault_kind::truncate) | bit(fault_kind::drip) | bit(fault_kind::flip);
   return a;
 }
 
@@ -74,8 +82,11 @@ std::optional<fault_kind> draw_fault(std::uint64_t seed, double rate, std::uint6
 }
 
 fault_proxy::fault_proxy(std::string upstream_host, std::string upstream_port, rule r, rewrite w)
-    : upstream_host_(std::move(upstream_host)), upstream_port_(std::move(upstream_port)), rule_(std::move(r)),
-      rewrite_(std::move(w)), server_([this](request& req) {
+    : upstream_host_(std::move(upstream_host)),
+      upstream_port_(std::move(upstream_port)),
+      rule_(std::move(r)),
+      rewrite_(std::move(w)),
+      server_([this](request& req) {
         if (auto res = rule_(req)) {
           if (req.method() != http::verb::head) res->prepare_payload();
           return *res;
@@ -86,8 +97,11 @@ fault_proxy::fault_proxy(std::string upstream_host, std::string upstream_port, r
       }) {}
 
 fault_proxy::fault_proxy(std::string upstream_host, std::string upstream_port, chaos_settings chaos)
-    : upstream_host_(std::move(upstream_host)), upstream_port_(std::move(upstream_port)), chaos_(chaos),
-      rate_(chaos.rate), server_([this](request& req) { return this->chaos(req); }) {}
+    : upstream_host_(std::move(upstream_host)),
+      upstream_port_(std::move(upstream_port)),
+      chaos_(chaos),
+      rate_(chaos.rate),
+      server_([this](request& req) { return this->chaos(req); }) {}
 
 std::size_t fault_proxy::faults() const {
   std::size_t n = 0;
@@ -105,7 +119,8 @@ std::string fault_proxy::flip_summary() const {
 std::string fault_proxy::fault_summary() const {
   std::string s;
   for (std::size_t k = 0; k < fault_kinds; ++k)
-    s += (s.empty() ? "" : " ") + std::string(fault_name(static_cast<fault_kind>(k))) + "=" + std::to_string(faults_[k]);
+    s +=
+        (s.empty() ? "" : " ") + std::string(fault_name(static_cast<fault_kind>(k))) + "=" + std::to_string(faults_[k]);
   return s;
 }
 
@@ -122,13 +137,14 @@ fault_proxy::response fault_proxy::chaos(request& req) {
     }
     case fault_kind::server_error: {
       static constexpr http::status kinds[] = {http::status::internal_server_error, http::status::bad_gateway,
-                                              http::status::service_unavailable};
+                                               http::status::service_unavailable};
       return status_only(kinds[requests_ % 3], R"({"errors":[{"code":"UNKNOWN","message":"fault proxy"}]})");
     }
     case fault_kind::expired_token:
       req.erase(http::field::authorization);  // the registry answers 401 with its own challenge
       return forward(req);
-    default: break;
+    default:
+      break;
   }
   if (*kind == fault_kind::reset && req.method() != http::verb::get) {  // before the registry saw it
     response res{http::status::ok, 11};
@@ -150,8 +166,7 @@ fault_proxy::response fault_proxy::chaos(request& req) {
     res.body()[at] = static_cast<char>(res.body()[at] ^ 0x20);
     ++flips_[body_kind(std::string(req.target()))];
   } else if (*kind == fault_kind::drip) {
-    res.set(loopback_server::drip,
-            std::to_string(chaos_.drip_bytes) + "," + std::to_string(chaos_.drip_pause.count()));
+    res.set(loopback_server::drip, std::to_string(chaos_.drip_bytes) + "," + std::to_string(chaos_.drip_pause.count()));
   }
   return res;
 }

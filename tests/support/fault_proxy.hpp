@@ -26,9 +26,9 @@ const char* fault_name(fault_kind k);
 
 struct chaos_settings {
   std::uint64_t seed = 1;
-  double rate = 0.1;                          ///< share of requests faulted, 0..1
-  std::size_t drip_bytes = 4096;              ///< a drip sends this much...
-  std::chrono::milliseconds drip_pause{10};   ///< ...then waits this long
+  double rate = 0.1;                         ///< share of requests faulted, 0..1
+  std::size_t drip_bytes = 4096;             ///< a drip sends this much...
+  std::chrono::milliseconds drip_pause{10};  ///< ...then waits this long
 };
 
 /// What a request can be given: bit (1 << kind) set for each kind that fits it.

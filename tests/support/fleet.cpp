@@ -50,13 +50,16 @@ std::vector<fleet_tag> seed_fleet(const seed_target& target, int repos) {
         default: {  // a Helm chart, or a Flux artifact
           if (r % 2) {
             repo = "fleet/charts/chart-" + std::to_string(r);
-            p = s.image(repo, tag, {.config_media_type = "application/vnd.cncf.helm.config.v1+json",
-                                    .config = R"({"apiVersion":"v2","name":"chart","version":")" + tag.substr(1) + "\"}",
-                                    .layers = {{"application/vnd.cncf.helm.chart.content.v1.tar+gzip", app}}});
+            p = s.image(repo, tag,
+                        {.config_media_type = "application/vnd.cncf.helm.config.v1+json",
+                         .config = R"({"apiVersion":"v2","name":"chart","version":")" + tag.substr(1) + "\"}",
+                         .layers = {{"application/vnd.cncf.helm.chart.content.v1.tar+gzip", app}}});
           } else {
             repo = "fleet/flux/cluster-" + std::to_string(r);
-            p = s.image(repo, tag, {.config_media_type = "application/vnd.cncf.flux.config.v1+json", .config = "{}",
-                                    .layers = {{"application/vnd.cncf.flux.content.v1.tar+gzip", app}}});
+            p = s.image(repo, tag,
+                        {.config_media_type = "application/vnd.cncf.flux.config.v1+json",
+                         .config = "{}",
+                         .layers = {{"application/vnd.cncf.flux.content.v1.tar+gzip", app}}});
           }
         }
       }

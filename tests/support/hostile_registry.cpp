@@ -41,12 +41,13 @@ std::string query_value(const std::string& target, const std::string& key) {
 /// digest -> bytes of a chain of nested indexes, the top one first in `top`.
 std::map<std::string, std::string> index_chain(int depth, std::string& top) {
   std::map<std::string, std::string> out;
-  std::string child_digest = "sha256:" + std::string(64, '0'), child_type = "application/vnd.oci.image.manifest.v1+json";
+  std::string child_digest = "sha256:" + std::string(64, '0'),
+              child_type = "application/vnd.oci.image.manifest.v1+json";
   std::size_t child_size = 2;
   for (int i = 0; i < depth; ++i) {
     json::object d{{"mediaType", child_type}, {"digest", child_digest}, {"size", child_size}};
-    auto bytes = json::serialize(json::object{{"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.index.v1+json"},
-                                              {"manifests", json::array{d}}});
+    auto bytes = json::serialize(json::object{
+        {"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.index.v1+json"}, {"manifests", json::array{d}}});
     child_digest = transfer::sha256_digest(bytes);
     child_type = "application/vnd.oci.image.index.v1+json";
     child_size = bytes.size();
@@ -72,8 +73,8 @@ response hostile_registry::handle(const loopback_server::request& req) {
     }
     if (req[http::field::authorization] != "Bearer t") {
       auto r = answer(http::status::unauthorized, R"({"errors":[{"code":"UNAUTHORIZED","message":"token"}]})");
-      r.set(http::field::www_authenticate, "Bearer realm=\"http://" + realm_host_ + ":" + std::to_string(server_.port()) +
-                                               "/token\",service=\"hostile\"");
+      r.set(http::field::www_authenticate, "Bearer realm=\"http://" + realm_host_ + ":" +
+                                               std::to_string(server_.port()) + "/token\",service=\"hostile\"");
       return r;
     }
   }
@@ -83,13 +84,15 @@ response hostile_registry::handle(const loopback_server::request& req) {
   if (path == "/v2/loop/endless/tags/list") {
     const auto last = query_value(target, "last");
     const long n = last.empty() ? 0 : std::stol(last.substr(1)) + 1;
-    return tags_page("loop/endless", {"t" + std::to_string(n)}, "/v2/loop/endless/tags/list?n=1&last=t" + std::to_string(n));
+    return tags_page("loop/endless", {"t" + std::to_string(n)},
+                     "/v2/loop/endless/tags/list?n=1&last=t" + std::to_string(n));
   }
   if (path == "/v2/loop/repeat/tags/list") {
     std::vector<std::string> tags;
     for (int i = 0; i < 1000; ++i) tags.push_back("tag-" + std::to_string(i));
     const auto page = query_value(target, "page");
-    return tags_page("loop/repeat", tags, "/v2/loop/repeat/tags/list?page=" + std::to_string(page.empty() ? 1 : std::stol(page) + 1));
+    return tags_page("loop/repeat", tags,
+                     "/v2/loop/repeat/tags/list?page=" + std::to_string(page.empty() ? 1 : std::stol(page) + 1));
   }
   if (path == "/v2/names/escape/tags/list") return tags_page("names/escape", {"v1", "../../victim"}, "");
   if (path.starts_with("/v2/deep/chain/manifests/")) {
@@ -97,17 +100,20 @@ response hostile_registry::handle(const loopback_server::request& req) {
     static const auto chain = index_chain(40, top);
     const std::string ref = path.substr(std::string("/v2/deep/chain/manifests/").size());
     auto found = chain.find(ref == "v1" ? top : ref);
-    if (found == chain.end()) return answer(http::status::not_found, R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"no"}]})");
+    if (found == chain.end())
+      return answer(http::status::not_found, R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"no"}]})");
     auto r = answer(http::status::ok, found->second, "application/vnd.oci.image.index.v1+json");
     r.set("Docker-Content-Digest", found->first);
     return r;
   }
   if (path.starts_with("/v2/inject/app/"))
     return answer(http::status::internal_server_error,
-                  "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"boom\\nocimirror: error: forged line\\u001b[2J\\u001b[31m\"}]}");
+                  "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"boom\\nocimirror: error: forged "
+                  "line\\u001b[2J\\u001b[31m\"}]}");
   if (path.starts_with("/v2/slow/app/manifests/")) {
-    const std::string bytes = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[],"annotations":{"pad":")" +
-                              std::string(48 << 10, 'x') + "\"}}";
+    const std::string bytes =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[],"annotations":{"pad":")" +
+        std::string(48 << 10, 'x') + "\"}}";
     auto r = answer(http::status::ok, bytes, "application/vnd.oci.image.index.v1+json");
     r.set("Docker-Content-Digest", transfer::sha256_digest(bytes));
     if (req.method() != http::verb::head) r.set(loopback_server::drip, "64,200");

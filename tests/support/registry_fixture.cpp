@@ -40,8 +40,8 @@ void must(const run_result& r, const std::string& what) {
 test_ca test_ca::make(const std::string& dir) {
   test_ca c{dir, dir + "/ca.crt", dir + "/server.crt", dir + "/server.key"};
   fs::create_directories(dir);
-  must(run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", dir + "/ca.key", "-out", c.ca_cert, "-days", "2", "-subj", "/CN=ocimirror test CA"}),
+  must(run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+            dir + "/ca.key", "-out", c.ca_cert, "-days", "2", "-subj", "/CN=ocimirror test CA"}),
        "openssl CA");
   must(run({"openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
             c.server_key, "-out", dir + "/server.csr", "-subj", "/CN=localhost"}),
@@ -59,8 +59,8 @@ test_ca test_ca::make(const std::string& dir) {
 token_keys token_keys::make(const std::string& dir) {
   token_keys k{dir + "/token.key", dir + "/token.crt"};
   fs::create_directories(dir);
-  must(run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", k.key_pem, "-out", k.cert_pem, "-days", "2", "-subj", "/CN=ocimirror token issuer"}),
+  must(run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+            k.key_pem, "-out", k.cert_pem, "-days", "2", "-subj", "/CN=ocimirror token issuer"}),
        "openssl token key");
   return k;
 }
@@ -70,10 +70,14 @@ registry_fixture::registry_fixture(registry_options o) {
   storage_ = dir_ + "/storage";
   port_ = free_port();
   std::string cfg = std::string("version: 0.1\nlog: {level: error, accesslog: {disabled: ") +
-                    (o.access_log ? "false" : "true") + "}}\n"
-                    "storage:\n  filesystem: {rootdirectory: " + storage_ + "}\n  delete: {enabled: true}\n"
+                    (o.access_log ? "false" : "true") +
+                    "}}\n"
+                    "storage:\n  filesystem: {rootdirectory: " +
+                    storage_ +
+                    "}\n  delete: {enabled: true}\n"
                     "  maintenance: {uploadpurging: {enabled: false}}\n"
-                    "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n  secret: ocimirror-test-secret\n";
+                    "http:\n  addr: 127.0.0.1:" +
+                    std::to_string(port_) + "\n  secret: ocimirror-test-secret\n";
   using kind = registry_options::kind;
   if (o.mode == kind::tls || o.mode == kind::htpasswd)
     cfg += "  tls: {certificate: " + o.ca->server_cert + ", key: " + o.ca->server_key + "}\n";

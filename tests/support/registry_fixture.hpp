@@ -22,11 +22,11 @@ struct token_keys {
 
 struct registry_options {
   enum class kind { plain, tls, htpasswd, token } mode = kind::plain;
-  const test_ca* ca = nullptr;              ///< tls, htpasswd
+  const test_ca* ca = nullptr;  ///< tls, htpasswd
   std::string htpasswd_user, htpasswd_password;
   std::string token_realm, token_service = "ocimirror-test", token_issuer = "ocimirror-test-issuer";
-  const token_keys* keys = nullptr;         ///< token
-  bool access_log = false;                  ///< log every request, for requests()
+  const token_keys* keys = nullptr;  ///< token
+  bool access_log = false;           ///< log every request, for requests()
 };
 
 class registry_fixture {
@@ -37,7 +37,7 @@ class registry_fixture {
   registry_fixture& operator=(const registry_fixture&) = delete;
 
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }  ///< registry name in references
-  std::string port() const { return std::to_string(port_); }  ///< for a proxy's upstream
+  std::string port() const { return std::to_string(port_); }                 ///< for a proxy's upstream
   const std::string& storage() const { return storage_; }
   const std::string& dir() const { return dir_; }
   /// "METHOD /path?query" of every request served so far, in order (needs access_log).

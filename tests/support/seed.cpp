@@ -26,7 +26,9 @@ seeder::seeder(seed_target t) : t_(std::move(t)) {
 }
 seeder::~seeder() = default;
 
-transfer::reference seeder::ref(const std::string& repo) const { return transfer::reference{t_.registry, repo, {}, {}}; }
+transfer::reference seeder::ref(const std::string& repo) const {
+  return transfer::reference{t_.registry, repo, {}, {}};
+}
 
 pushed seeder::blob(const std::string& repo, const std::string& media_type, const std::string& bytes) {
   pushed p{transfer::sha256_digest(bytes), media_type, bytes.size()};
@@ -56,7 +58,8 @@ std::string random_digest(std::uint64_t size, std::uint64_t seed) {
   return h.finish();
 }
 
-pushed seeder::big_blob(const std::string& repo, const std::string& media_type, std::uint64_t size, std::uint64_t seed) {
+pushed seeder::big_blob(const std::string& repo, const std::string& media_type, std::uint64_t size,
+                        std::uint64_t seed) {
   std::vector<char> buf(1 << 20);
   pushed p{random_digest(size, seed), media_type, size};
   auto& c = s_->client(ref(repo));
@@ -116,7 +119,8 @@ std::string seeder::image_json(const image_spec& spec, const pushed& config, con
 pushed seeder::image(const std::string& repo, const std::string& tag, const image_spec& spec) {
   std::string cfg_type = spec.config_media_type;
   if (cfg_type.empty())
-    cfg_type = spec.docker ? "application/vnd.docker.container.image.v1+json" : "application/vnd.oci.image.config.v1+json";
+    cfg_type =
+        spec.docker ? "application/vnd.docker.container.image.v1+json" : "application/vnd.oci.image.config.v1+json";
   auto config = blob(repo, cfg_type, spec.config);
   std::vector<pushed> layers;
   for (const auto& [type, bytes] : spec.layers) layers.push_back(blob(repo, type, bytes));
@@ -126,19 +130,22 @@ pushed seeder::image(const std::string& repo, const std::string& tag, const imag
 
 pushed seeder::index(const std::string& repo, const std::string& tag,
                      const std::vector<std::pair<pushed, std::string>>& children, bool docker) {
-  json::object idx{{"schemaVersion", 2}, {"mediaType", docker ? transfer::media::docker_list : transfer::media::oci_index}};
+  json::object idx{{"schemaVersion", 2},
+                   {"mediaType", docker ? transfer::media::docker_list : transfer::media::oci_index}};
   json::array ms;
   for (const auto& [child, plat] : children) {
     auto d = desc_json(child);
     auto first = plat.find('/'), second = plat.find('/', first + 1);
-    json::object p{{"architecture", plat.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)},
-                   {"os", plat.substr(0, first)}};
+    json::object p{
+        {"architecture", plat.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)},
+        {"os", plat.substr(0, first)}};
     if (second != std::string::npos) p["variant"] = plat.substr(second + 1);
     d["platform"] = std::move(p);
     ms.push_back(std::move(d));
   }
   idx["manifests"] = std::move(ms);
-  return manifest(repo, tag, json::serialize(idx), std::string(docker ? transfer::media::docker_list : transfer::media::oci_index));
+  return manifest(repo, tag, json::serialize(idx),
+                  std::string(docker ? transfer::media::docker_list : transfer::media::oci_index));
 }
 
 }  // namespace ocimirror::testing

@@ -14,7 +14,7 @@
 namespace ocimirror::testing {
 
 struct seed_target {
-  std::string registry;                 ///< "127.0.0.1:5000"
+  std::string registry;  ///< "127.0.0.1:5000"
   bool plain_http = true;
   std::string ca_file;
   std::optional<transfer::credentials> creds;
@@ -27,8 +27,8 @@ struct pushed {
 };
 
 struct image_spec {
-  bool docker = false;                                    ///< Docker schema2 instead of OCI
-  std::string config_media_type;                          ///< default per format
+  bool docker = false;            ///< Docker schema2 instead of OCI
+  std::string config_media_type;  ///< default per format
   std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
   std::vector<std::pair<std::string, std::string>> layers;  ///< (media type, bytes)
   std::string artifact_type;
@@ -43,7 +43,8 @@ class seeder {
   pushed blob(const std::string& repo, const std::string& media_type, const std::string& bytes);
   /// A blob of `size` pseudo-random bytes, generated and streamed (never held in memory).
   pushed big_blob(const std::string& repo, const std::string& media_type, std::uint64_t size, std::uint64_t seed);
-  pushed manifest(const std::string& repo, const std::string& tag, const std::string& bytes, const std::string& media_type);
+  pushed manifest(const std::string& repo, const std::string& tag, const std::string& bytes,
+                  const std::string& media_type);
   /// Makes a blob pushed to from_repo available in repo (cross-repository mount); false when the registry refused.
   bool mount(const std::string& repo, const pushed& blob, const std::string& from_repo);
   daemon::session& session() { return *s_; }

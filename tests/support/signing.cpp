@@ -45,8 +45,8 @@ std::string signing_key::sign(const std::string& data) const {
 }
 
 std::string simple_signing_payload(const std::string& repo, const std::string& digest) {
-  return R"({"critical":{"identity":{"docker-reference":")" + repo + R"("},"image":{"docker-manifest-digest":")" + digest +
-         R"("},"type":"cosign container image signature"},"optional":null})";
+  return R"({"critical":{"identity":{"docker-reference":")" + repo + R"("},"image":{"docker-manifest-digest":")" +
+         digest + R"("},"type":"cosign container image signature"},"optional":null})";
 }
 
 }  // namespace ocimirror::testing

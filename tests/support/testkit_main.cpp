@@ -2,9 +2,10 @@
 //   ocimirror-testkit seed-demo HOST:PORT             a multi-arch image, a Helm chart and a Flux artifact
 //   ocimirror-testkit seed-blob HOST:PORT/REPO:TAG MIB [SEED]  a single-layer image with one MIB-sized random layer
 //   ocimirror-testkit seed-bench HOST:PORT MIB PHASE  the benchmark data set (phase 0 cold, 1 the increment)
-//   ocimirror-testkit ingest HOST:PORT MIB PARALLEL    the registry's raw ingest of the data set's blobs; prints seconds
-//   ocimirror-testkit seed-fleet HOST:PORT REPOS       the reliability data set: REPOS repositories of two tags each
-//   ocimirror-testkit fault-proxy HOST:PORT RATE SEED  a chaos proxy in front of HOST:PORT: prints its own HOST:PORT,
+//   ocimirror-testkit ingest HOST:PORT MIB PARALLEL    the registry's raw ingest of the data set's blobs; prints
+//   seconds ocimirror-testkit seed-fleet HOST:PORT REPOS       the reliability data set: REPOS repositories of two tags
+//   each ocimirror-testkit fault-proxy HOST:PORT RATE SEED  a chaos proxy in front of HOST:PORT: prints its own
+//   HOST:PORT,
 //                                                      runs until SIGTERM/SIGINT, then prints what it injected
 #include "tests/support/bench_data.hpp"
 #include "tests/support/fault_proxy.hpp"

@@ -2,13 +2,13 @@
 
 #include "transfer/credentials.hpp"
 
-#include <boost/beast/http.hpp>
-#include <boost/json.hpp>
-#include <boost/url.hpp>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <boost/url.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -78,8 +78,12 @@ std::string sign_es256(const std::string& key_pem, const std::string& input) {
 
 token_server::token_server(const token_keys& keys, std::map<std::string, std::string> passwords, acl allow,
                            std::string issuer)
-    : key_pem_(keys.key_pem), kid_(libtrust_key_id(keys.cert_pem)), issuer_(std::move(issuer)),
-      passwords_(std::move(passwords)), allow_(std::move(allow)), server_([this](loopback_server::request& req) {
+    : key_pem_(keys.key_pem),
+      kid_(libtrust_key_id(keys.cert_pem)),
+      issuer_(std::move(issuer)),
+      passwords_(std::move(passwords)),
+      allow_(std::move(allow)),
+      server_([this](loopback_server::request& req) {
         ++requests_;
         unsigned status = 200;
         std::string body = handle(std::string(req.target()), std::string(req[http::field::authorization]), status);
@@ -113,7 +117,8 @@ std::string token_server::handle(const std::string& target, const std::string& a
   for (auto p : u->params()) {
     if (p.key == "service") service = p.value;
     if (p.key != "scope") continue;
-    // repository:<name>:<actions> (or registry:catalog:*, name "catalog"); the name itself may hold ':' only for a port, which repositories never do.
+    // repository:<name>:<actions> (or registry:catalog:*, name "catalog"); the name itself may hold ':' only for a
+    // port, which repositories never do.
     std::string scope = p.value;
     auto first = scope.find(':'), last = scope.rfind(':');
     if (first == std::string::npos || first == last) continue;
@@ -129,10 +134,16 @@ std::string token_server::handle(const std::string& target, const std::string& a
     }
     access.push_back(json::object{{"type", type}, {"name", name}, {"actions", granted}});
   }
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   json::object header{{"typ", "JWT"}, {"alg", "ES256"}, {"kid", kid_}};
-  json::object claims{{"iss", issuer_}, {"sub", user}, {"aud", service}, {"exp", now + 300}, {"nbf", now - 30},
-                      {"iat", now}, {"jti", std::to_string(now) + "-" + std::to_string(requests_.load())},
+  json::object claims{{"iss", issuer_},
+                      {"sub", user},
+                      {"aud", service},
+                      {"exp", now + 300},
+                      {"nbf", now - 30},
+                      {"iat", now},
+                      {"jti", std::to_string(now) + "-" + std::to_string(requests_.load())},
                       {"access", access}};
   std::string input = base64url(json::serialize(header)) + "." + base64url(json::serialize(claims));
   std::string jwt = input + "." + base64url(sign_es256(key_pem_, input));

@@ -34,7 +34,8 @@ TEST(CacheStore, KeepsEachKindAcrossReopen) {
   {
     auto s = store::open(dir, store::mode::read_write, warning);
     EXPECT_TRUE(s->tags("p1").empty());
-    s->put_tag("p1", {"mirror/app", "v1"}, {"acme/app", d1, d2, "application/vnd.oci.image.config.v1+json", "linux/amd64", 42});
+    s->put_tag("p1", {"mirror/app", "v1"},
+               {"acme/app", d1, d2, "application/vnd.oci.image.config.v1+json", "linux/amd64", 42});
     s->put_tag("p1", {"mirror/app", "v2"}, {"acme/app", d1, d1, "", "", 43});
     s->put_tag("p10", {"mirror/app", "v1"}, {"acme/app", d2, d2, "", "", 44});  // a prefix of another policy's name
     s->put_holder("reg:5000", d1, "mirror/app");
@@ -144,7 +145,7 @@ TEST(CacheStore, InUseByAnotherProcessIsNamedNotBroken) {
   } catch (const ocimirror::transfer::error& e) {
     EXPECT_NE(std::string(e.what()).find("in use by process " + std::to_string(child)), std::string::npos) << e.what();
   }
-  EXPECT_EQ(entries_named(dir, "corrupt"), 0);  // a busy cache is never mistaken for a broken one
+  EXPECT_EQ(entries_named(dir, "corrupt"), 0);                  // a busy cache is never mistaken for a broken one
   auto ro = store::open(dir, store::mode::read_only, warning);  // stats work beside a running daemon
   EXPECT_NE(ro, nullptr);
   ::kill(child, SIGKILL);

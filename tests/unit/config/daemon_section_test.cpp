@@ -48,7 +48,9 @@ TEST(DaemonSection, EveryProblemWithItsPlaceAndNeverTheToken) {
   ASSERT_FALSE(r.config);
   std::string all;
   for (const auto& e : r.errors) all += e.str() + "\n";
-  EXPECT_NE(all.find("d.yaml:9:11: daemon.listen: 'localhost:99999': the port must be a number from 0 to 65535"), std::string::npos) << all;
+  EXPECT_NE(all.find("d.yaml:9:11: daemon.listen: 'localhost:99999': the port must be a number from 0 to 65535"),
+            std::string::npos)
+      << all;
   EXPECT_NE(all.find("d.yaml:10:10: daemon.token: must be at least 16 characters"), std::string::npos) << all;
   EXPECT_NE(all.find("d.yaml:11:18: daemon.drain_timeout:"), std::string::npos) << all;
   EXPECT_NE(all.find("d.yaml:12:3: daemon.colour: unknown key"), std::string::npos) << all;

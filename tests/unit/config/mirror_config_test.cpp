@@ -140,12 +140,17 @@ policies:
   expect("m.yaml:24:11: policies[1].from: 'not a registry' is not REGISTRY[/PATH]");
   expect("m.yaml:25:15: policies[1].schedule: give either every or cron, not both");
   expect("m.yaml:25:22: policies[1].schedule.cron: cron '61 * * * *'");
-  EXPECT_EQ(errs.size(), 21u) << [&] { std::string all; for (auto& e : errs) all += e + "\n"; return all; }();
+  EXPECT_EQ(errs.size(), 21u) << [&] {
+    std::string all;
+    for (auto& e : errs) all += e + "\n";
+    return all;
+  }();
 }
 
 TEST(MirrorConfig, MissingEnvironmentNeverLeaksTheOthers) {
-  auto errs = errors_of("registries:\n  r.example: {username: u, password: '${NOPE}'}\npolicies:\n"
-                        "  - {name: a, from: r.example/x, to: s.example/y}\n");
+  auto errs = errors_of(
+      "registries:\n  r.example: {username: u, password: '${NOPE}'}\npolicies:\n"
+      "  - {name: a, from: r.example/x, to: s.example/y}\n");
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0], "m.yaml:2:38: registries.r.example.password: environment variable NOPE is not set");
 }
@@ -155,12 +160,16 @@ TEST(MirrorConfig, SyntaxAndShapeErrors) {
   EXPECT_TRUE(has(errors_of("- a\n- b\n"), "must be a YAML mapping"));
   EXPECT_TRUE(has(errors_of("registries: {}\n"), "policies: missing"));
   EXPECT_TRUE(has(errors_of("policies: []\n"), "policies: must be a non-empty list"));
-  EXPECT_TRUE(has(errors_of("policies:\n  - {name: ../x, from: a.io/x, to: b.io/y}\n"), "policies[0].name: must be letters"));
-  EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, repositories: []}\n"), "must be a non-empty list"));
-  EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io, to: a.io/y}\n"), "every run would mirror the mirror"));
+  EXPECT_TRUE(
+      has(errors_of("policies:\n  - {name: ../x, from: a.io/x, to: b.io/y}\n"), "policies[0].name: must be letters"));
+  EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, repositories: []}\n"),
+                  "must be a non-empty list"));
+  EXPECT_TRUE(
+      has(errors_of("policies:\n  - {name: a, from: a.io, to: a.io/y}\n"), "every run would mirror the mirror"));
   EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, schedule: {cron: '0 0 30 2 *'}}\n"),
                   "policies[0].schedule.cron: cron '0 0 30 2 *' never matches"));
-  EXPECT_TRUE(has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, schedule: {}}\n"), "needs every or cron"));
+  EXPECT_TRUE(
+      has(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, schedule: {}}\n"), "needs every or cron"));
 }
 
 TEST(MirrorConfig, DefaultsAndDiagnosticFormat) {
@@ -205,45 +214,57 @@ TEST(MirrorConfig, LayoutEndpointsKeepAndTheirRules) {
     for (const auto& d : load_config_text(text, "m.yaml", env_of({})).errors) all += d.str() + "\n";
     return all;
   };
-  EXPECT_NE(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, keep: 2}\n").find("`to:` must be oci:DIR"), std::string::npos);
-  EXPECT_NE(errors_of("policies:\n  - {name: a, from: a.io/x, to: 'oci:d', keep: 0}\n").find("keep: must be a whole number"), std::string::npos);
-  EXPECT_NE(errors_of("policies:\n  - {name: a, from: a.io/x, to: 'oci-archive:b.tar', prune: true}\n").find("nothing to prune"), std::string::npos);
-  EXPECT_NE(errors_of("policies:\n  - {name: a, from: 'oci:d:app:v1', to: b.io/y}\n").find("names a whole layout"), std::string::npos);
+  EXPECT_NE(errors_of("policies:\n  - {name: a, from: a.io/x, to: b.io/y, keep: 2}\n").find("`to:` must be oci:DIR"),
+            std::string::npos);
+  EXPECT_NE(
+      errors_of("policies:\n  - {name: a, from: a.io/x, to: 'oci:d', keep: 0}\n").find("keep: must be a whole number"),
+      std::string::npos);
+  EXPECT_NE(errors_of("policies:\n  - {name: a, from: a.io/x, to: 'oci-archive:b.tar', prune: true}\n")
+                .find("nothing to prune"),
+            std::string::npos);
+  EXPECT_NE(errors_of("policies:\n  - {name: a, from: 'oci:d:app:v1', to: b.io/y}\n").find("names a whole layout"),
+            std::string::npos);
   EXPECT_NE(errors_of("policies:\n  - {name: a, from: 'oci:', to: b.io/y}\n").find("no path"), std::string::npos);
 }
 
 TEST(MirrorConfig, TwoPoliciesThatCanWriteOneRepositoryAreRefusedNamingBoth) {
   // The same `to` with no patterns: every repository can collide.
-  auto errs = errors_of("policies:\n  - {name: a, from: s.io/x, to: d.io/m}\n  - {name: b, from: s.io/y, to: d.io/m}\n");
+  auto errs =
+      errors_of("policies:\n  - {name: a, from: s.io/x, to: d.io/m}\n  - {name: b, from: s.io/y, to: d.io/m}\n");
   EXPECT_TRUE(has(errs, "m.yaml:3:")) << (errs.empty() ? "" : errs[0]);
   EXPECT_TRUE(has(errs, "policy b can write the same repositories as policy a (line 2), e.g. d.io/m/w")) << errs[0];
   // Nested: b writes under a's `to`, where a's '**' reaches.
-  errs = errors_of("policies:\n  - {name: a, from: s.io/x, to: d.io/m, repositories: ['**']}\n"
-                   "  - {name: b, from: s.io/y, to: d.io/m/sub, repositories: [app]}\n");
+  errs = errors_of(
+      "policies:\n  - {name: a, from: s.io/x, to: d.io/m, repositories: ['**']}\n"
+      "  - {name: b, from: s.io/y, to: d.io/m/sub, repositories: [app]}\n");
   EXPECT_TRUE(has(errs, "e.g. d.io/m/sub/app")) << (errs.empty() ? "" : errs[0]);
   // A literal of one matched by a glob of the other.
-  errs = errors_of("policies:\n  - {name: a, from: s.io/x, to: d.io/m, repositories: ['app-*']}\n"
-                   "  - {name: b, from: s.io/y, to: d.io/m, repositories: [app-web]}\n");
+  errs = errors_of(
+      "policies:\n  - {name: a, from: s.io/x, to: d.io/m, repositories: ['app-*']}\n"
+      "  - {name: b, from: s.io/y, to: d.io/m, repositories: [app-web]}\n");
   EXPECT_TRUE(has(errs, "e.g. d.io/m/app-web")) << (errs.empty() ? "" : errs[0]);
   // Destinations that cannot meet are fine: other patterns, other prefixes, other registries, a layout each.
-  for (const char* ok : {"policies:\n  - {name: a, from: s.io/x, to: d.io/m, repositories: ['app-*']}\n"
-                         "  - {name: b, from: s.io/x, to: d.io/m, repositories: ['regex:^flux/(a|b)$']}\n"
-                         "  - {name: c, from: s.io/x/charts, to: d.io/m/charts, repositories: ['**']}\n",
-                         "policies:\n  - {name: a, from: s.io/x, to: d.io/m1}\n  - {name: b, from: s.io/x, to: d.io/m2}\n",
-                         "policies:\n  - {name: a, from: s.io/x, to: d.io/m}\n  - {name: b, from: s.io/x, to: e.io/m}\n",
-                         "policies:\n  - {name: a, from: s.io/x, to: 'oci:/a'}\n  - {name: b, from: s.io/x, to: 'oci:/b'}\n"}) {
+  for (const char* ok :
+       {"policies:\n  - {name: a, from: s.io/x, to: d.io/m, repositories: ['app-*']}\n"
+        "  - {name: b, from: s.io/x, to: d.io/m, repositories: ['regex:^flux/(a|b)$']}\n"
+        "  - {name: c, from: s.io/x/charts, to: d.io/m/charts, repositories: ['**']}\n",
+        "policies:\n  - {name: a, from: s.io/x, to: d.io/m1}\n  - {name: b, from: s.io/x, to: d.io/m2}\n",
+        "policies:\n  - {name: a, from: s.io/x, to: d.io/m}\n  - {name: b, from: s.io/x, to: e.io/m}\n",
+        "policies:\n  - {name: a, from: s.io/x, to: 'oci:/a'}\n  - {name: b, from: s.io/x, to: 'oci:/b'}\n"}) {
     auto r = load_config_text(ok, "m.yaml", env_of({}));
     EXPECT_TRUE(r.config) << ok << (r.errors.empty() ? "" : r.errors[0].str());
   }
 }
 
 TEST(MirrorConfig, DuplicateKeysEmptySecretsAndEndlessDurationsAreRefused) {
-  auto errs = errors_of("registries:\n  r.io: {username: u, password: p}\n  r.io: {}\npolicies:\n"
-                        "  - {name: a, from: s.io/x, to: d.io/m, prune: true, prune: false}\n");
+  auto errs = errors_of(
+      "registries:\n  r.io: {username: u, password: p}\n  r.io: {}\npolicies:\n"
+      "  - {name: a, from: s.io/x, to: d.io/m, prune: true, prune: false}\n");
   EXPECT_TRUE(has(errs, "m.yaml:3:3: registries.r.io: duplicate key 'r.io'")) << (errs.empty() ? "" : errs[0]);
   EXPECT_TRUE(has(errs, "policies[0].prune: duplicate key 'prune'")) << (errs.empty() ? "" : errs[0]);
-  errs = errors_of("registries:\n  r.io: {username: u, password: '${PW}'}\npolicies:\n  - {name: a, from: s.io/x, to: d.io/m}\n",
-                   env_of({{"PW", ""}}));
+  errs = errors_of(
+      "registries:\n  r.io: {username: u, password: '${PW}'}\npolicies:\n  - {name: a, from: s.io/x, to: d.io/m}\n",
+      env_of({{"PW", ""}}));
   EXPECT_TRUE(has(errs, "environment variable PW is set but empty")) << (errs.empty() ? "" : errs[0]);
   errs = errors_of("policies:\n  - {name: a, from: s.io/x, to: d.io/m, schedule: {every: 106752d}}\n");
   EXPECT_TRUE(has(errs, "is over the 3650d a duration may be")) << (errs.empty() ? "" : errs[0]);

@@ -1,7 +1,7 @@
 #include "daemon/admin_routes.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 using namespace ocimirror::daemon;
 

@@ -1,9 +1,9 @@
+#include "daemon/run_record.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics.hpp"
-#include "daemon/run_record.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <filesystem>
 #include <fstream>

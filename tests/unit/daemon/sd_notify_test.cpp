@@ -36,7 +36,8 @@ struct listener {
 }  // namespace
 
 TEST(SdNotify, SendsToAPathSocketAndToTheAbstractNamespace) {
-  const std::string path = (std::filesystem::temp_directory_path() / ("ocimirror-notify-" + std::to_string(::getpid()))).string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("ocimirror-notify-" + std::to_string(::getpid()))).string();
   std::filesystem::remove(path);
   {
     listener l(path);

@@ -1,7 +1,7 @@
 #include "daemon/sync_output.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <sstream>
 
@@ -15,9 +15,11 @@ policy_report sample() {
   r.source = "src.example/acme";
   r.destination = "dst.example/mirror";
   r.plan.push_back({policy::action::copy, "acme/app", "mirror/app", "v2", "sha256:" + std::string(64, 'a'), ""});
-  r.plan.push_back({policy::action::unchanged, "acme/app", "mirror/app", "v1", "sha256:" + std::string(64, 'b'), "sha256:" + std::string(64, 'b')});
+  r.plan.push_back({policy::action::unchanged, "acme/app", "mirror/app", "v1", "sha256:" + std::string(64, 'b'),
+                    "sha256:" + std::string(64, 'b')});
   r.plan.push_back({policy::action::prune, "acme/old", "mirror/old", "v0", "", "sha256:" + std::string(64, 'c')});
-  r.failures.push_back({"src.example/acme/x:v1 -> dst.example/mirror/x:v1", "registry dst.example: DENIED", transfer::errc::denied});
+  r.failures.push_back(
+      {"src.example/acme/x:v1 -> dst.example/mirror/x:v1", "registry dst.example: DENIED", transfer::errc::denied});
   r.warnings.push_back("source repository src.example/acme/gone does not exist");
   return r;
 }
@@ -31,9 +33,14 @@ TEST(SyncOutput, DryRunTableNamesEveryTagAndAction) {
   EXPECT_NE(text.find("ACTION"), std::string::npos);
   EXPECT_NE(text.find("copy       acme/app:v2"), std::string::npos) << text;
   EXPECT_NE(text.find("prune      acme/old:v0"), std::string::npos) << text;
-  EXPECT_NE(text.find("1 to copy, 0 to overwrite, 1 unchanged, 0 kept (overwrite: never), 1 to prune; 1 failed"), std::string::npos) << text;
-  EXPECT_NE(err.str().find("ocimirror: warning: source repository src.example/acme/gone does not exist"), std::string::npos);
-  EXPECT_NE(err.str().find("ocimirror: error: src.example/acme/x:v1 -> dst.example/mirror/x:v1: registry dst.example: DENIED"), std::string::npos);
+  EXPECT_NE(text.find("1 to copy, 0 to overwrite, 1 unchanged, 0 kept (overwrite: never), 1 to prune; 1 failed"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(err.str().find("ocimirror: warning: source repository src.example/acme/gone does not exist"),
+            std::string::npos);
+  EXPECT_NE(err.str().find(
+                "ocimirror: error: src.example/acme/x:v1 -> dst.example/mirror/x:v1: registry dst.example: DENIED"),
+            std::string::npos);
 }
 
 TEST(SyncOutput, JsonForScripts) {
@@ -56,7 +63,8 @@ TEST(SyncOutput, JsonForScripts) {
 
 TEST(SyncOutput, CheckNeverPrintsSecrets) {
   auto loaded = config::load_config_text(
-      "registries:\n  r.example: {username: u, password: hunter2}\npolicies:\n  - {name: a, from: r.example/x, to: s.example/y}\n",
+      "registries:\n  r.example: {username: u, password: hunter2}\npolicies:\n  - {name: a, from: r.example/x, to: "
+      "s.example/y}\n",
       "m.yaml", [](const std::string&) { return std::nullopt; });
   ASSERT_TRUE(loaded.config);
   std::ostringstream out;

@@ -16,7 +16,8 @@ TEST(Plan, DecidesEachTag) {
 
 TEST(Plan, FilteredIndexIsUnchangedWhenStateMatches) {
   // platforms filtered: the destination holds sha256:f, made from source sha256:a
-  tag_facts f{.source_digest = "sha256:a", .destination_digest = "sha256:f",
+  tag_facts f{.source_digest = "sha256:a",
+              .destination_digest = "sha256:f",
               .last_mirrored = std::pair<std::string, std::string>{"sha256:a", "sha256:f"}};
   EXPECT_EQ(decide(f, true), action::unchanged);
   f.source_digest = "sha256:a2";  // the source moved on

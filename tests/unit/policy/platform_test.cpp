@@ -24,7 +24,8 @@ TEST(Platform, Parses) {
 }
 
 TEST(Platform, Matches) {
-  std::vector<policy::platform_pattern> want{*policy::parse_platform("linux/amd64"), *policy::parse_platform("linux/arm64/v8"),
+  std::vector<policy::platform_pattern> want{*policy::parse_platform("linux/amd64"),
+                                             *policy::parse_platform("linux/arm64/v8"),
                                              *policy::parse_platform("linux/arm/v7")};
   EXPECT_TRUE(policy::platform_selected(child("linux", "amd64"), want));
   EXPECT_TRUE(policy::platform_selected(child("linux", "arm64"), want));  // implied v8

@@ -28,16 +28,22 @@ TEST(Artifact, FluxConfigAndManifestAsGoContainerregistryWritesThem) {
   const auto b = art::flux(tar, {{"org.opencontainers.image.created", "2026-11-28T09:30:00.500+00:00"},
                                  {"org.opencontainers.image.source", "https://git.example/a"},
                                  {"org.opencontainers.image.revision", "main@sha1:1"}});
-  EXPECT_EQ(b.config.bytes, R"({"architecture":"","created":"2026-11-28T09:30:00.5Z","history":[{"created":"0001-01-01T00:00:00Z"}],)"
-                            R"("os":"","rootfs":{"type":"layers","diff_ids":[")" + sha256_digest(tar) + R"("]},"config":{}})");
+  EXPECT_EQ(b.config.bytes,
+            R"({"architecture":"","created":"2026-11-28T09:30:00.5Z","history":[{"created":"0001-01-01T00:00:00Z"}],)"
+            R"("os":"","rootfs":{"type":"layers","diff_ids":[")" +
+                sha256_digest(tar) + R"("]},"config":{}})");
   ASSERT_EQ(b.layers.size(), 1u);
-  EXPECT_EQ(b.manifest, R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
-                        R"("config":{"mediaType":"application/vnd.cncf.flux.config.v1+json","size":)" +
-                            std::to_string(b.config.bytes.size()) + R"(,"digest":")" + b.config.digest + R"("},)"
-                        R"("layers":[{"mediaType":"application/vnd.cncf.flux.content.v1.tar+gzip","size":)" +
-                            std::to_string(b.layers[0].bytes.size()) + R"(,"digest":")" + b.layers[0].digest + R"("}],)"
-                        R"("annotations":{"org.opencontainers.image.created":"2026-11-28T09:30:00.500+00:00",)"
-                        R"("org.opencontainers.image.revision":"main@sha1:1","org.opencontainers.image.source":"https://git.example/a"}})");
+  EXPECT_EQ(
+      b.manifest,
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+      R"("config":{"mediaType":"application/vnd.cncf.flux.config.v1+json","size":)" +
+          std::to_string(b.config.bytes.size()) + R"(,"digest":")" + b.config.digest +
+          R"("},)"
+          R"("layers":[{"mediaType":"application/vnd.cncf.flux.content.v1.tar+gzip","size":)" +
+          std::to_string(b.layers[0].bytes.size()) + R"(,"digest":")" + b.layers[0].digest +
+          R"("}],)"
+          R"("annotations":{"org.opencontainers.image.created":"2026-11-28T09:30:00.500+00:00",)"
+          R"("org.opencontainers.image.revision":"main@sha1:1","org.opencontainers.image.source":"https://git.example/a"}})");
   EXPECT_THROW(art::flux(tar, {{"org.opencontainers.image.created", "now"}}), error);
 }
 
@@ -52,10 +58,12 @@ TEST(Artifact, HelmManifestAsHelmPushWritesIt) {
   ASSERT_EQ(b.layers.size(), 2u);
   EXPECT_LT(b.layers[0].digest, b.layers[1].digest);  // sorted by digest, as helm sorts them
   auto desc = [](const art::blob& x) {
-    return R"({"mediaType":")" + x.media_type + R"(","digest":")" + x.digest + R"(","size":)" + std::to_string(x.bytes.size()) + "}";
+    return R"({"mediaType":")" + x.media_type + R"(","digest":")" + x.digest + R"(","size":)" +
+           std::to_string(x.bytes.size()) + "}";
   };
-  EXPECT_EQ(b.manifest, R"({"schemaVersion":2,"config":)" + desc(b.config) + R"(,"layers":[)" + desc(b.layers[0]) + "," +
-                            desc(b.layers[1]) + R"(],"annotations":{"org.opencontainers.image.created":"2026-11-28T09:30:00Z",)"
+  EXPECT_EQ(b.manifest, R"({"schemaVersion":2,"config":)" + desc(b.config) + R"(,"layers":[)" + desc(b.layers[0]) +
+                            "," + desc(b.layers[1]) +
+                            R"(],"annotations":{"org.opencontainers.image.created":"2026-11-28T09:30:00Z",)"
                             R"("org.opencontainers.image.title":"web","org.opencontainers.image.version":"1.0.0+b"}})");
   const auto without = art::helm(chart, std::nullopt, *meta, "2026-11-28T09:30:00Z");
   ASSERT_EQ(without.layers.size(), 1u);

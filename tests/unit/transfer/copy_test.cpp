@@ -1,13 +1,13 @@
 // The copy engine between two in-memory endpoints (tests/support/fake_endpoint.hpp): child-first order, what is
 // skipped, "only tag it", a filtered index, verify, a lying source, a bundle missing a blob. The registry-only
 // capabilities (mounts, resumable uploads, ranged reads) are tested against real registries in tests/integration.
-#include "tests/support/fake_endpoint.hpp"
 #include "transfer/copy.hpp"
+#include "tests/support/fake_endpoint.hpp"
 #include "transfer/errors.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
 
 using namespace ocimirror;
 using ocimirror::testing::fake_endpoint;
@@ -48,10 +48,11 @@ struct world {
       const auto own = src.add_blob(std::string("layer for ") + arch);
       blobs.push_back(config);
       blobs.push_back(own);
-      const std::string m = R"({"schemaVersion":2,"mediaType":")" + std::string(image_type) + R"(","config":)" +
-                            desc("application/vnd.oci.image.config.v1+json", config, src.blobs[config].size()) + R"(,"layers":[)" +
-                            desc("application/vnd.oci.image.layer.v1.tar", shared_layer, src.blobs[shared_layer].size()) + "," +
-                            desc("application/vnd.oci.image.layer.v1.tar", own, src.blobs[own].size()) + "]}";
+      const std::string m =
+          R"({"schemaVersion":2,"mediaType":")" + std::string(image_type) + R"(","config":)" +
+          desc("application/vnd.oci.image.config.v1+json", config, src.blobs[config].size()) + R"(,"layers":[)" +
+          desc("application/vnd.oci.image.layer.v1.tar", shared_layer, src.blobs[shared_layer].size()) + "," +
+          desc("application/vnd.oci.image.layer.v1.tar", own, src.blobs[own].size()) + "]}";
       children.push_back(src.add_manifest(m, image_type));
     }
     std::string idx = R"({"schemaVersion":2,"mediaType":")" + std::string(index_type) + R"(","manifests":[)";
@@ -136,7 +137,8 @@ TEST(CopyEngine, VerifyPushesWhatIsMissingUnderAPresentTag) {
   opts.verify = true;
   const auto r = w.copy("v1", opts);
   EXPECT_EQ(r.stats.blobs_copied, 1u);
-  EXPECT_EQ(w.dst.log, std::vector<std::string>{"blob " + w.shared_layer}) << "manifests already there are not pushed again";
+  EXPECT_EQ(w.dst.log, std::vector<std::string>{"blob " + w.shared_layer})
+      << "manifests already there are not pushed again";
 }
 
 TEST(CopyEngine, ALyingSourceNeverStoresAWrongBlobNorItsManifest) {

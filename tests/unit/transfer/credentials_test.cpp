@@ -1,12 +1,12 @@
-#include "transfer/auth.hpp"
 #include "transfer/credentials.hpp"
+#include "transfer/auth.hpp"
 #include "transfer/errors.hpp"
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <filesystem>
 #include <fstream>
-#include <sys/stat.h>
 
 using namespace ocimirror::transfer;
 namespace fs = std::filesystem;
@@ -49,8 +49,10 @@ TEST(DockerConfig, IdentityToken) {
 TEST(DockerConfig, CredentialHelperProtocol) {
   temp_dir d;
   // A helper that answers per server URL it reads on stdin, as docker-credential-* helpers do.
-  write(d.path / "docker-credential-testhelper", "#!/bin/sh\nread server\n"
-        "case \"$server\" in r.example) echo '{\"ServerURL\":\"r.example\",\"Username\":\"<token>\",\"Secret\":\"idtok\"}';;\n"
+  write(d.path / "docker-credential-testhelper",
+        "#!/bin/sh\nread server\n"
+        "case \"$server\" in r.example) echo "
+        "'{\"ServerURL\":\"r.example\",\"Username\":\"<token>\",\"Secret\":\"idtok\"}';;\n"
         "h.example) echo '{\"ServerURL\":\"h.example\",\"Username\":\"bob\",\"Secret\":\"pw\"}';;\n"
         "*) echo 'credentials not found in native keychain'; exit 1;; esac\n");
   fs::permissions(d.path / "docker-credential-testhelper", fs::perms::owner_all);
@@ -79,7 +81,7 @@ TEST(DockerConfig, StoreKeepsOtherKeysAndIsPrivate) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("experimental"), std::string::npos);
   EXPECT_EQ(text.find("s3cret"), std::string::npos);  // stored base64, as docker does
-  struct stat st{};
+  struct stat st {};
   ::stat(cfg.c_str(), &st);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }

@@ -57,9 +57,9 @@ std::vector<std::tuple<std::string, char, unsigned>> members(const std::string& 
 TEST(Ignore, FluxDefaultsAndGitignoreRules) {
   ignore::matcher m(ignore::flux_defaults());
   EXPECT_TRUE(m.excluded({".git"}, true));
-  EXPECT_TRUE(m.excluded(segs(".git/config"), false));          // a segment named .git, at any depth
+  EXPECT_TRUE(m.excluded(segs(".git/config"), false));  // a segment named .git, at any depth
   EXPECT_TRUE(m.excluded(segs("sub/.git/HEAD"), false));
-  EXPECT_FALSE(m.excluded({".git"}, false));                    // ".git/" is for directories (a submodule's .git file)
+  EXPECT_FALSE(m.excluded({".git"}, false));  // ".git/" is for directories (a submodule's .git file)
   EXPECT_TRUE(m.excluded(segs("img/logo.png"), false));
   EXPECT_TRUE(m.excluded(segs("x.tar.gz"), false));
   EXPECT_FALSE(m.excluded(segs("x.tgz"), false));
@@ -67,24 +67,32 @@ TEST(Ignore, FluxDefaultsAndGitignoreRules) {
 
   ignore::matcher u({"# comment", "", "*.md", "!README.md", "/build/", "docs/**/draft.yaml", "tmp  "});
   EXPECT_TRUE(u.excluded(segs("a/notes.md"), false));
-  EXPECT_FALSE(u.excluded(segs("a/README.md"), false));          // the last matching pattern decides
+  EXPECT_FALSE(u.excluded(segs("a/README.md"), false));  // the last matching pattern decides
   EXPECT_TRUE(u.excluded({"build"}, true));
-  EXPECT_TRUE(u.excluded(segs("build/out.yaml"), false));        // anchored, and what is under it
-  EXPECT_FALSE(u.excluded(segs("src/build"), true));             // "/build/" is anchored at the root
+  EXPECT_TRUE(u.excluded(segs("build/out.yaml"), false));  // anchored, and what is under it
+  EXPECT_FALSE(u.excluded(segs("src/build"), true));       // "/build/" is anchored at the root
   EXPECT_TRUE(u.excluded(segs("docs/a/b/draft.yaml"), false));
-  EXPECT_TRUE(u.excluded(segs("docs/draft.yaml"), false));       // '**' spans zero directories too
-  EXPECT_TRUE(u.excluded({"tmp"}, false));                       // trailing spaces trimmed
-  EXPECT_FALSE(u.excluded({}, true));                            // never the root
+  EXPECT_TRUE(u.excluded(segs("docs/draft.yaml"), false));  // '**' spans zero directories too
+  EXPECT_TRUE(u.excluded({"tmp"}, false));                  // trailing spaces trimmed
+  EXPECT_FALSE(u.excluded({}, true));                       // never the root
 }
 
 TEST(GoTar, HeadersAsArchiveTarWritesThem) {
   const auto h = go_tar::header("a.yaml", go_tar::type::file, 0644, 5);
   ASSERT_EQ(h.size(), 512u);
   EXPECT_EQ(h.substr(100, 8), std::string("0000644\0", 8));
-  EXPECT_EQ(h.substr(108, 16), std::string("0000000\0" "0000000\0", 16));
-  EXPECT_EQ(h.substr(124, 24), std::string("00000000005\0" "00000000000\0", 24));  // size, then mtime zero
-  EXPECT_EQ(h.substr(257, 8), std::string("ustar\0" "00", 8));
-  EXPECT_EQ(h.substr(329, 16), std::string("0000000\0" "0000000\0", 16));  // devmajor, devminor
+  EXPECT_EQ(h.substr(108, 16), std::string("0000000\0"
+                                           "0000000\0",
+                                           16));
+  EXPECT_EQ(h.substr(124, 24), std::string("00000000005\0"
+                                           "00000000000\0",
+                                           24));  // size, then mtime zero
+  EXPECT_EQ(h.substr(257, 8), std::string("ustar\0"
+                                          "00",
+                                          8));
+  EXPECT_EQ(h.substr(329, 16), std::string("0000000\0"
+                                           "0000000\0",
+                                           16));  // devmajor, devminor
   EXPECT_EQ(h[154], '\0');
   EXPECT_EQ(h[155], ' ');
   // A long ASCII name is split into prefix and name; a non-ASCII one takes a PAX header.
@@ -100,7 +108,8 @@ TEST(GoTar, HeadersAsArchiveTarWritesThem) {
   EXPECT_EQ(go_tar::pax_record("path", "dir/d\xc3\xa9j\xc3\xa0.yaml"), "24 path=dir/d\xc3\xa9j\xc3\xa0.yaml\n");
   EXPECT_EQ(std::string(pax.data() + 1024), "dir/dj.yaml");  // the main header: toASCII of the name
   EXPECT_EQ(go_tar::pax_record("k", std::string(92, 'v')), "98 k=" + std::string(92, 'v') + "\n");
-  EXPECT_EQ(go_tar::pax_record("k", std::string(95, 'v')), "102 k=" + std::string(95, 'v') + "\n");  // the length grew a digit
+  EXPECT_EQ(go_tar::pax_record("k", std::string(95, 'v')),
+            "102 k=" + std::string(95, 'v') + "\n");  // the length grew a digit
 }
 
 TEST(FluxTar, WalkOrderModesRootEntryAndSkippedLinks) {
@@ -120,9 +129,11 @@ TEST(FluxTar, WalkOrderModesRootEntryAndSkippedLinks) {
   flux_tar::report rep;
   const auto t = flux_tar::build(d.string(), ignore::matcher(ignore::flux_defaults()), rep);
   using row = std::tuple<std::string, char, unsigned>;
-  // filepath.WalkDir: each directory's entries by name, depth first ("a" before "a-b.yaml", then "a/x.yaml" right after "a").
-  const std::vector<row> want{{".", '5', 0755}, {"a", '5', 0755}, {"a/x.yaml", '0', 0644}, {"a-b.yaml", '0', 0644},
-                              {"bin", '5', 0700}, {"bin/run.sh", '0', 0750}, {"empty", '5', 0755}};
+  // filepath.WalkDir: each directory's entries by name, depth first ("a" before "a-b.yaml", then "a/x.yaml" right after
+  // "a").
+  const std::vector<row> want{{".", '5', 0755},        {"a", '5', 0755},   {"a/x.yaml", '0', 0644},
+                              {"a-b.yaml", '0', 0644}, {"bin", '5', 0700}, {"bin/run.sh", '0', 0750},
+                              {"empty", '5', 0755}};
   EXPECT_EQ(members(t), want);
   EXPECT_EQ(rep.skipped, std::vector<std::string>{"link.yaml"});
   EXPECT_EQ(rep.ignored.size(), 3u);  // .git, .git/config, logo.png
@@ -139,5 +150,6 @@ TEST(FluxTar, SingleFileIsStagedAloneAsFluxDoes) {
   const auto t = flux_tar::build((d / "app.yaml").string(), ignore::matcher({}), rep);
   ::umask(old);
   using row = std::tuple<std::string, char, unsigned>;
-  EXPECT_EQ(members(t), (std::vector<row>{{".", '5', 0700}, {"app.yaml", '0', 0644}}));  // MkdirTemp's 0700, umask applied
+  EXPECT_EQ(members(t),
+            (std::vector<row>{{".", '5', 0700}, {"app.yaml", '0', 0644}}));  // MkdirTemp's 0700, umask applied
 }

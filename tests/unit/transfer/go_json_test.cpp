@@ -13,12 +13,14 @@ TEST(GoJson, EscapesAsGoDoes) {
   EXPECT_EQ(go_json::quote("q\"\\"), "\"q\\\"\\\\\"");
   EXPECT_EQ(go_json::quote("\n\r\t\b\f"), "\"\\n\\r\\t\\b\\f\"");  // \b and \f short since Go 1.22
   EXPECT_EQ(go_json::quote(std::string("\x01\x1f", 2)), "\"\\u0001\\u001f\"");
-  EXPECT_EQ(go_json::quote("\x7f"), "\"\x7f\"");  // DEL is not escaped
+  EXPECT_EQ(go_json::quote("\x7f"), "\"\x7f\"");                              // DEL is not escaped
   EXPECT_EQ(go_json::quote("d\xc3\xa9j\xc3\xa0"), "\"d\xc3\xa9j\xc3\xa0\"");  // valid UTF-8 stays as is
   EXPECT_EQ(go_json::quote("\xe2\x80\xa8\xe2\x80\xa9"), "\"\\u2028\\u2029\"");
-  EXPECT_EQ(go_json::quote("a\xff" "b"), "\"a\\ufffdb\"");           // an invalid byte
+  EXPECT_EQ(go_json::quote("a\xff"
+                           "b"),
+            "\"a\\ufffdb\"");                                              // an invalid byte
   EXPECT_EQ(go_json::quote("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // a surrogate: three invalid bytes
-  EXPECT_EQ(go_json::quote("\xc0\xaf"), "\"\\ufffd\\ufffd\"");        // an overlong form
+  EXPECT_EQ(go_json::quote("\xc0\xaf"), "\"\\ufffd\\ufffd\"");             // an overlong form
 }
 
 TEST(GoJson, ObjectsKeepFieldOrderAndMapsSortKeys) {
@@ -41,17 +43,17 @@ TEST(GoYaml, PlainScalarsResolveAsYamlV2) {
   EXPECT_EQ(go_yaml::resolve_plain("yes please").type, kind::string);
   // To a Go string field (sigs.k8s.io/yaml convertToJSONableObject).
   auto str = [](const char* t) { return go_yaml::resolve_plain(t).as_go_string(); };
-  EXPECT_EQ(str("1.10"), "1.1");   // the famous one: a float, through float32
+  EXPECT_EQ(str("1.10"), "1.1");  // the famous one: a float, through float32
   EXPECT_EQ(str("1.0"), "1");
   EXPECT_EQ(str("2.30"), "2.3");
   EXPECT_EQ(str("10"), "10");
-  EXPECT_EQ(str("0777"), "511");   // YAML 1.1 octal
+  EXPECT_EQ(str("0777"), "511");  // YAML 1.1 octal
   EXPECT_EQ(str("0x1F"), "31");
   EXPECT_EQ(str("0b101"), "5");
   EXPECT_EQ(str("1_000"), "1000");
   EXPECT_EQ(str("-5"), "-5");
   EXPECT_EQ(str("+7"), "7");
-  EXPECT_EQ(str("08"), "8");       // not octal: a float
+  EXPECT_EQ(str("08"), "8");  // not octal: a float
   EXPECT_EQ(str("1e3"), "1000");
   EXPECT_EQ(str("1e6"), "1e+06");
   EXPECT_EQ(str("123456"), "123456");

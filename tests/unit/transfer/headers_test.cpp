@@ -1,5 +1,5 @@
-#include "transfer/errors.hpp"
 #include "transfer/headers.hpp"
+#include "transfer/errors.hpp"
 
 #include <gtest/gtest.h>
 

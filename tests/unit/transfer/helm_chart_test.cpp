@@ -51,14 +51,15 @@ dependencies:
 type: application
 unknownField: ignored
 )");
-  EXPECT_EQ(helm::config_json(m),
-            R"({"name":"web","home":"https://example.com","sources":["https://git.example/web","https://mirror.example/web"],)"
-            R"("version":"1.2.3","description":"A \u003cweb\u003e \u0026 app","keywords":["web","8080"],)"
-            R"("maintainers":[{"name":"Jane","email":"jane@example.com"},{"name":"Bob","url":"https://bob.example"}],)"
-            R"("apiVersion":"v2","appVersion":"1.1","deprecated":true,"annotations":{"category":"Web","replicas":"3"},)"
-            R"("kubeVersion":"\u003e=1.25.0-0","dependencies":[{"name":"redis","version":"17.x",)"
-            R"("repository":"oci://registry-1.docker.io/bitnamicharts","tags":["cache"],"enabled":true,)"
-            R"("import-values":["data",{"child":"a.b","parent":"c"}],"alias":"cache"}],"type":"application"})");
+  EXPECT_EQ(
+      helm::config_json(m),
+      R"({"name":"web","home":"https://example.com","sources":["https://git.example/web","https://mirror.example/web"],)"
+      R"("version":"1.2.3","description":"A \u003cweb\u003e \u0026 app","keywords":["web","8080"],)"
+      R"("maintainers":[{"name":"Jane","email":"jane@example.com"},{"name":"Bob","url":"https://bob.example"}],)"
+      R"("apiVersion":"v2","appVersion":"1.1","deprecated":true,"annotations":{"category":"Web","replicas":"3"},)"
+      R"("kubeVersion":"\u003e=1.25.0-0","dependencies":[{"name":"redis","version":"17.x",)"
+      R"("repository":"oci://registry-1.docker.io/bitnamicharts","tags":["cache"],"enabled":true,)"
+      R"("import-values":["data",{"child":"a.b","parent":"c"}],"alias":"cache"}],"type":"application"})");
 }
 
 TEST(HelmChart, OmitsEmptyFieldsAndDefaultsApiVersion) {
@@ -66,7 +67,8 @@ TEST(HelmChart, OmitsEmptyFieldsAndDefaultsApiVersion) {
   EXPECT_EQ(helm::config_json(m), R"({"name":"old","version":"0.1.0","apiVersion":"v1"})");  // helm 2 chart: v1
   // A dependency always writes name and repository (no omitempty on those tags).
   const auto d = load("apiVersion: v2\nname: a\nversion: 1.0.0\ndependencies: [{name: b}]\n");
-  EXPECT_EQ(helm::config_json(d), R"({"name":"a","version":"1.0.0","apiVersion":"v2","dependencies":[{"name":"b","repository":""}]})");
+  EXPECT_EQ(helm::config_json(d),
+            R"({"name":"a","version":"1.0.0","apiVersion":"v2","dependencies":[{"name":"b","repository":""}]})");
 }
 
 TEST(HelmChart, KeysMatchFieldsInAnyCaseAndQuotedScalarsStayStrings) {
@@ -75,24 +77,32 @@ TEST(HelmChart, KeysMatchFieldsInAnyCaseAndQuotedScalarsStayStrings) {
 }
 
 TEST(HelmChart, RequirementsYamlOverridesDependencies) {
-  const auto m = load("name: a\nversion: 1.0.0\n", "dependencies:\n  - name: b\n    repository: https://charts.example\n");
+  const auto m =
+      load("name: a\nversion: 1.0.0\n", "dependencies:\n  - name: b\n    repository: https://charts.example\n");
   ASSERT_EQ(m.dependencies.size(), 1u);
   EXPECT_EQ(m.dependencies[0].repository, "https://charts.example");
 }
 
 TEST(HelmChart, RefusesWhatHelmRefuses) {
   EXPECT_NE(problem("apiVersion: v2\nname: a\nversion: 1.0.0\ndeprecated: \"true\"\n").find("bool"), std::string::npos);
-  EXPECT_NE(problem("apiVersion: v2\nname: a\nversion: 1.0.0\nsources: https://x\n").find("[]string"), std::string::npos);
+  EXPECT_NE(problem("apiVersion: v2\nname: a\nversion: 1.0.0\nsources: https://x\n").find("[]string"),
+            std::string::npos);
   EXPECT_NE(problem("apiVersion: v2\nname: [a]\nversion: 1.0.0\n").find("string"), std::string::npos);
   EXPECT_EQ(problem("apiVersion: v2\nversion: 1.0.0\n"), "validation: chart.metadata.name is required");
   EXPECT_EQ(problem("apiVersion: v2\nname: a\n"), "validation: chart.metadata.version is required");
-  EXPECT_EQ(problem("apiVersion: v2\nname: ..\nversion: 1.0.0\n"), "validation: chart.metadata.name \"..\" is not allowed");
-  EXPECT_EQ(problem("apiVersion: v2\nname: a/b\nversion: 1.0.0\n"), "validation: chart.metadata.name \"a/b\" is invalid");
-  EXPECT_EQ(problem("apiVersion: v2\nname: a\nversion: one\n"), "validation: chart.metadata.version \"one\" is invalid");
-  EXPECT_EQ(problem("apiVersion: v2\nname: a\nversion: 1.0.0\ntype: plugin\n"), "validation: chart.metadata.type must be application or library");
-  EXPECT_EQ(problem("apiVersion: v2\nname: a\nversion: 1.0.0\nmaintainers: [~]\n"), "validation: maintainers must not contain empty or null nodes");
-  EXPECT_EQ(problem("apiVersion: v2\nname: a\nversion: 1.0.0\ndependencies: [{name: b, alias: x}, {name: c, alias: x}]\n"),
-            "validation: more than one dependency with name or alias \"x\"");
+  EXPECT_EQ(problem("apiVersion: v2\nname: ..\nversion: 1.0.0\n"),
+            "validation: chart.metadata.name \"..\" is not allowed");
+  EXPECT_EQ(problem("apiVersion: v2\nname: a/b\nversion: 1.0.0\n"),
+            "validation: chart.metadata.name \"a/b\" is invalid");
+  EXPECT_EQ(problem("apiVersion: v2\nname: a\nversion: one\n"),
+            "validation: chart.metadata.version \"one\" is invalid");
+  EXPECT_EQ(problem("apiVersion: v2\nname: a\nversion: 1.0.0\ntype: plugin\n"),
+            "validation: chart.metadata.type must be application or library");
+  EXPECT_EQ(problem("apiVersion: v2\nname: a\nversion: 1.0.0\nmaintainers: [~]\n"),
+            "validation: maintainers must not contain empty or null nodes");
+  EXPECT_EQ(
+      problem("apiVersion: v2\nname: a\nversion: 1.0.0\ndependencies: [{name: b, alias: x}, {name: c, alias: x}]\n"),
+      "validation: more than one dependency with name or alias \"x\"");
   EXPECT_EQ(problem("apiVersion: v2\nname: a\nversion: 1.0.0\ndependencies: [{name: b, alias: 'no spaces'}]\n"),
             "validation: dependency \"b\" has disallowed characters in the alias");
   EXPECT_NE(problem("name: [unclosed\n").find("Chart.yaml:"), std::string::npos);
@@ -106,9 +116,11 @@ TEST(HelmChart, VersionsAsMastermindsSemverAcceptsThem) {
 }
 
 TEST(HelmChart, SanitizesAsValidateDoes) {
-  EXPECT_EQ(helm::sanitize("a\tb\nc\xc2\xa0" "d"), "a b c d");                 // white space to ' '
-  EXPECT_EQ(helm::sanitize("x\x01y\xe2\x80\x8bz\xc2\xad!"), "xyz!");            // controls and format chars dropped
-  EXPECT_EQ(helm::sanitize("\xff"), "\xef\xbf\xbd");                            // an invalid byte: U+FFFD
+  EXPECT_EQ(helm::sanitize("a\tb\nc\xc2\xa0"
+                           "d"),
+            "a b c d");                                               // white space to ' '
+  EXPECT_EQ(helm::sanitize("x\x01y\xe2\x80\x8bz\xc2\xad!"), "xyz!");  // controls and format chars dropped
+  EXPECT_EQ(helm::sanitize("\xff"), "\xef\xbf\xbd");                  // an invalid byte: U+FFFD
   EXPECT_EQ(helm::sanitize("caf\xc3\xa9 \xe2\x9c\x93"), "caf\xc3\xa9 \xe2\x9c\x93");
   auto m = load("apiVersion: v2\nname: a\nversion: 1.0.0\ndescription: \"one\\ttwo\\u200b\"\n");
   EXPECT_EQ(m.description, "one two");

@@ -1,5 +1,5 @@
-#include "transfer/layout.hpp"
 #include "transfer/layout_index.hpp"
+#include "transfer/layout.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,9 +39,11 @@ TEST(LayoutIndex, ManyRepositoriesInOneIndexRenderedDeterministically) {
 TEST(LayoutIndex, BareNamesAndForeignEntriesAreKept) {
   const std::string d = "sha256:" + std::string(64, 'a');
   auto idx = layout_index::parse(R"({"schemaVersion":2,"manifests":[
-    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + d + R"(","size":5,
+    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                                 d + R"(","size":5,
      "annotations":{"org.opencontainers.image.ref.name":"v1","x":"y"}},
-    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + d + R"(","size":5}]})");
+    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                                 d + R"(","size":5}]})");
   ASSERT_TRUE(idx) << idx.error();
   EXPECT_EQ(idx->find("", "v1")->digest, d);
   EXPECT_TRUE(idx->repositories().empty());
@@ -50,8 +52,9 @@ TEST(LayoutIndex, BareNamesAndForeignEntriesAreKept) {
 }
 
 TEST(LayoutIndex, EntriesThatAreNotManifestsAreRefused) {
-  auto bad = layout_index::parse(R"({"schemaVersion":2,"manifests":[{"mediaType":"application/octet-stream","digest":"sha256:)" +
-                                 std::string(64, 'b') + R"(","size":1}]})");
+  auto bad = layout_index::parse(
+      R"({"schemaVersion":2,"manifests":[{"mediaType":"application/octet-stream","digest":"sha256:)" +
+      std::string(64, 'b') + R"(","size":1}]})");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("not a manifest"), std::string::npos) << bad.error();
   EXPECT_FALSE(layout_index::parse(R"({"schemaVersion":2,"manifests":[{"digest":"sha256:../../etc","size":1}]})"));
@@ -93,7 +96,8 @@ TEST(LayoutIndex, OnlyEntryIsTheSingleOneNamedOrNotElseAnErrorListingThem) {
   const std::string a = "sha256:" + std::string(64, 'a'), b = "sha256:" + std::string(64, 'b');
   // What `skopeo copy ... oci:DIR` writes: one entry without a ref name.
   auto unnamed = layout_index::parse(R"({"schemaVersion":2,"manifests":[
-    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + a + R"(","size":5}]})");
+    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                                     a + R"(","size":5}]})");
   ASSERT_TRUE(unnamed);
   auto one = only_entry(*unnamed, "oci:d");
   ASSERT_TRUE(one) << one.error();
@@ -101,8 +105,10 @@ TEST(LayoutIndex, OnlyEntryIsTheSingleOneNamedOrNotElseAnErrorListingThem) {
   EXPECT_TRUE(one->ref_name.empty());
   EXPECT_EQ(unnamed->unmappable(), std::vector<std::string>{a + " (no org.opencontainers.image.ref.name)"});
   auto two = layout_index::parse(R"({"schemaVersion":2,"manifests":[
-    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + a + R"(","size":5},
-    {"mediaType":"application/vnd.oci.image.index.v1+json","digest":")" + b + R"(","size":5,
+    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                                 a + R"(","size":5},
+    {"mediaType":"application/vnd.oci.image.index.v1+json","digest":")" +
+                                 b + R"(","size":5,
      "annotations":{"org.opencontainers.image.ref.name":"v1.0.0"}}]})");
   ASSERT_TRUE(two);
   auto which = only_entry(*two, "oci:d");
@@ -119,8 +125,8 @@ TEST(LayoutIndex, RefNamesThatAreNotRepoAndTagNeverBecomeNames) {
     return R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + a +
            R"(","size":5,"annotations":{"org.opencontainers.image.ref.name":")" + name + R"("}})";
   };
-  auto idx = layout_index::parse(R"({"schemaVersion":2,"manifests":[)" + entry("../../victim:v1") + "," + entry("ok/app:v1") +
-                                 "," + entry("latest") + "," + entry("app:bad tag") + "]}");
+  auto idx = layout_index::parse(R"({"schemaVersion":2,"manifests":[)" + entry("../../victim:v1") + "," +
+                                 entry("ok/app:v1") + "," + entry("latest") + "," + entry("app:bad tag") + "]}");
   ASSERT_TRUE(idx) << idx.error();
   EXPECT_EQ(idx->repositories(), std::vector<std::string>{"ok/app"});
   EXPECT_EQ(idx->tags(""), std::vector<std::string>{"latest"});

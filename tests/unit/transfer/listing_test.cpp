@@ -1,5 +1,5 @@
-#include "transfer/errors.hpp"
 #include "transfer/listing.hpp"
+#include "transfer/errors.hpp"
 #include "transfer/reference.hpp"
 
 #include <gtest/gtest.h>
@@ -9,7 +9,8 @@ using outcome = list_pager::outcome;
 
 namespace {
 list_pager tags_pager(listing_limits l = {}) {
-  return list_pager("http://r/v2/a/tags/list?n=2", "tags", [](std::string_view t) { return is_valid_tag(t); }, l);
+  return list_pager(
+      "http://r/v2/a/tags/list?n=2", "tags", [](std::string_view t) { return is_valid_tag(t); }, l);
 }
 }  // namespace
 
@@ -51,7 +52,8 @@ TEST(ListPager, EveryBoundRefusesTheWholeList) {
   auto pages = tags_pager({.max_entries = 1000, .max_pages = 5, .max_bytes = 1 << 20});
   outcome last = outcome::next;
   for (int i = 0; i < 10 && last == outcome::next; ++i)
-    last = pages.add(R"({"tags":["t)" + std::to_string(i) + R"("]})", "</p" + std::to_string(i + 2) + R"(>; rel="next")");
+    last =
+        pages.add(R"({"tags":["t)" + std::to_string(i) + R"("]})", "</p" + std::to_string(i + 2) + R"(>; rel="next")");
   EXPECT_EQ(last, outcome::refused);
   EXPECT_EQ(pages.pages(), 5u);
   auto bytes = tags_pager({.max_entries = 1000, .max_pages = 100, .max_bytes = 64});

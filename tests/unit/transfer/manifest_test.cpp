@@ -1,8 +1,8 @@
-#include "transfer/digest.hpp"
 #include "transfer/manifest.hpp"
+#include "transfer/digest.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 using namespace ocimirror::transfer;
 
@@ -40,25 +40,39 @@ TEST(Manifest, MediaTypeFromContentTypeOrShape) {
 TEST(Manifest, RejectsBadInputWithReasons) {
   EXPECT_NE(parse_manifest("{", "").error().find("not valid JSON"), std::string::npos);
   EXPECT_NE(parse_manifest("[]", "").error().find("not a JSON object"), std::string::npos);
-  EXPECT_NE(parse_manifest(R"({"schemaVersion":1,"mediaType":"application/vnd.docker.distribution.manifest.v1+prettyjws"})", "")
-                .error().find("Docker schema 1"), std::string::npos);
+  EXPECT_NE(parse_manifest(
+                R"({"schemaVersion":1,"mediaType":"application/vnd.docker.distribution.manifest.v1+prettyjws"})", "")
+                .error()
+                .find("Docker schema 1"),
+            std::string::npos);
   // Served the way distribution serves schema 1: no mediaType in the body, only the Content-Type, or neither.
   const std::string v1 = R"({"schemaVersion":1,"name":"library/x","tag":"v1","fsLayers":[],"signatures":[]})";
-  EXPECT_NE(parse_manifest(v1, "application/vnd.docker.distribution.manifest.v1+prettyjws").error().find("skopeo copy --format v2s2"),
+  EXPECT_NE(parse_manifest(v1, "application/vnd.docker.distribution.manifest.v1+prettyjws")
+                .error()
+                .find("skopeo copy --format v2s2"),
             std::string::npos);
   EXPECT_NE(parse_manifest(v1, "").error().find("Docker schema 1"), std::string::npos);
   EXPECT_NE(parse_manifest(v1, "application/json").error().find("Docker schema 1"), std::string::npos);
-  EXPECT_NE(parse_manifest(R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"sha256:../../etc","size":1}})", "")
-                .error().find("config has digest"), std::string::npos);
-  EXPECT_NE(parse_manifest(R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":")" + d1 + R"(","size":-1}})", "")
-                .error().find("no valid size"), std::string::npos);
+  EXPECT_NE(
+      parse_manifest(
+          R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"sha256:../../etc","size":1}})",
+          "")
+          .error()
+          .find("config has digest"),
+      std::string::npos);
+  EXPECT_NE(parse_manifest(R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":")" + d1 +
+                               R"(","size":-1}})",
+                           "")
+                .error()
+                .find("no valid size"),
+            std::string::npos);
   EXPECT_NE(parse_manifest(R"({"mediaType":"text/plain"})", "").error().find("unsupported"), std::string::npos);
 }
 
 TEST(Manifest, FilterIndexKeepsOrderAndRecordsSource) {
   std::string idx = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)"
-                    R"({"mediaType":"m","digest":")" + d1 + R"(","size":1},{"mediaType":"m","digest":")" + d2 +
-                    R"(","size":2}],"annotations":{"a":"b"}})";
+                    R"({"mediaType":"m","digest":")" +
+                    d1 + R"(","size":1},{"mediaType":"m","digest":")" + d2 + R"(","size":2}],"annotations":{"a":"b"}})";
   auto out = filter_index(idx, {false, true}, "sha256:src");
   auto v = boost::json::parse(out).as_object();
   ASSERT_EQ(v["manifests"].as_array().size(), 1u);

@@ -54,10 +54,11 @@ TEST(Reference, Ipv6Host) {
 }
 
 TEST(Reference, RejectsWhatIsNotAReference) {
-  for (const std::string& bad : std::vector<std::string>{"alpine", "localhost:5000/", "localhost:5000/App", "localhost:5000/a//b",
-                          "localhost:5000/a:", "localhost:5000/a:-x", "localhost:5000/a@sha256:abc",
-                          "localhost:5000/a@md5:" + hex64, "local host/a", "host:99x/a", "localhost:5000/a_-b",
-                          "localhost:5000/a:" + std::string(129, 'x'), "localhost:5000/a@sha256:" + std::string(64, 'A')}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "alpine", "localhost:5000/", "localhost:5000/App", "localhost:5000/a//b",
+           "localhost:5000/a:", "localhost:5000/a:-x", "localhost:5000/a@sha256:abc", "localhost:5000/a@md5:" + hex64,
+           "local host/a", "host:99x/a", "localhost:5000/a_-b", "localhost:5000/a:" + std::string(129, 'x'),
+           "localhost:5000/a@sha256:" + std::string(64, 'A')}) {
     auto r = parse_reference(bad);
     EXPECT_FALSE(r) << bad;
   }

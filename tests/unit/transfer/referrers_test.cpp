@@ -1,9 +1,9 @@
+#include "transfer/referrers.hpp"
 #include "tests/support/signing.hpp"
 #include "transfer/cosign.hpp"
-#include "transfer/referrers.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 using namespace ocimirror::transfer;
 
@@ -34,9 +34,11 @@ TEST(Referrers, TagNames) {
 // A response as a registry with the referrers API sends it (recorded from the OCI conformance suite's shape).
 TEST(Referrers, ParsesARecordedReferrersResponseAndRefusesOtherBodies) {
   const std::string recorded = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
-    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + d1 + R"(","size":1234,
+    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                               d1 + R"(","size":1234,
      "artifactType":"application/vnd.example.sbom.v1","annotations":{"org.example.sbom.format":"spdx"}},
-    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + d2 + R"(","size":567,
+    {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                               d2 + R"(","size":567,
      "artifactType":"application/vnd.dev.cosign.artifact.sig.v1+json"}]})";
   auto list = referrers::parse_index(recorded);
   ASSERT_TRUE(list) << list.error();
@@ -44,7 +46,9 @@ TEST(Referrers, ParsesARecordedReferrersResponseAndRefusesOtherBodies) {
   EXPECT_EQ((*list)[0].artifact_type, "application/vnd.example.sbom.v1");
   EXPECT_EQ((*list)[0].annotations.at(0).second, "spdx");
   EXPECT_FALSE(referrers::parse_index("<html>not found</html>"));
-  EXPECT_FALSE(referrers::parse_index(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":")" + d1 + R"(","size":1},"layers":[]})"));
+  EXPECT_FALSE(referrers::parse_index(
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":")" +
+      d1 + R"(","size":1},"layers":[]})"));
 }
 
 TEST(Referrers, FallbackIndexMergesWithoutDuplicatesAndKeepsAnnotations) {
@@ -60,7 +64,8 @@ TEST(Referrers, FallbackIndexMergesWithoutDuplicatesAndKeepsAnnotations) {
   // An annotation someone else put on the index survives a merge.
   auto doc = boost::json::parse(second).as_object();
   doc["annotations"] = boost::json::object{{"keep", "me"}};
-  auto merged = boost::json::parse(referrers::merge_fallback(boost::json::serialize(doc), referrer(d1, "x"))).as_object();
+  auto merged =
+      boost::json::parse(referrers::merge_fallback(boost::json::serialize(doc), referrer(d1, "x"))).as_object();
   EXPECT_EQ(merged.at("annotations").at("keep").as_string(), "me");
 }
 

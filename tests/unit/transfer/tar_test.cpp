@@ -1,5 +1,5 @@
-#include "transfer/errors.hpp"
 #include "transfer/tar.hpp"
+#include "transfer/errors.hpp"
 
 #include <gtest/gtest.h>
 
@@ -90,8 +90,8 @@ TEST(Tar, ScanFindsMembersAndRefusesTruncatedArchives) {
 
 namespace {
 /// A PAX 'x' header whose records are `records`, then the member's own ustar header and body.
-std::string pax_member(const std::string& records, const std::string& ustar_name, const std::string& body, char type = '0',
-                       unsigned mode = 0644) {
+std::string pax_member(const std::string& records, const std::string& ustar_name, const std::string& body,
+                       char type = '0', unsigned mode = 0644) {
   std::string out;
   auto x = tar::header({"PaxHeaders/x", tar::kind::file, records.size()});
   x[156] = 'x';

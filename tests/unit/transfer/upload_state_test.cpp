@@ -36,7 +36,7 @@ TEST(UploadState, ChunksFollowTheNewestLocationAndTheRange) {
   EXPECT_EQ(u.content_range(), "100-199");
   ASSERT_EQ(u.on_patched(201, "", "bytes=0-199"), v::ok);  // 201 on PATCH, no Location: keep the last one
   EXPECT_EQ(u.location(), "https://r.example/v2/app/blobs/uploads/s2");
-  EXPECT_EQ(u.next_length(), 50u);                         // the last chunk is the rest
+  EXPECT_EQ(u.next_length(), 50u);  // the last chunk is the rest
   EXPECT_EQ(u.content_range(), "200-249");
   ASSERT_EQ(u.on_patched(204, "https://other.example/up/s3", ""), v::ok);  // another origin is allowed (storage)
   EXPECT_TRUE(u.complete());
@@ -70,10 +70,12 @@ TEST(UploadState, ResumesWhereTheRegistrySaysItStopped) {
   EXPECT_FALSE(upload_state::held("5-10"));
   EXPECT_FALSE(upload_state::held("0-x"));
   upload_state up(10u << 20, 1u << 20, 4u << 20);
-  ASSERT_EQ(up.on_started(202, "http://r/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u?_state=s", ""), upload_state::verdict::ok);
+  ASSERT_EQ(up.on_started(202, "http://r/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u?_state=s", ""),
+            upload_state::verdict::ok);
   up.resume_at(4u << 20);
   EXPECT_FALSE(up.monolithic());  // a resumed session is always continued chunk by chunk
   EXPECT_EQ(up.content_range(), std::to_string(4u << 20) + "-" + std::to_string((8u << 20) - 1));
-  EXPECT_EQ(up.on_patched(202, "", std::to_string(0) + "-" + std::to_string((8u << 20) - 1)), upload_state::verdict::ok);
+  EXPECT_EQ(up.on_patched(202, "", std::to_string(0) + "-" + std::to_string((8u << 20) - 1)),
+            upload_state::verdict::ok);
   EXPECT_EQ(up.next_length(), 2u << 20);
 }
