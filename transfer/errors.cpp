@@ -5,48 +5,55 @@
 namespace ocimirror::transfer {
 namespace {
 
+/// Each kind's stable name (reports, logs, metric labels) and its message (std::error_code::message), side by side
+/// in one switch: a kind added without both is a -Wswitch error under -Werror.
+struct kind_text {
+  std::string_view name, message;
+};
+kind_text text_of(errc e) noexcept {
+  switch (e) {
+    case errc::ok:
+      return {"ok", "ok"};
+    case errc::bad_reference:
+      return {"bad_reference", "invalid reference"};
+    case errc::bad_digest:
+      return {"bad_digest", "invalid digest"};
+    case errc::bad_manifest:
+      return {"bad_manifest", "invalid manifest"};
+    case errc::digest_mismatch:
+      return {"digest_mismatch", "digest mismatch"};
+    case errc::too_large:
+      return {"too_large", "too large"};
+    case errc::not_found:
+      return {"not_found", "not found"};
+    case errc::unauthorized:
+      return {"unauthorized", "unauthorized"};
+    case errc::denied:
+      return {"denied", "denied"};
+    case errc::throttled:
+      return {"throttled", "throttled"};
+    case errc::server_error:
+      return {"server_error", "registry server error"};
+    case errc::protocol:
+      return {"protocol", "protocol error"};
+    case errc::network:
+      return {"network", "network error"};
+    case errc::tls:
+      return {"tls", "TLS failure"};
+    case errc::timeout:
+      return {"timeout", "timeout"};
+    case errc::io:
+      return {"io", "i/o error"};
+    case errc::bad_archive:
+      return {"bad_archive", "invalid archive"};
+  }
+  return {"unknown", "unknown"};
+}
+
 class category final : public std::error_category {
  public:
   const char* name() const noexcept override { return "ocimirror.transfer"; }
-  std::string message(int v) const override {
-    switch (static_cast<errc>(v)) {
-      case errc::ok:
-        return "ok";
-      case errc::bad_reference:
-        return "invalid reference";
-      case errc::bad_digest:
-        return "invalid digest";
-      case errc::bad_manifest:
-        return "invalid manifest";
-      case errc::digest_mismatch:
-        return "digest mismatch";
-      case errc::too_large:
-        return "too large";
-      case errc::not_found:
-        return "not found";
-      case errc::unauthorized:
-        return "unauthorized";
-      case errc::denied:
-        return "denied";
-      case errc::throttled:
-        return "throttled";
-      case errc::server_error:
-        return "registry server error";
-      case errc::protocol:
-        return "protocol error";
-      case errc::network:
-        return "network error";
-      case errc::tls:
-        return "TLS failure";
-      case errc::timeout:
-        return "timeout";
-      case errc::io:
-        return "i/o error";
-      case errc::bad_archive:
-        return "invalid archive";
-    }
-    return "unknown";
-  }
+  std::string message(int v) const override { return std::string(text_of(static_cast<errc>(v)).message); }
 };
 
 std::string_view reason(unsigned status) {
@@ -89,45 +96,7 @@ const std::error_category& transfer_category() noexcept {
   return c;
 }
 
-std::string_view errc_name(errc e) noexcept {
-  switch (e) {
-    case errc::ok:
-      return "ok";
-    case errc::bad_reference:
-      return "bad_reference";
-    case errc::bad_digest:
-      return "bad_digest";
-    case errc::bad_manifest:
-      return "bad_manifest";
-    case errc::digest_mismatch:
-      return "digest_mismatch";
-    case errc::too_large:
-      return "too_large";
-    case errc::not_found:
-      return "not_found";
-    case errc::unauthorized:
-      return "unauthorized";
-    case errc::denied:
-      return "denied";
-    case errc::throttled:
-      return "throttled";
-    case errc::server_error:
-      return "server_error";
-    case errc::protocol:
-      return "protocol";
-    case errc::network:
-      return "network";
-    case errc::tls:
-      return "tls";
-    case errc::timeout:
-      return "timeout";
-    case errc::io:
-      return "io";
-    case errc::bad_archive:
-      return "bad_archive";
-  }
-  return "unknown";
-}
+std::string_view errc_name(errc e) noexcept { return text_of(e).name; }
 
 errc errc_from_status(unsigned status) noexcept {
   if (status == 401) return errc::unauthorized;

@@ -15,12 +15,9 @@ namespace {
 
 constexpr std::size_t max_file = std::size_t(1) << 31;
 
-/// FileInfoHeader's mode: the permission bits plus setuid, setgid and sticky.
-std::uint32_t go_mode(const fs::path& p) {
-  struct stat st {};
-  if (::lstat(p.c_str(), &st) != 0) throw error(errc::io, "cannot stat " + p.string());
-  return st.st_mode & 07777;
-}
+/// FileInfoHeader's mode: the permission bits plus setuid, setgid and sticky (std::filesystem::perms has the POSIX
+/// values), from the status the walk already read.
+std::uint32_t go_mode(const fs::file_status& st) { return static_cast<std::uint32_t>(st.permissions()) & 07777; }
 
 void append_file(std::string& out, const std::string& name, const fs::path& p, std::uint32_t mode) {
   const auto body = file::read_file(p.string(), max_file);
@@ -47,13 +44,13 @@ struct walker {
         if (ignore.excluded(rel, true))
           rep.ignored.push_back(name);
         else
-          out += go_tar::header(name, go_tar::type::directory, go_mode(e.path()), 0), ++rep.directories;
+          out += go_tar::header(name, go_tar::type::directory, go_mode(st), 0), ++rep.directories;
         dir(e.path(), rel);  // WalkDir still walks an excluded directory: a '!' pattern may take a child back
       } else if (fs::is_regular_file(st)) {
         if (ignore.excluded(rel, false))
           rep.ignored.push_back(name);
         else
-          append_file(out, name, e.path(), go_mode(e.path())), ++rep.files;
+          append_file(out, name, e.path(), go_mode(st)), ++rep.files;
       } else {
         rep.skipped.push_back(name);
       }
@@ -76,21 +73,17 @@ std::string build(const std::string& path, const ignore::matcher& ignore, report
   if (ec || !fs::exists(st)) throw error(errc::not_found, "source path does not exist: " + path);
   walker w{ignore, rep, {}};
   if (fs::is_directory(st)) {
-    struct stat s {};
-    if (::stat(path.c_str(), &s) != 0) throw error(errc::io, "cannot stat " + path);
-    w.out += go_tar::header(".", go_tar::type::directory, s.st_mode & 07777, 0);
+    w.out += go_tar::header(".", go_tar::type::directory, go_mode(st), 0);
     std::vector<std::string> rel;
     w.dir(path, rel);
   } else if (fs::is_regular_file(st)) {
     // build() copies the file into os.MkdirTemp (0700) with OpenFile(mode.Perm()), which the umask trims.
     w.out += go_tar::header(".", go_tar::type::directory, 0700, 0);
     const auto name = fs::path(path).filename().string();
-    struct stat s {};
-    if (::stat(path.c_str(), &s) != 0) throw error(errc::io, "cannot stat " + path);
     if (ignore.excluded({name}, false))
       rep.ignored.push_back(name);
     else
-      append_file(w.out, name, path, (s.st_mode & 0777) & ~current_umask()), ++rep.files;
+      append_file(w.out, name, path, (go_mode(st) & 0777) & ~current_umask()), ++rep.files;
   } else {
     throw error(errc::io, path + " is neither a directory nor a regular file");
   }
