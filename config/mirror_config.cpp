@@ -4,6 +4,7 @@
 #include "config/yaml_reader.hpp"
 
 #include "policy/next_run.hpp"
+#include "policy/regex.hpp"
 #include "transfer/cosign.hpp"
 #include "transfer/layout.hpp"
 #include "transfer/reference.hpp"
@@ -135,11 +136,11 @@ struct loader : detail::yaml_reader {
     for (std::size_t i = 0; i < n.size(); ++i) {
       auto s = str(n[i], path + "[" + std::to_string(i) + "]");
       if (!s) continue;
-      try {
-        out.emplace_back(*s, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        error(n[i], path + "[" + std::to_string(i) + "]", "invalid regular expression '" + *s + "': " + e.what());
-      }
+      auto re = policy::compile_regex(*s);
+      if (re)
+        out.push_back(std::move(*re));
+      else
+        error(n[i], path + "[" + std::to_string(i) + "]", "invalid regular expression '" + *s + "': " + re.error());
     }
     return out;
   }

@@ -1,5 +1,7 @@
 #include "policy/select.hpp"
 
+#include "policy/regex.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -233,11 +235,10 @@ boost::system::result<repo_pattern, std::string> repo_pattern::parse(std::string
   repo_pattern p;
   p.text_ = std::string(text);
   if (text.starts_with("regex:")) {
-    try {
-      p.regex_.emplace(std::string(text.substr(6)), std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return {boost::system::in_place_error, "invalid regex '" + std::string(text.substr(6)) + "': " + e.what()};
-    }
+    auto re = compile_regex(text.substr(6));
+    if (!re)
+      return {boost::system::in_place_error, "invalid regex '" + std::string(text.substr(6)) + "': " + re.error()};
+    p.regex_.emplace(std::move(*re));
   } else if (text.empty() || text.front() == '/' || text.back() == '/') {
     return {boost::system::in_place_error, "repository pattern '" + std::string(text) + "' must be a relative path"};
   }

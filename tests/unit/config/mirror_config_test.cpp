@@ -106,7 +106,7 @@ policies:
     to: r.example/acme/inner
     repositories: ["regex:(", "/abs"]
     tags:
-      include: ['(']
+      include: ['(', 'x{3333333333333333333}']
       semver: '>=banana'
       latest: -1
       newest: 3
@@ -128,6 +128,7 @@ policies:
   expect("m.yaml:13:20: policies[0].repositories[0]: invalid regex '('");
   expect("m.yaml:13:31: policies[0].repositories[1]: repository pattern '/abs' must be a relative path");
   expect("m.yaml:15:17: policies[0].tags.include[0]: invalid regular expression '('");
+  expect("m.yaml:15:22: policies[0].tags.include[1]: invalid regular expression 'x{3333333333333333333}': repeats");
   expect("m.yaml:16:15: policies[0].tags.semver: 'banana' in semver range '>=banana' is not a version");
   expect("m.yaml:17:15: policies[0].tags.latest: must be a whole number from 1 to 100000");
   expect("m.yaml:18:7: policies[0].tags.newest: unknown key (known: include, exclude, semver, latest)");
@@ -140,7 +141,7 @@ policies:
   expect("m.yaml:24:11: policies[1].from: 'not a registry' is not REGISTRY[/PATH]");
   expect("m.yaml:25:15: policies[1].schedule: give either every or cron, not both");
   expect("m.yaml:25:22: policies[1].schedule.cron: cron '61 * * * *'");
-  EXPECT_EQ(errs.size(), 21u) << [&] {
+  EXPECT_EQ(errs.size(), 22u) << [&] {
     std::string all;
     for (auto& e : errs) all += e + "\n";
     return all;
