@@ -1,9 +1,9 @@
 // Hot paths of a copy that do not touch the network: hashing blob bytes, parsing manifests and references.
 #include "policy/plan.hpp"
 #include "policy/select.hpp"
-#include "transfer/digest.hpp"
-#include "transfer/manifest.hpp"
-#include "transfer/reference.hpp"
+#include "transfer/oci/digest.hpp"
+#include "transfer/oci/manifest.hpp"
+#include "transfer/oci/reference.hpp"
 
 #include <benchmark/benchmark.h>
 

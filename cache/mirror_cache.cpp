@@ -1,6 +1,6 @@
 #include "cache/mirror_cache.hpp"
 
-#include "transfer/errors.hpp"
+#include "transfer/oci/errors.hpp"
 
 namespace ocimirror::cache {
 

@@ -4,7 +4,7 @@
 // failure (the first one is kept for the run's warnings) and the copy goes on asking the registry.
 #include "cache/store.hpp"
 #include "cache/worker.hpp"
-#include "transfer/blob_memory.hpp"
+#include "transfer/copy/blob_memory.hpp"
 
 #include <memory>
 #include <string>

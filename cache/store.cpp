@@ -1,7 +1,7 @@
 // Opening, recovering and closing the RocksDB cache, and the one place rocksdb::Status becomes our error.
 #include "cache/store_impl.hpp"
 
-#include "transfer/errors.hpp"
+#include "transfer/oci/errors.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -2,8 +2,8 @@
 // prefix scan finds everything under a policy or a digest; values are small JSON objects.
 #include "cache/store_impl.hpp"
 
-#include "transfer/digest.hpp"
-#include "transfer/errors.hpp"
+#include "transfer/oci/digest.hpp"
+#include "transfer/oci/errors.hpp"
 
 #include <boost/json.hpp>
 

@@ -5,9 +5,9 @@
 
 #include "policy/next_run.hpp"
 #include "policy/regex.hpp"
-#include "transfer/cosign.hpp"
-#include "transfer/layout.hpp"
-#include "transfer/reference.hpp"
+#include "transfer/artifact/cosign.hpp"
+#include "transfer/endpoint/layout.hpp"
+#include "transfer/oci/reference.hpp"
 
 #include <yaml-cpp/yaml.h>
 

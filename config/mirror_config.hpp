@@ -6,8 +6,8 @@
 #include "policy/platform.hpp"
 #include "policy/schedule.hpp"
 #include "policy/select.hpp"
-#include "transfer/credentials.hpp"
-#include "transfer/referrers.hpp"
+#include "transfer/registry/credentials.hpp"
+#include "transfer/registry/referrers.hpp"
 
 #include <boost/system/result.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 // How to reach each registry: TLS mode and trusted CAs, with defaults and per-registry overrides. Pure.
-#include "transfer/http.hpp"
-#include "transfer/listing.hpp"
+#include "transfer/net/http.hpp"
+#include "transfer/registry/listing.hpp"
 
 #include <map>
 #include <string>

@@ -2,7 +2,7 @@
 #include "cache/store.hpp"
 #include "daemon/config_args.hpp"
 #include "daemon/session.hpp"
-#include "transfer/parallel.hpp"
+#include "transfer/copy/parallel.hpp"
 
 #include <boost/json.hpp>
 

@@ -3,8 +3,8 @@
 #include "daemon/endpoints.hpp"
 #include "daemon/session.hpp"
 #include "policy/platform.hpp"
-#include "transfer/copy.hpp"
-#include "transfer/referrers_copy.hpp"
+#include "transfer/copy/copy.hpp"
+#include "transfer/copy/referrers_copy.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

@@ -3,7 +3,7 @@
 #include "daemon/endpoints.hpp"
 #include "daemon/read_args.hpp"
 #include "daemon/session.hpp"
-#include "transfer/manifest.hpp"
+#include "transfer/oci/manifest.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,7 +1,7 @@
 // `ocimirror inventory WHERE... [-o FILE]`: every digest (manifests and blobs) under every tag, for `--since`.
 #include "daemon/commands.hpp"
 #include "daemon/endpoints.hpp"
-#include "transfer/file_io.hpp"
+#include "transfer/net/file_io.hpp"
 
 #include <iostream>
 #include <set>

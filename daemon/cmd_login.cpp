@@ -1,7 +1,7 @@
 // `ocimirror login HOST -u USER --password-stdin`
 #include "daemon/commands.hpp"
 #include "daemon/session.hpp"
-#include "transfer/credentials.hpp"
+#include "transfer/registry/credentials.hpp"
 
 #include <iostream>
 

@@ -1,10 +1,10 @@
 // `ocimirror pull REF DIR`: a Flux artifact or a Helm chart, extracted.
 #include "daemon/commands.hpp"
 #include "daemon/session.hpp"
-#include "transfer/artifact.hpp"
-#include "transfer/blob_pipe.hpp"
-#include "transfer/endpoint.hpp"
-#include "transfer/file_io.hpp"
+#include "transfer/artifact/artifact.hpp"
+#include "transfer/copy/blob_pipe.hpp"
+#include "transfer/endpoint/endpoint.hpp"
+#include "transfer/net/file_io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

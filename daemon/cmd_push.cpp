@@ -3,10 +3,10 @@
 #include "daemon/commands.hpp"
 #include "daemon/push_inputs.hpp"
 #include "daemon/session.hpp"
-#include "transfer/artifact.hpp"
-#include "transfer/digest.hpp"
-#include "transfer/file_io.hpp"
-#include "transfer/flux_tar.hpp"
+#include "transfer/artifact/artifact.hpp"
+#include "transfer/artifact/flux_tar.hpp"
+#include "transfer/net/file_io.hpp"
+#include "transfer/oci/digest.hpp"
 
 #include <algorithm>
 #include <filesystem>

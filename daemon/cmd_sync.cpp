@@ -3,7 +3,7 @@
 #include "daemon/config_args.hpp"
 #include "daemon/sync_output.hpp"
 #include "daemon/sync_run.hpp"
-#include "transfer/layout.hpp"
+#include "transfer/endpoint/layout.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

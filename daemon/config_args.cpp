@@ -2,7 +2,7 @@
 
 #include "daemon/log.hpp"
 #include "daemon/session.hpp"
-#include "transfer/credentials.hpp"
+#include "transfer/registry/credentials.hpp"
 
 #include <boost/json.hpp>
 

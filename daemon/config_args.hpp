@@ -5,7 +5,7 @@
 #include "daemon/commands.hpp"
 #include "daemon/session.hpp"
 #include "policy/shard.hpp"
-#include "transfer/auth.hpp"
+#include "transfer/registry/auth.hpp"
 
 #include <boost/program_options.hpp>
 

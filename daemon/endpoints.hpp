@@ -3,8 +3,8 @@
 // backup snapshots, archives) directly.
 #include "config/mirror_config.hpp"
 #include "daemon/session.hpp"
-#include "transfer/endpoint.hpp"
-#include "transfer/layout.hpp"
+#include "transfer/endpoint/endpoint.hpp"
+#include "transfer/endpoint/layout.hpp"
 
 #include <memory>
 #include <set>

@@ -4,8 +4,8 @@
 // the bundle or already at the destination), so a bad or incomplete bundle tags nothing.
 #include "cache/mirror_cache.hpp"
 #include "daemon/sync_run.hpp"
-#include "transfer/endpoint.hpp"
-#include "transfer/layout.hpp"
+#include "transfer/endpoint/endpoint.hpp"
+#include "transfer/endpoint/layout.hpp"
 
 #include <vector>
 

@@ -1,6 +1,6 @@
 #include "daemon/log.hpp"
 
-#include "transfer/trace.hpp"
+#include "transfer/net/trace.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>

@@ -1,9 +1,9 @@
 #include "daemon/push_inputs.hpp"
 
-#include "transfer/artifact.hpp"
-#include "transfer/errors.hpp"
-#include "transfer/file_io.hpp"
-#include "transfer/tar.hpp"
+#include "transfer/artifact/artifact.hpp"
+#include "transfer/net/file_io.hpp"
+#include "transfer/oci/errors.hpp"
+#include "transfer/oci/tar.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,7 +1,7 @@
 #pragma once
 // What `push` reads from disk before it talks to a registry: a packaged chart's metadata (as helm's loader reads
 // the .tgz), the times helm and flux stamp on what they push, and the flags that shape a Flux artifact.
-#include "transfer/helm_chart.hpp"
+#include "transfer/artifact/helm_chart.hpp"
 
 #include <map>
 #include <string>

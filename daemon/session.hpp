@@ -2,13 +2,13 @@
 // What every command shares: registry connection settings from the command line, one io_context, the HTTP
 // client and authenticator, registry clients by name, and the mapping from failures to exit codes.
 #include "config/registry_settings.hpp"
-#include "transfer/auth.hpp"
-#include "transfer/errors.hpp"
-#include "transfer/http.hpp"
-#include "transfer/reference.hpp"
-#include "transfer/registry.hpp"
+#include "transfer/net/http.hpp"
+#include "transfer/oci/errors.hpp"
+#include "transfer/oci/reference.hpp"
+#include "transfer/registry/auth.hpp"
+#include "transfer/registry/registry.hpp"
 
-#include "transfer/copy.hpp"
+#include "transfer/copy/copy.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>

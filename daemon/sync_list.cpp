@@ -1,6 +1,6 @@
 #include "daemon/sync_list.hpp"
 
-#include "transfer/reference.hpp"
+#include "transfer/oci/reference.hpp"
 
 #include <algorithm>
 #include <map>

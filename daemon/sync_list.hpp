@@ -6,7 +6,7 @@
 #include "daemon/sync_run.hpp"
 #include "policy/plan.hpp"
 #include "policy/shard.hpp"
-#include "transfer/endpoint.hpp"
+#include "transfer/endpoint/endpoint.hpp"
 
 #include <optional>
 #include <set>

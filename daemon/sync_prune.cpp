@@ -2,7 +2,7 @@
 // it matters on registries that delete only by digest (distribution 2.8): a tag pushed in this run with the same
 // digest as a pruned one would otherwise go with it.
 #include "daemon/sync_run.hpp"
-#include "transfer/parallel.hpp"
+#include "transfer/copy/parallel.hpp"
 
 #include <set>
 

@@ -1,8 +1,8 @@
 // Step 5 of a policy run: signatures, SBOMs and attestations travel with the tags they refer to, unchanged tags
 // included (signatures are often added after the image).
 #include "daemon/sync_run.hpp"
-#include "transfer/parallel.hpp"
-#include "transfer/referrers_copy.hpp"
+#include "transfer/copy/parallel.hpp"
+#include "transfer/copy/referrers_copy.hpp"
 
 #include <set>
 

@@ -4,10 +4,10 @@
 #include "daemon/import_check.hpp"
 #include "daemon/sync_list.hpp"
 #include "policy/platform.hpp"
-#include "transfer/copy.hpp"
-#include "transfer/cosign.hpp"
-#include "transfer/parallel.hpp"
-#include "transfer/reference.hpp"
+#include "transfer/artifact/cosign.hpp"
+#include "transfer/copy/copy.hpp"
+#include "transfer/copy/parallel.hpp"
+#include "transfer/oci/reference.hpp"
 
 #include <algorithm>
 #include <chrono>

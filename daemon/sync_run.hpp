@@ -6,8 +6,8 @@
 #include "daemon/session.hpp"
 #include "policy/plan.hpp"
 #include "policy/shard.hpp"
-#include "transfer/copy.hpp"
-#include "transfer/endpoint.hpp"
+#include "transfer/copy/copy.hpp"
+#include "transfer/endpoint/endpoint.hpp"
 
 #include <map>
 #include <set>

@@ -1,7 +1,7 @@
 #pragma once
 // The plan of one policy run: for every selected source tag, copy / overwrite / unchanged / kept, and the
 // destination tags to prune. Pure: the caller supplies what the registries and the sync state said.
-#include "transfer/manifest.hpp"
+#include "transfer/oci/manifest.hpp"
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 // Platform selection for index children: "os/arch[/variant]" patterns and how they match a descriptor. Pure.
-#include "transfer/manifest.hpp"
+#include "transfer/oci/manifest.hpp"
 
 #include <boost/system/result.hpp>
 

@@ -6,17 +6,17 @@ src=$1 build=$2
 cd "$src"
 # Pure: OCI types and formats, parsers, state machines and every policy header. Adding Asio to one of these (or to
 # anything it includes) fails here: move the I/O out instead.
-pure=(transfer/artifact.hpp transfer/credentials.hpp transfer/digest.hpp transfer/errors.hpp transfer/flux_tar.hpp
-      transfer/go_json.hpp transfer/go_tar.hpp transfer/go_yaml.hpp transfer/headers.hpp transfer/helm_chart.hpp
-      transfer/helm_text.hpp transfer/ignore.hpp transfer/layout_index.hpp transfer/listing.hpp transfer/manifest.hpp
-      transfer/reference.hpp transfer/referrers.hpp transfer/retry.hpp transfer/tar.hpp transfer/trace.hpp
-      transfer/upload_state.hpp transfer/utf8.hpp policy/*.hpp)
+pure=(transfer/oci/*.hpp transfer/net/headers.hpp transfer/net/retry.hpp transfer/net/trace.hpp
+      transfer/registry/credentials.hpp transfer/registry/listing.hpp transfer/registry/referrers.hpp
+      transfer/registry/upload_state.hpp transfer/artifact/artifact.hpp transfer/artifact/flux_tar.hpp
+      transfer/artifact/go_json.hpp transfer/artifact/go_tar.hpp transfer/artifact/go_yaml.hpp
+      transfer/artifact/helm_chart.hpp transfer/artifact/helm_text.hpp transfer/artifact/ignore.hpp policy/*.hpp)
 cxx=${CXX:-g++}
 flags=(-std=c++20 -I"$src" -I"$build/generated" -I/usr/include/rocksdb)
 export cxx flags_str="${flags[*]}"
 failed=0
 # Each header alone in a translation unit, twice (its include guard too), in parallel.
-out=$(ls transfer/*.hpp policy/*.hpp config/*.hpp cache/*.hpp daemon/*.hpp |
+out=$(ls transfer/*/*.hpp policy/*.hpp config/*.hpp cache/*.hpp daemon/*.hpp |
       xargs -P "$(nproc)" -I{} bash -c 'printf "#include \"%s\"\n#include \"%s\"\n" "$1" "$1" | $cxx $flags_str -fsyntax-only -x c++ - 2>&1 | head -5 | sed "s|^|$1: |"' _ {})
 if [ -n "$out" ]; then echo "headers that do not compile on their own:"; echo "$out"; failed=1; fi
 for h in "${pure[@]}"; do
@@ -25,6 +25,6 @@ for h in "${pure[@]}"; do
     failed=1
   fi
 done
-total=$(ls transfer/*.hpp policy/*.hpp config/*.hpp cache/*.hpp daemon/*.hpp | wc -l)
+total=$(ls transfer/*/*.hpp policy/*.hpp config/*.hpp cache/*.hpp daemon/*.hpp | wc -l)
 [ "$failed" = 0 ] && echo "header check: $total headers compile alone; ${#pure[@]} pure headers free of Asio"
 exit "$failed"

@@ -1,9 +1,9 @@
 // A Chart.yaml as push --helm reads it, and a member name as push writes it into a Flux tar. The chart: parse,
 // validate and marshal must never crash, and what is marshalled must be JSON. The name (the first line): Go's
 // header encoding must come back through ocimirror's own reader as the same name, or be refused by it for a reason.
-#include "transfer/go_tar.hpp"
-#include "transfer/helm_chart.hpp"
-#include "transfer/tar.hpp"
+#include "transfer/artifact/go_tar.hpp"
+#include "transfer/artifact/helm_chart.hpp"
+#include "transfer/oci/tar.hpp"
 
 #include <boost/json.hpp>
 

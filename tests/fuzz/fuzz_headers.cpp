@@ -1,7 +1,7 @@
 // What registries put in headers: WWW-Authenticate challenges, Link pages, Retry-After, Location resolved against
 // the request URL.
-#include "transfer/headers.hpp"
-#include "transfer/retry.hpp"
+#include "transfer/net/headers.hpp"
+#include "transfer/net/retry.hpp"
 
 #include <chrono>
 #include <cstdint>

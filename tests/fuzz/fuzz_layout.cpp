@@ -1,8 +1,8 @@
 // What `oci-archive:FILE` reads first from an untrusted tar: every header (names checked for escapes, sizes and
 // checksums), then index.json as the layout's index.
-#include "transfer/errors.hpp"
-#include "transfer/layout_index.hpp"
-#include "transfer/tar.hpp"
+#include "transfer/oci/errors.hpp"
+#include "transfer/oci/layout_index.hpp"
+#include "transfer/oci/tar.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>

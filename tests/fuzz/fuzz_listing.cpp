@@ -1,8 +1,8 @@
 // What a registry serves as a paged list (tag lists, the catalog) and as error text: the pager must stay bounded
 // and never keep a page it refused; printable() must leave nothing a terminal obeys. Input: LINK "\n" BODY.
-#include "transfer/errors.hpp"
-#include "transfer/listing.hpp"
-#include "transfer/reference.hpp"
+#include "transfer/oci/errors.hpp"
+#include "transfer/oci/reference.hpp"
+#include "transfer/registry/listing.hpp"
 
 #include <cstdint>
 #include <cstdlib>

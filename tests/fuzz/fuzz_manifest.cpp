@@ -1,7 +1,7 @@
 // Manifests and indexes as registries and layouts serve them, under each media type; an index is filtered too, and
 // index.json of a layout is parsed and rendered back.
-#include "transfer/layout_index.hpp"
-#include "transfer/manifest.hpp"
+#include "transfer/oci/layout_index.hpp"
+#include "transfer/oci/manifest.hpp"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // Image references as users and configs write them: parse, and a parsed reference prints to text that parses back
 // to the same reference.
-#include "transfer/reference.hpp"
+#include "transfer/oci/reference.hpp"
 
 #include <cstdint>
 #include <cstdlib>

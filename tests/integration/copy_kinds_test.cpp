@@ -3,7 +3,7 @@
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
 
-#include "transfer/layout.hpp"
+#include "transfer/endpoint/layout.hpp"
 
 #include <boost/json.hpp>
 

@@ -6,7 +6,7 @@
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
-#include "transfer/artifact.hpp"
+#include "transfer/artifact/artifact.hpp"
 
 #include <boost/json.hpp>
 

@@ -2,7 +2,7 @@
 // Helpers the integration suites share: run the ocimirror binary, ask skopeo (the independent client) what a
 // registry holds, and read the registry's storage.
 #include "tests/support/process.hpp"
-#include "transfer/digest.hpp"
+#include "transfer/oci/digest.hpp"
 
 #include <gtest/gtest.h>
 

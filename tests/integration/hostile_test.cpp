@@ -6,7 +6,7 @@
 #include "tests/support/hostile_registry.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
-#include "transfer/credentials.hpp"
+#include "transfer/registry/credentials.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>

@@ -1,10 +1,10 @@
 // Air-gap and backup workflows on real registries: incremental bundles carry only what the far side lacks, backup
 // snapshots honour `keep:` and stay complete, and hostile archives are refused whole with nothing tagged.
-#include "transfer/layout.hpp"
+#include "transfer/endpoint/layout.hpp"
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
-#include "transfer/tar.hpp"
+#include "transfer/oci/tar.hpp"
 
 #include <boost/json.hpp>
 

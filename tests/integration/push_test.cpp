@@ -3,8 +3,8 @@
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
-#include "transfer/artifact.hpp"
-#include "transfer/tar.hpp"
+#include "transfer/artifact/artifact.hpp"
+#include "transfer/oci/tar.hpp"
 
 #include <boost/json.hpp>
 

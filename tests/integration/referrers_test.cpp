@@ -1,7 +1,7 @@
 // Signatures, SBOMs and attestations travel with their subjects to a registry without a referrers API (the
 // fallback tag is maintained there), the referrers API path is served from recorded responses by a proxy, and the
 // signature gate passes only tags signed by the trusted key for their own digest.
-#include "transfer/referrers.hpp"
+#include "transfer/registry/referrers.hpp"
 #include "tests/integration/helpers.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/loopback_server.hpp"

@@ -5,7 +5,7 @@
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
 #include "tests/support/token_server.hpp"
-#include "transfer/credentials.hpp"
+#include "transfer/registry/credentials.hpp"
 
 #include <boost/json.hpp>
 

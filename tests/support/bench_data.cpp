@@ -1,7 +1,7 @@
 #include "tests/support/bench_data.hpp"
 
 #include "tests/support/seed.hpp"
-#include "transfer/parallel.hpp"
+#include "transfer/copy/parallel.hpp"
 
 #include <chrono>
 #include <map>

@@ -2,9 +2,9 @@
 // An endpoint held in memory, for engine tests without sockets: what copy_image does with what a destination
 // has, what a source lacks or serves wrong, and in which order it writes. Every write is logged
 // ("blob <digest>", "manifest <target>") so a test can check that nothing is pushed before what it references.
-#include "transfer/digest.hpp"
-#include "transfer/endpoint.hpp"
-#include "transfer/errors.hpp"
+#include "transfer/endpoint/endpoint.hpp"
+#include "transfer/oci/digest.hpp"
+#include "transfer/oci/errors.hpp"
 
 #include <map>
 #include <memory>

@@ -1,6 +1,6 @@
 #include "tests/support/hostile_registry.hpp"
 
-#include "transfer/digest.hpp"
+#include "transfer/oci/digest.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,6 +1,6 @@
 #include "tests/support/seed.hpp"
 
-#include "transfer/digest.hpp"
+#include "transfer/oci/digest.hpp"
 
 #include <boost/json.hpp>
 

@@ -2,7 +2,7 @@
 // Builds test artifacts in a registry: images (OCI and Docker schema2), indexes and manifest lists, Helm charts,
 // Flux-style artifacts, unknown artifact types, cosign-style signature tags, empty and very large blobs.
 #include "daemon/session.hpp"
-#include "transfer/manifest.hpp"
+#include "transfer/oci/manifest.hpp"
 
 #include <cstdint>
 #include <memory>

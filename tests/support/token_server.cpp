@@ -1,6 +1,6 @@
 #include "tests/support/token_server.hpp"
 
-#include "transfer/credentials.hpp"
+#include "transfer/registry/credentials.hpp"
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>

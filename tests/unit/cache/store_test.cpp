@@ -1,6 +1,6 @@
 #include "cache/store.hpp"
 
-#include "transfer/errors.hpp"
+#include "transfer/oci/errors.hpp"
 
 #include <gtest/gtest.h>
 

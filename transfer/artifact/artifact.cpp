@@ -1,0 +1,229 @@
+#include "transfer/artifact/artifact.hpp"
+
+#include "transfer/artifact/go_json.hpp"
+#include "transfer/net/file_io.hpp"
+#include "transfer/oci/digest.hpp"
+#include "transfer/oci/errors.hpp"
+#include "transfer/oci/tar.hpp"
+
+#include <zlib.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+namespace ocimirror::transfer::artifact {
+namespace fs = std::filesystem;
+
+std::string gzip(std::string_view data) {
+  z_stream z{};
+  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw error(errc::io, "zlib deflateInit2 failed");
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw error(errc::io, "zlib deflate failed");
+  return out;
+}
+
+void gunzip_file(const std::string& in_path, const std::string& out_path, std::uint64_t max_bytes) {
+  std::ifstream in(in_path, std::ios::binary);
+  if (!in) throw error(errc::io, "cannot open " + in_path);
+  file::fd out(file::open_or_throw(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600));
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 32) != Z_OK) throw error(errc::io, "zlib inflateInit2 failed");
+  std::vector<char> ibuf(256 << 10), obuf(256 << 10);
+  std::uint64_t total = 0;
+  int rc = Z_OK;
+  try {
+    while (rc != Z_STREAM_END) {
+      if (z.avail_in == 0) {
+        in.read(ibuf.data(), static_cast<std::streamsize>(ibuf.size()));
+        if (in.gcount() == 0) throw error(errc::bad_archive, in_path + " is truncated: the gzip stream does not end");
+        z.next_in = reinterpret_cast<Bytef*>(ibuf.data());
+        z.avail_in = static_cast<uInt>(in.gcount());
+      }
+      z.next_out = reinterpret_cast<Bytef*>(obuf.data());
+      z.avail_out = static_cast<uInt>(obuf.size());
+      rc = inflate(&z, Z_NO_FLUSH);
+      if (rc != Z_OK && rc != Z_STREAM_END)
+        throw error(errc::bad_archive, in_path + " is not valid gzip: " + (z.msg ? z.msg : "corrupt"));
+      const auto n = obuf.size() - z.avail_out;
+      total += n;
+      if (total > max_bytes)
+        throw error(errc::too_large, in_path + " inflates to more than " + std::to_string(max_bytes >> 20) + " MiB");
+      file::write_all(out.n, std::string_view(obuf.data(), n), out_path);
+    }
+  } catch (...) {
+    inflateEnd(&z);
+    throw;
+  }
+  inflateEnd(&z);
+}
+
+std::size_t extract(const std::string& tar_path, const std::string& dir) {
+  if (fs::exists(dir) && !fs::is_empty(dir))
+    throw error(errc::io, dir + " exists and is not empty; pull into a new directory");
+  const auto members = tar::index::scan(tar_path);  // refuses links, devices, absolute names and '..' up front
+  const std::string partial = dir + ".partial-" + std::to_string(::getpid());
+  fs::remove_all(partial);
+  fs::create_directories(partial);
+  file::fd in(file::open_or_throw(tar_path, O_RDONLY));
+  try {
+    // Directories first, empty ones included, so that what the archive holds is what arrives.
+    for (const auto& [name, mode] : members.directories) fs::create_directories(fs::path(partial) / name);
+    for (const auto& [name, m] : members.files) {
+      const fs::path target = fs::path(partial) / name;
+      fs::create_directories(target.parent_path());
+      file::fd out(file::open_or_throw(target.string(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
+      std::vector<char> buf(1 << 20);
+      for (std::uint64_t at = 0; at < m.size;) {
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), m.size - at));
+        file::pread_all(in.n, buf.data(), n, m.offset + at, tar_path);
+        file::write_all(out.n, std::string_view(buf.data(), n), target.string());
+        at += n;
+      }
+      // The archive's permission bits (0777 at most), as tar and flux's extraction keep them; owner read kept.
+      if (::fchmod(out.n, static_cast<mode_t>(m.mode | 0400)) != 0) file::fail("chmod", target.string());
+    }
+    // Directory modes last, deepest first: a read-only directory would refuse the files written into it.
+    for (auto it = members.directories.rbegin(); it != members.directories.rend(); ++it)
+      fs::permissions(fs::path(partial) / it->first, static_cast<fs::perms>(it->second | 0700),
+                      fs::perm_options::replace);
+    if (fs::exists(dir)) fs::remove(dir);  // empty
+    fs::rename(partial, dir);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(partial, ec);
+    throw;
+  }
+  return members.files.size();
+}
+
+namespace {
+
+blob make_blob(std::string_view media_type, std::string bytes) {
+  blob b{std::string(media_type), std::move(bytes), {}};
+  b.digest = sha256_digest(b.bytes);
+  return b;
+}
+
+/// An OCI descriptor: image-spec's field order (mediaType, digest, size) as helm's oras writes it, or
+/// go-containerregistry's (mediaType, size, digest) as flux writes it.
+std::string descriptor(const blob& b, bool ggcr_order) {
+  go_json::object o;
+  o.str("mediaType", b.media_type);
+  if (ggcr_order)
+    o.raw("size", std::to_string(b.bytes.size())).str("digest", b.digest);
+  else
+    o.str("digest", b.digest).raw("size", std::to_string(b.bytes.size()));
+  return o.json();
+}
+
+std::string layers_json(const std::vector<blob>& layers, bool ggcr_order) {
+  std::vector<std::string> items;
+  for (const auto& l : layers) items.push_back(descriptor(l, ggcr_order));
+  return go_json::array(items);
+}
+
+bool digits(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return false;
+  for (std::size_t i = at; i < at + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+int number(std::string_view s, std::size_t at, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::string> rfc3339(std::string_view s) {
+  if (!(digits(s, 0, 4) && s.size() >= 20 && s[4] == '-' && digits(s, 5, 2) && s[7] == '-' && digits(s, 8, 2) &&
+        s[10] == 'T' && digits(s, 11, 2) && s[13] == ':' && digits(s, 14, 2) && s[16] == ':' && digits(s, 17, 2)))
+    return std::nullopt;
+  const int year = number(s, 0, 4), month = number(s, 5, 2), day = number(s, 8, 2);
+  static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap))
+    return std::nullopt;
+  if (number(s, 11, 2) > 23 || number(s, 14, 2) > 59 || number(s, 17, 2) > 59) return std::nullopt;
+  std::size_t at = 19;
+  std::string frac;
+  if (s[at] == '.') {
+    const auto end = s.find_first_not_of("0123456789", at + 1);
+    if (end == std::string_view::npos || end == at + 1 || end - at - 1 > 9) return std::nullopt;
+    frac = std::string(s.substr(at + 1, end - at - 1));
+    at = end;
+  }
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  std::string zone;
+  if (s.substr(at) == "Z") {
+    zone = "Z";
+  } else if (s.size() == at + 6 && (s[at] == '+' || s[at] == '-') && digits(s, at + 1, 2) && s[at + 3] == ':' &&
+             digits(s, at + 4, 2) && number(s, at + 1, 2) < 24 && number(s, at + 4, 2) < 60) {
+    zone = number(s, at + 1, 2) == 0 && number(s, at + 4, 2) == 0 ? "Z" : std::string(s.substr(at));
+  } else {
+    return std::nullopt;
+  }
+  return std::string(s.substr(0, 19)) + (frac.empty() ? "" : "." + frac) + zone;
+}
+
+built flux(const std::string& tar, const std::map<std::string, std::string>& annotations) {
+  const auto created = rfc3339(
+      annotations.count("org.opencontainers.image.created") ? annotations.at("org.opencontainers.image.created") : "");
+  if (!created) throw error(errc::bad_manifest, "org.opencontainers.image.created is not an RFC 3339 time");
+  built b;
+  b.layers.push_back(make_blob(media::flux_content, gzip(tar)));
+  const std::string config = go_json::object()
+                                 .str("architecture", "")
+                                 .str("created", *created)
+                                 .raw("history", R"([{"created":"0001-01-01T00:00:00Z"}])")
+                                 .str("os", "")
+                                 .raw("rootfs", go_json::object()
+                                                    .str("type", "layers")
+                                                    .raw("diff_ids", go_json::string_array({sha256_digest(tar)}))
+                                                    .json())
+                                 .raw("config", "{}")
+                                 .json();
+  b.config = make_blob(media::flux_config, config);
+  go_json::object m;
+  m.raw("schemaVersion", "2").str("mediaType", transfer::media::oci_manifest);
+  m.raw("config", descriptor(b.config, true)).raw("layers", layers_json(b.layers, true));
+  if (!annotations.empty()) m.raw("annotations", go_json::string_map(annotations));
+  b.manifest = m.json();
+  return b;
+}
+
+built helm(const std::string& chart_tgz, const std::optional<std::string>& prov, const helm::metadata& validated,
+           const std::string& created) {
+  built b;
+  b.config = make_blob(media::helm_config, helm::config_json(validated));
+  b.layers.push_back(make_blob(media::helm_chart, chart_tgz));
+  if (prov) b.layers.push_back(make_blob(media::helm_prov, *prov));
+  std::sort(b.layers.begin(), b.layers.end(), [](const blob& x, const blob& y) { return x.digest < y.digest; });
+  go_json::object m;  // ocispec.Manifest: no mediaType field, as helm leaves it empty
+  m.raw("schemaVersion", "2").raw("config", descriptor(b.config, false)).raw("layers", layers_json(b.layers, false));
+  if (const auto ann = helm::annotations(validated, created); !ann.empty())
+    m.raw("annotations", go_json::string_map(ann));
+  b.manifest = m.json();
+  b.name = validated.name;
+  b.tag = validated.version;
+  std::replace(b.tag.begin(), b.tag.end(), '+', '_');
+  return b;
+}
+
+}  // namespace ocimirror::transfer::artifact

@@ -1,0 +1,163 @@
+#include "transfer/copy/blob_copier.hpp"
+
+#include "transfer/copy/blob_pipe.hpp"
+#include "transfer/oci/errors.hpp"
+
+#include <set>
+#include <utility>
+#include <vector>
+
+namespace ocimirror::transfer {
+
+awaitable<void> blob_copier::copy(const descriptor& d) {
+  auto& p = progress;
+  std::optional<blob_gate::lease> held;
+  if (opts.gate) held.emplace(co_await opts.gate->acquire(dst.name(), d.digest));
+  // One permit from each registry involved, taken in name order so two copies in opposite directions cannot
+  // each hold what the other waits for.
+  std::optional<concurrency::permit> first, second;
+  auto* a = sreg ? sreg : dreg;
+  auto* b = dreg ? dreg : sreg;
+  if (a && b && b->name() < a->name()) std::swap(a, b);
+  if (a) first.emplace(co_await a->limiter().acquire());
+  if (b && b != a) second.emplace(co_await b->limiter().acquire());
+  struct active {
+    std::size_t& n;
+    explicit active(std::size_t& c) : n(c) { ++n; }
+    ~active() { --n; }
+  } in_flight(p.blobs_active);
+  if (co_await dst.blob_size(to.repository, d.digest)) {
+    co_await done(d, stats.blobs_skipped);
+    co_return;
+  }
+  // A registry is asked by the GET itself (its error is the clearer); a layout may lack what a bundle left out.
+  const bool in_source = sreg || (co_await src.blob_size(from.repository, d.digest)).has_value();
+  std::optional<registry_client::upload_session> session;  // a refused mount may leave an upload open (202)
+  if (dreg && co_await mount(d, in_source, session)) {
+    co_await done(d, stats.blobs_mounted);
+    co_return;
+  }
+  if (!in_source)
+    throw error(errc::bad_archive, "blob " + d.digest + " is neither in " + src.name() + " nor at " + dst.name() + "/" +
+                                       to.repository + " (an incremental bundle whose base was not imported first?)");
+  if (!session) session = co_await resumable_session(d);
+  co_await transfer_blob(d, std::move(session));
+  co_await done(d, stats.blobs_copied);
+}
+
+awaitable<void> blob_copier::done(const descriptor& d, std::size_t& counter) {
+  co_await confirmed(d.digest);
+  ++counter;
+  ++progress.blobs_done;
+}
+
+/// Mounts d into the destination from a repository known to hold it: one written earlier in this run, those the
+/// cache remembers, or the source on the same registry. The cache may be stale: a refused mount corrects it. A
+/// refusal that opened an upload ends the search when the source can supply the bytes (the session is used).
+awaitable<bool> blob_copier::mount(const descriptor& d, bool in_source,
+                                   std::optional<registry_client::upload_session>& session) {
+  std::vector<std::pair<std::string, bool>> candidates;  // (repository, remembered by the cache)
+  if (opts.gate)
+    if (auto h = opts.gate->holder(dst.name(), d.digest)) candidates.emplace_back(*h, false);
+  if (opts.memory && (candidates.empty() || !in_source))  // the run's own knowledge first: no cache lookup
+    for (auto& r : co_await opts.memory->holders(dst.name(), d.digest)) candidates.emplace_back(std::move(r), true);
+  if (sreg && sreg->name() == dreg->name()) candidates.emplace_back(from.repository, false);
+  std::set<std::string> tried{to.repository};
+  for (const auto& [repo, remembered] : candidates) {
+    if (!tried.insert(repo).second) continue;
+    auto m = co_await dreg->mount_blob(to.repository, d.digest, repo);
+    if (m.mounted) co_return true;
+    if (remembered) co_await opts.memory->not_held(dst.name(), d.digest, repo);
+    session = std::move(m.session);
+    if (in_source) co_return false;  // one refused mount is enough when the bytes can be sent instead
+  }
+  co_return false;
+}
+
+/// The bytes themselves, retried whole on throttling, 5xx and broken connections the reader could not resume, as
+/// often as a single request would be (a streamed upload cannot be re-sent alone: its bytes are spent); a digest
+/// mismatch (bytes flipped in transit) is fetched again too, up to corrupt_fetches times in all, then reported.
+awaitable<void> blob_copier::transfer_blob(const descriptor& d,
+                                           std::optional<registry_client::upload_session> session) {
+  auto& p = progress;
+  p.bytes_total += d.size;
+  const auto journaled = journal(d.digest);  // a named local: GCC 12 mishandles temporaries across co_await
+  const int budget = retrier() ? retrier()->retry().max_attempts : 1;
+  for (int attempt = 0, mismatches = 0;; ++attempt) {
+    std::uint64_t moved = 0;
+    bool again = false;
+    const auto count = [&](std::size_t n) {
+      moved += n;
+      p.bytes_done += n;
+      stats.bytes_copied += n;
+    };
+    try {
+      co_await move_bytes(d, std::exchange(session, std::nullopt), count, journaled);  // a session serves one attempt
+    } catch (const error& e) {
+      const bool worth = e.code() == errc::digest_mismatch ? ++mismatches < corrupt_fetches
+                                                           : retryable(e.code()) && attempt - mismatches + 1 < budget;
+      if (!worth) throw;
+      again = true;
+    }
+    if (!again) break;
+    p.bytes_done -= moved;
+    stats.bytes_copied -= moved;
+    if (auto* r = retrier()) co_await r->pause(attempt);
+  }
+  if (journaled && d.size > opts.pipe.upload.monolithic_max)
+    co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
+}
+
+awaitable<void> blob_copier::move_bytes(const descriptor& d, std::optional<registry_client::upload_session> session,
+                                        const std::function<void(std::size_t)>& count,
+                                        const registry_client::upload_journal& journaled) {
+  if (sreg && dreg) {  // ranged parallel reads, Range-resumed GETs, resumable chunked uploads
+    co_await pipe_blob(*sreg, from.repository, *dreg, to.repository, d, opts.pipe, std::move(session), count,
+                       journaled);
+    co_return;
+  }
+  auto raw = co_await src.open_blob(from.repository, d.digest);
+  auto checked = verified_source(std::move(raw), d, "blob " + src_name(d.digest), count);
+  // A session here is one a refused mount opened (nothing in it yet); uploads from a layout are not journaled.
+  if (dreg)
+    co_await dreg->push_blob(to.repository, d.digest, d.size, std::move(checked), opts.pipe.upload, std::move(session),
+                             journaled);
+  else
+    co_await dst.put_blob(to.repository, d.digest, d.size, std::move(checked));
+}
+
+/// The destination holds d in to.repository: later copies of this run, and later runs, may mount it from there.
+awaitable<void> blob_copier::confirmed(const std::string& digest) {
+  if (opts.gate) opts.gate->record(dst.name(), digest, to.repository);
+  if (opts.memory && dreg) co_await opts.memory->held(dst.name(), digest, to.repository);
+}
+
+/// Where an earlier process left a chunked upload of d that the registry still holds: continue it. Between two
+/// registries only: blob_pipe re-reads and hashes the bytes the session holds without sending them again.
+awaitable<std::optional<registry_client::upload_session>> blob_copier::resumable_session(const descriptor& d) {
+  if (!sreg || !dreg || !opts.memory || d.size <= opts.pipe.upload.monolithic_max || opts.pipe.upload.chunk_size == 0)
+    co_return std::nullopt;
+  auto mark = co_await opts.memory->upload(dst.name(), to.repository, d.digest);
+  if (!mark) co_return std::nullopt;
+  std::optional<registry_client::upload_session> s;
+  try {
+    s = co_await dreg->upload_status(to.repository, mark->location);
+  } catch (const error&) {}
+  if (s && (s->offset != mark->offset || s->offset >= d.size)) s.reset();  // not where we left it: start afresh
+  if (!s)
+    co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
+  else
+    ++stats.uploads_resumed;
+  co_return s;
+}
+
+registry_client::upload_journal blob_copier::journal(const std::string& digest) {
+  if (!sreg || !dreg || !opts.memory || opts.pipe.upload.chunk_size == 0) return {};
+  // Not a coroutine: GCC 12 destroys temporaries built inside a co_await expression twice.
+  return [this, digest](const std::string& location, std::uint64_t offset) -> awaitable<void> {
+    const blob_memory::upload_point at{location, offset};
+    return opts.memory->set_upload(dst.name(), to.repository, digest, at);
+  };
+}
+
+}  // namespace ocimirror::transfer

@@ -1,0 +1,44 @@
+#pragma once
+// One blob into the destination, the engine's steps in order: under the run's gate and a permit from each
+// registry, skip it when the destination has it, mount it from a repository known to hold it, resume an upload an
+// earlier process left, or move the bytes (verified before the last piece is released), then record who holds it.
+// Internal to copy/: copy.cpp walks the manifest graph and calls copy() for each blob.
+#include "transfer/copy/copy.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace ocimirror::transfer {
+
+struct blob_copier {
+  endpoint& src;
+  const reference& from;
+  endpoint& dst;
+  const reference& to;
+  const copy_options& opts;
+  copy_stats& stats;
+  copy_progress& progress;
+  registry_client* sreg = src.registry();  ///< capabilities: what a registry can do that a layout cannot
+  registry_client* dreg = dst.registry();
+
+  /// Copies d (or finds it already there); throws transfer::error when it cannot.
+  awaitable<void> copy(const descriptor& d);
+  std::string src_name(const std::string& digest) const { return src.name() + "/" + from.repository + "@" + digest; }
+
+ private:
+  /// Who retries and pauses for a blob: the source registry, else the destination's (a layout's errors are local).
+  registry_client* retrier() const { return sreg ? sreg : dreg; }
+  awaitable<void> done(const descriptor& d, std::size_t& counter);
+  awaitable<bool> mount(const descriptor& d, bool in_source, std::optional<registry_client::upload_session>& session);
+  awaitable<void> transfer_blob(const descriptor& d, std::optional<registry_client::upload_session> session);
+  awaitable<void> move_bytes(const descriptor& d, std::optional<registry_client::upload_session> session,
+                             const std::function<void(std::size_t)>& count,
+                             const registry_client::upload_journal& journaled);
+  awaitable<void> confirmed(const std::string& digest);
+  awaitable<std::optional<registry_client::upload_session>> resumable_session(const descriptor& d);
+  registry_client::upload_journal journal(const std::string& digest);
+};
+
+}  // namespace ocimirror::transfer

@@ -1,0 +1,70 @@
+#pragma once
+// Registry authentication: anonymous, Basic, and the Bearer token flow (challenge → token endpoint with every
+// scope, tokens cached per registry and scope set until they expire, re-asked with the added scope on
+// insufficient_scope). Never logs or returns secrets in messages.
+#include "transfer/net/http.hpp"
+#include "transfer/registry/credentials.hpp"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ocimirror::transfer {
+
+/// Sorted, unique "repository:<name>:<actions>" scopes one request needs.
+using scope_set = std::vector<std::string>;
+scope_set pull_scope(const std::string& repo);
+scope_set push_scope(const std::string& repo);
+scope_set merge_scopes(scope_set a, const scope_set& b);
+
+/// Whether the user configured "host:port" to be spoken to over plain HTTP.
+using plain_http_check = std::function<bool(std::string_view authority)>;
+
+/// Why credentials for `registry` must not go to the token realm `realm`, or nullopt when they may: always over
+/// HTTPS; over plain HTTP only to a host configured as plain HTTP, or to the registry's own host when the registry
+/// itself is configured so. (An HTTPS registry whose challenge names an http:// realm would otherwise receive the
+/// password in clear text.)
+std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm,
+                                         const plain_http_check& plain);
+
+class authenticator {
+ public:
+  using credential_lookup = std::function<std::optional<credentials>(const std::string& registry)>;
+  authenticator(http_client& http, credential_lookup lookup);
+  /// Which hosts may receive credentials over plain HTTP (default: none).
+  void allow_plain_http(plain_http_check plain) { plain_ = std::move(plain); }
+
+  /// The Authorization header for a request to `registry` needing `scopes`; empty when none is known to help.
+  awaitable<std::string> authorization(const std::string& registry, const scope_set& scopes);
+  /// Learns from a 401's WWW-Authenticate header; true when a retry carries new authorization.
+  awaitable<bool> on_unauthorized(const std::string& registry, const scope_set& scopes, std::string_view header);
+  /// Whether credentials are configured for the registry (for messages only).
+  bool has_credentials(const std::string& registry);
+
+ private:
+  struct token {
+    std::string value;
+    std::chrono::steady_clock::time_point expires;
+  };
+  struct registry_state {
+    enum class mode { unknown, basic, bearer } how = mode::unknown;
+    std::string realm, service;
+    std::map<std::string, token> tokens;              // by scope-set key
+    std::map<std::string, scope_set> granted;         // extra scopes a challenge asked for, by scope-set key
+    std::optional<std::optional<credentials>> creds;  // looked up once
+  };
+  const std::optional<credentials>& creds_for(const std::string& registry, registry_state& st);
+  awaitable<token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes);
+  awaitable<string_response> ask_token_service(const std::string& registry, registry_state& st,
+                                               const scope_set& scopes);
+
+  http_client& http_;
+  credential_lookup lookup_;
+  plain_http_check plain_;
+  std::map<std::string, registry_state> state_;
+};
+
+}  // namespace ocimirror::transfer

@@ -1,0 +1,193 @@
+#include "transfer/registry/credentials.hpp"
+
+#include "transfer/oci/errors.hpp"
+
+#include <openssl/evp.h>
+#include <boost/json.hpp>
+#include <boost/process.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace ocimirror::transfer {
+namespace json = boost::json;
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+std::string base64_encode(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view in) {
+  while (!in.empty() && (in.back() == '\n' || in.back() == ' ')) in.remove_suffix(1);
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out(in.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t len = static_cast<std::size_t>(n);
+  if (in.size() >= 1 && in[in.size() - 1] == '=') --len;  // EVP_DecodeBlock counts padding as zero bytes
+  if (in.size() >= 2 && in[in.size() - 2] == '=') --len;
+  out.resize(len);
+  return out;
+}
+
+fs::path docker_config_path() {
+  if (const char* d = std::getenv("DOCKER_CONFIG"); d && *d) return fs::path(d) / "config.json";
+  const char* home = std::getenv("HOME");
+  return fs::path(home && *home ? home : "/root") / ".docker" / "config.json";
+}
+
+std::string docker_server_key(std::string_view registry) {
+  if (registry == "docker.io" || registry == "index.docker.io" || registry == "registry-1.docker.io")
+    return "https://index.docker.io/v1/";
+  return std::string(registry);
+}
+
+namespace {
+
+std::optional<json::object> load_config(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  auto v = json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) throw error(errc::io, "docker config " + path.string() + " is not a JSON object");
+  return std::move(v.as_object());
+}
+
+// "https://host/v1/" and "host" both name host.
+std::string normalise_key(std::string_view key) {
+  if (auto p = key.find("://"); p != std::string_view::npos) key = key.substr(p + 3);
+  if (auto slash = key.find('/'); slash != std::string_view::npos) key = key.substr(0, slash);
+  return std::string(key);
+}
+
+std::string string_at(const json::object& o, std::string_view k) {
+  if (auto* v = o.if_contains(k); v && v->is_string()) return std::string(v->as_string());
+  return {};
+}
+
+std::string helper_for(const json::object& cfg, std::string_view registry) {
+  if (auto* h = cfg.if_contains("credHelpers"); h && h->is_object())
+    for (const auto& [k, v] : h->as_object())
+      if (normalise_key(k) == normalise_key(docker_server_key(registry)) && v.is_string())
+        return std::string(v.as_string());
+  return string_at(cfg, "credsStore");
+}
+
+std::string run_helper(std::string_view helper, std::string_view verb, std::string_view input, int& status) {
+  std::string exe = "docker-credential-" + std::string(helper);
+  auto path = bp::search_path(exe);
+  if (path.empty()) throw error(errc::io, "credential helper '" + exe + "' named in the docker config is not in PATH");
+  bp::opstream to;
+  bp::ipstream from;
+  bp::child c(path, std::string(verb), bp::std_in<to, bp::std_out> from, bp::std_err > bp::null);
+  to << input;
+  to.flush();
+  to.pipe().close();
+  std::string out((std::istreambuf_iterator<char>(from)), std::istreambuf_iterator<char>());
+  c.wait();
+  status = c.exit_code();
+  return out;
+}
+
+}  // namespace
+
+std::optional<credentials> run_credential_helper(std::string_view helper, std::string_view server) {
+  int status = 0;
+  std::string out = run_helper(helper, "get", server, status);
+  if (status != 0) {
+    if (out.find("credentials not found") != std::string::npos) return std::nullopt;
+    throw error(errc::io, "credential helper 'docker-credential-" + std::string(helper) + " get' failed for " +
+                              std::string(server) + " (exit " + std::to_string(status) + ")");
+  }
+  boost::system::error_code ec;
+  auto v = json::parse(out, ec);
+  if (ec || !v.is_object())
+    throw error(errc::io, "credential helper 'docker-credential-" + std::string(helper) + "' printed no JSON object");
+  credentials c;
+  c.username = string_at(v.as_object(), "Username");
+  std::string secret = string_at(v.as_object(), "Secret");
+  if (c.username == "<token>") {
+    c.username.clear();
+    c.identity_token = std::move(secret);
+  } else {
+    c.password = std::move(secret);
+  }
+  return c;
+}
+
+std::optional<credentials> docker_credentials(std::string_view registry, const fs::path& config) {
+  auto cfg = load_config(config);
+  if (!cfg) return std::nullopt;
+  const std::string key = docker_server_key(registry);
+  if (auto* h = cfg->if_contains("credHelpers"); h && h->is_object())
+    for (const auto& [k, v] : h->as_object())
+      if (normalise_key(k) == normalise_key(key) && v.is_string()) return run_credential_helper(v.as_string(), key);
+  if (auto* auths = cfg->if_contains("auths"); auths && auths->is_object()) {
+    for (const auto& [k, v] : auths->as_object()) {
+      if (normalise_key(k) != normalise_key(key) || !v.is_object()) continue;
+      credentials c;
+      if (auto a = string_at(v.as_object(), "auth"); !a.empty()) {
+        auto decoded = base64_decode(a);
+        auto colon = decoded ? decoded->find(':') : std::string::npos;
+        if (colon == std::string::npos)
+          throw error(errc::io, "docker config " + config.string() + ": auths." + std::string(k) +
+                                    ".auth is not base64 user:password");
+        c.username = decoded->substr(0, colon);
+        c.password = decoded->substr(colon + 1);
+      }
+      c.identity_token = string_at(v.as_object(), "identitytoken");
+      if (!c.username.empty() || !c.identity_token.empty()) return c;
+    }
+  }
+  if (auto store = string_at(*cfg, "credsStore"); !store.empty()) return run_credential_helper(store, key);
+  return std::nullopt;
+}
+
+void docker_store_credentials(std::string_view registry, const credentials& c, const fs::path& config) {
+  json::object cfg = load_config(config).value_or(json::object{});
+  const std::string key = docker_server_key(registry);
+  if (auto helper = helper_for(cfg, registry); !helper.empty()) {
+    json::object in{{"ServerURL", key}, {"Username", c.username}, {"Secret", c.password}};
+    int status = 0;
+    run_helper(helper, "store", json::serialize(in), status);
+    if (status != 0)
+      throw error(errc::io, "credential helper 'docker-credential-" + helper + " store' failed (exit " +
+                                std::to_string(status) + ")");
+    return;
+  }
+  auto& auths = cfg["auths"];
+  if (!auths.is_object()) auths = json::object{};
+  auths.as_object()[key] = json::object{{"auth", base64_encode(c.username + ":" + c.password)}};
+
+  // A directory made here is private; one that exists (a shared 1777 one included) is the user's, left as it is.
+  if (!fs::exists(config.parent_path())) {
+    fs::create_directories(config.parent_path());
+    fs::permissions(config.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
+  }
+  fs::path tmp = config;
+  tmp += ".tmp." + std::to_string(::getpid());
+  ::unlink(tmp.c_str());  // a leftover of a killed process with this pid, never something to write through
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) throw error(errc::io, "cannot write " + tmp.string());
+  std::string text = json::serialize(cfg) + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), config.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw error(errc::io, "cannot write " + config.string());
+  }
+}
+
+}  // namespace ocimirror::transfer

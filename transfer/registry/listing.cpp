@@ -1,0 +1,61 @@
+#include "transfer/registry/listing.hpp"
+
+#include "transfer/net/headers.hpp"
+#include "transfer/oci/errors.hpp"
+
+#include <boost/json.hpp>
+
+namespace ocimirror::transfer {
+namespace json = boost::json;
+
+list_pager::list_pager(std::string first_url, std::string key, name_check check, listing_limits limits)
+    : url_(std::move(first_url)), key_(std::move(key)), check_(std::move(check)), limits_(limits) {}
+
+list_pager::outcome list_pager::add(std::string_view body, std::string_view link_header) {
+  bytes_ += body.size();
+  if (bytes_ > limits_.max_bytes) {
+    problem_ = "its " + key_ + " list is over " + std::to_string(limits_.max_bytes >> 20) + " MiB";
+    return outcome::refused;
+  }
+  boost::system::error_code ec;
+  const auto doc = json::parse(body, ec);
+  if (ec || !doc.is_object()) {
+    problem_ = "answered a " + key_ + " list that is not a JSON object";
+    return outcome::corrupt;
+  }
+  std::vector<std::string_view> page;
+  if (const auto* arr = doc.as_object().if_contains(key_); arr && !arr->is_null()) {
+    if (!arr->is_array()) {
+      problem_ = "answered a " + key_ + " list whose '" + key_ + "' is not an array";
+      return outcome::corrupt;
+    }
+    for (const auto& v : arr->as_array()) {
+      if (!v.is_string() || !check_(v.as_string())) {
+        problem_ = "listed " + (v.is_string() ? "'" + printable(v.as_string()) + "'" : std::string("a non-string")) +
+                   ", which is not a valid name in its " + key_ + " list";
+        return outcome::corrupt;
+      }
+      page.push_back(v.as_string());
+    }
+  }
+  for (auto name : page)
+    if (seen_.emplace(name).second) names_.emplace_back(name);
+  ++pages_;
+  visited_.insert(url_);
+  if (names_.size() > limits_.max_entries) {
+    problem_ = "listed more than " + std::to_string(limits_.max_entries) + " " + key_;
+    return outcome::refused;
+  }
+  const auto link = parse_next_link(link_header);
+  if (!link) return outcome::done;
+  auto next = resolve_url(url_, *link);
+  if (next.empty() || visited_.count(next)) return outcome::done;  // a loop ends the list, it does not grow it
+  if (pages_ >= limits_.max_pages) {
+    problem_ = "paged its " + key_ + " list past " + std::to_string(limits_.max_pages) + " pages";
+    return outcome::refused;
+  }
+  url_ = std::move(next);
+  return outcome::next;
+}
+
+}  // namespace ocimirror::transfer

@@ -1,0 +1,288 @@
+#include "transfer/registry/registry.hpp"
+
+#include "transfer/net/headers.hpp"
+#include "transfer/net/trace.hpp"
+#include "transfer/oci/digest.hpp"
+#include "transfer/oci/errors.hpp"
+#include "transfer/oci/manifest.hpp"
+#include "transfer/oci/reference.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <exception>
+
+namespace ocimirror::transfer {
+namespace json = boost::json;
+
+namespace {
+bool is_redirect(unsigned s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+/// Content-Length as a number; nullopt when absent or not one (a registry's header is never trusted to parse).
+std::optional<std::uint64_t> content_length_of(const string_response& res) {
+  const auto len = res[http::field::content_length];
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
+  if (len.empty() || ec != std::errc{} || end != len.data() + len.size()) return std::nullopt;
+  return n;
+}
+
+// One attempt of a request: its result, or nullopt after a backoff when it broke in a way worth another attempt.
+template <class T, class Op>
+awaitable<std::optional<T>> once_or_pause(registry_client& rc, int& attempt, Op& op) {
+  std::optional<T> out;
+  bool broken = false;
+  try {
+    out.emplace(co_await op());
+  } catch (const error& e) {
+    if (!retryable(e.code()) || attempt + 1 >= rc.retry().max_attempts) throw;
+    broken = true;
+  }
+  if (broken) co_await rc.pause(attempt++);
+  co_return out;
+}
+
+}  // namespace
+
+registry_client::registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host,
+                                 bool plain_http, std::size_t max_concurrency, retry_policy retry)
+    : http_(http),
+      auth_(auth),
+      name_(std::move(name)),
+      base_((plain_http ? "http://" : "https://") + api_host),
+      limit_(max_concurrency),
+      retry_(retry) {}
+
+awaitable<void> registry_client::pause(int attempt, std::string_view retry_after) {
+  ++counters_.retries;
+  const auto wait =
+      next_wait(retry_, attempt, rng_(), parse_retry_after(retry_after, std::chrono::system_clock::now()));
+  if (trace::enabled())
+    trace::emit("retry", {{"registry", name_},
+                          {"attempt", attempt + 1},
+                          {"waitMs", wait.count()},
+                          {"retryAfter", std::string(retry_after)}});
+  boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
+  t.expires_after(wait);
+  co_await t.async_wait(boost::asio::use_awaitable);
+}
+
+bool registry_client::assess(unsigned status) {
+  ++counters_.requests;
+  if (observer_) observer_(name_, status);
+  if (status == 429) {
+    ++counters_.throttled;
+    limit_.throttled();
+  } else if (status < 400) {
+    limit_.succeeded();
+  }
+  return retryable_status(status);
+}
+
+void registry_client::fail(const string_response& res, const std::string& what) const {
+  const unsigned status = res.result_int();
+  std::string msg = "registry " + name_ + ": " + what + ": " + describe_registry_error(status, res.body());
+  const std::string& body = res.body();
+  if (status == 401)
+    msg += auth_.has_credentials(name_) ? " (the credentials were rejected; check the username and password)"
+                                        : " (no credentials for " + name_ + "; run `ocimirror login " + name_ + "`)";
+  else if (body.find("NAME_UNKNOWN") != std::string::npos && what.starts_with("push"))
+    msg +=
+        " (the repository must exist first or the registry must create it on push; for ECR create it or enable "
+        "create-on-push templates)";
+  else if (status == 403 || body.find("DENIED") != std::string::npos)
+    msg += " (the credentials lack the rights this needs" + std::string(what.starts_with("push") ? ": push" : "") + ")";
+  throw error(errc_from_status(status), msg);
+}
+
+awaitable<string_response> registry_client::call(http::verb verb, std::string target, const scope_set& scopes,
+                                                 std::string body, std::string content_type, std::size_t limit,
+                                                 std::string accept,
+                                                 std::vector<std::pair<std::string, std::string>> extra_headers) {
+  // Credentials go only to the registry itself, never to another origin a Location pointed at.
+  const bool own_origin = url_origin(target) == url_origin(base_);
+  // Throttling, 5xx and broken connections are tried again after a backoff (or the registry's Retry-After).
+  for (int attempt = 0, auth_tries = 0;;) {
+    http::request<http::string_body> req{verb, "", 11};
+    if (!accept.empty()) req.set(http::field::accept, accept);
+    if (!content_type.empty()) req.set(http::field::content_type, content_type);
+    for (const auto& [k, v] : extra_headers) req.set(k, v);
+    if (own_origin)
+      if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
+    req.body() = body;
+    auto send = [&] { return http_.send(target, std::move(req), limit); };
+    auto sent = co_await once_or_pause<string_response>(*this, attempt, send);
+    if (!sent) continue;
+    auto& res = *sent;
+    if (res.result_int() == 401 && own_origin && auth_tries++ < 2 &&
+        co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate]))
+      continue;
+    if (assess(res.result_int()) && attempt + 1 < retry_.max_attempts) {
+      co_await pause(attempt++, res[http::field::retry_after]);
+      continue;
+    }
+    co_return std::move(res);
+  }
+}
+
+awaitable<void> registry_client::ping() {
+  const scope_set none;
+  auto res = co_await call(http::verb::get, url("/v2/"), none);
+  if (res.result_int() != 200) fail(res, "API check GET /v2/");
+}
+
+awaitable<std::optional<manifest_head>> registry_client::head_manifest(const std::string& repo,
+                                                                       const std::string& target) {
+  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {}, 0,
+                           std::string(media::accept_all));
+  if (res.result_int() == 404) co_return std::nullopt;
+  if (res.result_int() != 200) fail(res, "HEAD manifest " + repo + ":" + target);
+  manifest_head h;
+  h.digest = std::string(res["Docker-Content-Digest"]);
+  h.media_type = std::string(res[http::field::content_type]);
+  h.size = content_length_of(res).value_or(0);
+  if (target.starts_with("sha256:") && h.digest.empty()) h.digest = target;
+  if (!is_valid_digest(h.digest)) {
+    // No (or a malformed) Docker-Content-Digest: the digest is what the bytes hash to. Without this, a tag would
+    // never match what the cache recorded and be copied again on every run.
+    auto m = co_await get_manifest(repo, target);
+    h = manifest_head{m.digest, m.media_type, m.bytes.size()};
+  }
+  co_return h;
+}
+
+namespace {
+/// Why a manifest body that arrived whole cannot be what the registry meant to send, or empty when it can be.
+/// expected: the digest asked for, or the one the registry announced (Docker-Content-Digest).
+std::string corrupt_manifest(const fetched_manifest& m, const std::string& expected) {
+  if (!expected.empty() && m.digest != expected) return "has digest " + m.digest + ", not " + expected;
+  boost::system::error_code ec;
+  auto doc = json::parse(m.bytes, ec);
+  if (ec || !doc.is_object()) return "is not a JSON object";
+  return {};
+}
+}  // namespace
+
+// A body cut short fails in the HTTP layer and is retried there; one that arrived whole but does not match its
+// digest or is not JSON (bytes flipped on the way) is fetched again here, corrupt_fetches times in all.
+awaitable<fetched_manifest> registry_client::get_manifest(const std::string& repo, const std::string& target) {
+  const bool by_digest = target.starts_with("sha256:");
+  const std::string where = name_ + "/" + repo + (by_digest ? "@" : ":") + target;
+  std::string previous;  // the last body's digest: a registry that consistently announces another one is believed
+  for (int fetch = 1;; ++fetch) {
+    string_response res;
+    try {
+      res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
+                          max_manifest_pull, std::string(media::accept_all));
+    } catch (const error& e) {
+      if (e.code() != errc::too_large) throw;
+      throw error(errc::too_large, "manifest " + where + " is larger than the " +
+                                       std::to_string(max_manifest_pull >> 20) + " MiB ocimirror accepts");
+    }
+    if (res.result_int() == 404)
+      throw error(errc::not_found,
+                  "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
+    if (res.result_int() != 200) fail(res, "GET manifest " + where);
+    fetched_manifest m;
+    m.bytes = std::move(res.body());
+    m.media_type = std::string(res[http::field::content_type]);
+    m.digest = sha256_digest(m.bytes);
+    std::string announced(res["Docker-Content-Digest"]);
+    if (!is_valid_digest(announced) || m.digest == previous) announced.clear();
+    const auto why = corrupt_manifest(m, by_digest ? target : announced);
+    if (why.empty()) co_return m;
+    if (fetch >= corrupt_fetches)
+      throw error(by_digest || !announced.empty() ? errc::digest_mismatch : errc::bad_manifest,
+                  "manifest " + where + " " + why + " in each of " + std::to_string(fetch) + " fetches");
+    if (trace::enabled()) trace::emit("refetch", {{"registry", name_}, {"what", "manifest " + repo}, {"why", why}});
+    previous = m.digest;
+    co_await pause(fetch - 1);
+  }
+}
+
+awaitable<std::string> registry_client::put_manifest(const std::string& repo, const std::string& target,
+                                                     const std::string& bytes, const std::string& media_type,
+                                                     bool* subject_seen) {
+  const std::string where = name_ + "/" + repo + (target.starts_with("sha256:") ? "@" : ":") + target;
+  if (bytes.size() > max_manifest_push)
+    throw error(errc::too_large, "manifest for " + where + " is " + std::to_string(bytes.size()) + " bytes, over the " +
+                                     std::to_string(max_manifest_push >> 20) +
+                                     " MiB registries accept; nothing was pushed");
+  auto res =
+      co_await call(http::verb::put, url("/v2/" + repo + "/manifests/" + target), push_scope(repo), bytes, media_type);
+  if (res.result_int() != 201 && res.result_int() != 200) fail(res, "push manifest " + where);
+  if (subject_seen) *subject_seen = !res["OCI-Subject"].empty();
+  std::string digest(res["Docker-Content-Digest"]);
+  co_return digest.empty() ? sha256_digest(bytes) : digest;
+}
+
+awaitable<void> registry_client::delete_manifest(const std::string& repo, const std::string& digest) {
+  auto res = co_await call(http::verb::delete_, url("/v2/" + repo + "/manifests/" + digest), push_scope(repo));
+  if (res.result_int() != 202 && res.result_int() != 200 && res.result_int() != 404)
+    fail(res, "delete manifest " + repo + "@" + digest);
+}
+
+awaitable<bool> registry_client::delete_tag(const std::string& repo, const std::string& tag) {
+  auto res = co_await call(http::verb::delete_, url("/v2/" + repo + "/manifests/" + tag), push_scope(repo));
+  const unsigned st = res.result_int();
+  if (st == 202 || st == 200 || st == 404) co_return true;
+  if (st == 400 || st == 405) co_return false;
+  fail(res, "delete tag " + repo + ":" + tag);
+}
+
+awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest) {
+  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/blobs/" + digest), pull_scope(repo), {}, {}, 0);
+  if (res.result_int() == 404) co_return std::nullopt;
+  if (is_redirect(res.result_int())) co_return std::optional<std::uint64_t>{0};  // served from storage: it exists
+  if (res.result_int() != 200) fail(res, "HEAD blob " + repo + "@" + digest);
+  co_return content_length_of(res).value_or(0);
+}
+
+awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::string& repo, const std::string& digest,
+                                                                  std::uint64_t offset,
+                                                                  std::optional<std::uint64_t> end) {
+  std::string target = url("/v2/" + repo + "/blobs/" + digest);
+  const auto scopes = pull_scope(repo);
+  const std::string registry_origin = url_origin(base_);
+  for (int hops = 0, auth_tries = 0, attempt = 0; hops < 6;) {
+    http::request<http::empty_body> req{http::verb::get, "", 11};
+    if (offset > 0 || end)
+      req.set(http::field::range, "bytes=" + std::to_string(offset) + "-" + (end ? std::to_string(*end - 1) : ""));
+    const bool own_origin = url_origin(target) == registry_origin;
+    if (own_origin)
+      if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
+    auto open = [&] { return http_.open(target, std::move(req)); };
+    auto opened = co_await once_or_pause<std::unique_ptr<body_stream>>(*this, attempt, open);
+    if (!opened) continue;
+    auto stream = std::move(*opened);
+    const unsigned status = stream->status();
+    if (status == 200 || (status == 206 && (offset > 0 || end))) co_return stream;
+    if (is_redirect(status)) {
+      auto next = resolve_url(target, std::string(stream->headers()[http::field::location]));
+      if (next.empty())
+        throw error(errc::protocol, "registry " + name_ + " redirected blob " + digest + " to an invalid location");
+      target = std::move(next);
+      ++hops;
+      continue;
+    }
+    std::string body = co_await stream->read_all(1 << 16);
+    if (status == 401 && own_origin && auth_tries++ < 2 &&
+        co_await auth_.on_unauthorized(name_, scopes, stream->headers()[http::field::www_authenticate]))
+      continue;
+    if (assess(status) && attempt + 1 < retry_.max_attempts) {
+      co_await pause(attempt++, stream->headers()[http::field::retry_after]);
+      continue;
+    }
+    string_response res{static_cast<http::status>(status), 11};
+    res.body() = std::move(body);
+    if (status == 404) throw error(errc::not_found, "blob " + name_ + "/" + repo + "@" + digest + " not found");
+    fail(res, "GET blob " + repo + "@" + digest);
+  }
+  throw error(errc::protocol, "registry " + name_ + ": too many redirects for blob " + digest);
+}
+
+}  // namespace ocimirror::transfer

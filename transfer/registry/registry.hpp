@@ -1,0 +1,135 @@
+#pragma once
+// One registry's distribution API: manifests, blobs (redirects followed without credentials), uploads
+// (monolithic and chunked, newest Location always used), mounts, tags and catalog with Link pagination.
+// Every failure is a transfer::error whose message names the registry and the reference.
+#include "transfer/net/concurrency.hpp"
+#include "transfer/net/http.hpp"
+#include "transfer/net/retry.hpp"
+#include "transfer/oci/manifest.hpp"
+#include "transfer/registry/auth.hpp"
+#include "transfer/registry/listing.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace ocimirror::transfer {
+
+struct manifest_head {
+  std::string digest;
+  std::string media_type;
+  std::uint64_t size = 0;
+};
+
+struct fetched_manifest {
+  std::string bytes;
+  std::string media_type;  ///< Content-Type as served (may be empty)
+  std::string digest;      ///< sha256 of bytes, computed here
+};
+
+struct upload_options {
+  std::uint64_t monolithic_max = 32u << 20;  ///< blobs up to this size go in one PUT; larger ones through PATCH
+  std::uint64_t chunk_size = 0;              ///< 0: one streamed PATCH for the whole blob; else PATCH per chunk
+};
+
+class registry_client {
+ public:
+  /// name: the registry as the user wrote it (for messages and auth); plain_http: talk http:// instead of https://.
+  /// max_concurrency: blob transfers at once with this registry (halved on 429, regrown on success).
+  registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host, bool plain_http,
+                  std::size_t max_concurrency = 8, retry_policy retry = {});
+
+  const std::string& name() const { return name_; }
+  concurrency& limiter() { return limit_; }
+  const retry_policy& retry() const { return retry_; }
+  /// A wait before the next attempt `attempt` (0-based): the registry's Retry-After header when it gave one, else
+  /// the backoff.
+  awaitable<void> pause(int attempt, std::string_view retry_after = {});
+  struct counters {
+    std::size_t requests = 0, retries = 0, throttled = 0;
+  };
+  const counters& stats() const { return counters_; }
+  /// Told the HTTP status of every response this client reads (the daemon counts them for its metrics).
+  using response_observer = std::function<void(const std::string& registry, unsigned status)>;
+  void observe(response_observer o) { observer_ = std::move(o); }
+  /// Bounds on every tag list and catalog read from this registry.
+  void limit_listings(listing_limits l) { listing_ = l; }
+  /// Set once the registry answered a ranged blob GET with the whole body: later large blobs use one GET each.
+  bool ignores_range = false;
+
+  awaitable<void> ping();
+  awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target);
+  awaitable<fetched_manifest> get_manifest(const std::string& repo, const std::string& target);
+  /// PUTs the exact bytes; returns the digest the registry reports (or the computed one). subject_seen, when given,
+  /// is set to whether the registry answered with OCI-Subject (it indexes the manifest's subject itself).
+  awaitable<std::string> put_manifest(const std::string& repo, const std::string& target, const std::string& bytes,
+                                      const std::string& media_type, bool* subject_seen = nullptr);
+  /// The referrers of digest through the OCI 1.1 API, every page. nullopt when the registry does not support it
+  /// (404, a redirect, or a body that is not an OCI index). (Defined in referrers.cpp.)
+  awaitable<std::optional<std::vector<descriptor>>> referrers(const std::string& repo, const std::string& digest);
+  awaitable<void> delete_manifest(const std::string& repo, const std::string& digest);
+  /// Deletes one tag (OCI 1.1). False when the registry only deletes by digest (distribution 2.8 answers 400).
+  awaitable<bool> delete_tag(const std::string& repo, const std::string& tag);
+
+  /// The blob's size when the registry has it in repo.
+  awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest);
+  /// Opens the blob's body, bytes [offset, end) (Range; end absent: to the last byte), following redirects to
+  /// storage hosts without credentials. A registry that ignores Range answers 200 with the whole body: check status().
+  awaitable<std::unique_ptr<body_stream>> get_blob(const std::string& repo, const std::string& digest,
+                                                   std::uint64_t offset = 0, std::optional<std::uint64_t> end = {});
+  /// An upload session the registry opened: its Location and the minimum chunk it asked for.
+  struct upload_session {
+    std::string location, chunk_min;
+    std::uint64_t offset = 0;  ///< bytes it already holds (a session resumed after a restart)
+  };
+  /// Told the newest Location and the bytes held after every acknowledged PATCH, so a restart can continue.
+  using upload_journal = std::function<awaitable<void>(const std::string& location, std::uint64_t offset)>;
+  /// Asks the registry how far an earlier upload session of repo got (GET on its Location). nullopt when the
+  /// session is gone, expired or answers anything but 204 with a Range.
+  awaitable<std::optional<upload_session>> upload_status(const std::string& repo, const std::string& location);
+  struct mount_result {
+    bool mounted = false;                   ///< 201: the blob is there now
+    std::optional<upload_session> session;  ///< 202: the registry opened an ordinary upload instead; continue it
+  };
+  /// Tries a cross-repository mount (`?mount=&from=`, one token with push on repo and pull on from_repo). A
+  /// refusal (401/403/404/405) is not an error: the caller copies the blob.
+  awaitable<mount_result> mount_blob(const std::string& repo, const std::string& digest, const std::string& from_repo);
+  /// Uploads `size` bytes from next() under digest, in the session given or a new one. The final PUT (which
+  /// commits the digest) is sent only after next() returned its last piece, so a producer that throws on a
+  /// mismatch leaves nothing behind.
+  awaitable<void> push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
+                            http_client::chunk_source next, const upload_options& opts,
+                            std::optional<upload_session> session = std::nullopt, const upload_journal& journal = {});
+
+  /// Every tag / repository, following Link pagination; page_size is the `n` asked per page.
+  awaitable<std::vector<std::string>> list_tags(const std::string& repo, unsigned page_size = 1000);
+  awaitable<std::vector<std::string>> catalog(unsigned page_size = 1000);
+
+ private:
+  awaitable<string_response> call(http::verb verb, std::string url, const scope_set& scopes, std::string body = {},
+                                  std::string content_type = {}, std::size_t limit = 1 << 20, std::string accept = {},
+                                  std::vector<std::pair<std::string, std::string>> extra_headers = {});
+  awaitable<upload_session> start_upload(const std::string& repo);
+  awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const char* key);
+  [[noreturn]] void fail(const string_response& res, const std::string& what) const;
+  std::string url(const std::string& path) const { return base_ + path; }
+
+  http_client& http_;
+  authenticator& auth_;
+  std::string name_;
+  std::string base_;  ///< "https://host:port"
+  concurrency limit_;
+  retry_policy retry_;
+  std::mt19937_64 rng_{std::random_device{}()};
+  counters counters_;
+  response_observer observer_;
+  listing_limits listing_;
+  /// Feeds a response's status to the limiter; true when the request is worth repeating.
+  bool assess(unsigned status);
+};
+
+}  // namespace ocimirror::transfer

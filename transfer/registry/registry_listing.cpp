@@ -1,0 +1,50 @@
+#include "transfer/oci/errors.hpp"
+#include "transfer/oci/reference.hpp"
+#include "transfer/registry/listing.hpp"
+#include "transfer/registry/registry.hpp"
+
+// Tag lists and the catalog, page by page through the pure list_pager: every page bounded, every name checked, a
+// page that does not parse fetched again corrupt_fetches times, a list over listing_limits refused whole.
+namespace ocimirror::transfer {
+
+awaitable<std::vector<std::string>> registry_client::paginate(std::string target, const scope_set& scopes,
+                                                              const char* key) {
+  const bool tags = std::string_view(key) == "tags";
+  list_pager pager(
+      std::move(target), key, [tags](std::string_view n) { return tags ? is_valid_tag(n) : is_valid_repository(n); },
+      listing_);
+  for (int fetch = 1;;) {
+    auto res = co_await call(http::verb::get, pager.url(), scopes, {}, {}, 16u << 20);
+    if (res.result_int() == 404)
+      throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
+    if (res.result_int() != 200) fail(res, std::string("list ") + key);
+    switch (pager.add(res.body(), res[http::field::link])) {
+      case list_pager::outcome::done:
+        co_return pager.take();
+      case list_pager::outcome::next:
+        fetch = 1;
+        continue;
+      case list_pager::outcome::refused:
+        throw error(errc::too_large,
+                    "registry " + name_ + " " + pager.problem() + "; ocimirror refuses the whole list");
+      case list_pager::outcome::corrupt:
+        if (fetch >= corrupt_fetches)
+          throw error(errc::protocol, "registry " + name_ + " " + pager.problem() + " in each of " +
+                                          std::to_string(fetch) + " fetches");
+        co_await pause(fetch++ - 1);
+    }
+  }
+}
+
+awaitable<std::vector<std::string>> registry_client::list_tags(const std::string& repo, unsigned page_size) {
+  co_return co_await paginate(url("/v2/" + repo + "/tags/list?n=" + std::to_string(page_size)), pull_scope(repo),
+                              "tags");
+}
+
+awaitable<std::vector<std::string>> registry_client::catalog(unsigned page_size) {
+  const scope_set scopes{
+      std::string("registry:catalog:*")};  // a named local: GCC 12 miscompiles a braced temporary here
+  co_return co_await paginate(url("/v2/_catalog?n=" + std::to_string(page_size)), scopes, "repositories");
+}
+
+}  // namespace ocimirror::transfer
