@@ -1,6 +1,7 @@
 #include "transfer/oci/layout_index.hpp"
 
 #include "transfer/oci/digest.hpp"
+#include "transfer/oci/json_numbers.hpp"
 #include "transfer/oci/reference.hpp"
 
 #include <boost/json.hpp>
@@ -57,6 +58,8 @@ boost::system::result<layout_index, std::string> layout_index::parse(std::string
       return "index.json: entry " + d.digest + " has media type '" + d.media_type + "', not a manifest or index";
   json::error_code ec;
   auto doc = json::parse(bytes, ec);
+  if (auto bad = settle_numbers(doc); !bad.empty())
+    return "index.json: the number at " + bad + " is too large to be written back";
   layout_index out;
   if (const auto* m = doc.as_object().if_contains("manifests"); m && m->is_array()) out.entries_ = m->as_array();
   return out;

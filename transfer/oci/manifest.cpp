@@ -2,6 +2,7 @@
 
 #include "transfer/oci/digest.hpp"
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/json_numbers.hpp"
 
 #include <boost/json.hpp>
 
@@ -158,6 +159,9 @@ std::string filter_index(std::string_view bytes, const std::vector<bool>& keep, 
     if (!ann.is_object()) ann = json::object();
     ann.as_object()["io.ocimirror.source.digest"] = source_digest;
   }
+  if (auto bad = settle_numbers(doc); !bad.empty())
+    throw error(errc::bad_manifest, "index " + std::string(source_digest) + ": the number at " + bad +
+                                        " is too large to be written back in the filtered index");
   return json::serialize(doc);
 }
 
