@@ -197,7 +197,7 @@ TEST_F(CopyKinds, InspectAndTags) {
 // The air-gap round trip: a policy exports every kind to one archive, another imports it into a second registry.
 // Every reference arrives digest-identical, and skopeo reads the archive ocimirror wrote.
 TEST_F(CopyKinds, EveryKindSurvivesRegistryToArchiveToRegistry) {
-  const std::string dir = ::testing::TempDir() + "/kinds-airgap";
+  const std::string dir = make_temp_dir("ocimirror-kinds-airgap");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   write_file(dir + "/export.yaml", "state_dir: " + dir + "/state-out\nregistries:\n  " + src->host() +
@@ -224,7 +224,7 @@ TEST_F(CopyKinds, EveryKindSurvivesRegistryToArchiveToRegistry) {
 
 // Directories both ways with skopeo: what ocimirror writes skopeo reads (oci: transport), and the reverse.
 TEST_F(CopyKinds, LayoutDirectoriesInteroperateWithSkopeo) {
-  const std::string ours = ::testing::TempDir() + "/kinds-ours", theirs = ::testing::TempDir() + "/kinds-theirs";
+  const std::string ours = make_temp_dir("ocimirror-kinds-ours"), theirs = make_temp_dir("ocimirror-kinds-theirs");
   std::filesystem::remove_all(ours);
   std::filesystem::remove_all(theirs);
   for (const char* kind : {"multi", "helm", "flux", "empty"}) {

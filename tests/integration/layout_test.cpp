@@ -67,7 +67,7 @@ class Layouts : public ::testing::Test {
   static void SetUpTestSuite() {
     src = new registry_fixture({});
     dst = new registry_fixture({});
-    dir = ::testing::TempDir() + "/layouts";
+    dir = make_temp_dir("ocimirror-layouts");  // per process: ctest -j runs each case in its own
     fs::remove_all(dir);
     fs::create_directories(dir);
     seeder s({src->host()});
@@ -79,6 +79,7 @@ class Layouts : public ::testing::Test {
   static void TearDownTestSuite() {
     delete src;
     delete dst;
+    std::filesystem::remove_all(dir);
   }
 
   /// A config with one policy from `from` to `to` (extra: more policy keys), returned as its path.

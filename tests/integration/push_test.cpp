@@ -25,11 +25,14 @@ class Push : public ::testing::Test {
   static inline std::string dir;
   static void SetUpTestSuite() {
     reg = new registry_fixture({});
-    dir = ::testing::TempDir() + "/push";
+    dir = make_temp_dir("ocimirror-push");  // per process: ctest -j runs each case in its own
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
-  static void TearDownTestSuite() { delete reg; }
+  static void TearDownTestSuite() {
+    delete reg;
+    fs::remove_all(dir);
+  }
   static json::value raw(const std::string& ref) {
     return json::parse(run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref}).out);
   }

@@ -80,7 +80,7 @@ class Referrers : public ::testing::Test {
     src = new registry_fixture({});
     dst = new registry_fixture({});
     key = new signing_key();
-    dir = ::testing::TempDir() + "/referrers";
+    dir = make_temp_dir("ocimirror-referrers");  // per process: ctest -j runs each case in its own
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     write_file(dir + "/cosign.pub", key->public_pem());
@@ -99,6 +99,7 @@ class Referrers : public ::testing::Test {
     delete src;
     delete dst;
     delete key;
+    std::filesystem::remove_all(dir);
   }
 
   static run_result sync(const std::string& name, const std::string& from, const std::string& extra) {
