@@ -50,6 +50,52 @@ Examples:
   ocimirror copy ghcr.io/acme/app:v1 oci:./umoci-layout:v1          # ref name "v1", as umoci reads it
 )";
 
+/// What a copy did: the digest on stdout, a summary on stderr (or one JSON object on stdout).
+void print_copy(const endpoint_arg& src, const endpoint_arg& dst, const transfer::copy_result& result,
+                const transfer::referrer_stats& with, double secs, bool json, bool quiet) {
+  const auto& st = result.stats;
+  if (json) {
+    boost::json::object o{
+        {"source", src.str()},
+        {"destination", dst.str()},
+        {"digest", result.digest},
+        {"sourceDigest", result.source_digest},
+        {"mediaType", result.media_type},
+        {"blobs", {{"copied", st.blobs_copied}, {"mounted", st.blobs_mounted}, {"skipped", st.blobs_skipped}}},
+        {"manifests", {{"pushed", st.manifests_pushed}, {"skipped", st.manifests_skipped}}},
+        {"bytes", st.bytes_copied},
+        {"seconds", secs},
+        {"peakRssBytes", peak_rss_bytes()},
+        {"referrers",
+         {{"manifests", with.referrers},
+          {"cosignTags", with.cosign_tags},
+          {"fallbackIndexes", with.fallback_updates}}}};
+    std::cout << boost::json::serialize(o) << "\n";
+  } else {
+    std::cout << result.digest << "\n";
+    if (!quiet) {
+      char rate[64] = "";
+      if (secs > 0 && st.bytes_copied)
+        std::snprintf(rate, sizeof rate, ", %s/s",
+                      human_bytes(static_cast<std::uint64_t>(st.bytes_copied / secs)).c_str());
+      std::fprintf(stderr,
+                   "copied %s -> %s: blobs %zu copied (%s), %zu mounted, %zu skipped; manifests %zu pushed, %zu "
+                   "skipped; %.2fs%s\n",
+                   src.str().c_str(), dst.str().c_str(), st.blobs_copied, human_bytes(st.bytes_copied).c_str(),
+                   st.blobs_mounted, st.blobs_skipped, st.manifests_pushed, st.manifests_skipped, secs, rate);
+      if (with.referrers || with.cosign_tags)
+        std::fprintf(stderr, "with it: %zu referrers, %zu cosign tags\n", with.referrers, with.cosign_tags);
+      if (result.digest != result.source_digest)
+        std::fprintf(
+            stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (%s)\n",
+            result.source_digest.c_str(), result.digest.c_str(),
+            result.media_type == transfer::media::docker_list
+                ? "a Docker manifest list carries no annotations, so the source digest is recorded nowhere in it"
+                : "source recorded in annotation io.ocimirror.source.digest");
+    }
+  }
+}
+
 }  // namespace
 
 int cmd_copy(const args& a) {
@@ -165,49 +211,7 @@ int cmd_copy(const args& a) {
       done = true;
       timer.cancel();
     });
-    const double secs = duration<double>(steady_clock::now() - start).count();
-    const auto& st = result.stats;
-    if (json) {
-      boost::json::object o{
-          {"source", src_arg->str()},
-          {"destination", dst_arg->str()},
-          {"digest", result.digest},
-          {"sourceDigest", result.source_digest},
-          {"mediaType", result.media_type},
-          {"blobs", {{"copied", st.blobs_copied}, {"mounted", st.blobs_mounted}, {"skipped", st.blobs_skipped}}},
-          {"manifests", {{"pushed", st.manifests_pushed}, {"skipped", st.manifests_skipped}}},
-          {"bytes", st.bytes_copied},
-          {"seconds", secs},
-          {"peakRssBytes", peak_rss_bytes()},
-          {"referrers",
-           {{"manifests", with.referrers},
-            {"cosignTags", with.cosign_tags},
-            {"fallbackIndexes", with.fallback_updates}}}};
-      std::cout << boost::json::serialize(o) << "\n";
-    } else {
-      std::cout << result.digest << "\n";
-      if (!quiet) {
-        char rate[64] = "";
-        if (secs > 0 && st.bytes_copied)
-          std::snprintf(rate, sizeof rate, ", %s/s",
-                        human_bytes(static_cast<std::uint64_t>(st.bytes_copied / secs)).c_str());
-        std::fprintf(stderr,
-                     "copied %s -> %s: blobs %zu copied (%s), %zu mounted, %zu skipped; manifests %zu pushed, %zu "
-                     "skipped; %.2fs%s\n",
-                     src_arg->str().c_str(), dst_arg->str().c_str(), st.blobs_copied,
-                     human_bytes(st.bytes_copied).c_str(), st.blobs_mounted, st.blobs_skipped, st.manifests_pushed,
-                     st.manifests_skipped, secs, rate);
-        if (with.referrers || with.cosign_tags)
-          std::fprintf(stderr, "with it: %zu referrers, %zu cosign tags\n", with.referrers, with.cosign_tags);
-        if (result.digest != result.source_digest)
-          std::fprintf(
-              stderr, "note: platforms were filtered, so the index digest changed: %s -> %s (%s)\n",
-              result.source_digest.c_str(), result.digest.c_str(),
-              result.media_type == transfer::media::docker_list
-                  ? "a Docker manifest list carries no annotations, so the source digest is recorded nowhere in it"
-                  : "source recorded in annotation io.ocimirror.source.digest");
-      }
-    }
+    print_copy(*src_arg, *dst_arg, result, with, duration<double>(steady_clock::now() - start).count(), json, quiet);
     return exit_ok;
   });
 }
