@@ -45,6 +45,9 @@ tcp::endpoint admin_server::listen(const std::string& host, unsigned short port)
 void admin_server::close() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  conns_->closing = true;
+  for (auto& [id, w] : conns_->idle) w.stream->socket().close(ignored);
+  conns_->idle.clear();
 }
 
 bool is_loopback_host(const std::string& host) {
@@ -98,7 +101,7 @@ asio::awaitable<void> admin_server::serve(tcp::socket socket) {
     std::uint64_t id;
     ~unlist() { t->idle.erase(id); }
   } on_exit{conns, id};
-  for (bool first = true;; first = false) {
+  for (bool first = true; !conns->closing; first = false) {
     // A request must arrive whole soon after its connection opens; an idle keep-alive connection may wait longer.
     stream.expires_after(first ? std::chrono::seconds(10) : std::chrono::seconds(30));
     http::request_parser<http::string_body> parser;
@@ -128,7 +131,7 @@ asio::awaitable<void> admin_server::serve(tcp::socket socket) {
     }
     auto [wec, written] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
     (void)written;
-    if (wec || !res.keep_alive()) break;
+    if (wec || !res.keep_alive() || conns->closing) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

@@ -27,7 +27,8 @@ class admin_server {
   admin_server(boost::asio::io_context& io, admin_api& api);
   /// Binds host:port (port 0: any free port) and starts accepting. Throws std::runtime_error naming the address.
   boost::asio::ip::tcp::endpoint listen(const std::string& host, unsigned short port);
-  /// Stops accepting (connections being served finish).
+  /// Stops accepting and closes the connections waiting for a request; one being answered gets its answer, then
+  /// is closed. Nothing of the server is left waiting on the loop.
   void close();
 
  private:
@@ -47,6 +48,7 @@ class admin_server {
   struct table {
     std::uint64_t next_id = 0;
     std::map<std::uint64_t, waiting> idle;  ///< connections waiting for a request, by id
+    bool closing = false;                   ///< close() was called: no connection waits for another request
   };
   void evict_one();
 

@@ -24,7 +24,8 @@ service::service(asio::io_context& io, daemon_options opts, config::mirror_confi
       admin_(io, *this),
       signals_(io, SIGHUP, SIGTERM, SIGINT),
       wake_(io),
-      deadline_(io) {
+      deadline_(io),
+      watchdog_(io) {
   gen_ = make_generation(std::move(cfg));
 }
 
@@ -34,7 +35,7 @@ std::shared_ptr<service::generation> service::make_generation(config::mirror_con
   if (!opts_.state_dir.empty()) cfg.state_dir = opts_.state_dir;
   resolve_state_dir(cfg);
   auto g = std::make_shared<generation>();
-  g->engine = std::make_shared<session>(io_, cfg.registries, opts_.limits, credentials_of(cfg));
+  g->engine = std::make_shared<session>(io_, cfg.registries, opts_.limits, credentials_of(cfg), &stop_);
   g->engine->observe([this](const std::string& registry, unsigned status) { metrics_.response(registry, status); });
   g->cfg = std::move(cfg);
   return g;
@@ -95,12 +96,14 @@ int service::run() {
   asio::co_spawn(io_, schedule_loop(), asio::detached);
   if (auto every = watchdog_interval()) asio::co_spawn(io_, watchdog_loop(*every), asio::detached);
   sd_notify("READY=1\nSTATUS=serving on " + bound_);
-  io_.run();
-  return exit_ok;  // not reached: a drain ends in exit_now
+  io_.run();  // returns once a drain has closed everything (shutdown) and every run has unwound
+  last_resort_.request_stop();
+  log::info("stopped", {{"reason", stop_reason_}});
+  return exit_ok;
 }
 
 asio::awaitable<void> service::signal_loop() {
-  for (;;) {
+  while (!shut_down_) {  // a drain that ends at once shuts down from inside this loop: no wait after it
     auto [ec, sig] = co_await signals_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
     if (sig == SIGHUP)
@@ -111,11 +114,11 @@ asio::awaitable<void> service::signal_loop() {
 }
 
 asio::awaitable<void> service::watchdog_loop(std::chrono::microseconds every) {
-  asio::steady_timer t(io_);
   for (;;) {
     sd_notify("WATCHDOG=1");  // from the event loop: a stuck loop stops the pings and systemd restarts the service
-    t.expires_after(every);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    watchdog_.expires_after(every);
+    auto [ec] = co_await watchdog_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;  // cancelled by shutdown
   }
 }
 
@@ -164,47 +167,6 @@ void service::reload() {
   metrics_.reload(true);
   sd_notify("READY=1\nSTATUS=serving on " + bound_);
   wake_.cancel();
-}
-
-void service::drain(int sig) {
-  const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
-  if (draining_) exit_now("a second signal");
-  draining_ = true;
-  sd_notify("STOPPING=1");
-  wake_.cancel();
-  const auto running = running_count();
-  log::info("draining: no new runs or tags; transfers in flight may finish",
-            {{"signal", name}, {"running", running}, {"deadlineSeconds", gen_->cfg.daemon.drain_timeout.count()}});
-  if (running == 0) exit_now("nothing was running");
-  deadline_.expires_after(gen_->cfg.daemon.drain_timeout);
-  deadline_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) exit_now("the drain deadline passed; what was cut off resumes on the next start");
-  });
-}
-
-void service::exit_now(const char* why) {
-  std::size_t inflight = 0;
-  for (auto& [name, st] : states_) {
-    if (!st.running) continue;
-    if (st.progress) inflight += st.progress->blobs_active;
-    // Remembered as interrupted, so the next start resumes it at once instead of waiting for its schedule.
-    run_record cut;
-    cut.start = st.started;
-    cut.end = std::chrono::system_clock::now();
-    cut.trigger = st.trigger;
-    cut.result = "interrupted";
-    cut.error = why;
-    st.memory.last = cut;
-  }
-  persist();
-  log::info("stopped", {{"reason", why}, {"blobTransfersCutOff", inflight}});
-  // Coroutines still suspended reference the engine and the cache, so nothing is unwound: the loop stops, the cache
-  // is closed (RocksDB flushed, its lock released), and the process ends. Every cut-off transfer is resumable:
-  // records are written per tag, chunked uploads journaled per PATCH, and no manifest precedes its children.
-  io_.stop();
-  cache_.reset();
-  log::flush();
-  std::_Exit(exit_ok);
 }
 
 std::size_t service::running_count() const {

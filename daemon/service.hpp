@@ -1,7 +1,8 @@
 #pragma once
 // `ocimirror daemon`: runs every policy on its schedule with one engine (one io_context, shared registry limits) and
 // one cache, serves the admin API, reloads on SIGHUP (a bad file keeps the old configuration running), drains on
-// SIGTERM/SIGINT (no new work; transfers in flight get drain_timeout; exit 0; the next start resumes), and speaks
+// SIGTERM/SIGINT (no new work; transfers in flight get drain_timeout, then are cancelled and unwind; the loop ends,
+// everything is closed in order, exit 0; the next start resumes what was cut off), and speaks
 // the systemd notify protocol (READY, RELOADING, STOPPING, WATCHDOG).
 #include "cache/mirror_cache.hpp"
 #include "config/mirror_config.hpp"
@@ -10,6 +11,7 @@
 #include "daemon/run_record.hpp"
 #include "daemon/session.hpp"
 #include "policy/shard.hpp"
+#include "transfer/net/stopper.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -20,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace ocimirror::daemon {
 
@@ -74,12 +77,21 @@ class service final : public admin_api {
   boost::asio::awaitable<void> watchdog_loop(std::chrono::microseconds every);
   void reload();
   void drain(int signal);
+  /// The drain deadline passed: every transfer still in flight is cancelled (it fails with errc::cancelled and
+  /// its run ends as interrupted).
+  void cancel_in_flight();
+  std::size_t mark_interrupted(const std::string& why);
+  /// Nothing runs any more: the signals, timers and admin API are closed, so the loop ends and run() returns.
+  void shutdown(const std::string& why);
+  /// Ends the process after `grace` if the loop has not ended by then (something did not unwind).
+  void arm_last_resort(std::chrono::seconds grace);
   void persist();
   [[noreturn]] void exit_now(const char* why);
   std::size_t running_count() const;
 
   boost::asio::io_context& io_;
   daemon_options opts_;
+  transfer::stopper stop_;  ///< every session's clients consult it; outlives them
   std::shared_ptr<generation> gen_;
   std::unique_ptr<cache::mirror_cache> cache_;
   std::map<std::string, policy_state> states_;
@@ -88,8 +100,12 @@ class service final : public admin_api {
   boost::asio::signal_set signals_;
   boost::asio::system_timer wake_;
   boost::asio::steady_timer deadline_;
+  boost::asio::steady_timer watchdog_;
   bool draining_ = false;
-  std::string bound_;  ///< the admin API's address as bound
+  bool shut_down_ = false;  ///< shutdown() ran: nothing may wait on the loop any more
+  std::string stop_reason_;   ///< why the drain ends, for the last log line
+  std::string bound_;         ///< the admin API's address as bound
+  std::jthread last_resort_;  ///< last: destroyed (stopped and joined) first
 };
 
 }  // namespace ocimirror::daemon

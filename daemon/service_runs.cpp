@@ -130,7 +130,7 @@ void service::finish_run(const std::string& name, const policy_report& report, s
 
   persist();
   if (draining_) {
-    if (running_count() == 0) exit_now("every run in progress finished");
+    if (running_count() == 0) shutdown(stop_reason_);
     return;
   }
   if (const auto* p = gen_->cfg.find(name))

@@ -132,8 +132,10 @@ transfer::pipe_options transfer_flags::pipe() const {
 }
 
 namespace {
-transfer::http_options http_options_for(const time_limits& limits, const config::registry_settings_map* settings) {
+transfer::http_options http_options_for(const time_limits& limits, const config::registry_settings_map* settings,
+                                        transfer::stopper* stop) {
   auto o = limits.http();
+  o.stop = stop;
   o.tls_for = [settings](std::string_view authority) { return settings->tls_for(authority); };
   return o;
 }
@@ -146,10 +148,10 @@ session::session(config::registry_settings_map settings, const time_limits& limi
 }
 
 session::session(boost::asio::io_context& io, config::registry_settings_map settings, const time_limits& limits,
-                 transfer::authenticator::credential_lookup lookup)
+                 transfer::authenticator::credential_lookup lookup, transfer::stopper* stop)
     : io_(io),
       settings_(std::move(settings)),
-      http_(io_.get_executor(), http_options_for(limits, &settings_)),
+      http_(io_.get_executor(), http_options_for(limits, &settings_, stop)),
       auth_(
           http_, lookup ? std::move(lookup) : [](const std::string& registry) {
             return transfer::docker_credentials(registry, transfer::docker_config_path());

@@ -74,9 +74,9 @@ class session {
   explicit session(const network_flags& flags, transfer::authenticator::credential_lookup lookup = {})
       : session(flags.settings(), flags.limits, std::move(lookup)) {}
   /// On an io_context the caller owns (the daemon: one loop, a new session per configuration reload; runs that
-  /// started under the old one keep it alive).
+  /// started under the old one keep it alive). stop: the daemon's drain switch, which must outlive the session.
   session(boost::asio::io_context& io, config::registry_settings_map settings, const time_limits& limits,
-          transfer::authenticator::credential_lookup lookup = {});
+          transfer::authenticator::credential_lookup lookup = {}, transfer::stopper* stop = nullptr);
   boost::asio::io_context& io() { return io_; }
   /// Told the status of every response any registry client of this session reads (metrics).
   void observe(transfer::registry_client::response_observer o) { observer_ = std::move(o); }

@@ -98,6 +98,9 @@ awaitable<void> policy_run::list_tags() {
 }
 
 policy_report policy_run::finish() {
+  // What a drain cut off is not a failure: the run ends as interrupted, and the next start resumes it at once.
+  report.interrupted += static_cast<std::size_t>(
+      std::erase_if(report.failures, [](const failure& f) { return f.kind == transfer::errc::cancelled; }));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return std::move(report);
 }

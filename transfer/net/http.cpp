@@ -70,6 +70,7 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
   c->origin = u.origin;
   c->where = u.authority;
   c->io_timeout = opts_.io_timeout;
+  c->stop = opts_.stop;
 
   tcp::resolver resolver(ex_);
   asio::steady_timer timer(ex_);
@@ -78,6 +79,7 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
   if (raced.index() == 1) throw error(errc::timeout, "timed out resolving " + u.host);
   auto [rec, endpoints] = std::get<0>(raced);
   if (rec) throw error(errc::network, "cannot resolve registry host '" + u.host + "': " + rec.message());
+  if (opts_.stop) opts_.stop->check("a connection to " + u.authority);
 
   if (u.tls) {
     auto& ctx = tls_context(u);
@@ -92,9 +94,15 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
     c->plain = std::make_unique<beast::tcp_stream>(ex_);
   }
   auto& tcp_stream = c->tcp();
+  if (opts_.stop)
+    c->stop_hook = opts_.stop->watch([&tcp_stream] {
+      boost::system::error_code ignored;
+      tcp_stream.socket().close(ignored);  // what awaits it fails now, and fail() says it was stopped
+    });
   tcp_stream.expires_after(opts_.connect_timeout);
   auto [cec, ep] = co_await tcp_stream.async_connect(endpoints, use_tuple);
   (void)ep;
+  if (cec && opts_.stop) opts_.stop->check("a connection to " + u.authority);
   if (cec == beast::error::timeout) throw error(errc::timeout, "timed out connecting to " + u.authority);
   if (cec) throw error(errc::network, "cannot connect to " + u.authority + ": " + cec.message());
   tcp_stream.socket().set_option(tcp::no_delay(true));
@@ -102,6 +110,7 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
   if (u.tls) {
     tcp_stream.expires_after(opts_.connect_timeout);
     auto [hec] = co_await c->secure->async_handshake(asio::ssl::stream_base::client, use_tuple);
+    if (hec && opts_.stop) opts_.stop->check("a TLS handshake with " + u.authority);
     if (hec) {
       std::string why = hec.message();
       long vr = SSL_get_verify_result(c->secure->native_handle());
@@ -161,6 +170,7 @@ template <class Req>
 awaitable<std::unique_ptr<body_stream>> http_client::exchange(
     const url_parts& u, Req& req, std::optional<std::chrono::steady_clock::time_point> deadline) {
   for (int attempt = 0;; ++attempt) {
+    if (opts_.stop) opts_.stop->check("a request to " + u.authority);
     bool reused = false;
     auto c = co_await acquire(u, reused);
     c->deadline = deadline;
@@ -251,8 +261,9 @@ awaitable<string_response> http_client::upload(std::string_view url, http::reque
   body_stream stream(*this, std::move(c), false);
   try {
     co_await stream.read_head();
-  } catch (const error&) {
-    if (ec) throw error(errc::network, "upload to " + u.authority + " failed: " + ec.message());
+  } catch (const error& e) {
+    if (ec && e.code() != errc::cancelled)
+      throw error(errc::network, "upload to " + u.authority + " failed: " + ec.message());
     throw;
   }
   traced(req.method(), u, stream.status(), false);

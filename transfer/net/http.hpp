@@ -19,6 +19,7 @@
 #include <vector>
 
 namespace ocimirror::transfer {
+class stopper;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -41,6 +42,8 @@ struct http_options {
   std::size_t max_idle_per_origin = 32;
   std::chrono::seconds max_idle_age{20};  ///< older idle connections are dropped, not reused
   std::string user_agent = "ocimirror/0.1";
+  /// When set and stopped, sockets in use are closed and new requests refused with errc::cancelled (a drain).
+  stopper* stop = nullptr;
   /// TLS settings per host ("host:port" as in the URL); default: verify against the system store.
   std::function<tls_options(std::string_view host)> tls_for;
 };

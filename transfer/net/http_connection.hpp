@@ -2,6 +2,7 @@
 // Internal to net/: one pooled connection (plain or TLS) with its read buffer and deadlines, shared by the client
 // (http.cpp) and the response bodies it hands out (http_body.cpp).
 #include "transfer/net/http.hpp"
+#include "transfer/net/stopper.hpp"
 #include "transfer/oci/errors.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -37,6 +38,8 @@ struct connection {
   std::chrono::milliseconds io_timeout{};
   std::optional<std::chrono::steady_clock::time_point> deadline;  ///< of the exchange in progress, if it has one
   std::chrono::milliseconds deadline_length{};
+  const stopper* stop = nullptr;  ///< the process's, when it can drain
+  stopper::hook stop_hook;        ///< closes the socket when the process stops
 
   beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
   /// Each step gets io_timeout, and never more than what is left of the exchange's deadline.
@@ -49,6 +52,8 @@ struct connection {
     tcp().expires_after(wait);
   }
   [[noreturn]] void fail(const boost::system::error_code& ec, std::string_view during) const {
+    if (stop && stop->stopped())
+      throw error(errc::cancelled, std::string(during) + " " + where + " was stopped: ocimirror is shutting down");
     if (ec == beast::error::timeout && deadline &&
         std::chrono::steady_clock::now() + std::chrono::milliseconds(5) >= *deadline)
       throw error(errc::timeout, "gave up on " + where + " " + std::string(during) +

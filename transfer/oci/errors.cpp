@@ -46,6 +46,8 @@ kind_text text_of(errc e) noexcept {
       return {"io", "i/o error"};
     case errc::bad_archive:
       return {"bad_archive", "invalid archive"};
+    case errc::cancelled:
+      return {"cancelled", "cancelled"};
   }
   return {"unknown", "unknown"};
 }

@@ -26,6 +26,7 @@ enum class errc {
   timeout,          ///< a step passed its deadline
   io,               ///< local file or process failure
   bad_archive,      ///< an OCI layout or tar that is malformed, truncated, incomplete or tries to leave its root
+  cancelled,        ///< stopped before it finished because the process is shutting down (resumed next time)
 };
 
 const std::error_category& transfer_category() noexcept;

@@ -2,6 +2,7 @@
 
 #include "transfer/net/headers.hpp"
 #include "transfer/net/retry.hpp"
+#include "transfer/net/stopper.hpp"
 #include "transfer/net/trace.hpp"
 #include "transfer/oci/errors.hpp"
 
@@ -190,9 +191,8 @@ awaitable<authenticator::token> authenticator::fetch_token(const std::string& re
       again = true;
     }
     if (!again || attempt + 1 >= corrupt_fetches) break;
-    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
-    t.expires_after(backoff(backoff_policy, attempt, rng()));
-    co_await t.async_wait(boost::asio::use_awaitable);
+    const auto wait = backoff(backoff_policy, attempt, rng());
+    co_await sleep_for(wait, http_.options().stop);
   }
   if (res.result_int() == 401 || res.result_int() == 403)
     throw error(errc::unauthorized,

@@ -1,6 +1,7 @@
 #include "transfer/registry/registry.hpp"
 
 #include "transfer/net/headers.hpp"
+#include "transfer/net/stopper.hpp"
 #include "transfer/net/trace.hpp"
 #include "transfer/oci/digest.hpp"
 #include "transfer/oci/errors.hpp"
@@ -66,9 +67,7 @@ awaitable<void> registry_client::pause(int attempt, std::string_view retry_after
                           {"attempt", attempt + 1},
                           {"waitMs", wait.count()},
                           {"retryAfter", std::string(retry_after)}});
-  boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
-  t.expires_after(wait);
-  co_await t.async_wait(boost::asio::use_awaitable);
+  co_await sleep_for(wait, http_.options().stop);
 }
 
 bool registry_client::assess(unsigned status) {
