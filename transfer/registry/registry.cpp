@@ -1,5 +1,7 @@
 #include "transfer/registry/registry.hpp"
 
+#include "transfer/registry/response_step.hpp"
+
 #include "transfer/net/headers.hpp"
 #include "transfer/net/stopper.hpp"
 #include "transfer/net/trace.hpp"
@@ -21,7 +23,6 @@ namespace ocimirror::transfer {
 namespace json = boost::json;
 
 namespace {
-bool is_redirect(unsigned s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
 /// Content-Length as a number; nullopt when absent or not one (a registry's header is never trusted to parse).
 std::optional<std::uint64_t> content_length_of(const string_response& res) {
@@ -103,8 +104,8 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
                                                  std::string accept,
                                                  std::vector<std::pair<std::string, std::string>> extra_headers) {
   // Credentials go only to the registry itself, never to another origin a Location pointed at.
-  const bool own_origin = url_origin(target) == url_origin(base_);
-  // Throttling, 5xx and broken connections are tried again after a backoff (or the registry's Retry-After).
+  const bool own_origin = credentials_allowed(target, base_);
+  // What each response leads to is decided by the pure decide() (response_step.hpp); this loop carries it out.
   for (int attempt = 0, auth_tries = 0;;) {
     http::request<http::string_body> req{verb, "", 11};
     if (!accept.empty()) req.set(http::field::accept, accept);
@@ -117,14 +118,20 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     auto sent = co_await once_or_pause<string_response>(*this, attempt, send);
     if (!sent) continue;
     auto& res = *sent;
-    if (res.result_int() == 401 && own_origin && auth_tries++ < 2 &&
-        co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate]))
-      continue;
-    if (assess(res.result_int()) && attempt + 1 < retry_.max_attempts) {
+    response_facts facts{res.result_int(), own_origin};
+    auto act = decide(facts, {auth_tries, attempt, retry_.max_attempts});
+    if (act == response_action::reauthenticate) {
+      ++auth_tries;
+      if (co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate])) continue;
+      facts.token_refused = true;
+      act = decide(facts, {auth_tries, attempt, retry_.max_attempts});
+    }
+    assess(res.result_int());
+    if (act == response_action::back_off) {
       co_await pause(attempt++, res[http::field::retry_after]);
       continue;
     }
-    co_return std::move(res);
+    co_return std::move(res);  // accepted, or given up on: the caller reads the status
   }
 }
 
@@ -246,12 +253,11 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
                                                                   std::optional<std::uint64_t> end) {
   std::string target = url("/v2/" + repo + "/blobs/" + digest);
   const auto scopes = pull_scope(repo);
-  const std::string registry_origin = url_origin(base_);
   for (int hops = 0, auth_tries = 0, attempt = 0; hops < 6;) {
     http::request<http::empty_body> req{http::verb::get, "", 11};
     if (offset > 0 || end)
       req.set(http::field::range, "bytes=" + std::to_string(offset) + "-" + (end ? std::to_string(*end - 1) : ""));
-    const bool own_origin = url_origin(target) == registry_origin;
+    const bool own_origin = credentials_allowed(target, base_);
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     auto open = [&] { return http_.open(target, std::move(req)); };
@@ -259,8 +265,10 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
     if (!opened) continue;
     auto stream = std::move(*opened);
     const unsigned status = stream->status();
-    if (status == 200 || (status == 206 && (offset > 0 || end))) co_return stream;
-    if (is_redirect(status)) {
+    response_facts facts{status, own_origin, true, offset > 0 || end.has_value()};
+    auto act = decide(facts, {auth_tries, attempt, retry_.max_attempts});
+    if (act == response_action::accept) co_return stream;
+    if (act == response_action::follow_redirect) {
       auto next = resolve_url(target, std::string(stream->headers()[http::field::location]));
       if (next.empty())
         throw error(errc::protocol, "registry " + name_ + " redirected blob " + digest + " to an invalid location");
@@ -269,10 +277,14 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
       continue;
     }
     std::string body = co_await stream->read_all(1 << 16);
-    if (status == 401 && own_origin && auth_tries++ < 2 &&
-        co_await auth_.on_unauthorized(name_, scopes, stream->headers()[http::field::www_authenticate]))
-      continue;
-    if (assess(status) && attempt + 1 < retry_.max_attempts) {
+    if (act == response_action::reauthenticate) {
+      ++auth_tries;
+      if (co_await auth_.on_unauthorized(name_, scopes, stream->headers()[http::field::www_authenticate])) continue;
+      facts.token_refused = true;
+      act = decide(facts, {auth_tries, attempt, retry_.max_attempts});
+    }
+    assess(status);
+    if (act == response_action::back_off) {
       co_await pause(attempt++, stream->headers()[http::field::retry_after]);
       continue;
     }

@@ -3,6 +3,7 @@
 #include "transfer/net/headers.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/registry/registry.hpp"
+#include "transfer/registry/response_step.hpp"
 #include "transfer/registry/upload_state.hpp"
 
 namespace ocimirror::transfer {
@@ -31,7 +32,7 @@ awaitable<registry_client::upload_session> registry_client::start_upload(const s
 awaitable<std::optional<registry_client::upload_session>> registry_client::upload_status(const std::string& repo,
                                                                                          const std::string& location) {
   const std::string target = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), location);
-  if (target.empty() || url_origin(target) != url_origin(base_)) co_return std::nullopt;
+  if (target.empty() || !credentials_allowed(target, base_)) co_return std::nullopt;
   auto res = co_await call(http::verb::get, target, push_scope(repo));
   auto held = upload_state::held(res[http::field::range]);
   if (res.result_int() != 204 || !held) co_return std::nullopt;
@@ -67,7 +68,7 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
   if (session->offset) up.resume_at(session->offset);
   // Credentials are only attached when the Location stays on the registry's own origin.
   auto auth_for = [&](const std::string& target) -> awaitable<std::string> {
-    if (url_origin(target) != url_origin(base_)) co_return std::string();
+    if (!credentials_allowed(target, base_)) co_return std::string();
     co_return co_await auth_.authorization(name_, scopes);
   };
   std::exception_ptr failed;

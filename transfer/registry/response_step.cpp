@@ -1,0 +1,26 @@
+#include "transfer/registry/response_step.hpp"
+
+#include "transfer/net/headers.hpp"
+#include "transfer/net/retry.hpp"
+
+namespace ocimirror::transfer {
+
+bool credentials_allowed(std::string_view url, std::string_view base) {
+  const auto origin = url_origin(url);
+  return !origin.empty() && origin == url_origin(base);
+}
+
+bool is_redirect(unsigned s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+response_action decide(const response_facts& f, const response_budget& b) {
+  const unsigned s = f.status;
+  if (s == 200 || (s == 206 && f.ranged)) return response_action::accept;
+  if (f.follows_redirects && is_redirect(s)) return response_action::follow_redirect;
+  // A 401 from somewhere else (a redirect target) is not answered with our credentials.
+  if (s == 401 && f.own_origin && !f.token_refused && b.auth_tries < response_budget::max_auth_tries)
+    return response_action::reauthenticate;
+  if (retryable_status(s) && b.attempts + 1 < b.max_attempts) return response_action::back_off;
+  return response_action::give_up;
+}
+
+}  // namespace ocimirror::transfer
