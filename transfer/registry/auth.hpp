@@ -3,6 +3,7 @@
 // scope, tokens cached per registry and scope set until they expire, re-asked with the added scope on
 // insufficient_scope). Never logs or returns secrets in messages.
 #include "transfer/net/http.hpp"
+#include "transfer/registry/auth_state.hpp"
 #include "transfer/registry/credentials.hpp"
 
 #include <chrono>
@@ -14,11 +15,8 @@
 
 namespace ocimirror::transfer {
 
-/// Sorted, unique "repository:<name>:<actions>" scopes one request needs.
-using scope_set = std::vector<std::string>;
 scope_set pull_scope(const std::string& repo);
 scope_set push_scope(const std::string& repo);
-scope_set merge_scopes(scope_set a, const scope_set& b);
 
 /// Whether the user configured "host:port" to be spoken to over plain HTTP.
 using plain_http_check = std::function<bool(std::string_view authority)>;
@@ -45,19 +43,12 @@ class authenticator {
   bool has_credentials(const std::string& registry);
 
  private:
-  struct token {
-    std::string value;
-    std::chrono::steady_clock::time_point expires;
-  };
   struct registry_state {
-    enum class mode { unknown, basic, bearer } how = mode::unknown;
-    std::string realm, service;
-    std::map<std::string, token> tokens;              // by scope-set key
-    std::map<std::string, scope_set> granted;         // extra scopes a challenge asked for, by scope-set key
+    auth_state auth;                                  // scheme, token service, tokens: the pure part
     std::optional<std::optional<credentials>> creds;  // looked up once
   };
   const std::optional<credentials>& creds_for(const std::string& registry, registry_state& st);
-  awaitable<token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes);
+  awaitable<bearer_token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes);
   awaitable<string_response> ask_token_service(const std::string& registry, registry_state& st,
                                                const scope_set& scopes);
 
