@@ -26,7 +26,11 @@ std::string settle(boost::json::value& v, const std::string& path) {
       if (ec || !back.is_double() || back.get_double() == d) break;
       d = back.get_double();
     }
-    if (!std::isfinite(d)) return path.empty() ? "$" : path;
+    // Not settled (Boost's reader can swing between two neighbours) or not finite: it cannot be written back.
+    boost::json::error_code ec;
+    const auto back =
+        std::isfinite(d) ? boost::json::parse(boost::json::serialize(boost::json::value(d)), ec) : boost::json::value();
+    if (ec || !back.is_double() || back.get_double() != d) return path.empty() ? "$" : path;
     v = d;
   } else if (auto* a = v.if_array()) {
     for (std::size_t i = 0; i < a->size(); ++i)

@@ -10,7 +10,8 @@
 namespace ocimirror::transfer {
 
 /// Replaces each double in v by the value it settles on when written and read back. Returns the JSON path of
-/// the first number that cannot be written (infinite or NaN), or an empty string when every number can.
+/// the first number that cannot be written back as it reads (infinite, or never settling), or an empty string
+/// when every number can.
 std::string settle_numbers(boost::json::value& v);
 
 }  // namespace ocimirror::transfer

@@ -59,7 +59,7 @@ boost::system::result<layout_index, std::string> layout_index::parse(std::string
   json::error_code ec;
   auto doc = json::parse(bytes, ec);
   if (auto bad = settle_numbers(doc); !bad.empty())
-    return "index.json: the number at " + bad + " is too large to be written back";
+    return "index.json: the number at " + bad + " cannot be written back as it reads (too large or too precise)";
   layout_index out;
   if (const auto* m = doc.as_object().if_contains("manifests"); m && m->is_array()) out.entries_ = m->as_array();
   return out;

@@ -161,7 +161,7 @@ std::string filter_index(std::string_view bytes, const std::vector<bool>& keep, 
   }
   if (auto bad = settle_numbers(doc); !bad.empty())
     throw error(errc::bad_manifest, "index " + std::string(source_digest) + ": the number at " + bad +
-                                        " is too large to be written back in the filtered index");
+                                        " cannot be written back as it reads (too large or too precise)");
   return json::serialize(doc);
 }
 
