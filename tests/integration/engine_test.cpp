@@ -80,6 +80,44 @@ TEST_F(Engine, ThrottlingAndServerErrorsAreRetried) {
   EXPECT_EQ(blob_gets, 3);
 }
 
+/// The first `fail_first` GETs of blob `digest` answered 503 with Retry-After: 0 (no waiting between requests).
+struct failing_blob_gets {
+  std::string digest;
+  int fail_first;
+  std::mutex m;
+  int gets = 0;
+  std::optional<fault_proxy::response> operator()(const fault_proxy::request& req) {
+    std::lock_guard lock(m);
+    if (req.method() != http::verb::get || !std::string(req.target()).ends_with("/blobs/" + digest) ||
+        gets++ >= fail_first)
+      return std::nullopt;
+    fault_proxy::response res{http::status::service_unavailable, 11};
+    res.set(http::field::retry_after, "0");
+    res.prepare_payload();
+    return res;
+  }
+};
+
+TEST_F(Engine, ARequestsRetriesAndTheBlobsShareOneBudget) {
+  // One request gives up after 5 retries; the blob then tries again within what its budget of 10 has left.
+  failing_blob_gets seven{layer.digest, 7};
+  fault_proxy proxy("127.0.0.1", src->port(), std::ref(seven));
+  auto r = cli({"copy", "--plain-http", "-q", proxy.host() + "/faulty/app:v1", dst->host() + "/outlasted/app:v1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(skopeo_digest(dst->host() + "/outlasted/app:v1"), img.digest);
+  EXPECT_EQ(seven.gets, 8) << "6 GETs of the first request, 2 of the blob's second attempt";
+
+  // A source that never recovers: the retries of the requests, of the reads and of the whole blob together stop at
+  // the blob's 10, instead of 6 requests × 6 blob attempts = 36 GETs.
+  failing_blob_gets always{layer.digest, 1 << 30};
+  fault_proxy down("127.0.0.1", src->port(), std::ref(always));
+  auto f = cli({"copy", "--plain-http", "-q", down.host() + "/faulty/app:v1", dst->host() + "/gaveup/app:v1"});
+  EXPECT_EQ(f.exit_code, 1) << f.err;
+  EXPECT_EQ(always.gets, 11) << "the first GET and the blob's 10 retries";
+  EXPECT_NE(f.err.find("503"), std::string::npos) << f.err;
+  EXPECT_EQ(skopeo_digest(dst->host() + "/gaveup/app:v1"), "") << "nothing is tagged when a blob is missing";
+}
+
 TEST_F(Engine, BrokenBlobBodyResumesWithRange) {
   std::mutex m;
   int gets = 0;

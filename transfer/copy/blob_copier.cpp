@@ -26,23 +26,39 @@ awaitable<void> blob_copier::copy(const descriptor& d) {
     explicit active(std::size_t& c) : n(c) { ++n; }
     ~active() { --n; }
   } in_flight(p.blobs_active);
-  if (co_await dst.blob_size(to.repository, d.digest)) {
+  retry_budget blob(budget_kind::blob, policy().blob);
+  std::optional<std::uint64_t> there;
+  if (dreg)
+    there = co_await dreg->blob_size(to.repository, d.digest, &blob);
+  else
+    there = co_await dst.blob_size(to.repository, d.digest);
+  if (there) {
     co_await done(d, stats.blobs_skipped);
     co_return;
   }
   // A registry is asked by the GET itself (its error is the clearer); a layout may lack what a bundle left out.
   const bool in_source = sreg || (co_await src.blob_size(from.repository, d.digest)).has_value();
   std::optional<registry_client::upload_session> session;  // a refused mount may leave an upload open (202)
-  if (dreg && co_await mount(d, in_source, session)) {
+  if (dreg && co_await mount(d, in_source, session, blob)) {
     co_await done(d, stats.blobs_mounted);
     co_return;
   }
   if (!in_source)
     throw error(errc::bad_archive, "blob " + d.digest + " is neither in " + src.name() + " nor at " + dst.name() + "/" +
                                        to.repository + " (an incremental bundle whose base was not imported first?)");
-  if (!session) session = co_await resumable_session(d);
-  co_await transfer_blob(d, std::move(session));
+  if (!session) session = co_await resumable_session(d, blob);
+  co_await transfer_blob(d, std::move(session), blob);
   co_await done(d, stats.blobs_copied);
+}
+
+retry_policy blob_copier::policy() const {
+  if (auto* r = sreg ? sreg : dreg) return r->policy();
+  return {};
+}
+
+awaitable<bool> blob_copier::again(retry_budget& b) {
+  if (auto* r = sreg ? sreg : dreg) co_return co_await r->retry(b);
+  co_return b.spend();
 }
 
 awaitable<void> blob_copier::done(const descriptor& d, std::size_t& counter) {
@@ -55,7 +71,7 @@ awaitable<void> blob_copier::done(const descriptor& d, std::size_t& counter) {
 /// cache remembers, or the source on the same registry. The cache may be stale: a refused mount corrects it. A
 /// refusal that opened an upload ends the search when the source can supply the bytes (the session is used).
 awaitable<bool> blob_copier::mount(const descriptor& d, bool in_source,
-                                   std::optional<registry_client::upload_session>& session) {
+                                   std::optional<registry_client::upload_session>& session, retry_budget& blob) {
   std::vector<std::pair<std::string, bool>> candidates;  // (repository, remembered by the cache)
   if (opts.gate)
     if (auto h = opts.gate->holder(dst.name(), d.digest)) candidates.emplace_back(*h, false);
@@ -65,7 +81,7 @@ awaitable<bool> blob_copier::mount(const descriptor& d, bool in_source,
   std::set<std::string> tried{to.repository};
   for (const auto& [repo, remembered] : candidates) {
     if (!tried.insert(repo).second) continue;
-    auto m = co_await dreg->mount_blob(to.repository, d.digest, repo);
+    auto m = co_await dreg->mount_blob(to.repository, d.digest, repo, &blob);
     if (m.mounted) co_return true;
     if (remembered) co_await opts.memory->not_held(dst.name(), d.digest, repo);
     session = std::move(m.session);
@@ -74,35 +90,38 @@ awaitable<bool> blob_copier::mount(const descriptor& d, bool in_source,
   co_return false;
 }
 
-/// The bytes themselves, retried whole on throttling, 5xx and broken connections the reader could not resume, as
-/// often as a single request would be (a streamed upload cannot be re-sent alone: its bytes are spent); a digest
-/// mismatch (bytes flipped in transit) is fetched again too, up to corrupt_fetches times in all, then reported.
-awaitable<void> blob_copier::transfer_blob(const descriptor& d,
-                                           std::optional<registry_client::upload_session> session) {
+/// The bytes themselves, sent again whole after throttling, 5xx or a broken connection the reader could not resume
+/// (a streamed upload cannot be re-sent alone: its bytes are spent), and after a digest mismatch (bytes flipped in
+/// transit) within the re-fetch budget. Each retry is spent from the blob's budget too.
+awaitable<void> blob_copier::transfer_blob(const descriptor& d, std::optional<registry_client::upload_session> session,
+                                           retry_budget& blob) {
   auto& p = progress;
   p.bytes_total += d.size;
   const auto journaled = journal(d.digest);  // a named local: GCC 12 mishandles temporaries across co_await
-  const int budget = retrier() ? retrier()->retry().max_attempts : 1;
-  for (int attempt = 0, mismatches = 0;; ++attempt) {
+  retry_budget refetches(budget_kind::refetch, policy().refetch, &blob);
+  for (;;) {
     std::uint64_t moved = 0;
-    bool again = false;
+    std::exception_ptr broken;
+    bool mismatch = false;
     const auto count = [&](std::size_t n) {
       moved += n;
       p.bytes_done += n;
       stats.bytes_copied += n;
     };
     try {
-      co_await move_bytes(d, std::exchange(session, std::nullopt), count, journaled);  // a session serves one attempt
+      // A session serves one attempt.
+      co_await move_bytes(d, std::exchange(session, std::nullopt), count, journaled, blob);
     } catch (const error& e) {
-      const bool worth = e.code() == errc::digest_mismatch ? ++mismatches < corrupt_fetches
-                                                           : retryable(e.code()) && attempt - mismatches + 1 < budget;
-      if (!worth) throw;
-      again = true;
+      mismatch = e.code() == errc::digest_mismatch;
+      if (!mismatch && !retryable(e.code())) throw;
+      broken = std::current_exception();
     }
-    if (!again) break;
+    if (!broken) break;
+    retry_budget& spend_from = mismatch ? refetches : blob;
+    const bool retried = co_await again(spend_from);
+    if (!retried) std::rethrow_exception(broken);
     p.bytes_done -= moved;
     stats.bytes_copied -= moved;
-    if (auto* r = retrier()) co_await r->pause(attempt);
   }
   if (journaled && d.size > opts.pipe.upload.monolithic_max)
     co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
@@ -110,18 +129,22 @@ awaitable<void> blob_copier::transfer_blob(const descriptor& d,
 
 awaitable<void> blob_copier::move_bytes(const descriptor& d, std::optional<registry_client::upload_session> session,
                                         const std::function<void(std::size_t)>& count,
-                                        const registry_client::upload_journal& journaled) {
+                                        const registry_client::upload_journal& journaled, retry_budget& blob) {
   if (sreg && dreg) {  // ranged parallel reads, Range-resumed GETs, resumable chunked uploads
-    co_await pipe_blob(*sreg, from.repository, *dreg, to.repository, d, opts.pipe, std::move(session), count,
-                       journaled);
+    co_await pipe_blob(*sreg, from.repository, *dreg, to.repository, d, opts.pipe, std::move(session), count, journaled,
+                       blob);
     co_return;
   }
-  auto raw = co_await src.open_blob(from.repository, d.digest);
+  http_client::chunk_source raw;
+  if (sreg)  // into a layout: one GET resumed with Range, its retries inside the blob's budget
+    raw = read_blob(*sreg, from.repository, d, opts.pipe, blob);
+  else
+    raw = co_await src.open_blob(from.repository, d.digest);
   auto checked = verified_source(std::move(raw), d, "blob " + src_name(d.digest), count);
   // A session here is one a refused mount opened (nothing in it yet); uploads from a layout are not journaled.
   if (dreg)
     co_await dreg->push_blob(to.repository, d.digest, d.size, std::move(checked), opts.pipe.upload, std::move(session),
-                             journaled);
+                             journaled, &blob);
   else
     co_await dst.put_blob(to.repository, d.digest, d.size, std::move(checked));
 }
@@ -134,14 +157,15 @@ awaitable<void> blob_copier::confirmed(const std::string& digest) {
 
 /// Where an earlier process left a chunked upload of d that the registry still holds: continue it. Between two
 /// registries only: blob_pipe re-reads and hashes the bytes the session holds without sending them again.
-awaitable<std::optional<registry_client::upload_session>> blob_copier::resumable_session(const descriptor& d) {
+awaitable<std::optional<registry_client::upload_session>> blob_copier::resumable_session(const descriptor& d,
+                                                                                         retry_budget& blob) {
   if (!sreg || !dreg || !opts.memory || d.size <= opts.pipe.upload.monolithic_max || opts.pipe.upload.chunk_size == 0)
     co_return std::nullopt;
   auto mark = co_await opts.memory->upload(dst.name(), to.repository, d.digest);
   if (!mark) co_return std::nullopt;
   std::optional<registry_client::upload_session> s;
   try {
-    s = co_await dreg->upload_status(to.repository, mark->location);
+    s = co_await dreg->upload_status(to.repository, mark->location, &blob);
   } catch (const error&) {}
   if (s && (s->offset != mark->offset || s->offset >= d.size)) s.reset();  // not where we left it: start afresh
   if (!s)

@@ -2,6 +2,7 @@
 // One blob into the destination, the engine's steps in order: under the run's gate and a permit from each
 // registry, skip it when the destination has it, mount it from a repository known to hold it, resume an upload an
 // earlier process left, or move the bytes (verified before the last piece is released), then record who holds it.
+// Every retry along the way, of a request, a resumed read or the whole blob, is spent from one budget per blob.
 // Internal to copy/: copy.cpp walks the manifest graph and calls copy() for each blob.
 #include "transfer/copy/copy.hpp"
 
@@ -28,16 +29,20 @@ struct blob_copier {
   std::string src_name(const std::string& digest) const { return src.name() + "/" + from.repository + "@" + digest; }
 
  private:
-  /// Who retries and pauses for a blob: the source registry, else the destination's (a layout's errors are local).
-  registry_client* retrier() const { return sreg ? sreg : dreg; }
+  /// Spends a retry from b and waits through the source registry, else the destination's; between layouts only
+  /// the budget counts (a local error needs no pause).
+  awaitable<bool> again(retry_budget& b);
+  retry_policy policy() const;
   awaitable<void> done(const descriptor& d, std::size_t& counter);
-  awaitable<bool> mount(const descriptor& d, bool in_source, std::optional<registry_client::upload_session>& session);
-  awaitable<void> transfer_blob(const descriptor& d, std::optional<registry_client::upload_session> session);
+  awaitable<bool> mount(const descriptor& d, bool in_source, std::optional<registry_client::upload_session>& session,
+                        retry_budget& blob);
+  awaitable<void> transfer_blob(const descriptor& d, std::optional<registry_client::upload_session> session,
+                                retry_budget& blob);
   awaitable<void> move_bytes(const descriptor& d, std::optional<registry_client::upload_session> session,
                              const std::function<void(std::size_t)>& count,
-                             const registry_client::upload_journal& journaled);
+                             const registry_client::upload_journal& journaled, retry_budget& blob);
   awaitable<void> confirmed(const std::string& digest);
-  awaitable<std::optional<registry_client::upload_session>> resumable_session(const descriptor& d);
+  awaitable<std::optional<registry_client::upload_session>> resumable_session(const descriptor& d, retry_budget& blob);
   registry_client::upload_journal journal(const std::string& digest);
 };
 

@@ -31,32 +31,38 @@ class reader {
 /// One GET; a broken connection is resumed with Range from the first byte not yet read.
 class resuming_reader final : public reader {
  public:
-  resuming_reader(registry_client& src, const std::string& repo, const descriptor& d, const pipe_options& o)
-      : src_(src), repo_(repo), d_(d), o_(o), buf_(o.buffer_size) {}
+  resuming_reader(registry_client& src, const std::string& repo, const descriptor& d, const pipe_options& o,
+                  retry_budget& blob)
+      : src_(src),
+        repo_(repo),
+        d_(d),
+        buf_(o.buffer_size),
+        reads_(budget_kind::resumed_read, src.policy().resumed_read, &blob) {}
 
   awaitable<std::span<const char>> next() override {
     if (!stream_) co_await open();
     for (;;) {
       std::size_t n = 0;
-      bool broken = false;
+      std::exception_ptr broken;
       try {
         n = co_await stream_->read_some(buf_);
       } catch (const error& e) {
-        if (!retryable(e.code()) || resumes_ >= o_.max_resumes) throw;
-        broken = true;
+        if (!retryable(e.code())) throw;
+        broken = std::current_exception();
       }
       if (!broken) {
         pos_ += n;
         co_return std::span<const char>(buf_.data(), n);
       }
-      co_await src_.pause(resumes_++);
+      const bool again = co_await src_.retry(reads_);
+      if (!again) std::rethrow_exception(broken);
       co_await open();
     }
   }
 
  private:
   awaitable<void> open() {
-    stream_ = co_await src_.get_blob(repo_, d_.digest, pos_);
+    stream_ = co_await src_.get_blob(repo_, d_.digest, pos_, std::nullopt, &reads_);
     if (pos_ == 0 || stream_->status() == 206) {
       const std::uint64_t want = d_.size - std::min(pos_, d_.size);
       if (auto len = stream_->content_length(); len && *len != want)
@@ -76,18 +82,23 @@ class resuming_reader final : public reader {
   registry_client& src_;
   const std::string& repo_;
   const descriptor& d_;
-  const pipe_options& o_;
   std::vector<char> buf_;
   std::unique_ptr<body_stream> stream_;
   std::uint64_t pos_ = 0;
-  int resumes_ = 0;
+  retry_budget reads_;  ///< resumptions and the retries of their GETs, inside the blob's budget
 };
 
 /// Parts of part_size fetched by ranged GETs, ranged_parallel at once, handed out in order.
 class ranged_reader final : public reader {
  public:
-  ranged_reader(registry_client& src, const std::string& repo, const descriptor& d, const pipe_options& o)
-      : src_(src), repo_(repo), d_(d), o_(o), parts_((d.size + o.part_size - 1) / o.part_size) {}
+  ranged_reader(registry_client& src, const std::string& repo, const descriptor& d, const pipe_options& o,
+                retry_budget& blob)
+      : src_(src),
+        repo_(repo),
+        d_(d),
+        o_(o),
+        parts_((d.size + o.part_size - 1) / o.part_size),
+        reads_(budget_kind::resumed_read, src.policy().resumed_read, &blob) {}
   awaitable<void> drain() override {
     for (auto& s : window_) s->abandoned = true;
     for (auto& s : window_)
@@ -128,12 +139,12 @@ class ranged_reader final : public reader {
     });
   }
 
-  // One part, re-fetched whole when its connection breaks.
+  // One part, re-fetched whole when its connection breaks; the parts of one read share one budget.
   awaitable<void> fetch(std::shared_ptr<slot> s, std::uint64_t from, std::uint64_t to) {
-    for (int attempt = 0;; ++attempt) {
-      bool broken = false;
+    for (;;) {
+      std::exception_ptr broken;
       try {
-        auto stream = co_await src_.get_blob(repo_, d_.digest, from, to);
+        auto stream = co_await src_.get_blob(repo_, d_.digest, from, to, &reads_);
         if (stream->status() !=
             206) {  // the whole body instead of the part: read this blob, and later ones, by one GET
           src_.ignores_range = true;
@@ -149,11 +160,12 @@ class ranged_reader final : public reader {
         }
         s->data.resize(got);
       } catch (const error& e) {
-        if (!retryable(e.code()) || attempt >= o_.max_resumes || s->abandoned || src_.ignores_range) throw;
-        broken = true;
+        if (!retryable(e.code()) || s->abandoned || src_.ignores_range) throw;
+        broken = std::current_exception();
       }
       if (!broken) break;
-      co_await src_.pause(attempt);
+      const bool again = co_await src_.retry(reads_);
+      if (!again) std::rethrow_exception(broken);
     }
     if (s->data.size() != to - from)
       throw error(errc::digest_mismatch, where(src_, repo_, d_) + " part " + std::to_string(from) + "-" +
@@ -169,6 +181,7 @@ class ranged_reader final : public reader {
   std::uint64_t started_ = 0, handed_ = 0;
   std::deque<std::shared_ptr<slot>> window_;
   std::string current_;
+  retry_budget reads_;  ///< re-fetched parts and the retries of their GETs, inside the blob's budget
 };
 
 }  // namespace
@@ -177,7 +190,7 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
                           const std::string& dst_repo, const descriptor& d, const pipe_options& opts,
                           std::optional<registry_client::upload_session> session,
                           const std::function<void(std::size_t)>& on_bytes,
-                          const registry_client::upload_journal& journal) {
+                          const registry_client::upload_journal& journal, retry_budget& blob) {
   std::unique_ptr<reader> in;
   // Ranged reads hold ranged_parallel parts in flight plus the one being uploaded.
   const std::uint64_t need = (opts.ranged_parallel + 1) * opts.part_size;
@@ -186,9 +199,9 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
       *opts.ranged_budget >= need && !src.ignores_range) {
     budget = opts.ranged_budget;
     *budget -= need;
-    in = std::make_unique<ranged_reader>(src, src_repo, d, opts);
+    in = std::make_unique<ranged_reader>(src, src_repo, d, opts, blob);
   } else {
-    in = std::make_unique<resuming_reader>(src, src_repo, d, opts);
+    in = std::make_unique<resuming_reader>(src, src_repo, d, opts, blob);
   }
   struct give_back {
     std::shared_ptr<std::uint64_t> b;
@@ -234,12 +247,18 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
   };
   std::exception_ptr failed;
   try {
-    co_await dst.push_blob(dst_repo, d.digest, d.size, next, opts.upload, std::move(session), journal);
+    co_await dst.push_blob(dst_repo, d.digest, d.size, next, opts.upload, std::move(session), journal, &blob);
   } catch (...) {
     failed = std::current_exception();
   }
   co_await in->drain();
   if (failed) std::rethrow_exception(failed);
+}
+
+http_client::chunk_source read_blob(registry_client& src, const std::string& repo, const descriptor& d,
+                                    const pipe_options& opts, retry_budget& blob) {
+  auto in = std::make_shared<resuming_reader>(src, repo, d, opts, blob);
+  return [in]() { return in->next(); };
 }
 
 http_client::chunk_source verified_source(http_client::chunk_source in, const descriptor& d, std::string what,

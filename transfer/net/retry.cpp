@@ -7,6 +7,47 @@
 
 namespace ocimirror::transfer {
 
+const char* budget_name(budget_kind k) noexcept {
+  switch (k) {
+    case budget_kind::request:
+      return "request";
+    case budget_kind::blob:
+      return "blob";
+    case budget_kind::resumed_read:
+      return "resumed read";
+    case budget_kind::refetch:
+      return "re-fetch";
+    case budget_kind::token:
+      return "token";
+  }
+  return "retry";
+}
+
+bool retry_budget::spend() noexcept {
+  if (exhausted()) return false;
+  for (auto* b = this; b; b = b->within_) ++b->spent_;
+  return true;
+}
+
+int retry_budget::left() const noexcept {
+  int n = limit_ - spent_;
+  for (auto* b = within_; b; b = b->within_) n = std::min(n, b->limit_ - b->spent_);
+  return std::max(n, 0);
+}
+
+const retry_budget* retry_budget::exhausted() const noexcept {
+  for (auto* b = this; b; b = b->within_)
+    if (b->spent_ >= b->limit_) return b;
+  return nullptr;
+}
+
+std::string retry_budget::describe_spent() const {
+  const auto* b = exhausted();
+  if (!b) b = this;
+  return std::string("the ") + budget_name(b->kind_) + "'s " + std::to_string(b->limit_) +
+         (b->limit_ == 1 ? " retry was" : " retries were") + " spent";
+}
+
 bool retryable_status(unsigned status) noexcept {
   return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 }

@@ -47,6 +47,8 @@ void stopper::check(std::string_view what) const {
 }
 
 boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds d, stopper* s) {
+  // Already stopped: watch() would cancel a timer not yet waited on, and the wait would run its full length.
+  if (s) s->check("a pause before retrying");
   boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
   t.expires_after(d);
   stopper::hook h;

@@ -1,19 +1,14 @@
 #include "transfer/registry/auth.hpp"
 
 #include "transfer/net/headers.hpp"
-#include "transfer/net/retry.hpp"
-#include "transfer/net/stopper.hpp"
+#include "transfer/net/retrier.hpp"
 #include "transfer/net/trace.hpp"
 #include "transfer/oci/errors.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
 #include <algorithm>
-#include <random>
 
 namespace ocimirror::transfer {
 namespace json = boost::json;
@@ -134,24 +129,25 @@ awaitable<string_response> authenticator::ask_token_service(const std::string& r
 awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, registry_state& st,
                                                    const scope_set& scopes) {
   const auto& c = creds_for(registry, st);
-  const retry_policy backoff_policy;
-  std::mt19937_64 rng{std::random_device{}()};
+  retrier retry("token service of " + registry, retry_policy{}, http_.options().stop);
+  retry_budget asks(budget_kind::token, retry.policy().token);
   string_response res;
   json::value doc;
-  for (int attempt = 0;; ++attempt) {
-    bool again = false;
+  for (;;) {
+    std::exception_ptr broken;
     try {
       res = co_await ask_token_service(registry, st, scopes);
       boost::system::error_code ec;
       if (res.result_int() == 200) doc = json::parse(res.body(), ec);
-      again = retryable_status(res.result_int()) || (res.result_int() == 200 && (ec || !doc.is_object()));
+      if (!retryable_status(res.result_int()) && (res.result_int() != 200 || (!ec && doc.is_object()))) break;
     } catch (const error& e) {
-      if (!retryable(e.code()) || attempt + 1 >= corrupt_fetches) throw;
-      again = true;
+      if (!retryable(e.code())) throw;
+      broken = std::current_exception();
     }
-    if (!again || attempt + 1 >= corrupt_fetches) break;
-    const auto wait = backoff(backoff_policy, attempt, rng());
-    co_await sleep_for(wait, http_.options().stop);
+    const bool again = co_await retry.again(asks);
+    if (again) continue;
+    if (broken) std::rethrow_exception(broken);
+    break;  // the last answer is reported below
   }
   if (res.result_int() == 401 || res.result_int() == 403)
     throw error(errc::unauthorized,

@@ -102,7 +102,9 @@ awaitable<std::optional<std::vector<descriptor>>> registry_client::referrers(con
   std::vector<descriptor> out;
   std::set<std::string> seen, visited;
   std::string target = url("/v2/" + repo + "/referrers/" + digest);
-  for (int fetch = 1; visited.size() < max_pages;) {
+  std::optional<retry_budget> refetches;  // one budget per page
+  refetches.emplace(budget_kind::refetch, policy().refetch);
+  while (visited.size() < max_pages) {
     auto res =
         co_await call(http::verb::get, target, pull_scope(repo), {}, {}, 4u << 20, std::string(media::oci_index));
     const unsigned st = res.result_int();
@@ -112,13 +114,14 @@ awaitable<std::optional<std::vector<descriptor>>> registry_client::referrers(con
     if (!page) {
       const bool json_typed = std::string_view(res[http::field::content_type]).find("json") != std::string_view::npos;
       if (!json_typed) co_return std::nullopt;
-      if (fetch >= corrupt_fetches)
+      const bool again = co_await retry(*refetches);
+      if (!again)
         throw error(errc::protocol, "registry " + name_ + ": referrers of " + repo + "@" + digest + ": " +
-                                        printable(page.error()) + " in each of " + std::to_string(fetch) + " fetches");
-      co_await pause(fetch++ - 1);
+                                        printable(page.error()) + " in each of " +
+                                        std::to_string(refetches->spent() + 1) + " fetches");
       continue;
     }
-    fetch = 1;
+    refetches.emplace(budget_kind::refetch, policy().refetch);
     visited.insert(target);
     for (auto& d : *page)
       if (seen.insert(d.digest).second) out.push_back(std::move(d));

@@ -3,16 +3,12 @@
 #include "transfer/registry/response_step.hpp"
 
 #include "transfer/net/headers.hpp"
-#include "transfer/net/stopper.hpp"
 #include "transfer/net/trace.hpp"
 #include "transfer/oci/digest.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/manifest.hpp"
 #include "transfer/oci/reference.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -33,18 +29,21 @@ std::optional<std::uint64_t> content_length_of(const string_response& res) {
   return n;
 }
 
-// One attempt of a request: its result, or nullopt after a backoff when it broke in a way worth another attempt.
+// One attempt of a request: its result, or nullopt after the wait before the next when it broke in a way worth
+// another attempt and `tries` (with the budgets around it) allows one.
 template <class T, class Op>
-awaitable<std::optional<T>> once_or_pause(registry_client& rc, int& attempt, Op& op) {
+awaitable<std::optional<T>> once_or_retry(registry_client& rc, retry_budget& tries, Op& op) {
   std::optional<T> out;
-  bool broken = false;
+  std::exception_ptr broken;
   try {
     out.emplace(co_await op());
   } catch (const error& e) {
-    if (!retryable(e.code()) || attempt + 1 >= rc.retry().max_attempts) throw;
-    broken = true;
+    if (!retryable(e.code())) throw;
+    broken = std::current_exception();
   }
-  if (broken) co_await rc.pause(attempt++);
+  if (!broken) co_return out;
+  const bool again = co_await rc.retry(tries);
+  if (!again) std::rethrow_exception(broken);
   co_return out;
 }
 
@@ -57,18 +56,12 @@ registry_client::registry_client(http_client& http, authenticator& auth, std::st
       name_(std::move(name)),
       base_((plain_http ? "http://" : "https://") + api_host),
       limit_(max_concurrency),
-      retry_(retry) {}
+      retry_(name_, retry, http_.options().stop) {}
 
-awaitable<void> registry_client::pause(int attempt, std::string_view retry_after) {
-  ++counters_.retries;
-  const auto wait =
-      next_wait(retry_, attempt, rng_(), parse_retry_after(retry_after, std::chrono::system_clock::now()));
-  if (trace::enabled())
-    trace::emit("retry", {{"registry", name_},
-                          {"attempt", attempt + 1},
-                          {"waitMs", wait.count()},
-                          {"retryAfter", std::string(retry_after)}});
-  co_await sleep_for(wait, http_.options().stop);
+awaitable<bool> registry_client::retry(retry_budget& budget, std::string_view retry_after) {
+  const bool again = co_await retry_.again(budget, retry_after);
+  if (again) ++counters_.retries;
+  co_return again;
 }
 
 bool registry_client::assess(unsigned status) {
@@ -102,11 +95,13 @@ void registry_client::fail(const string_response& res, const std::string& what) 
 awaitable<string_response> registry_client::call(http::verb verb, std::string target, const scope_set& scopes,
                                                  std::string body, std::string content_type, std::size_t limit,
                                                  std::string accept,
-                                                 std::vector<std::pair<std::string, std::string>> extra_headers) {
+                                                 std::vector<std::pair<std::string, std::string>> extra_headers,
+                                                 retry_budget* within) {
   // Credentials go only to the registry itself, never to another origin a Location pointed at.
   const bool own_origin = credentials_allowed(target, base_);
   // What each response leads to is decided by the pure decide() (response_step.hpp); this loop carries it out.
-  for (int attempt = 0, auth_tries = 0;;) {
+  retry_budget tries(budget_kind::request, policy().request, within);
+  for (int auth_tries = 0;;) {
     http::request<http::string_body> req{verb, "", 11};
     if (!accept.empty()) req.set(http::field::accept, accept);
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
@@ -115,20 +110,20 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     req.body() = body;
     auto send = [&] { return http_.send(target, std::move(req), limit); };
-    auto sent = co_await once_or_pause<string_response>(*this, attempt, send);
+    auto sent = co_await once_or_retry<string_response>(*this, tries, send);
     if (!sent) continue;
     auto& res = *sent;
     response_facts facts{res.result_int(), own_origin};
-    auto act = decide(facts, {auth_tries, attempt, retry_.max_attempts});
+    auto act = decide(facts, {auth_tries, tries.left() > 0});
     if (act == response_action::reauthenticate) {
       ++auth_tries;
       if (co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate])) continue;
       facts.token_refused = true;
-      act = decide(facts, {auth_tries, attempt, retry_.max_attempts});
+      act = decide(facts, {auth_tries, tries.left() > 0});
     }
     assess(res.result_int());
     if (act == response_action::back_off) {
-      co_await pause(attempt++, res[http::field::retry_after]);
+      co_await retry(tries, res[http::field::retry_after]);  // decide() saw a retry left: this one is granted
       continue;
     }
     co_return std::move(res);  // accepted, or given up on: the caller reads the status
@@ -174,12 +169,13 @@ std::string corrupt_manifest(const fetched_manifest& m, const std::string& expec
 }  // namespace
 
 // A body cut short fails in the HTTP layer and is retried there; one that arrived whole but does not match its
-// digest or is not JSON (bytes flipped on the way) is fetched again here, corrupt_fetches times in all.
+// digest or is not JSON (bytes flipped on the way) is fetched again here, within the re-fetch budget.
 awaitable<fetched_manifest> registry_client::get_manifest(const std::string& repo, const std::string& target) {
   const bool by_digest = target.starts_with("sha256:");
   const std::string where = name_ + "/" + repo + (by_digest ? "@" : ":") + target;
   std::string previous;  // the last body's digest: a registry that consistently announces another one is believed
-  for (int fetch = 1;; ++fetch) {
+  retry_budget refetches(budget_kind::refetch, policy().refetch);
+  for (;;) {
     string_response res;
     try {
       res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
@@ -201,12 +197,13 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
     if (!is_valid_digest(announced) || m.digest == previous) announced.clear();
     const auto why = corrupt_manifest(m, by_digest ? target : announced);
     if (why.empty()) co_return m;
-    if (fetch >= corrupt_fetches)
-      throw error(by_digest || !announced.empty() ? errc::digest_mismatch : errc::bad_manifest,
-                  "manifest " + where + " " + why + " in each of " + std::to_string(fetch) + " fetches");
     if (trace::enabled()) trace::emit("refetch", {{"registry", name_}, {"what", "manifest " + repo}, {"why", why}});
     previous = m.digest;
-    co_await pause(fetch - 1);
+    const bool again = co_await retry(refetches);
+    if (!again)
+      throw error(
+          by_digest || !announced.empty() ? errc::digest_mismatch : errc::bad_manifest,
+          "manifest " + where + " " + why + " in each of " + std::to_string(refetches.spent() + 1) + " fetches");
   }
 }
 
@@ -240,8 +237,10 @@ awaitable<bool> registry_client::delete_tag(const std::string& repo, const std::
   fail(res, "delete tag " + repo + ":" + tag);
 }
 
-awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest) {
-  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/blobs/" + digest), pull_scope(repo), {}, {}, 0);
+awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest,
+                                                                   retry_budget* within) {
+  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/blobs/" + digest), pull_scope(repo), {}, {}, 0, {},
+                           {}, within);
   if (res.result_int() == 404) co_return std::nullopt;
   if (is_redirect(res.result_int())) co_return std::optional<std::uint64_t>{0};  // served from storage: it exists
   if (res.result_int() != 200) fail(res, "HEAD blob " + repo + "@" + digest);
@@ -250,10 +249,12 @@ awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::st
 
 awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::string& repo, const std::string& digest,
                                                                   std::uint64_t offset,
-                                                                  std::optional<std::uint64_t> end) {
+                                                                  std::optional<std::uint64_t> end,
+                                                                  retry_budget* within) {
   std::string target = url("/v2/" + repo + "/blobs/" + digest);
   const auto scopes = pull_scope(repo);
-  for (int hops = 0, auth_tries = 0, attempt = 0; hops < 6;) {
+  retry_budget tries(budget_kind::request, policy().request, within);
+  for (int hops = 0, auth_tries = 0; hops < 6;) {
     http::request<http::empty_body> req{http::verb::get, "", 11};
     if (offset > 0 || end)
       req.set(http::field::range, "bytes=" + std::to_string(offset) + "-" + (end ? std::to_string(*end - 1) : ""));
@@ -261,12 +262,12 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     auto open = [&] { return http_.open(target, std::move(req)); };
-    auto opened = co_await once_or_pause<std::unique_ptr<body_stream>>(*this, attempt, open);
+    auto opened = co_await once_or_retry<std::unique_ptr<body_stream>>(*this, tries, open);
     if (!opened) continue;
     auto stream = std::move(*opened);
     const unsigned status = stream->status();
     response_facts facts{status, own_origin, true, offset > 0 || end.has_value()};
-    auto act = decide(facts, {auth_tries, attempt, retry_.max_attempts});
+    auto act = decide(facts, {auth_tries, tries.left() > 0});
     if (act == response_action::accept) co_return stream;
     if (act == response_action::follow_redirect) {
       auto next = resolve_url(target, std::string(stream->headers()[http::field::location]));
@@ -281,11 +282,11 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
       ++auth_tries;
       if (co_await auth_.on_unauthorized(name_, scopes, stream->headers()[http::field::www_authenticate])) continue;
       facts.token_refused = true;
-      act = decide(facts, {auth_tries, attempt, retry_.max_attempts});
+      act = decide(facts, {auth_tries, tries.left() > 0});
     }
     assess(status);
     if (act == response_action::back_off) {
-      co_await pause(attempt++, stream->headers()[http::field::retry_after]);
+      co_await retry(tries, stream->headers()[http::field::retry_after]);
       continue;
     }
     string_response res{static_cast<http::status>(status), 11};

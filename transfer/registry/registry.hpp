@@ -4,7 +4,7 @@
 // Every failure is a transfer::error whose message names the registry and the reference.
 #include "transfer/net/concurrency.hpp"
 #include "transfer/net/http.hpp"
-#include "transfer/net/retry.hpp"
+#include "transfer/net/retrier.hpp"
 #include "transfer/oci/manifest.hpp"
 #include "transfer/registry/auth.hpp"
 #include "transfer/registry/listing.hpp"
@@ -13,7 +13,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -45,10 +44,9 @@ class registry_client {
 
   const std::string& name() const { return name_; }
   concurrency& limiter() { return limit_; }
-  const retry_policy& retry() const { return retry_; }
-  /// A wait before the next attempt `attempt` (0-based): the registry's Retry-After header when it gave one, else
-  /// the backoff.
-  awaitable<void> pause(int attempt, std::string_view retry_after = {});
+  const retry_policy& policy() const { return retry_.policy(); }
+  /// Spends a retry from `budget` and waits before it (see retrier::again); false when a budget is spent.
+  awaitable<bool> retry(retry_budget& budget, std::string_view retry_after = {});
   struct counters {
     std::size_t requests = 0, retries = 0, throttled = 0;
   };
@@ -76,11 +74,15 @@ class registry_client {
   awaitable<bool> delete_tag(const std::string& repo, const std::string& tag);
 
   /// The blob's size when the registry has it in repo.
-  awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest);
+  /// The blob calls take `within`, the budget of the blob they serve (may be null): their own retries are spent
+  /// from it too, so a blob's requests never retry more, together, than the blob may.
+  awaitable<std::optional<std::uint64_t>> blob_size(const std::string& repo, const std::string& digest,
+                                                    retry_budget* within = nullptr);
   /// Opens the blob's body, bytes [offset, end) (Range; end absent: to the last byte), following redirects to
   /// storage hosts without credentials. A registry that ignores Range answers 200 with the whole body: check status().
   awaitable<std::unique_ptr<body_stream>> get_blob(const std::string& repo, const std::string& digest,
-                                                   std::uint64_t offset = 0, std::optional<std::uint64_t> end = {});
+                                                   std::uint64_t offset = 0, std::optional<std::uint64_t> end = {},
+                                                   retry_budget* within = nullptr);
   /// An upload session the registry opened: its Location and the minimum chunk it asked for.
   struct upload_session {
     std::string location, chunk_min;
@@ -90,20 +92,23 @@ class registry_client {
   using upload_journal = std::function<awaitable<void>(const std::string& location, std::uint64_t offset)>;
   /// Asks the registry how far an earlier upload session of repo got (GET on its Location). nullopt when the
   /// session is gone, expired or answers anything but 204 with a Range.
-  awaitable<std::optional<upload_session>> upload_status(const std::string& repo, const std::string& location);
+  awaitable<std::optional<upload_session>> upload_status(const std::string& repo, const std::string& location,
+                                                         retry_budget* within = nullptr);
   struct mount_result {
     bool mounted = false;                   ///< 201: the blob is there now
     std::optional<upload_session> session;  ///< 202: the registry opened an ordinary upload instead; continue it
   };
   /// Tries a cross-repository mount (`?mount=&from=`, one token with push on repo and pull on from_repo). A
   /// refusal (401/403/404/405) is not an error: the caller copies the blob.
-  awaitable<mount_result> mount_blob(const std::string& repo, const std::string& digest, const std::string& from_repo);
+  awaitable<mount_result> mount_blob(const std::string& repo, const std::string& digest, const std::string& from_repo,
+                                     retry_budget* within = nullptr);
   /// Uploads `size` bytes from next() under digest, in the session given or a new one. The final PUT (which
   /// commits the digest) is sent only after next() returned its last piece, so a producer that throws on a
   /// mismatch leaves nothing behind.
   awaitable<void> push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
                             http_client::chunk_source next, const upload_options& opts,
-                            std::optional<upload_session> session = std::nullopt, const upload_journal& journal = {});
+                            std::optional<upload_session> session = std::nullopt, const upload_journal& journal = {},
+                            retry_budget* within = nullptr);
 
   /// Every tag / repository, following Link pagination; page_size is the `n` asked per page.
   awaitable<std::vector<std::string>> list_tags(const std::string& repo, unsigned page_size = 1000);
@@ -112,8 +117,9 @@ class registry_client {
  private:
   awaitable<string_response> call(http::verb verb, std::string url, const scope_set& scopes, std::string body = {},
                                   std::string content_type = {}, std::size_t limit = 1 << 20, std::string accept = {},
-                                  std::vector<std::pair<std::string, std::string>> extra_headers = {});
-  awaitable<upload_session> start_upload(const std::string& repo);
+                                  std::vector<std::pair<std::string, std::string>> extra_headers = {},
+                                  retry_budget* within = nullptr);
+  awaitable<upload_session> start_upload(const std::string& repo, retry_budget* within);
   awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const char* key);
   [[noreturn]] void fail(const string_response& res, const std::string& what) const;
   std::string url(const std::string& path) const { return base_ + path; }
@@ -123,8 +129,7 @@ class registry_client {
   std::string name_;
   std::string base_;  ///< "https://host:port"
   concurrency limit_;
-  retry_policy retry_;
-  std::mt19937_64 rng_{std::random_device{}()};
+  retrier retry_;
   counters counters_;
   response_observer observer_;
   listing_limits listing_;

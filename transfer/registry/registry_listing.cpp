@@ -4,7 +4,7 @@
 #include "transfer/registry/registry.hpp"
 
 // Tag lists and the catalog, page by page through the pure list_pager: every page bounded, every name checked, a
-// page that does not parse fetched again corrupt_fetches times, a list over listing_limits refused whole.
+// page that does not parse fetched again within the re-fetch budget, a list over listing_limits refused whole.
 namespace ocimirror::transfer {
 
 awaitable<std::vector<std::string>> registry_client::paginate(std::string target, const scope_set& scopes,
@@ -13,7 +13,9 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
   list_pager pager(
       std::move(target), key, [tags](std::string_view n) { return tags ? is_valid_tag(n) : is_valid_repository(n); },
       listing_);
-  for (int fetch = 1;;) {
+  std::optional<retry_budget> refetches;  // one budget per page
+  refetches.emplace(budget_kind::refetch, policy().refetch);
+  for (;;) {
     auto res = co_await call(http::verb::get, pager.url(), scopes, {}, {}, 16u << 20);
     if (res.result_int() == 404)
       throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
@@ -22,16 +24,16 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
       case list_pager::outcome::done:
         co_return pager.take();
       case list_pager::outcome::next:
-        fetch = 1;
+        refetches.emplace(budget_kind::refetch, policy().refetch);
         continue;
       case list_pager::outcome::refused:
         throw error(errc::too_large,
                     "registry " + name_ + " " + pager.problem() + "; ocimirror refuses the whole list");
       case list_pager::outcome::corrupt:
-        if (fetch >= corrupt_fetches)
+        const bool again = co_await retry(*refetches);
+        if (!again)
           throw error(errc::protocol, "registry " + name_ + " " + pager.problem() + " in each of " +
-                                          std::to_string(fetch) + " fetches");
-        co_await pause(fetch++ - 1);
+                                          std::to_string(refetches->spent() + 1) + " fetches");
     }
   }
 }

@@ -19,7 +19,7 @@ response_action decide(const response_facts& f, const response_budget& b) {
   // A 401 from somewhere else (a redirect target) is not answered with our credentials.
   if (s == 401 && f.own_origin && !f.token_refused && b.auth_tries < response_budget::max_auth_tries)
     return response_action::reauthenticate;
-  if (retryable_status(s) && b.attempts + 1 < b.max_attempts) return response_action::back_off;
+  if (retryable_status(s) && b.may_retry) return response_action::back_off;
   return response_action::give_up;
 }
 

@@ -26,8 +26,7 @@ struct response_facts {
 struct response_budget {
   static constexpr int max_auth_tries = 2;  ///< a registry that keeps answering 401 to fresh tokens: give up
   int auth_tries = 0;                       ///< reauthentications so far in this request
-  int attempts = 0;                         ///< backoffs so far in this request
-  int max_attempts = 6;                     ///< retry_policy::max_attempts
+  bool may_retry = true;                    ///< the request's retry budget (and those around it) has one left
 };
 
 /// The next step for one response. give_up: the caller returns the response as it is, or reports it as the error.

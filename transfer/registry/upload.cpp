@@ -23,17 +23,20 @@ struct chunk_splitter {
 };
 }  // namespace
 
-awaitable<registry_client::upload_session> registry_client::start_upload(const std::string& repo) {
-  auto res = co_await call(http::verb::post, url("/v2/" + repo + "/blobs/uploads/"), push_scope(repo));
+awaitable<registry_client::upload_session> registry_client::start_upload(const std::string& repo,
+                                                                         retry_budget* within) {
+  auto res = co_await call(http::verb::post, url("/v2/" + repo + "/blobs/uploads/"), push_scope(repo), {}, {}, 1 << 20,
+                           {}, {}, within);
   if (res.result_int() != 202) fail(res, "push blob to " + repo + " (start upload)");
   co_return upload_session{std::string(res[http::field::location]), std::string(res["OCI-Chunk-Min-Length"])};
 }
 
 awaitable<std::optional<registry_client::upload_session>> registry_client::upload_status(const std::string& repo,
-                                                                                         const std::string& location) {
+                                                                                         const std::string& location,
+                                                                                         retry_budget* within) {
   const std::string target = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), location);
   if (target.empty() || !credentials_allowed(target, base_)) co_return std::nullopt;
-  auto res = co_await call(http::verb::get, target, push_scope(repo));
+  auto res = co_await call(http::verb::get, target, push_scope(repo), {}, {}, 1 << 20, {}, {}, within);
   auto held = upload_state::held(res[http::field::range]);
   if (res.result_int() != 204 || !held) co_return std::nullopt;
   std::string newest(res[http::field::location]);
@@ -41,11 +44,12 @@ awaitable<std::optional<registry_client::upload_session>> registry_client::uploa
 }
 
 awaitable<registry_client::mount_result> registry_client::mount_blob(const std::string& repo, const std::string& digest,
-                                                                     const std::string& from_repo) {
+                                                                     const std::string& from_repo,
+                                                                     retry_budget* within) {
   auto scopes = merge_scopes(push_scope(repo), pull_scope(from_repo));
   auto res = co_await call(http::verb::post,
                            url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo),
-                           scopes);
+                           scopes, {}, {}, 1 << 20, {}, {}, within);
   const unsigned st = res.result_int();
   if (st == 201) co_return mount_result{true, std::nullopt};
   if (st == 202)
@@ -57,10 +61,11 @@ awaitable<registry_client::mount_result> registry_client::mount_blob(const std::
 
 awaitable<void> registry_client::push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
                                            http_client::chunk_source next, const upload_options& opts,
-                                           std::optional<upload_session> session, const upload_journal& journal) {
+                                           std::optional<upload_session> session, const upload_journal& journal,
+                                           retry_budget* within) {
   const auto scopes = push_scope(repo);
   const std::string what = "push blob " + digest + " to " + repo;
-  if (!session) session = co_await start_upload(repo);
+  if (!session) session = co_await start_upload(repo, within);
   upload_state up(size, opts.monolithic_max, opts.chunk_size);
   if (up.on_started(202, url("/v2/" + repo + "/blobs/uploads/"), session->location, session->chunk_min) !=
       upload_state::verdict::ok)
@@ -118,7 +123,7 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
     // The producer has verified the digest before it handed over its last bytes; only now commit it.
     if (!(co_await next()).empty())
       throw error(errc::digest_mismatch, "source of blob " + digest + " is longer than its declared size");
-    auto res = co_await call(http::verb::put, up.commit_url(digest), scopes);
+    auto res = co_await call(http::verb::put, up.commit_url(digest), scopes, {}, {}, 1 << 20, {}, {}, within);
     if (res.result_int() != 201) fail(res, what + " (final PUT)");
     co_return;
   } catch (...) {
@@ -126,7 +131,7 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
   }
   // Abandon the session so the registry frees it; failure to do so changes nothing for correctness.
   try {
-    co_await call(http::verb::delete_, up.location(), scopes);
+    co_await call(http::verb::delete_, up.location(), scopes, {}, {}, 1 << 20, {}, {}, within);
   } catch (...) {}
   std::rethrow_exception(failed);
 }

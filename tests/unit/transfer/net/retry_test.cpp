@@ -19,7 +19,7 @@ TEST(Retry, WhatIsWorthAnotherAttempt) {
 }
 
 TEST(Retry, BackoffGrowsWithFullJitterUnderTheCap) {
-  retry_policy p{.max_attempts = 6, .base = milliseconds(100), .cap = milliseconds(1000)};
+  retry_policy p{.base = milliseconds(100), .cap = milliseconds(1000)};
   EXPECT_EQ(backoff(p, 0, 0), milliseconds(0));
   EXPECT_EQ(backoff(p, 0, 100), milliseconds(100));              // the ceiling of the first retry is base
   EXPECT_EQ(backoff(p, 0, 101), milliseconds(0));                // uniform modulo ceiling+1
