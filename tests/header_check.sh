@@ -16,7 +16,7 @@ flags=(-std=c++20 -I"$src" -I"$build/generated" -I/usr/include/rocksdb)
 export cxx flags_str="${flags[*]}"
 failed=0
 # Each header alone in a translation unit, twice (its include guard too), in parallel.
-out=$(ls transfer/*/*.hpp policy/*.hpp config/*.hpp cache/*.hpp daemon/*.hpp |
+out=$(ls transfer/*/*.hpp policy/*.hpp config/*.hpp cache/*.hpp daemon/*/*.hpp |
       xargs -P "$(nproc)" -I{} bash -c 'printf "#include \"%s\"\n#include \"%s\"\n" "$1" "$1" | $cxx $flags_str -fsyntax-only -x c++ - 2>&1 | head -5 | sed "s|^|$1: |"' _ {})
 if [ -n "$out" ]; then echo "headers that do not compile on their own:"; echo "$out"; failed=1; fi
 for h in "${pure[@]}"; do
@@ -25,6 +25,6 @@ for h in "${pure[@]}"; do
     failed=1
   fi
 done
-total=$(ls transfer/*/*.hpp policy/*.hpp config/*.hpp cache/*.hpp daemon/*.hpp | wc -l)
+total=$(ls transfer/*/*.hpp policy/*.hpp config/*.hpp cache/*.hpp daemon/*/*.hpp | wc -l)
 [ "$failed" = 0 ] && echo "header check: $total headers compile alone; ${#pure[@]} pure headers free of Asio"
 exit "$failed"

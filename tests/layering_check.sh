@@ -4,6 +4,7 @@
 # order into a cycle. Usage: layering_check.sh SOURCE_DIR
 set -euo pipefail
 cd "$1"
+lower="transfer/oci transfer/net transfer/registry transfer/endpoint transfer/copy transfer/artifact policy cache config"
 declare -A may=(
   [transfer/oci]="transfer/oci"
   [transfer/net]="transfer/oci transfer/net"
@@ -14,6 +15,9 @@ declare -A may=(
   [policy]="transfer/oci policy"
   [cache]="transfer/oci transfer/copy cache"
   [config]="transfer/oci transfer/net transfer/registry transfer/endpoint transfer/artifact policy config"
+  [daemon/run]="$lower daemon/run"
+  [daemon/service]="$lower daemon daemon/run daemon/service"
+  [daemon/cli]="$lower daemon daemon/run daemon/service daemon/cli"
 )
 failed=0
 for dir in "${!may[@]}"; do

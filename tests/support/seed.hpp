@@ -1,7 +1,7 @@
 #pragma once
 // Builds test artifacts in a registry: images (OCI and Docker schema2), indexes and manifest lists, Helm charts,
 // Flux-style artifacts, unknown artifact types, cosign-style signature tags, empty and very large blobs.
-#include "daemon/session.hpp"
+#include "daemon/run/session.hpp"
 #include "transfer/oci/manifest.hpp"
 
 #include <cstdint>

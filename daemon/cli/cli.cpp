@@ -1,0 +1,89 @@
+#include "daemon/cli/commands.hpp"
+#include "daemon/run/session.hpp"
+#include "daemon/version.hpp"
+
+#include <boost/json.hpp>
+
+#include <iostream>
+
+namespace ocimirror::daemon {
+
+namespace {
+constexpr const char* usage = R"(ocimirror: mirrors OCI artifacts between registries, digest-exact.
+
+Usage: ocimirror COMMAND [OPTIONS] ...
+
+Commands:
+  copy SRC DST        copy one image, index or artifact with everything it references
+  inspect REF         show media type, digest, size, platforms and annotations of a manifest
+  tags REPO           list a repository's tags
+  login HOST          verify credentials and store them in the docker config (as `docker login`)
+  sync --config FILE  run the mirror policies of FILE once (--dry-run prints the plan)
+  daemon --config FILE
+                      run the policies on their schedules with an admin API (metrics, status, triggers)
+  push DIR REF        pack a directory as a Flux artifact and push it (push --helm CHART.tgz REPO: a Helm chart)
+  pull REF DIR        fetch a Flux artifact or Helm chart and extract it safely into DIR
+  inventory WHERE...  list every digest a registry or layout holds (for incremental bundles: sync --since)
+  check --config FILE validate a mirror configuration; every problem with FILE:LINE:COL
+  cache stats|verify|clear --config FILE
+                      look at, check against the destinations, or drop the digest cache
+
+References are HOST[:PORT]/REPOSITORY[:TAG][@sha256:DIGEST]; the registry host is never guessed. OCI layouts
+are oci:DIR[:REPO:TAG] and oci-archive:FILE.tar[:REPO:TAG] (one layout holds many repositories).
+Credentials come from $DOCKER_CONFIG/config.json or ~/.docker/config.json (auths, credHelpers, credsStore).
+
+Run `ocimirror COMMAND --help` for a command's options and examples.
+Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 auth, 5 network/TLS, 6 integrity (digest, size, manifest).
+)";
+}  // namespace
+
+int guarded(const bool& json, const std::function<int()>& body) {
+  auto report = [&](const std::string& what, int code) {
+    print_error(what);
+    if (json) std::cout << boost::json::serialize(boost::json::object{{"error", what}, {"exitCode", code}}) << "\n";
+    return code;
+  };
+  try {
+    return body();
+  } catch (const transfer::error& e) {
+    return report(e.what(), exit_code_for(e.code()));
+  } catch (const po::error& e) {
+    return report(std::string(e.what()) + " (see --help)", exit_usage);
+  } catch (const std::exception& e) {
+    return report(e.what(), exit_failed);
+  }
+}
+
+int run_cli(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << usage;
+    return exit_usage;
+  }
+  const std::string cmd = argv[1];
+  const args rest(argv + 2, argv + argc);
+  if (cmd == "copy") return cmd_copy(rest);
+  if (cmd == "inspect") return cmd_inspect(rest);
+  if (cmd == "tags") return cmd_tags(rest);
+  if (cmd == "login") return cmd_login(rest);
+  if (cmd == "sync") return cmd_sync(rest);
+  if (cmd == "check") return cmd_check(rest);
+  if (cmd == "cache") return cmd_cache(rest);
+  if (cmd == "daemon") return cmd_daemon(rest);
+  if (cmd == "inventory") return cmd_inventory(rest);
+  if (cmd == "push") return cmd_push(rest);
+  if (cmd == "pull") return cmd_pull(rest);
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::cout << usage;
+    return exit_ok;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "ocimirror " << version << "\n";
+    return exit_ok;
+  }
+  print_error(
+      "unknown command '" + cmd +
+      "' (commands: copy, inspect, tags, login, push, pull, sync, daemon, inventory, check, cache; see --help)");
+  return exit_usage;
+}
+
+}  // namespace ocimirror::daemon

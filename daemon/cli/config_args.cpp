@@ -1,0 +1,87 @@
+#include "daemon/cli/config_args.hpp"
+
+#include "daemon/run/session.hpp"
+#include "daemon/service/log.hpp"
+
+#include <boost/json.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+namespace ocimirror::daemon {
+namespace po = boost::program_options;
+
+/// Parses the options (no positionals); true when --help was asked and printed. Sets json from --output.
+bool parse_or_help(const args& a, const po::options_description& opts, const char* help, const std::string& output,
+                   bool& json) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(a).options(opts).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << help << "\n" << opts << "\n";
+    return true;
+  }
+  if (output != "text" && output != "json") throw po::error("--output must be text or json");
+  json = output == "json";
+  return false;
+}
+
+/// Loads the config or prints its diagnostics; relative state_dir is resolved against the file's directory.
+std::optional<config::mirror_config> load_or_report(const std::string& file, bool json) {
+  auto loaded = config::load_config_file(file);
+  if (!loaded.config) {
+    boost::json::array errs;
+    for (const auto& d : loaded.errors) {
+      std::cerr << d.str() << "\n";
+      errs.push_back(boost::json::value(d.str()));
+    }
+    std::cerr << "ocimirror: error: " << loaded.errors.size() << " problem(s) in " << file << "; nothing was done\n";
+    if (json)
+      std::cout << boost::json::serialize(boost::json::object{{"errors", errs}, {"exitCode", exit_usage}}) << "\n";
+    return std::nullopt;
+  }
+  auto& c = *loaded.config;
+  resolve_state_dir(c);
+  return std::move(c);
+}
+
+po::options_description policy_run_flags::describe() {
+  po::options_description d("Runs");
+  d.add_options()("shard", po::value(&shard_text),
+                  "I/N: handle only the source repositories whose xxh3 hash mod N is I (one of N "
+                  "replicas); auto/N takes I from the hostname's StatefulSet ordinal (name-I)")(
+      "state-dir", po::value(&state_dir), "override state_dir from the file")(
+      "jobs,j", po::value(&jobs)->default_value(jobs), "tags copied at once per policy (at most max_concurrency)")(
+      "blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag")(
+      "log-level", po::value(&log_level)->default_value(log_level),
+      "debug | info | warn | error; debug logs every HTTP exchange (method, URL without its query, status), retry "
+      "and token fetched; no level ever logs a header, password or token");
+  limits.describe(d);
+  return d;
+}
+
+void policy_run_flags::apply_log_level() const {
+  if (!log::set_level(log_level))
+    throw po::error("--log-level must be debug, info, warn or error, not '" + log_level + "'");
+}
+
+policy::shard shard_arg(const std::string& text) {
+  if (text.empty()) return {};
+  std::string spec = text;
+  if (spec.starts_with("auto/")) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    auto ordinal = policy::ordinal_of(host);
+    if (!ordinal)
+      throw po::error("--shard " + text + ": the hostname '" + host +
+                      "' has no StatefulSet ordinal (name-N); give I/N");
+    spec = std::to_string(*ordinal) + spec.substr(4);
+  }
+  auto parsed = policy::parse_shard(spec);
+  if (!parsed) throw po::error("--shard " + text + ": " + parsed.error());
+  return *parsed;
+}
+
+}  // namespace ocimirror::daemon

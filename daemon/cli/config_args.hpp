@@ -1,0 +1,40 @@
+#pragma once
+// What the commands that read a mirror configuration share: option parsing with --help and --output, loading the
+// file with its diagnostics printed, and the flags of the commands that run policies.
+#include "config/mirror_config.hpp"
+#include "daemon/cli/commands.hpp"
+#include "daemon/run/run_config.hpp"
+#include "daemon/run/session.hpp"
+#include "policy/shard.hpp"
+#include "transfer/registry/auth.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <string>
+
+namespace ocimirror::daemon {
+
+/// Parses the options (no positionals); true when --help was asked and printed. Sets json from --output.
+bool parse_or_help(const args& a, const boost::program_options::options_description& opts, const char* help,
+                   const std::string& output, bool& json);
+
+/// Loads the config or prints its diagnostics (as JSON too when json); a relative state_dir is resolved against
+/// the file's directory.
+std::optional<config::mirror_config> load_or_report(const std::string& file, bool json);
+
+/// What the commands that run policies (sync, daemon) take besides the transfer flags.
+struct policy_run_flags {
+  std::string state_dir, shard_text;
+  std::size_t jobs = 4, blob_jobs = 8;
+  time_limits limits;
+  std::string log_level = "info";
+  boost::program_options::options_description describe();
+  /// Applies --log-level; throws po::error for an unknown level.
+  void apply_log_level() const;
+};
+
+/// --shard I/N or auto/N (I from the hostname, as a StatefulSet names its pods); empty: everything. Throws po::error.
+policy::shard shard_arg(const std::string& text);
+
+}  // namespace ocimirror::daemon

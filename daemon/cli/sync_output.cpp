@@ -1,0 +1,214 @@
+#include "daemon/cli/sync_output.hpp"
+
+#include "daemon/run/session.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace ocimirror::daemon {
+namespace json = boost::json;
+using policy::action;
+
+namespace {
+
+std::string short_digest(const std::string& d) { return d.size() > 19 ? d.substr(0, 19) : d; }
+
+std::size_t cache_hits(const policy_report& r) {
+  return static_cast<std::size_t>(
+      std::count_if(r.plan.begin(), r.plan.end(), [](const auto& it) { return it.cached; }));
+}
+
+std::map<action, std::size_t> count_plan(const policy_report& r) {
+  std::map<action, std::size_t> n;
+  for (const auto& it : r.plan) ++n[it.what];
+  return n;
+}
+
+const char* tls_name(config::tls_mode m) {
+  switch (m) {
+    case config::tls_mode::enabled:
+      return "enabled";
+    case config::tls_mode::insecure:
+      return "insecure";
+    case config::tls_mode::disabled:
+      return "disabled";
+  }
+  return "?";
+}
+
+std::string schedule_text(const config::policy_config& p) {
+  if (p.every) {
+    const auto s = p.every->count();
+    if (s % 3600 == 0) return "every " + std::to_string(s / 3600) + "h";
+    if (s % 60 == 0) return "every " + std::to_string(s / 60) + "m";
+    return "every " + std::to_string(s) + "s";
+  }
+  if (p.cron) return "cron \"" + p.cron_text + "\"";
+  return "no schedule";
+}
+
+}  // namespace
+
+std::string policy_names(const config::mirror_config& c) {
+  std::string out;
+  for (const auto& p : c.policies) out += (out.empty() ? "" : ", ") + p.name;
+  return out;
+}
+
+void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, std::ostream& err) {
+  for (const auto& w : r.warnings) err << "ocimirror: warning: " << w << "\n";
+  for (const auto& f : r.failures) err << "ocimirror: error: " << f.what << ": " << f.message << "\n";
+  auto n = count_plan(r);
+  if (dry_run) {
+    out << "policy " << r.name << ": " << r.source << " -> " << r.destination << " (dry run: nothing changed)\n";
+    std::size_t ws = 6, wd = 11;
+    for (const auto& it : r.plan) {
+      ws = std::max(ws, it.source_repo.size() + it.tag.size() + 1);
+      wd = std::max(wd, it.destination_repo.size() + it.tag.size() + 1);
+    }
+    char line[1024];
+    std::snprintf(line, sizeof line, "  %-9s  %-*s  %-*s  %s\n", "ACTION", int(ws), "SOURCE", int(wd), "DESTINATION",
+                  "SOURCE DIGEST");
+    if (!r.plan.empty()) out << line;
+    for (const auto& it : r.plan) {
+      std::snprintf(line, sizeof line, "  %-9s  %-*s  %-*s  %s\n", policy::to_string(it.what), int(ws),
+                    (it.source_repo + ":" + it.tag).c_str(), int(wd), (it.destination_repo + ":" + it.tag).c_str(),
+                    short_digest(it.source_digest.empty() ? it.destination_digest : it.source_digest).c_str());
+      out << line;
+    }
+    out << "  plan: " << n[action::copy] << " to copy, " << n[action::overwrite] << " to overwrite, "
+        << n[action::unchanged] << " unchanged, " << n[action::kept] << " kept (overwrite: never), " << n[action::prune]
+        << " to prune; " << r.failures.size() << " failed to plan\n";
+    return;
+  }
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "policy %s: tags %zu copied, %zu unchanged (%zu by cache), %zu kept, %zu pruned, %zu failed; blobs %zu "
+                "copied (%s), %zu mounted, %zu skipped; %.1fs\n",
+                r.name.c_str(), r.copied, n[action::unchanged], cache_hits(r), n[action::kept], r.pruned,
+                r.failures.size(), r.blobs.blobs_copied, human_bytes(r.blobs.bytes_copied).c_str(),
+                r.blobs.blobs_mounted, r.blobs.blobs_skipped, r.seconds);
+  out << line;
+  if (r.verified)
+    out << "  verified " << r.verified << " unchanged tags down to their blobs; " << r.repaired << " needed repair\n";
+  if (r.other_shards) out << "  " << r.other_shards << " source repositories left to the other shards\n";
+  if (r.blobs.uploads_resumed) out << "  resumed " << r.blobs.uploads_resumed << " interrupted uploads\n";
+  if (r.left_out) out << "  " << r.left_out << " blobs left out of the bundle: the far side has them (--since)\n";
+  if (r.referrers || r.cosign_tags)
+    out << "  with them: " << r.referrers << " referrers, " << r.cosign_tags << " cosign tags"
+        << (r.fallback_updates ? " (" + std::to_string(r.fallback_updates) + " fallback indexes written)"
+                               : std::string())
+        << "\n";
+  if (!r.unverified.empty()) {
+    out << "  " << r.unverified.size() << " tags skipped by the signature gate:\n";
+    for (const auto& u : r.unverified) out << "    " << u.what << ": " << u.message << "\n";
+  }
+  for (const auto& [from, to] : r.remapped)
+    out << "  platforms filtered: " << from << " -> " << to
+        << " (source digest in annotation io.ocimirror.source.digest)\n";
+}
+
+json::value reports_json(const std::vector<policy_report>& reports, bool dry_run, int exit_code) {
+  json::array pols;
+  for (const auto& r : reports) {
+    json::array plan, warnings, failures, remapped;
+    for (const auto& it : r.plan)
+      plan.push_back(json::object{{"action", policy::to_string(it.what)},
+                                  {"source", it.source_repo + ":" + it.tag},
+                                  {"destination", it.destination_repo + ":" + it.tag},
+                                  {"sourceDigest", it.source_digest},
+                                  {"destinationDigest", it.destination_digest},
+                                  {"checked", it.cached ? "cache" : "destination"}});
+    for (const auto& w : r.warnings) warnings.push_back(json::value(w));
+    for (const auto& f : r.failures)
+      failures.push_back(json::object{{"what", f.what}, {"error", f.message}, {"kind", transfer::errc_name(f.kind)}});
+    for (const auto& [from, to] : r.remapped)
+      remapped.push_back(json::object{{"sourceDigest", from}, {"destinationDigest", to}});
+    auto n = count_plan(r);
+    json::object planned{{"copy", n[action::copy]},
+                         {"overwrite", n[action::overwrite]},
+                         {"unchanged", n[action::unchanged]},
+                         {"kept", n[action::kept]},
+                         {"prune", n[action::prune]}};
+    json::object o{{"name", r.name}, {"source", r.source},   {"destination", r.destination}, {"planned", planned},
+                   {"plan", plan},   {"warnings", warnings}, {"failures", failures},         {"seconds", r.seconds}};
+    if (!dry_run) {
+      o["tags"] = json::object{{"copied", r.copied},         {"unchanged", n[action::unchanged]},
+                               {"cacheHits", cache_hits(r)}, {"kept", n[action::kept]},
+                               {"pruned", r.pruned},         {"failed", r.failures.size()},
+                               {"verified", r.verified},     {"repaired", r.repaired}};
+      o["otherShardRepositories"] = r.other_shards;
+      o["blobs"] = json::object{{"copied", r.blobs.blobs_copied},
+                                {"mounted", r.blobs.blobs_mounted},
+                                {"skipped", r.blobs.blobs_skipped},
+                                {"resumedUploads", r.blobs.uploads_resumed},
+                                {"leftOut", r.left_out}};
+      o["manifests"] = json::object{{"pushed", r.blobs.manifests_pushed}, {"skipped", r.blobs.manifests_skipped}};
+      o["bytes"] = r.blobs.bytes_copied;
+      o["remapped"] = remapped;
+      o["referrers"] = json::object{
+          {"manifests", r.referrers}, {"cosignTags", r.cosign_tags}, {"fallbackIndexes", r.fallback_updates}};
+    }
+    json::array unverified;
+    for (const auto& u : r.unverified) unverified.push_back(json::object{{"tag", u.what}, {"reason", u.message}});
+    o["unverified"] = std::move(unverified);
+    pols.push_back(std::move(o));
+  }
+  return json::object{
+      {"dryRun", dry_run}, {"policies", pols}, {"exitCode", exit_code}, {"peakRssBytes", peak_rss_bytes()}};
+}
+
+void print_config_text(const config::mirror_config& c, std::ostream& out) {
+  const auto nr = c.registries.by_registry.size(), np = c.policies.size();
+  out << "config OK: " << c.file << " (" << nr << (nr == 1 ? " registry, " : " registries, ") << np
+      << (np == 1 ? " policy" : " policies") << "; state in " << c.state_dir << ")\n";
+  for (const auto& [name, s] : c.registries.by_registry)
+    out << "  registry " << name << ": tls " << tls_name(s.tls) << ", max_concurrency " << s.max_concurrency
+        << (c.credentials.count(name) ? ", credentials from the file" : ", credentials from the docker config") << "\n";
+  for (const auto& p : c.policies) {
+    out << "  policy " << p.name << ": " << p.from.str() << " -> " << p.to.str() << ", " << schedule_text(p);
+    out << ", repositories: ";
+    if (p.repositories.empty()) out << "all (catalog)";
+    for (std::size_t i = 0; i < p.repositories.size(); ++i) out << (i ? ", " : "") << p.repositories[i].text();
+    if (!p.platforms.empty()) {
+      out << ", platforms: ";
+      for (std::size_t i = 0; i < p.platforms.size(); ++i) out << (i ? ", " : "") << p.platforms[i].str();
+    }
+    if (p.prune) out << ", prune";
+    if (p.overwrite == config::overwrite_mode::never) out << ", overwrite: never";
+    out << "\n";
+  }
+}
+
+json::value config_json(const config::mirror_config& c) {
+  json::array regs, pols;
+  for (const auto& [name, s] : c.registries.by_registry) {
+    json::array cas;
+    for (const auto& f : s.ca_files) cas.push_back(json::value(f));
+    regs.push_back(json::object{{"name", name},
+                                {"tls", tls_name(s.tls)},
+                                {"caFiles", cas},
+                                {"maxConcurrency", s.max_concurrency},
+                                {"credentials", c.credentials.count(name) ? "file" : "docker-config"}});
+  }
+  for (const auto& p : c.policies) {
+    json::array repos, plats;
+    for (const auto& r : p.repositories) repos.push_back(json::value(r.text()));
+    for (const auto& pl : p.platforms) plats.push_back(json::value(pl.str()));
+    pols.push_back(json::object{{"name", p.name},
+                                {"from", p.from.str()},
+                                {"to", p.to.str()},
+                                {"repositories", repos},
+                                {"platforms", plats},
+                                {"prune", p.prune},
+                                {"overwrite", p.overwrite == config::overwrite_mode::never ? "never" : "changed"},
+                                {"schedule", schedule_text(p)}});
+  }
+  return json::object{
+      {"valid", true}, {"file", c.file}, {"stateDir", c.state_dir}, {"registries", regs}, {"policies", pols}};
+}
+
+}  // namespace ocimirror::daemon

@@ -1,3 +1,0 @@
-#include "daemon/commands.hpp"
-
-int main(int argc, char** argv) { return ocimirror::daemon::run_cli(argc, argv); }

@@ -1,0 +1,68 @@
+#pragma once
+// Internal to one policy run (run_policy in sync_run.hpp): its state and its steps in order, each a member so
+// that no step is longer than a screen. open and list (sync_run.cpp), the facts of each tag and the plan
+// (sync_facts.cpp), execute, referrers, prune and commit (sync_execute.cpp).
+#include "cache/mirror_cache.hpp"
+#include "config/mirror_config.hpp"
+#include "daemon/run/session.hpp"
+#include "daemon/run/sync_list.hpp"
+#include "daemon/run/sync_run.hpp"
+#include "transfer/artifact/cosign.hpp"
+#include "transfer/copy/blob_gate.hpp"
+#include "transfer/copy/copy.hpp"
+#include "transfer/endpoint/endpoint.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ocimirror::daemon {
+
+struct policy_run {
+  session& s;
+  const config::policy_config& p;
+  cache::mirror_cache& cache;
+  const run_options& opts;
+  policy_report report{};
+  std::chrono::steady_clock::time_point start{std::chrono::steady_clock::now()};
+  std::unique_ptr<transfer::endpoint> src{}, dst{};
+  bool fresh = false;               ///< the destination holds only what this run writes (an archive, a snapshot)
+  cache::tag_records records{};     ///< what this policy mirrored before
+  std::vector<repo_state> repos{};  ///< listed and owned by this shard
+  std::vector<job> jobs{};          ///< one per selected tag
+  std::set<cache::tag_key> selected{};
+  std::map<cache::tag_key, std::string> types{};  ///< artifact types learnt in the facts step
+  std::string variant{};                          ///< the platform filter a record must have been pushed under to count
+  std::optional<transfer::cosign::public_key> trusted{};
+
+  /// Opens both endpoints; false (with the failure in report) when one cannot be.
+  bool open();
+  /// Step 1: the cache's records, the repositories, their tags. False when the repositories cannot be listed.
+  transfer::awaitable<bool> list();
+  /// Step 2: each selected tag's facts and plan item, then the prune plan (step 3).
+  transfer::awaitable<void> plan();
+  /// Step 4 to 7: copy (or verify), referrers, prune, commit.
+  transfer::awaitable<void> execute();
+  /// The report, its duration set.
+  policy_report finish();
+
+ private:
+  transfer::awaitable<void> list_tags();
+  transfer::awaitable<void> facts(job& j);
+  transfer::awaitable<std::string> artifact_type(job& j, const transfer::manifest_head& head, bool known,
+                                                 const cache::tag_record* rec);
+  transfer::awaitable<policy::plan_item> plan_item(job& j, const transfer::manifest_head& head,
+                                                   const cache::tag_record* rec, bool known);
+  void collect();
+  transfer::awaitable<void> remember(const policy::plan_item& it, const std::string& src_digest,
+                                     const std::string& dst_digest);
+  transfer::awaitable<void> copy_tag(policy::plan_item& it, const transfer::copy_options& co,
+                                     const transfer::copy_options& check, prune_inputs& pruning);
+  transfer::awaitable<void> commit(bool wrote);
+};
+
+}  // namespace ocimirror::daemon

@@ -1,0 +1,284 @@
+#include "daemon/run/session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+namespace ocimirror::daemon {
+using transfer::errc;
+
+int exit_code_for(errc e) {
+  switch (e) {
+    case errc::bad_reference:
+      return exit_usage;
+    case errc::not_found:
+      return exit_not_found;
+    case errc::unauthorized:
+    case errc::denied:
+      return exit_auth;
+    case errc::network:
+    case errc::tls:
+    case errc::timeout:
+      return exit_network;
+    case errc::bad_digest:
+    case errc::bad_manifest:
+    case errc::bad_archive:
+    case errc::digest_mismatch:
+    case errc::too_large:
+      return exit_integrity;
+    default:
+      return exit_failed;
+  }
+}
+
+po::options_description network_flags::describe() {
+  po::options_description d("Registry connection");
+  d.add_options()("plain-http", po::bool_switch(&plain_http),
+                  "talk plain HTTP to every registry (loopback test registries)")(
+      "plain-http-host", po::value(&plain_http_hosts)->composing(),
+      "talk plain HTTP to this HOST[:PORT] only (repeatable)")(
+      "ca-file", po::value(&ca_files)->composing(),
+      "trust the CAs in this PEM file as well as the system store (repeatable)")(
+      "insecure", po::bool_switch(&insecure), "use TLS without verifying certificates (never in production)")(
+      "insecure-host", po::value(&insecure_hosts)->composing(),
+      "skip certificate verification for this HOST[:PORT] only");
+  limits.describe(d);
+  return d;
+}
+
+void time_limits::describe(po::options_description& d) {
+  d.add_options()("timeout", po::value(&timeout_seconds)->default_value(timeout_seconds),
+                  "seconds any one network step (connect, TLS handshake, one read or write) may take")(
+      "deadline", po::value(&deadline_seconds)->default_value(deadline_seconds),
+      "seconds a whole request whose answer is small (manifest, tag list, token) may take, start to last byte (0: "
+      "none)")("min-rate", po::value(&min_rate)->default_value(min_rate),
+               "bytes per second a response body must average over --min-rate-window seconds of waiting, or it is "
+               "given up and retried (0: none)")("min-rate-window",
+                                                 po::value(&rate_window_seconds)->default_value(rate_window_seconds),
+                                                 "seconds of waiting on a body over which --min-rate is judged");
+}
+
+void time_limits::check() const {
+  if (timeout_seconds < 1) throw po::error("--timeout must be at least 1 second");
+  if (deadline_seconds < 0) throw po::error("--deadline must be 0 (none) or a number of seconds");
+  if (rate_window_seconds < 1) throw po::error("--min-rate-window must be at least 1 second");
+}
+
+transfer::http_options time_limits::http() const {
+  check();
+  transfer::http_options o;
+  o.io_timeout = std::chrono::seconds(timeout_seconds);
+  o.connect_timeout = std::min<std::chrono::milliseconds>(o.io_timeout, std::chrono::seconds(30));
+  o.request_deadline = std::chrono::seconds(deadline_seconds);
+  o.min_rate = min_rate;
+  o.rate_window = std::chrono::seconds(rate_window_seconds);
+  return o;
+}
+
+config::registry_settings_map network_flags::settings() const {
+  config::registry_settings_map m;
+  m.defaults.ca_files = ca_files;
+  m.defaults.tls = plain_http ? config::tls_mode::disabled
+                   : insecure ? config::tls_mode::insecure
+                              : config::tls_mode::enabled;
+  for (const auto& h : insecure_hosts) {
+    auto& s = m.by_registry[h] = m.defaults;
+    s.tls = config::tls_mode::insecure;
+  }
+  for (const auto& h : plain_http_hosts) {
+    auto& s = m.by_registry[h] = m.defaults;
+    s.tls = config::tls_mode::disabled;
+  }
+  return m;
+}
+
+po::options_description transfer_flags::describe() {
+  po::options_description d("Transfer");
+  d.add_options()("monolithic-max", po::value(&monolithic_max)->default_value(monolithic_max),
+                  "blobs up to this many bytes are uploaded in a single PUT")(
+      "chunk-size", po::value(&chunk_size)->default_value(chunk_size),
+      "upload larger blobs in PATCH chunks of this many bytes (0: one streamed PATCH; raised to the registry's "
+      "OCI-Chunk-Min-Length)")("ranged-threshold", po::value(&ranged_threshold)->default_value(ranged_threshold),
+                               "blobs of at least this many bytes are read with parallel ranged GETs (0: never)")(
+      "ranged-parallel", po::value(&ranged_parallel)->default_value(ranged_parallel),
+      "ranged GETs in flight per large blob")("part-size", po::value(&part_size)->default_value(part_size),
+                                              "bytes per ranged GET")(
+      "ranged-memory", po::value(&ranged_memory)->default_value(ranged_memory),
+      "bytes all ranged reads of a run may buffer together; a large blob that does not fit is read by one GET (each "
+      "ranged blob needs (ranged-parallel + 1) x part-size)");
+  return d;
+}
+
+transfer::pipe_options transfer_flags::pipe() const {
+  // A PATCH per few bytes would take a request per few bytes: registries want megabytes (ECR 5 MiB, GHCR <= 4 MiB).
+  constexpr std::uint64_t min_chunk = 64u << 10;
+  if (chunk_size != 0 && chunk_size < min_chunk)
+    throw po::error("--chunk-size must be 0 (one streamed PATCH) or at least " + std::to_string(min_chunk) + " bytes");
+  transfer::pipe_options p;
+  p.upload.chunk_size = chunk_size;
+  p.upload.monolithic_max = monolithic_max;
+  p.ranged_threshold = ranged_threshold;
+  p.ranged_parallel = std::max<std::size_t>(ranged_parallel, 1);
+  p.part_size = std::max<std::uint64_t>(part_size, 64u << 10);
+  p.ranged_budget = std::make_shared<std::uint64_t>(ranged_memory);
+  return p;
+}
+
+namespace {
+transfer::http_options http_options_for(const time_limits& limits, const config::registry_settings_map* settings,
+                                        transfer::stopper* stop) {
+  auto o = limits.http();
+  o.stop = stop;
+  o.tls_for = [settings](std::string_view authority) { return settings->tls_for(authority); };
+  return o;
+}
+}  // namespace
+
+session::session(config::registry_settings_map settings, const time_limits& limits,
+                 transfer::authenticator::credential_lookup lookup)
+    : session(*new boost::asio::io_context, std::move(settings), limits, std::move(lookup)) {
+  owned_io_.reset(&io_);
+}
+
+session::session(boost::asio::io_context& io, config::registry_settings_map settings, const time_limits& limits,
+                 transfer::authenticator::credential_lookup lookup, transfer::stopper* stop)
+    : io_(io),
+      settings_(std::move(settings)),
+      http_(io_.get_executor(), http_options_for(limits, &settings_, stop)),
+      auth_(
+          http_, lookup ? std::move(lookup) : [](const std::string& registry) {
+            return transfer::docker_credentials(registry, transfer::docker_config_path());
+          }) {
+  auth_.allow_plain_http(
+      [this](std::string_view authority) { return settings_.get(authority).tls == config::tls_mode::disabled; });
+}
+
+transfer::registry_client& session::client(const transfer::reference& ref) {
+  auto& slot = clients_[ref.registry];
+  if (!slot) {
+    const bool plain = settings_.get(ref.registry).tls == config::tls_mode::disabled;
+    slot = std::make_unique<transfer::registry_client>(http_, auth_, ref.registry, ref.api_host(), plain,
+                                                       settings_.get(ref.registry).max_concurrency);
+    slot->observe(observer_);
+    slot->limit_listings(settings_.get(ref.registry).listing);
+  }
+  return *slot;
+}
+
+void session::run(std::function<transfer::awaitable<void>()> work) {
+  std::exception_ptr failure;
+  boost::asio::co_spawn(io_, work(), [&](std::exception_ptr e) { failure = e; });
+  io_.run();
+  io_.restart();
+  if (failure) std::rethrow_exception(failure);
+}
+
+namespace {
+/// skopeo's other transports: what they are and what ocimirror reads instead.
+std::optional<std::string> foreign_transport(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::string_view> known[] = {
+      {"docker-archive:",
+       "a `docker save` tarball, which ocimirror neither reads nor writes; use oci-archive:FILE.tar "
+       "(an OCI archive) instead, converting with `skopeo copy docker-archive:FILE oci-archive:FILE.tar`"},
+      {"docker-daemon:",
+       "an image in a Docker daemon, which ocimirror does not reach; push it to a registry or "
+       "`skopeo copy` it to oci:DIR first"},
+      {"containers-storage:",
+       "an image in podman/buildah local storage; `podman push` it or `skopeo copy` it to "
+       "oci:DIR first"},
+      {"dir:",
+       "skopeo's dir: format, which ocimirror neither reads nor writes; use oci:DIR (an OCI image layout) instead"},
+  };
+  for (const auto& [prefix, what] : known)
+    if (text.starts_with(prefix)) return std::string(prefix.substr(0, prefix.size() - 1)) + ": is " + std::string(what);
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<transfer::reference> reference_arg(const std::string& given, bool repository_only) {
+  if (auto why = foreign_transport(given)) {
+    print_error("'" + given + "': " + *why);
+    return std::nullopt;
+  }
+  // docker://HOST/REPO:TAG is skopeo's spelling of a registry reference, oci://HOST/REPO helm's.
+  const std::string text = given.starts_with("docker://") ? given.substr(9)
+                           : given.starts_with("oci://")  ? given.substr(6)
+                                                          : given;
+  auto r = repository_only ? transfer::parse_repository(text) : transfer::parse_reference(text);
+  if (!r) {
+    print_error("invalid reference '" + given + "': " + r.error().what);
+    return std::nullopt;
+  }
+  return *r;
+}
+
+transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done,
+                                        boost::asio::steady_timer& timer) {
+  const auto start = std::chrono::steady_clock::now();
+  bool drawn = false;
+  while (!done) {
+    timer.expires_after(std::chrono::milliseconds(250));
+    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (done) break;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = secs > 0 ? static_cast<double>(p.bytes_done) / secs : 0;
+    std::fprintf(stderr, "\r\033[Kcopying: %zu/%zu blobs, %s of %s, %s/s", p.blobs_done, p.blobs_total,
+                 human_bytes(p.bytes_done).c_str(), human_bytes(p.bytes_total).c_str(),
+                 human_bytes(static_cast<std::uint64_t>(rate)).c_str());
+    drawn = true;
+  }
+  if (drawn) std::fprintf(stderr, "\r\033[K");
+}
+
+void print_error(const std::string& what) { std::cerr << "ocimirror: error: " << what << std::endl; }
+
+bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
+
+std::uint64_t peak_rss_bytes() {
+  // VmHWM is this program's own peak. getrusage's ru_maxrss survives execve, so a process started by a large
+  // parent (fork copies its pages before exec) would report the parent's size.
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("VmHWM:")) return std::stoull(line.substr(6)) * 1024;  // "VmHWM:  12345 kB"
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;
+}
+
+std::string human_bytes(std::uint64_t n) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+bool parse_positional(const std::vector<std::string>& a, const po::options_description& opts,
+                      std::vector<std::string>& positional, const char* help) {
+  po::options_description hidden;
+  hidden.add_options()("arg", po::value(&positional)->composing());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("arg", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (!vm.count("help")) return false;
+  std::cout << help << "\n" << opts << "\n";
+  return true;
+}
+
+}  // namespace ocimirror::daemon

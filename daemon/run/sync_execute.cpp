@@ -1,0 +1,136 @@
+// Steps 4 to 7 of a policy run: copy what the plan says (or, with --verify, check the unchanged tags down to their
+// blobs), many tags at once, each tag's record written as soon as its manifest is in place so an interrupted run
+// loses nothing done; then what refers to each tag, the prunes, and an archive or snapshot committed whole.
+#include "daemon/run/import_check.hpp"
+#include "daemon/run/policy_run.hpp"
+#include "policy/platform.hpp"
+#include "transfer/copy/parallel.hpp"
+#include "transfer/endpoint/layout.hpp"
+
+namespace ocimirror::daemon {
+using policy::action;
+using transfer::awaitable;
+
+namespace {
+
+transfer::reference ref_of(const std::string& registry, const std::string& repo, const std::string& tag) {
+  transfer::reference r;
+  r.registry = registry;
+  r.repository = repo;
+  r.tag = tag;
+  return r;
+}
+
+}  // namespace
+
+awaitable<void> policy_run::execute() {
+  transfer::copy_options co;
+  co.parallel_blobs = opts.parallel_blobs;
+  co.progress = opts.progress;
+  co.pipe = opts.pipe;
+  transfer::blob_gate gate;
+  co.gate = &gate;
+  co.memory = &cache;
+  transfer::copy_options check = co;
+  check.verify = true;
+  if (!p.platforms.empty())
+    co.select_child = [this](const transfer::descriptor& d) { return policy::platform_selected(d, p.platforms); };
+  std::vector<policy::plan_item*> work;
+  for (auto& it : report.plan) {
+    if (it.what == action::copy || it.what == action::overwrite || (it.what == action::unchanged && opts.verify))
+      work.push_back(&it);
+    else if (it.what == action::unchanged && !it.cached)
+      co_await remember(it, it.source_digest, it.destination_digest);  // learnt from the destination
+  }
+  // A bundle is checked whole before anything from it is pushed: every blob's digest, every graph's completeness.
+  if (auto* bundle = dynamic_cast<transfer::layout_archive_reader*>(src.get()); bundle && !work.empty()) {
+    auto problems = co_await check_import(*bundle, *dst, work, cache);
+    if (!problems.empty()) {
+      for (auto& f : problems) report.failures.push_back(std::move(f));
+      co_return;
+    }
+  }
+  prune_inputs pruning{wanted_digests(report), opts.parallel_tags, opts.stop};
+  co_await transfer::for_each_parallel(work.size(), opts.parallel_tags,
+                                       [&](std::size_t i) { return copy_tag(*work[i], co, check, pruning); });
+  // 5. What refers to each mirrored tag travels with it (sync_referrers.cpp). A platform-filtered index is a new
+  // manifest its source's referrers do not name, so they stay behind.
+  if (p.referrers.enabled && p.platforms.empty() && !(opts.stop && *opts.stop)) {
+    std::map<std::string, const std::vector<std::string>*> all_tags;
+    for (const auto& r : repos) all_tags[r.source] = &r.all_tags;
+    co_await carry_referrers(*src, *dst, p, all_tags, co, opts.parallel_tags, report);
+  }
+  // 6. Prune, now that every copy has finished (sync_prune.cpp).
+  co_await prune_tags(*dst, p, cache, records, pruning, report);
+  co_await commit(!work.empty());
+  if (auto problem = cache.take_problem(); !problem.empty())
+    report.warnings.push_back(problem +
+                              " (the cache is only an optimisation: every copy was checked with the registry)");
+}
+
+awaitable<void> policy_run::copy_tag(policy::plan_item& it, const transfer::copy_options& co,
+                                     const transfer::copy_options& check, prune_inputs& pruning) {
+  if (opts.stop && *opts.stop) {
+    ++report.interrupted;
+    co_return;
+  }
+  try {
+    const auto from = ref_of(p.from.registry, it.source_repo, it.tag);
+    const auto to = ref_of(p.to.registry, it.destination_repo, it.tag);
+    const bool verifying = it.what == action::unchanged;
+    const auto& how = verifying ? check : co;
+    transfer::copy_result result;
+    result = co_await transfer::copy_image(*src, from, *dst, to, how);
+    pruning.wanted[it.destination_repo].insert(result.digest);
+    co_await remember(it, result.source_digest, result.digest);
+    if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);
+    const auto& st = result.stats;
+    if (!verifying)
+      ++report.copied;
+    else if (++report.verified; st.blobs_copied + st.blobs_mounted + st.manifests_pushed > 0)
+      ++report.repaired;
+    report.blobs += st;
+  } catch (const transfer::error& e) {
+    report.failures.push_back(failure_from(arrow(p, it.source_repo, it.destination_repo, it.tag), e));
+  }
+}
+
+/// The tag's record for the next run; nothing is written when the record already says it.
+awaitable<void> policy_run::remember(const policy::plan_item& it, const std::string& src_digest,
+                                     const std::string& dst_digest) {
+  if (fresh) co_return;
+  const cache::tag_key key{it.destination_repo, it.tag};
+  auto old = records.find(key);
+  const auto type = types.find(key);
+  cache::tag_record r{it.source_repo, src_digest,
+                      dst_digest,     type == types.end() ? std::string() : type->second,
+                      variant,        cache::now_seconds()};
+  if (old != records.end() && old->second.source_digest == r.source_digest &&
+      old->second.destination_digest == r.destination_digest && old->second.artifact_type == r.artifact_type &&
+      old->second.platforms == r.platforms)
+    co_return;  // nothing new to say
+  try {
+    co_await cache.put_tag(p.name, key, r);
+  } catch (const transfer::error& e) {
+    report.warnings.push_back(std::string(e.what()) + " (the next run asks the destination about this tag)");
+  }
+}
+
+// 7. An archive or a snapshot appears whole or not at all: with any tag failed, the previous one stays.
+awaitable<void> policy_run::commit(bool wrote) {
+  if (!fresh || !wrote) co_return;
+  if (!report.failures.empty() || report.interrupted) {
+    report.warnings.push_back(p.to.str() +
+                              " was not written: " + std::to_string(report.failures.size() + report.interrupted) +
+                              " tags failed or were not started; the previous one (if any) is unchanged");
+    co_return;
+  }
+  try {
+    co_await dst->commit();
+    if (auto* bundle = dynamic_cast<transfer::layout_archive_writer*>(dst.get())) report.left_out = bundle->left_out();
+  } catch (const transfer::error& e) {
+    report.failures.push_back(failure_from("write " + p.to.str(), e));
+  }
+}
+
+}  // namespace ocimirror::daemon

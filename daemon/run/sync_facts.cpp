@@ -1,0 +1,111 @@
+// Steps 2 and 3 of a policy run: what each selected tag is at the source, what the record of the last run and (when
+// that does not settle it) the destination say, the signature gate, and from all of it the plan.
+#include "daemon/run/policy_run.hpp"
+#include "policy/platform.hpp"
+#include "transfer/copy/parallel.hpp"
+
+namespace ocimirror::daemon {
+using policy::action;
+using transfer::awaitable;
+
+awaitable<void> policy_run::plan() {
+  for (const auto& r : repos)
+    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
+  if (!p.verify_key_pem.empty()) trusted.emplace(p.verify_key_pem);
+  for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
+  co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) { return facts(jobs[i]); });
+  // A listed tag the source then does not know: the listing may have been garbled on the way (a flipped byte
+  // turns v1 into V1 and stays valid JSON). Such a repository is listed once more, and what that listing selects
+  // and was not asked about yet is asked now.
+  const auto first_new = jobs.size();
+  co_await relist_vanished(*src, p, repos, jobs);
+  co_await transfer::for_each_parallel(jobs.size() - first_new, 8,
+                                       [&](std::size_t i) { return facts(jobs[first_new + i]); });
+  collect();
+  // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them (sync_list.cpp).
+  if (p.prune) co_await plan_prunes(*src, p, repos, records, selected, opts.shard, report);
+  // A replica whose shard owns none of the repositories is normal (more replicas than repositories).
+  const bool matches_nothing =
+      repos.empty() ? report.other_shards == 0 : report.plan.empty() && report.failures.empty();
+  if (matches_nothing)
+    report.warnings.push_back("policy " + p.name + " (line " + std::to_string(p.line) + ") matches nothing at " +
+                              p.from.str() + (repos.empty() ? ": no repository" : ": no tag"));
+}
+
+void policy_run::collect() {
+  for (const auto& j : jobs) {
+    if (!j.gone) selected.insert({j.repo->destination, j.tag});
+    if (j.item) report.plan.push_back(*j.item);
+    if (!j.unverified.empty())
+      report.unverified.push_back({p.from.registry + "/" + j.repo->source + ":" + j.tag, j.unverified});
+    if (!j.type.empty()) types[{j.repo->destination, j.tag}] = j.type;
+  }
+}
+
+awaitable<void> policy_run::facts(job& j) {
+  try {
+    auto head = co_await src->head_manifest(j.repo->source, j.tag);
+    if (!head) {
+      j.gone = j.vanished = true;
+      co_return;
+    }
+    auto found = records.find({j.repo->destination, j.tag});
+    const cache::tag_record* rec = found == records.end() ? nullptr : &found->second;
+    const bool known = rec && rec->source_digest == head->digest && rec->platforms == variant;
+    if (!p.types_include.empty() || !p.types_exclude.empty()) {
+      j.type = co_await artifact_type(j, *head, known, rec);
+      if (!policy::type_selected(j.type, p.types_include, p.types_exclude)) {
+        j.gone = true;
+        co_return;
+      }
+    }
+    auto it = co_await plan_item(j, *head, rec, known);
+    if (trusted && (it.what == action::copy || it.what == action::overwrite)) {
+      std::optional<std::string> why = std::string("signature verification needs a registry source");
+      if (auto* reg = src->registry())
+        why = co_await transfer::cosign::verify_signed(*reg, j.repo->source, head->digest, *trusted, &j.repo->all_tags);
+      if (why) {
+        j.unverified = *why;
+        co_return;
+      }
+    }
+    j.item = std::move(it);
+  } catch (const transfer::error& e) {
+    report.failures.push_back(failure_from(arrow(p, j.repo->source, j.repo->destination, j.tag), e));
+  }
+}
+
+awaitable<std::string> policy_run::artifact_type(job& j, const transfer::manifest_head& head, bool known,
+                                                 const cache::tag_record* rec) {
+  if (known && !rec->artifact_type.empty()) co_return rec->artifact_type;  // a digest's type never changes
+  auto fetched = co_await src->get_manifest(j.repo->source, head.digest);
+  auto parsed = transfer::parse_manifest(fetched.bytes, fetched.media_type);
+  if (!parsed) throw transfer::error(transfer::errc::bad_manifest, parsed.error());
+  co_return policy::artifact_type_of(*parsed);
+}
+
+awaitable<policy::plan_item> policy_run::plan_item(job& j, const transfer::manifest_head& head,
+                                                   const cache::tag_record* rec, bool known) {
+  policy::plan_item it;
+  it.source_repo = j.repo->source;
+  it.destination_repo = j.repo->destination;
+  it.tag = j.tag;
+  it.source_digest = head.digest;
+  if (known && !opts.verify) {
+    // What this policy pushed and the source still has: the destination is not asked (`--verify` asks).
+    it.what = action::unchanged;
+    it.destination_digest = rec->destination_digest;
+    it.cached = true;
+    co_return it;
+  }
+  policy::tag_facts f;
+  f.source_digest = head.digest;
+  auto at_dst = co_await dst->head_manifest(j.repo->destination, j.tag);
+  if (at_dst) f.destination_digest = at_dst->digest;
+  if (rec) f.last_mirrored = {{rec->source_digest, rec->destination_digest}};
+  it.what = policy::decide(f, p.overwrite == config::overwrite_mode::changed);
+  it.destination_digest = f.destination_digest.value_or("");
+  co_return it;
+}
+
+}  // namespace ocimirror::daemon

@@ -1,0 +1,122 @@
+#include "daemon/run/sync_list.hpp"
+
+#include "transfer/oci/reference.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace ocimirror::daemon {
+using policy::action;
+using transfer::awaitable;
+
+std::optional<std::string> selected_relative(const config::policy_config& p, const std::string& repo) {
+  auto rel = policy::relative_to(p.from.path, repo);
+  if (!rel) return std::nullopt;
+  // A layout's unnamed repository (bare ref names such as skopeo's `oci:DIR:v1`) maps to `to` itself, unless
+  // patterns narrow the policy to named repositories.
+  if (rel->empty()) return repo.empty() && p.repositories.empty() ? rel : std::nullopt;
+  if (p.repositories.empty()) return rel;
+  for (const auto& pat : p.repositories)
+    if (pat.matches(*rel)) return rel;
+  return std::nullopt;
+}
+
+awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, const config::policy_config& p) {
+  std::vector<std::string> names;
+  bool all_literal = !p.repositories.empty();
+  for (const auto& pat : p.repositories) {
+    auto lit = pat.literal();
+    if (!lit)
+      all_literal = false;
+    else
+      names.push_back(policy::join_path(p.from.path, *lit));
+  }
+  if (!all_literal) {
+    names.clear();
+    auto catalog = co_await src.repositories();
+    for (auto& n : catalog)
+      if (selected_relative(p, n)) names.push_back(std::move(n));
+  }
+  std::vector<repo_state> out;
+  std::set<std::string> seen;
+  for (auto& n : names) {
+    if (!seen.insert(n).second) continue;
+    repo_state r;
+    r.destination = policy::join_path(p.to.path, *policy::relative_to(p.from.path, n));
+    // Both names become URLs and paths: each must be one the grammar allows, and the destination must lie under
+    // `to` (a name with ".." in it could otherwise climb out behind a front end that normalises paths).
+    const bool under = p.to.path.empty() || r.destination == p.to.path || policy::relative_to(p.to.path, r.destination);
+    const bool valid = (n.empty() || transfer::is_valid_repository(n)) &&
+                       (r.destination.empty() || transfer::is_valid_repository(r.destination));
+    if (!valid || !under)
+      throw transfer::error(transfer::errc::bad_reference, "repository '" + transfer::printable(n) + "' of " +
+                                                               p.from.str() + " is not a valid name that maps under " +
+                                                               p.to.str());
+    r.source = std::move(n);
+    out.push_back(std::move(r));
+  }
+  co_return out;
+}
+
+awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_config& p, std::vector<repo_state>& repos,
+                                std::vector<job>& jobs) {
+  std::set<const repo_state*> suspect;
+  for (const auto& j : jobs)
+    if (j.vanished) suspect.insert(j.repo);
+  for (auto& r : repos) {
+    if (!suspect.count(&r)) continue;
+    std::vector<std::string> again;
+    try {
+      again = co_await src.list_tags(r.source);
+    } catch (const transfer::error&) {
+      continue;  // the first listing stands
+    }
+    std::set<std::string> answered;
+    for (const auto& j : jobs)
+      if (j.repo == &r && !j.vanished) answered.insert(j.tag);
+    r.all_tags = std::move(again);
+    r.tags = policy::select_tags(r.all_tags, p.tags);
+    for (const auto& t : r.tags)
+      if (!answered.count(t)) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
+  }
+}
+
+awaitable<void> plan_prunes(transfer::endpoint& src, const config::policy_config& p,
+                            const std::vector<repo_state>& repos, const cache::tag_records& records,
+                            const std::set<cache::tag_key>& selected, const policy::shard& shard,
+                            policy_report& report) {
+  std::map<std::string, const repo_state*> listed_repos;
+  for (const auto& r : repos) listed_repos[r.source] = &r;
+  for (const auto& [key, rec] : records) {
+    if (selected.count(key) || !selected_relative(p, rec.source_repo)) continue;
+    if (!shard.owns(rec.source_repo)) continue;  // another replica's now: never pruned from here
+    auto st = listed_repos.find(rec.source_repo);
+    if (st != listed_repos.end() && st->second->status == listing::failed)
+      continue;  // unknown: never prune on a failed listing
+    if (st != listed_repos.end() && st->second->status == listing::listed &&
+        std::find(st->second->all_tags.begin(), st->second->all_tags.end(), key.second) == st->second->all_tags.end()) {
+      // Left out of the tag list: make sure with the source itself before deleting anything on its word.
+      std::optional<transfer::manifest_head> still;
+      try {
+        still = co_await src.head_manifest(rec.source_repo, key.second);
+      } catch (const transfer::error& e) {
+        report.warnings.push_back("not pruned: " + arrow(p, rec.source_repo, key.first, key.second) + ": " + e.what());
+        continue;
+      }
+      if (still) {
+        report.warnings.push_back("not pruned: " + arrow(p, rec.source_repo, key.first, key.second) +
+                                  ": the source's tag list left it out, but the source still has it");
+        continue;
+      }
+    }
+    policy::plan_item it;
+    it.what = action::prune;
+    it.source_repo = rec.source_repo;
+    it.destination_repo = key.first;
+    it.tag = key.second;
+    it.destination_digest = rec.destination_digest;
+    report.plan.push_back(std::move(it));
+  }
+}
+
+}  // namespace ocimirror::daemon

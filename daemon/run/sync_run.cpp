@@ -1,0 +1,122 @@
+#include "daemon/run/sync_run.hpp"
+
+#include "daemon/run/policy_run.hpp"
+
+#include "daemon/run/endpoints.hpp"
+#include "daemon/run/import_check.hpp"
+#include "daemon/run/sync_list.hpp"
+#include "policy/platform.hpp"
+#include "transfer/artifact/cosign.hpp"
+#include "transfer/copy/copy.hpp"
+#include "transfer/copy/parallel.hpp"
+#include "transfer/oci/reference.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace ocimirror::daemon {
+using policy::action;
+using transfer::awaitable;
+
+std::string arrow(const config::policy_config& p, const std::string& src_repo, const std::string& dst_repo,
+                  const std::string& tag) {
+  auto side = [&](const std::string& where, const std::string& repo) {
+    return where + (repo.empty() ? ":" : "/" + repo + ":") + tag;
+  };
+  return side(p.from.registry, src_repo) + " -> " + side(p.to.registry, dst_repo);
+}
+
+std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries,
+                         const config::policy_config& p) {
+  return std::max<std::size_t>(
+      std::min({jobs, registries.get(p.from.registry).max_concurrency, registries.get(p.to.registry).max_concurrency}),
+      1);
+}
+
+bool policy_run::open() {
+  try {
+    src = open_endpoint(s, p.from, role::source);
+    dst = open_endpoint(s, p.to, opts.dry_run ? role::dry_run_destination : role::destination,
+                        {p.keep, opts.since, opts.pipe.upload});
+  } catch (const transfer::error& e) {
+    report.failures.push_back(failure_from("open " + (src ? p.to.str() : p.from.str()), e));
+    return false;
+  }
+  fresh = dst->fresh_each_run();
+  return true;
+}
+
+awaitable<bool> policy_run::list() {
+  if (!fresh) try {
+      records = co_await cache.tags(p.name);
+    } catch (const transfer::error& e) {
+      report.warnings.push_back(std::string(e.what()) + "; asking the destination for every tag");
+    }
+  try {
+    repos = co_await list_repositories(*src, p);
+  } catch (const transfer::error& e) {
+    report.failures.push_back(failure_from("list repositories of " + p.from.str(), e));
+    co_return false;
+  }
+  if (auto* layout = dynamic_cast<const transfer::layout_endpoint*>(src.get()))
+    for (const auto& e : layout->index().unmappable())
+      report.warnings.push_back(src->name() + ": entry " + e +
+                                " cannot be mapped by a policy and was not mirrored; copy it with `ocimirror copy " +
+                                src->name() + "@" + e.substr(0, e.find(' ')) + " DESTINATION`");
+  std::erase_if(repos, [&](const repo_state& r) {
+    if (!r.destination.empty() || p.to.type != config::endpoint::kind::registry) return false;
+    report.failures.push_back(
+        {"map " + src->name() + (r.source.empty() ? " (its bare-named tags)" : "/" + r.source),
+         "maps to " + p.to.str() + " itself, which names no repository: give `to` a repository path",
+         transfer::errc::bad_reference});
+    return true;
+  });
+  const auto listed = repos.size();
+  std::erase_if(repos, [&](const repo_state& r) { return !opts.shard.owns(r.source); });
+  report.other_shards = listed - repos.size();
+  co_await list_tags();
+  co_return true;
+}
+
+awaitable<void> policy_run::list_tags() {
+  co_await transfer::for_each_parallel(repos.size(), 8, [&](std::size_t i) -> awaitable<void> {
+    auto& r = repos[i];
+    try {
+      r.all_tags = co_await src->list_tags(r.source);
+      r.tags = policy::select_tags(r.all_tags, p.tags);
+      r.status = listing::listed;
+    } catch (const transfer::error& e) {
+      if (e.code() == transfer::errc::not_found) {
+        r.status = listing::missing;
+        report.warnings.push_back("source repository " + p.from.registry + "/" + r.source + " does not exist");
+      } else {
+        report.failures.push_back(failure_from("list tags of " + p.from.registry + "/" + r.source, e));
+      }
+    }
+  });
+}
+
+policy_report policy_run::finish() {
+  // What a drain cut off is not a failure: the run ends as interrupted, and the next start resumes it at once.
+  report.interrupted += static_cast<std::size_t>(
+      std::erase_if(report.failures, [](const failure& f) { return f.kind == transfer::errc::cancelled; }));
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return std::move(report);
+}
+
+awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::mirror_cache& cache,
+                                    const run_options& opts) {
+  policy_run run{s, p, cache, opts};
+  run.report.name = p.name;
+  run.report.source = p.from.str();
+  run.report.destination = p.to.str();
+  if (!run.open()) co_return run.finish();
+  const bool listed = co_await run.list();  // a named local, not co_await inside a condition: GCC 12
+  if (!listed) co_return run.finish();
+  co_await run.plan();
+  if (!opts.dry_run) co_await run.execute();
+  co_return run.finish();
+}
+
+}  // namespace ocimirror::daemon
