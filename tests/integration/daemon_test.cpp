@@ -2,130 +2,14 @@
 // /metrics, /v1/status and the JSON log say so; a manual trigger starts a run and a second one gets 409; a bad
 // reload keeps the old configuration and a good one applies; SIGTERM in the middle of a 40 MiB chunked upload
 // exits 0 within the drain deadline and the next start completes it, digest-exact.
-#include "tests/integration/helpers.hpp"
-#include "tests/support/fault_proxy.hpp"
-#include "tests/support/registry_fixture.hpp"
-#include "tests/support/seed.hpp"
+#include "tests/integration/daemon_fixture.hpp"
 
-#include <boost/json.hpp>
-
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <csignal>
-#include <cstring>
-#include <fstream>
-#include <thread>
 
 using namespace ocimirror::testing;
-using namespace std::chrono_literals;
-namespace json = boost::json;
-namespace http = boost::beast::http;
+using namespace ocimirror::testing::daemon_suite;
 
 namespace {
-
-const std::string gz = "application/vnd.oci.image.layer.v1.tar+gzip";
-const std::string token = "test-token-0123456789";
-
-struct reply {
-  int code = 0;
-  std::string body;
-};
-
-/// The admin API through curl, an independent client.
-reply admin(const std::string& listen, const std::string& method, const std::string& path,
-            const std::string& bearer = {}) {
-  std::vector<std::string> argv{"curl", "-s", "-X", method, "-w", "\n%{http_code}", "http://" + listen + path};
-  if (!bearer.empty()) argv.insert(argv.begin() + 1, {"-H", "Authorization: Bearer " + bearer});
-  auto r = run(argv);
-  const auto nl = r.out.rfind('\n');
-  if (nl == std::string::npos) return {};
-  return {std::atoi(r.out.c_str() + nl + 1), r.out.substr(0, nl)};
-}
-
-json::object policy_status(const std::string& listen, const std::string& name) {
-  auto s = admin(listen, "GET", "/v1/status");
-  if (s.code != 200) return {};
-  const auto doc = json::parse(s.body);  // named: a range-for over a temporary's member would dangle
-  for (const auto& p : doc.at("policies").as_array())
-    if (p.at("name").as_string() == name) return p.as_object();
-  return {};
-}
-
-class Daemon : public ::testing::Test {
- protected:
-  static inline registry_fixture* src = nullptr;
-  static inline registry_fixture* dst = nullptr;
-  static inline std::unique_ptr<seeder> seed;
-  static inline std::unique_ptr<fault_proxy> proxy;
-  static inline std::atomic<bool> hold_manifests{false}, hold_patches{false};
-  static inline std::atomic<int> patches{0};
-  static inline pushed big_layer;
-
-  static void SetUpTestSuite() {
-    src = new registry_fixture({});
-    dst = new registry_fixture({});
-    seed = std::make_unique<seeder>(seed_target{src->host()});
-    seed->image("acme/fast/app", "v1", image_spec{.layers = {{gz, "fast v1"}}});
-    seed->image("acme/slow/app", "v1", image_spec{.layers = {{gz, "slow v1"}}});
-    big_layer = seed->big_blob("acme/big/app", gz, 40u << 20, 23);
-    auto cfg = seed->blob("acme/big/app", "application/vnd.oci.image.config.v1+json", "{}");
-    seed->manifest("acme/big/app", "v1", seeder::image_json({}, cfg, {big_layer}),
-                   "application/vnd.oci.image.manifest.v1+json");
-    // In front of the destination: holds manifest PUTs of the `slow` policy, and PATCHes after the second.
-    const std::string dst_port = dst->port();
-    proxy = std::make_unique<fault_proxy>(
-        "127.0.0.1", dst_port, [](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
-          const std::string target(req.target());
-          bool hold = false;
-          if (req.method() == http::verb::put && target.find("/mirror-slow/") != std::string::npos &&
-              target.find("/manifests/") != std::string::npos)
-            hold = hold_manifests;
-          if (req.method() == http::verb::patch) hold = ++patches > 2 && hold_patches;
-          if (!hold) return std::nullopt;
-          for (int i = 0; i < 600 && (hold_manifests || hold_patches); ++i) std::this_thread::sleep_for(50ms);
-          fault_proxy::response res{http::status::service_unavailable, 11};
-          res.prepare_payload();
-          return res;
-        });
-  }
-  static void TearDownTestSuite() {
-    hold_manifests = hold_patches = false;
-    proxy.reset();
-    seed.reset();
-    delete src;
-    delete dst;
-  }
-
-  std::string dir, config, listen;
-  void SetUp() override {
-    dir = make_temp_dir("ocimirror-daemon");
-    config = dir + "/mirror.yaml";
-    listen = "127.0.0.1:" + std::to_string(free_port());
-  }
-  void TearDown() override { std::filesystem::remove_all(dir); }
-
-  /// The configuration file with these policies (YAML list items, already indented).
-  void write_config(const std::string& policies, const std::string& drain = "30s") const {
-    std::ofstream(config) << "state_dir: " << dir << "/state\ndaemon: {listen: \"" << listen << "\", token: \"" << token
-                          << "\", drain_timeout: " << drain << "}\nregistries:\n  " << src->host()
-                          << ": {tls: disabled}\n  " << dst->host() << ": {tls: disabled}\n  " << proxy->host()
-                          << ": {tls: disabled}\npolicies:\n"
-                          << policies;
-  }
-  std::string policy(const std::string& name, const std::string& to, const std::string& schedule) const {
-    return "  - name: " + name + "\n    from: " + src->host() + "/acme/" + name + "\n    to: " + to + "\n" + schedule;
-  }
-  std::unique_ptr<background> start(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> argv{ocimirror_bin(), "daemon", "--config", config, "--log-format", "json"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    auto d = std::make_unique<background>(argv, dir);
-    EXPECT_TRUE(eventually([&] { return admin(listen, "GET", "/readyz").code == 200; }, 10s)) << d->err();
-    return d;
-  }
-};
 
 TEST_F(Daemon, OneSecondPolicyMirrorsANewTagAndMetricsStatusAndLogsSaySo) {
   write_config(policy("fast", dst->host() + "/mirror-fast", "    repositories: [app]\n    schedule: {every: 1s}\n"));
@@ -272,51 +156,6 @@ TEST_F(Daemon, SigtermMidTransferExitsWithinTheDeadlineAndTheNextStartCompletesI
   EXPECT_TRUE(storage_has_blob(dst->storage(), big_layer.digest));
   again->signal(SIGTERM);
   EXPECT_EQ(again->wait(10s), 0);
-}
-
-/// Collects what the daemon sends to $NOTIFY_SOCKET, as systemd would.
-class notify_socket {
- public:
-  explicit notify_socket(std::string path) : path_(std::move(path)) {
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::memcpy(a.sun_path, path_.c_str(), path_.size() + 1);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << std::strerror(errno);
-  }
-  ~notify_socket() { ::close(fd_); }
-  /// Every message received so far, joined by '|'.
-  const std::string& seen() {
-    char buf[512];
-    for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT)) > 0;)
-      seen_ += std::string(buf, static_cast<std::size_t>(n)) + "|";
-    return seen_;
-  }
-  bool saw(const std::string& what) {
-    return eventually([&] { return seen().find(what) != std::string::npos; }, 5s);
-  }
-
- private:
-  std::string path_, seen_;
-  int fd_ = -1;
-};
-
-TEST_F(Daemon, SpeaksTheSystemdNotifyProtocol) {
-  write_config(policy("fast", dst->host() + "/notify-fast", "    repositories: [app]\n"));
-  notify_socket systemd(dir + "/notify");
-  // As systemd starts a Type=notify service with WatchdogSec=: the socket and the watchdog period in the environment.
-  background d({"env", "NOTIFY_SOCKET=" + dir + "/notify", "WATCHDOG_USEC=400000", ocimirror_bin(), "daemon",
-                "--config", config},
-               dir);
-  EXPECT_TRUE(systemd.saw("READY=1")) << d.err();
-  EXPECT_TRUE(systemd.saw("WATCHDOG=1|WATCHDOG=1|")) << "every 200 ms: " << systemd.seen();
-  d.signal(SIGHUP);
-  EXPECT_TRUE(systemd.saw("RELOADING=1|")) << systemd.seen();
-  const auto after_reload = systemd.seen().find("RELOADING=1|");
-  EXPECT_TRUE(eventually([&] { return systemd.seen().find("READY=1", after_reload) != std::string::npos; }, 5s));
-  d.signal(SIGTERM);
-  EXPECT_EQ(d.wait(10s), 0);
-  EXPECT_NE(systemd.seen().find("STOPPING=1|"), std::string::npos) << systemd.seen();
 }
 
 }  // namespace
