@@ -1,6 +1,7 @@
 // `ocimirror cache stats|verify|clear --config FILE`: look at, check against the destinations, or drop the cache.
 #include "cache/store.hpp"
 #include "daemon/cli/config_args.hpp"
+#include "daemon/cli/console.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/copy/parallel.hpp"
 
@@ -56,12 +57,8 @@ int stats(const config::mirror_config& cfg, bool json_out) {
   return exit_ok;
 }
 
-int verify(const config::mirror_config& cfg, const time_limits& limits, bool json_out) {
-  std::string warning;
-  auto store = cache::store::open(cfg.state_dir, cache::store::mode::read_write, warning);
-  std::vector<std::string> problems = store->verify();
-  if (!warning.empty()) problems.insert(problems.begin(), warning);
-  // Everything is read first and written after: no RocksDB call runs inside the I/O loop.
+/// What the cache claims, and what the destinations answered about it.
+struct cache_claims {
   struct tag_entry {
     std::string policy, registry;
     cache::tag_key key;
@@ -69,60 +66,70 @@ int verify(const config::mirror_config& cfg, const time_limits& limits, bool jso
     bool stale = false;
   };
   std::vector<tag_entry> tags;
-  for (const auto& p : cfg.policies)
-    for (auto& [k, r] : store->tags(p.name)) tags.push_back({p.name, p.to.registry, k, r, false});
-  auto blobs = store->all_holders();
-  std::vector<char> blob_stale(blobs.size(), 0);
+  std::vector<std::array<std::string, 3>> blobs;  ///< registry, digest, repository
+  std::vector<char> blob_stale;
+  std::vector<std::string> failures;  ///< what could not be asked
+  std::size_t stale_tags = 0, stale_blobs = 0;
+};
+
+/// Asks each destination about every tag record (HEAD manifest) and blob location (HEAD blob), 8 at a time.
+void ask_destinations(const config::mirror_config& cfg, const time_limits& limits, cache_claims& c) {
   session s(cfg.registries, limits, credentials_of(cfg));
-  std::vector<std::string> failures;
   s.run([&]() -> transfer::awaitable<void> {
-    co_await transfer::for_each_parallel(tags.size(), 8, [&](std::size_t i) -> transfer::awaitable<void> {
-      auto& t = tags[i];
+    co_await transfer::for_each_parallel(c.tags.size(), 8, [&](std::size_t i) -> transfer::awaitable<void> {
+      auto& t = c.tags[i];
       try {
         const transfer::reference at{t.registry, "x", {}, {}};  // named: no temporaries inside co_await (GCC 12)
         auto& client = s.client(at);
         auto h = co_await client.head_manifest(t.key.first, t.key.second);
         t.stale = !h || h->digest != t.rec.destination_digest;
       } catch (const transfer::error& e) {
-        failures.push_back(t.registry + "/" + t.key.first + ":" + t.key.second + ": " + e.what());
+        c.failures.push_back(t.registry + "/" + t.key.first + ":" + t.key.second + ": " + e.what());
       }
     });
-    co_await transfer::for_each_parallel(blobs.size(), 8, [&](std::size_t i) -> transfer::awaitable<void> {
-      const auto& b = blobs[i];  // registry, digest, repository
+    co_await transfer::for_each_parallel(c.blobs.size(), 8, [&](std::size_t i) -> transfer::awaitable<void> {
+      const auto& b = c.blobs[i];
       try {
         const transfer::reference at{b[0], "x", {}, {}};
         auto& client = s.client(at);
         auto size = co_await client.blob_size(b[2], b[1]);
-        blob_stale[i] = !size;
+        c.blob_stale[i] = !size;
       } catch (const transfer::error& e) {
-        failures.push_back(b[0] + "/" + b[2] + "@" + b[1] + ": " + e.what());
+        c.failures.push_back(b[0] + "/" + b[2] + "@" + b[1] + ": " + e.what());
       }
     });
   });
-  std::size_t stale_tags = 0, stale_blobs = 0;
-  for (const auto& t : tags)
+}
+
+/// Drops what the destinations no longer hold, each tag named in problems.
+void remove_stale(cache::store& store, cache_claims& c, std::vector<std::string>& problems) {
+  for (const auto& t : c.tags)
     if (t.stale) {
-      store->erase_tag(t.policy, t.key);
+      store.erase_tag(t.policy, t.key);
       problems.push_back("policy " + t.policy + ": " + t.registry + "/" + t.key.first + ":" + t.key.second +
                          " is no longer " + t.rec.destination_digest + " at the destination (record removed)");
-      ++stale_tags;
+      ++c.stale_tags;
     }
-  for (std::size_t i = 0; i < blobs.size(); ++i)
-    if (blob_stale[i]) {
-      store->erase_holder(blobs[i][0], blobs[i][1], blobs[i][2]);
-      ++stale_blobs;
+  for (std::size_t i = 0; i < c.blobs.size(); ++i)
+    if (c.blob_stale[i]) {
+      store.erase_holder(c.blobs[i][0], c.blobs[i][1], c.blobs[i][2]);
+      ++c.stale_blobs;
     }
-  if (stale_blobs) problems.push_back(std::to_string(stale_blobs) + " blob locations no longer held (removed)");
-  const int code = problems.empty() && failures.empty() ? exit_ok : exit_failed;
+  if (c.stale_blobs) problems.push_back(std::to_string(c.stale_blobs) + " blob locations no longer held (removed)");
+}
+
+int report_verify(const cache::store& store, const cache_claims& c, const std::vector<std::string>& problems,
+                  bool json_out) {
+  const int code = problems.empty() && c.failures.empty() ? exit_ok : exit_failed;
   if (json_out) {
     json::array p, f;
     for (const auto& x : problems) p.push_back(json::value(x));
-    for (const auto& x : failures) f.push_back(json::value(x));
-    std::cout << json::serialize(json::object{{"path", store->path().string()},
-                                              {"tagRecords", tags.size()},
-                                              {"staleTags", stale_tags},
-                                              {"blobLocations", blobs.size()},
-                                              {"staleBlobLocations", stale_blobs},
+    for (const auto& x : c.failures) f.push_back(json::value(x));
+    std::cout << json::serialize(json::object{{"path", store.path().string()},
+                                              {"tagRecords", c.tags.size()},
+                                              {"staleTags", c.stale_tags},
+                                              {"blobLocations", c.blobs.size()},
+                                              {"staleBlobLocations", c.stale_blobs},
                                               {"problems", p},
                                               {"failures", f},
                                               {"exitCode", code}})
@@ -130,11 +137,27 @@ int verify(const config::mirror_config& cfg, const time_limits& limits, bool jso
     return code;
   }
   for (const auto& x : problems) std::cout << "  " << x << "\n";
-  for (const auto& x : failures) std::cerr << "ocimirror: error: could not check " << x << "\n";
-  std::cout << "cache " << store->path().string() << ": " << tags.size() << " tag records (" << stale_tags
-            << " stale), " << blobs.size() << " blob locations (" << stale_blobs << " stale)"
+  for (const auto& x : c.failures) std::cerr << "ocimirror: error: could not check " << x << "\n";
+  std::cout << "cache " << store.path().string() << ": " << c.tags.size() << " tag records (" << c.stale_tags
+            << " stale), " << c.blobs.size() << " blob locations (" << c.stale_blobs << " stale)"
             << (code == exit_ok ? "; consistent with the destinations\n" : "; stale entries removed\n");
   return code;
+}
+
+int verify(const config::mirror_config& cfg, const time_limits& limits, bool json_out) {
+  std::string warning;
+  auto store = cache::store::open(cfg.state_dir, cache::store::mode::read_write, warning);
+  std::vector<std::string> problems = store->verify();
+  if (!warning.empty()) problems.insert(problems.begin(), warning);
+  // Everything is read first and written after: no RocksDB call runs inside the I/O loop.
+  cache_claims c;
+  for (const auto& p : cfg.policies)
+    for (auto& [k, r] : store->tags(p.name)) c.tags.push_back({p.name, p.to.registry, k, r, false});
+  c.blobs = store->all_holders();
+  c.blob_stale.assign(c.blobs.size(), 0);
+  ask_destinations(cfg, limits, c);
+  remove_stale(*store, c, problems);
+  return report_verify(*store, c, problems, json_out);
 }
 
 int clear(const config::mirror_config& cfg, const std::vector<std::string>& policies) {

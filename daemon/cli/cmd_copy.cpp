@@ -1,16 +1,12 @@
 // `ocimirror copy SRC DST`
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/console.hpp"
 #include "daemon/run/endpoints.hpp"
 #include "daemon/run/session.hpp"
 #include "policy/platform.hpp"
 #include "transfer/copy/copy.hpp"
 #include "transfer/copy/referrers_copy.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -18,7 +14,6 @@
 #include <iostream>
 
 namespace ocimirror::daemon {
-namespace asio = boost::asio;
 using namespace std::chrono;
 
 namespace {
@@ -96,122 +91,137 @@ void print_copy(const endpoint_arg& src, const endpoint_arg& dst, const transfer
   }
 }
 
-}  // namespace
-
-int cmd_copy(const args& a) {
+/// The flags of `copy`, and SRC and DST as written.
+struct copy_flags {
   network_flags net;
-  std::vector<std::string> platforms;
+  transfer_flags xfer;
+  std::vector<std::string> platforms, positional;
+  std::vector<policy::platform_pattern> wanted;
   std::string output = "text";
   std::size_t jobs = 8;
-  transfer_flags xfer;
   bool quiet = false, no_referrers = false;
-  std::vector<std::string> positional;
-  po::options_description opts("Copy");
-  opts.add_options()("help,h", "show this help")(
-      "platform", po::value(&platforms)->composing(),
-      "copy only this platform of an index: os/arch[/variant] (repeatable); the new index gets a new digest")(
-      "output,o", po::value(&output), "text (default) or json")(
-      "jobs,j", po::value(&jobs)->default_value(8), "blobs transferred at once")("quiet,q", po::bool_switch(&quiet),
-                                                                                 "no progress display")(
-      "no-referrers", po::bool_switch(&no_referrers),
-      "leave signatures, SBOMs and attestations (referrers, cosign tags) behind");
-  opts.add(xfer.describe());
-  opts.add(net.describe());
-  po::options_description hidden;
-  hidden.add_options()("ref", po::value(&positional)->composing());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("ref", -1);
 
-  bool json = false;
-  return guarded(json, [&]() -> int {
-    po::variables_map vm;
-    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << copy_help << "\n" << opts << "\n";
-      return exit_ok;
-    }
+  po::options_description visible() {
+    po::options_description opts("Copy");
+    opts.add_options()("help,h", "show this help")(
+        "platform", po::value(&platforms)->composing(),
+        "copy only this platform of an index: os/arch[/variant] (repeatable); the new index gets a new digest")(
+        "output,o", po::value(&output), "text (default) or json")(
+        "jobs,j", po::value(&jobs)->default_value(8), "blobs transferred at once")("quiet,q", po::bool_switch(&quiet),
+                                                                                   "no progress display")(
+        "no-referrers", po::bool_switch(&no_referrers),
+        "leave signatures, SBOMs and attestations (referrers, cosign tags) behind");
+    opts.add(xfer.describe());
+    opts.add(net.describe());
+    return opts;
+  }
+
+  /// Parses the arguments; true when --help was printed. Throws po::error for a usage error.
+  bool parse(const args& a) {
+    if (parse_positional(a, visible(), positional, copy_help)) return true;
     if (output != "text" && output != "json") throw po::error("--output must be text or json");
-    json = output == "json";
     if (positional.size() != 2) throw po::error("copy needs exactly two references, SRC and DST");
-    auto src_arg = endpoint_arg_of(positional[0]);
-    auto dst_arg = endpoint_arg_of(positional[1]);
-    if (!src_arg || !dst_arg) return exit_usage;
-    auto* src = &src_arg->ref;
-    auto* dst = &dst_arg->ref;
-    const bool layouts = src_arg->layout || dst_arg->layout;
-    const bool dst_named = !dst->tag.empty() || !dst->digest.empty();
-    if (src->tag.empty() && src->digest.empty() && !src_arg->layout) src->tag = "latest";
-    std::vector<policy::platform_pattern> wanted;
     for (const auto& p : platforms) {
       auto parsed = policy::parse_platform(p);
       if (!parsed) throw po::error(parsed.error());
       wanted.push_back(*parsed);
     }
+    return false;
+  }
 
+  transfer::copy_options options(transfer::copy_progress& progress) const {
     transfer::copy_options co;
     co.parallel_blobs = std::max<std::size_t>(jobs, 1);
     co.pipe = xfer.pipe();
     if (!wanted.empty())
-      co.select_child = [wanted](const transfer::descriptor& d) { return policy::platform_selected(d, wanted); };
-    transfer::copy_progress progress;
+      co.select_child = [w = wanted](const transfer::descriptor& d) { return policy::platform_selected(d, w); };
     co.progress = &progress;
+    return co;
+  }
+};
 
-    session s(net);
-    std::unique_ptr<transfer::endpoint> src_end, dst_end;
-    if (layouts) {
-      src_end = src_arg->layout ? open_endpoint(s, endpoint_of(*src_arg->layout), role::source) : nullptr;
-      if (src_arg->layout && src->tag.empty() && src->digest.empty()) select_only_entry(*src_end, *src_arg);
-    }
-    if (dst->tag.empty() && dst->digest.empty()) dst->tag = src->tag;
-    // oci:DIR:REF names the entry REF as written (a bare REF is a tag of the unnamed repository); without REF, a
-    // layout destination takes the source's repository and tag.
-    if (dst_arg->layout && !dst_named) dst->repository = src->repository;
-    if (layouts) {
-      if (dst_arg->layout && dst->tag.empty())
-        throw po::error("name the destination as " + dst_arg->layout->str() + ":REF (the source has no tag to take)");
-      if (!src_end)
-        src_end =
-            open_endpoint(s, config::endpoint{config::endpoint::kind::registry, src->registry, "", ""}, role::source);
-      dst_end =
-          open_endpoint(s,
-                        dst_arg->layout ? endpoint_of(*dst_arg->layout)
-                                        : config::endpoint{config::endpoint::kind::registry, dst->registry, "", ""},
-                        role::destination, {0, nullptr, co.pipe.upload});
-    }
-    transfer::copy_result result;
-    transfer::referrer_stats with;
+struct copy_ends {
+  std::unique_ptr<transfer::endpoint> src, dst;
+};
+
+config::endpoint registry_endpoint_of(const transfer::reference& r) {
+  return config::endpoint{config::endpoint::kind::registry, r.registry, "", ""};
+}
+
+/// Names what SRC leaves implicit (`latest`; a layout's only entry) and DST after it, then opens the ends when a
+/// layout is one of them. Between two registries both stay closed: run_copy opens them on the session's clients.
+copy_ends open_ends(session& s, endpoint_arg& src_arg, endpoint_arg& dst_arg, const transfer::upload_options& up) {
+  auto& src = src_arg.ref;
+  auto& dst = dst_arg.ref;
+  const bool dst_named = !dst.tag.empty() || !dst.digest.empty();
+  if (src.tag.empty() && src.digest.empty() && !src_arg.layout) src.tag = "latest";
+  copy_ends ends;
+  if (src_arg.layout) {
+    ends.src = open_endpoint(s, endpoint_of(*src_arg.layout), role::source);
+    if (src.tag.empty() && src.digest.empty()) select_only_entry(*ends.src, src_arg);
+  }
+  if (dst.tag.empty() && dst.digest.empty()) dst.tag = src.tag;
+  // oci:DIR:REF names the entry REF as written (a bare REF is a tag of the unnamed repository); without REF, a
+  // layout destination takes the source's repository and tag.
+  if (dst_arg.layout && !dst_named) dst.repository = src.repository;
+  if (!src_arg.layout && !dst_arg.layout) return ends;
+  if (dst_arg.layout && dst.tag.empty())
+    throw po::error("name the destination as " + dst_arg.layout->str() + ":REF (the source has no tag to take)");
+  if (!ends.src) ends.src = open_endpoint(s, registry_endpoint_of(src), role::source);
+  ends.dst = open_endpoint(s, dst_arg.layout ? endpoint_of(*dst_arg.layout) : registry_endpoint_of(dst),
+                           role::destination, {0, nullptr, up});
+  return ends;
+}
+
+/// What a copy did: the image and what refers to it.
+struct copy_outcome {
+  transfer::copy_result result;
+  transfer::referrer_stats with;
+};
+
+/// The copy and, unless --no-referrers, what refers to it; the destination committed last. Progress on stderr
+/// while it runs, for a terminal.
+copy_outcome run_copy(session& s, copy_ends& ends, const transfer::reference& src, const transfer::reference& dst,
+                      const copy_flags& f, const transfer::copy_options& co) {
+  copy_outcome out;
+  run_with_progress(s, *co.progress, !f.quiet && f.output != "json" && stderr_is_tty(),
+                    [&]() -> transfer::awaitable<void> {
+                      if (!ends.src)
+                        ends.src = std::make_unique<transfer::registry_endpoint>(s.client(src), co.pipe.upload);
+                      if (!ends.dst)
+                        ends.dst = std::make_unique<transfer::registry_endpoint>(s.client(dst), co.pipe.upload);
+                      out.result = co_await transfer::copy_image(*ends.src, src, *ends.dst, dst, co);
+                      // What refers to it comes along (a platform-filtered index is a new manifest nothing refers to).
+                      if (!f.no_referrers && out.result.digest == out.result.source_digest) {
+                        transfer::referrer_probe probe;
+                        out.with = co_await transfer::copy_referrers(*ends.src, src.repository, *ends.dst,
+                                                                     dst.repository, out.result.source_digest,
+                                                                     transfer::referrers::filter{}, co, nullptr, probe);
+                      }
+                      co_await ends.dst->commit();
+                    });
+  return out;
+}
+
+}  // namespace
+
+int cmd_copy(const args& a) {
+  copy_flags f;
+  bool json = false;
+  return guarded(json, [&]() -> int {
+    if (f.parse(a)) return exit_ok;
+    json = f.output == "json";
+    auto src = endpoint_arg_of(f.positional[0]);
+    auto dst = endpoint_arg_of(f.positional[1]);
+    if (!src || !dst) return exit_usage;
+    transfer::copy_progress progress;
+    const auto co = f.options(progress);
+    session s(f.net);
+    auto ends = open_ends(s, *src, *dst, co.pipe.upload);
     const auto start = steady_clock::now();
-    s.run([&]() -> asio::awaitable<void> {
-      bool done = false;
-      asio::steady_timer timer(s.io());
-      if (!quiet && !json && stderr_is_tty())
-        asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
-      try {
-        if (!layouts) {
-          src_end = std::make_unique<transfer::registry_endpoint>(s.client(*src), co.pipe.upload);
-          dst_end = std::make_unique<transfer::registry_endpoint>(s.client(*dst), co.pipe.upload);
-        }
-        result = co_await transfer::copy_image(*src_end, *src, *dst_end, *dst, co);
-        // What refers to it comes along (a platform-filtered index is a new manifest nothing refers to).
-        if (!no_referrers && result.digest == result.source_digest) {
-          transfer::referrer_probe probe;
-          with = co_await transfer::copy_referrers(*src_end, src->repository, *dst_end, dst->repository,
-                                                   result.source_digest, transfer::referrers::filter{}, co, nullptr,
-                                                   probe);
-        }
-        co_await dst_end->commit();
-      } catch (...) {
-        done = true;
-        timer.cancel();
-        throw;
-      }
-      done = true;
-      timer.cancel();
-    });
-    print_copy(*src_arg, *dst_arg, result, with, duration<double>(steady_clock::now() - start).count(), json, quiet);
+    const auto done = run_copy(s, ends, src->ref, dst->ref, f, co);
+    print_copy(*src, *dst, done.result, done.with, duration<double>(steady_clock::now() - start).count(), json,
+               f.quiet);
     return exit_ok;
   });
 }

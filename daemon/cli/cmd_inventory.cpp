@@ -1,5 +1,6 @@
 // `ocimirror inventory WHERE... [-o FILE]`: every digest (manifests and blobs) under every tag, for `--since`.
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/console.hpp"
 #include "daemon/run/endpoints.hpp"
 #include "transfer/net/file_io.hpp"
 

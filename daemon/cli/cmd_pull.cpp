@@ -1,5 +1,6 @@
 // `ocimirror pull REF DIR`: a Flux artifact or a Helm chart, extracted.
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/console.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/artifact/artifact.hpp"
 #include "transfer/copy/blob_pipe.hpp"

@@ -1,6 +1,7 @@
 // `ocimirror push PATH HOST/REPO:TAG --source URL --revision REV` (a Flux artifact) and
 // `ocimirror push --helm CHART.tgz HOST/REPO` (a Helm chart), built as flux and helm build them.
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/console.hpp"
 #include "daemon/cli/push_inputs.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/artifact/artifact.hpp"

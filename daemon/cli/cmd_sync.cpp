@@ -1,13 +1,11 @@
 // `ocimirror sync --config FILE`
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_args.hpp"
+#include "daemon/cli/console.hpp"
 #include "daemon/cli/sync_output.hpp"
 #include "daemon/run/sync_run.hpp"
 #include "transfer/endpoint/layout.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -16,7 +14,6 @@
 #include <set>
 
 namespace ocimirror::daemon {
-namespace asio = boost::asio;
 
 namespace {
 
@@ -60,80 +57,96 @@ Examples:
   ocimirror sync --config export.yaml --since bundle-0001.tar --since have.txt   # incremental bundle
 )";
 
+/// The flags of `sync`.
+struct sync_flags {
+  std::string file, output = "text";
+  std::vector<std::string> names, since_files;
+  bool dry_run = false, quiet = false, verify = false;
+  policy_run_flags runs;
+  transfer_flags xfer;
+
+  po::options_description describe() {
+    po::options_description opts("Sync");
+    opts.add_options()("help,h", "show this help")("config,c", po::value(&file), "the mirror configuration (YAML)")(
+        "policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")(
+        "dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")(
+        "verify", po::bool_switch(&verify),
+        "check every tag at the destination down to its blobs; repair what is missing")(
+        "since", po::value(&since_files)->composing(),
+        "archive destinations: leave out blobs in this earlier bundle or digest list (repeatable)")(
+        "output,o", po::value(&output), "text (default) or json")("quiet,q", po::bool_switch(&quiet),
+                                                                  "no progress display");
+    opts.add(runs.describe()).add(xfer.describe());
+    return opts;
+  }
+};
+
+/// The policies --policy names, in the order given; all of them without --policy.
+std::vector<const config::policy_config*> chosen_policies(const config::mirror_config& cfg, const sync_flags& f) {
+  std::vector<const config::policy_config*> chosen;
+  for (const auto& n : f.names) {
+    const auto* p = cfg.find(n);
+    if (!p) throw po::error("no policy named '" + n + "' in " + f.file + " (it has: " + policy_names(cfg) + ")");
+    chosen.push_back(p);
+  }
+  if (f.names.empty())
+    for (const auto& p : cfg.policies) chosen.push_back(&p);
+  return chosen;
+}
+
+/// One policy's run, with progress on stderr when `show`.
+policy_report run_one(session& s, const config::policy_config& p, cache::mirror_cache& cache, const run_options& ro,
+                      bool show) {
+  policy_report report;
+  if (show) std::cerr << "policy " << p.name << ": " << p.from.str() << " -> " << p.to.str() << "\n";
+  run_with_progress(s, *ro.progress, show && !ro.dry_run,
+                    [&]() -> transfer::awaitable<void> { report = co_await run_policy(s, p, cache, ro); });
+  return report;
+}
+
 }  // namespace
 
 int cmd_sync(const args& a) {
-  std::string file, output = "text";
-  std::vector<std::string> names;
-  bool dry_run = false, quiet = false, verify = false;
-  std::vector<std::string> since_files;
-  policy_run_flags runs;
-  transfer_flags xfer;
-  po::options_description opts("Sync");
-  opts.add_options()("help,h", "show this help")("config,c", po::value(&file), "the mirror configuration (YAML)")(
-      "policy,p", po::value(&names)->composing(), "run only this policy (repeatable; default: all)")(
-      "dry-run,n", po::bool_switch(&dry_run), "print the plan, change nothing")(
-      "verify", po::bool_switch(&verify),
-      "check every tag at the destination down to its blobs; repair what is missing")(
-      "since", po::value(&since_files)->composing(),
-      "archive destinations: leave out blobs in this earlier bundle or digest list (repeatable)")(
-      "output,o", po::value(&output), "text (default) or json")("quiet,q", po::bool_switch(&quiet),
-                                                                "no progress display");
-  opts.add(runs.describe()).add(xfer.describe());
+  sync_flags f;
+  auto opts = f.describe();
   bool json = false;
   return guarded(json, [&]() -> int {
-    if (parse_or_help(a, opts, sync_help, output, json)) return exit_ok;
-    if (file.empty()) throw po::error("sync needs --config FILE");
-    runs.apply_log_level();
-    auto cfg = load_or_report(file, json);
+    if (parse_or_help(a, opts, sync_help, f.output, json)) return exit_ok;
+    if (f.file.empty()) throw po::error("sync needs --config FILE");
+    f.runs.apply_log_level();
+    auto cfg = load_or_report(f.file, json);
     if (!cfg) return exit_usage;
-    if (!runs.state_dir.empty()) cfg->state_dir = runs.state_dir;
-    const auto shard = shard_arg(runs.shard_text);
-    std::vector<const config::policy_config*> chosen;
-    for (const auto& n : names) {
-      const auto* p = cfg->find(n);
-      if (!p) throw po::error("no policy named '" + n + "' in " + file + " (it has: " + policy_names(*cfg) + ")");
-      chosen.push_back(p);
-    }
-    if (names.empty())
-      for (const auto& p : cfg->policies) chosen.push_back(&p);
+    if (!f.runs.state_dir.empty()) cfg->state_dir = f.runs.state_dir;
+    const auto shard = shard_arg(f.runs.shard_text);
+    const auto chosen = chosen_policies(*cfg, f);
     std::set<std::string> since;
-    for (const auto& f : since_files) since.merge(transfer::read_since(f));
+    for (const auto& file : f.since_files) since.merge(transfer::read_since(file));
 
-    session s(cfg->registries, runs.limits, credentials_of(*cfg));
-    const bool show = !quiet && !json && stderr_is_tty();
+    session s(cfg->registries, f.runs.limits, credentials_of(*cfg));
     std::string warning;
     cache::mirror_cache cache(cache::store::open(
-        cfg->state_dir, dry_run ? cache::store::mode::read_only : cache::store::mode::read_write, warning));
+        cfg->state_dir, f.dry_run ? cache::store::mode::read_only : cache::store::mode::read_write, warning));
     std::vector<policy_report> reports;
     for (const auto* p : chosen) {
       transfer::copy_progress progress;
       run_options ro;
-      ro.dry_run = dry_run;
-      ro.verify = verify;
+      ro.dry_run = f.dry_run;
+      ro.verify = f.verify;
       ro.shard = shard;
       // max_concurrency of either registry caps how many tags of this policy move at once.
-      ro.parallel_tags = tags_at_once(runs.jobs, cfg->registries, *p);
-      ro.parallel_blobs = std::max<std::size_t>(runs.blob_jobs, 1);
+      ro.parallel_tags = tags_at_once(f.runs.jobs, cfg->registries, *p);
+      ro.parallel_blobs = std::max<std::size_t>(f.runs.blob_jobs, 1);
       ro.progress = &progress;
-      ro.pipe = xfer.pipe();
+      ro.pipe = f.xfer.pipe();
       ro.since = &since;
-      if (show) std::cerr << "policy " << p->name << ": " << p->from.str() << " -> " << p->to.str() << "\n";
-      s.run([&]() -> transfer::awaitable<void> {
-        bool done = false;
-        asio::steady_timer timer(s.io());
-        if (show && !dry_run) asio::co_spawn(s.io(), show_progress(progress, done, timer), asio::detached);
-        reports.push_back(co_await run_policy(s, *p, cache, ro));
-        done = true;
-        timer.cancel();
-      });
+      reports.push_back(run_one(s, *p, cache, ro, !f.quiet && !json && stderr_is_tty()));
       if (!warning.empty()) reports.back().warnings.insert(reports.back().warnings.begin(), std::exchange(warning, {}));
-      if (!json) print_report_text(reports.back(), dry_run, std::cout, std::cerr);
+      if (!json) print_report_text(reports.back(), f.dry_run, std::cout, std::cerr);
     }
     bool failed = false;
     for (const auto& r : reports) failed |= !r.failures.empty();
     const int code = failed ? exit_failed : exit_ok;
-    if (json) std::cout << boost::json::serialize(reports_json(reports, dry_run, code)) << "\n";
+    if (json) std::cout << boost::json::serialize(reports_json(reports, f.dry_run, code)) << "\n";
     return code;
   });
 }

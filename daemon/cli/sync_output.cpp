@@ -1,5 +1,7 @@
 #include "daemon/cli/sync_output.hpp"
 
+#include "daemon/cli/console.hpp"
+
 #include "daemon/run/session.hpp"
 
 #include <boost/json.hpp>

@@ -1,10 +1,8 @@
 #include "daemon/run/session.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -219,66 +217,6 @@ std::optional<transfer::reference> reference_arg(const std::string& given, bool 
   return *r;
 }
 
-transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done,
-                                        boost::asio::steady_timer& timer) {
-  const auto start = std::chrono::steady_clock::now();
-  bool drawn = false;
-  while (!done) {
-    timer.expires_after(std::chrono::milliseconds(250));
-    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (done) break;
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double rate = secs > 0 ? static_cast<double>(p.bytes_done) / secs : 0;
-    std::fprintf(stderr, "\r\033[Kcopying: %zu/%zu blobs, %s of %s, %s/s", p.blobs_done, p.blobs_total,
-                 human_bytes(p.bytes_done).c_str(), human_bytes(p.bytes_total).c_str(),
-                 human_bytes(static_cast<std::uint64_t>(rate)).c_str());
-    drawn = true;
-  }
-  if (drawn) std::fprintf(stderr, "\r\033[K");
-}
-
 void print_error(const std::string& what) { std::cerr << "ocimirror: error: " << what << std::endl; }
-
-bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
-
-std::uint64_t peak_rss_bytes() {
-  // VmHWM is this program's own peak. getrusage's ru_maxrss survives execve, so a process started by a large
-  // parent (fork copies its pages before exec) would report the parent's size.
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.starts_with("VmHWM:")) return std::stoull(line.substr(6)) * 1024;  // "VmHWM:  12345 kB"
-  struct rusage ru {};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;
-}
-
-std::string human_bytes(std::uint64_t n) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(n);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
-}
-
-bool parse_positional(const std::vector<std::string>& a, const po::options_description& opts,
-                      std::vector<std::string>& positional, const char* help) {
-  po::options_description hidden;
-  hidden.add_options()("arg", po::value(&positional)->composing());
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("arg", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (!vm.count("help")) return false;
-  std::cout << help << "\n" << opts << "\n";
-  return true;
-}
 
 }  // namespace ocimirror::daemon

@@ -11,7 +11,6 @@
 #include "transfer/copy/copy.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 
 #include <functional>
@@ -96,26 +95,10 @@ class session {
   std::map<std::string, std::unique_ptr<transfer::registry_client>> clients_;
 };
 
-/// Parses opts plus positional arguments (into positional); true when --help was asked and printed. Throws po::error.
-bool parse_positional(const std::vector<std::string>& a, const po::options_description& opts,
-                      std::vector<std::string>& positional, const char* help);
-
 /// Parses a reference or prints "ocimirror: error: ..." and returns nullopt.
 std::optional<transfer::reference> reference_arg(const std::string& text, bool repository_only = false);
 
-/// Redraws one progress line on stderr every 250 ms until `done`; the caller cancels `timer` when done.
-transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done,
-                                        boost::asio::steady_timer& timer);
-
 /// Prints "ocimirror: error: <what>" on stderr.
 void print_error(const std::string& what);
-
-/// True when stderr is a terminal (progress displays go there).
-bool stderr_is_tty();
-
-std::string human_bytes(std::uint64_t n);
-
-/// This process's peak resident memory so far (getrusage), reported in JSON output so memory claims are checkable.
-std::uint64_t peak_rss_bytes();
 
 }  // namespace ocimirror::daemon
