@@ -13,16 +13,21 @@
 
 namespace ocimirror::transfer {
 
-struct blob_copier {
+/// Where one copy goes: both ends, the reference at each, the options, and each end's registry capabilities
+/// (what a registry can do that a layout cannot; null for a layout). The graph walk and the blob steps share it.
+struct copy_route {
   endpoint& src;
   const reference& from;
   endpoint& dst;
   const reference& to;
   const copy_options& opts;
+  registry_client* sreg = src.registry();
+  registry_client* dreg = dst.registry();
+};
+
+struct blob_copier : copy_route {
   copy_stats& stats;
   copy_progress& progress;
-  registry_client* sreg = src.registry();  ///< capabilities: what a registry can do that a layout cannot
-  registry_client* dreg = dst.registry();
 
   /// Copies d (or finds it already there); throws transfer::error when it cannot.
   awaitable<void> copy(const descriptor& d);

@@ -184,6 +184,35 @@ class ranged_reader final : public reader {
   retry_budget reads_;  ///< re-fetched parts and the retries of their GETs, inside the blob's budget
 };
 
+/// The reader for d, and the share of the run's ranged-read memory it holds until it is destroyed.
+struct chosen_reader {
+  std::unique_ptr<reader> in;
+  std::shared_ptr<std::uint64_t> memory;
+  std::uint64_t held = 0;
+  chosen_reader() = default;
+  chosen_reader(const chosen_reader&) = delete;
+  chosen_reader& operator=(const chosen_reader&) = delete;
+  ~chosen_reader() {
+    if (memory) *memory += held;
+  }
+};
+
+/// Parallel ranged GETs for a blob large enough when the run's ranged-read memory has room for ranged_parallel
+/// parts in flight plus the one being uploaded; else one GET resumed with Range.
+void choose_reader(chosen_reader& r, registry_client& src, const std::string& repo, const descriptor& d,
+                   const pipe_options& opts, retry_budget& blob) {
+  const std::uint64_t need = (opts.ranged_parallel + 1) * opts.part_size;
+  if (opts.ranged_threshold && d.size >= opts.ranged_threshold && d.size > opts.part_size && opts.ranged_budget &&
+      *opts.ranged_budget >= need && !src.ignores_range) {
+    r.memory = opts.ranged_budget;
+    r.held = need;
+    *r.memory -= need;
+    r.in = std::make_unique<ranged_reader>(src, repo, d, opts, blob);
+  } else {
+    r.in = std::make_unique<resuming_reader>(src, repo, d, opts, blob);
+  }
+}
+
 }  // namespace
 
 awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, registry_client& dst,
@@ -191,58 +220,24 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
                           std::optional<registry_client::upload_session> session,
                           const std::function<void(std::size_t)>& on_bytes,
                           const registry_client::upload_journal& journal, retry_budget& blob) {
-  std::unique_ptr<reader> in;
-  // Ranged reads hold ranged_parallel parts in flight plus the one being uploaded.
-  const std::uint64_t need = (opts.ranged_parallel + 1) * opts.part_size;
-  std::shared_ptr<std::uint64_t> budget;
-  if (opts.ranged_threshold && d.size >= opts.ranged_threshold && d.size > opts.part_size && opts.ranged_budget &&
-      *opts.ranged_budget >= need && !src.ignores_range) {
-    budget = opts.ranged_budget;
-    *budget -= need;
-    in = std::make_unique<ranged_reader>(src, src_repo, d, opts, blob);
-  } else {
-    in = std::make_unique<resuming_reader>(src, src_repo, d, opts, blob);
-  }
-  struct give_back {
-    std::shared_ptr<std::uint64_t> b;
-    std::uint64_t n;
-    ~give_back() {
-      if (b) *b += n;
-    }
-  } returned{budget, need};
-  sha256 hasher;
-  std::uint64_t seen = 0;
-  bool finished = false;
-  auto mismatch = [&](const std::string& why) {
-    return error(errc::digest_mismatch, where(src, src_repo, d) + " " + why + "; nothing was pushed under that digest");
-  };
+  chosen_reader r;
+  choose_reader(r, src, src_repo, d, opts, blob);
+  reader& in = *r.in;
+  // Every byte hashed, the last piece released only once the size and digest are proven.
+  auto proven = verified_source([&in] { return in.next(); }, d, where(src, src_repo, d), {},
+                                "nothing was pushed under that digest");
   // Bytes a resumed session already holds: hashed, not sent again.
   std::uint64_t skip = session ? std::min(session->offset, d.size) : 0;
-  // The last piece is handed over only after the digest is proven; an extra byte or a wrong hash throws instead.
   http_client::chunk_source next = [&]() -> awaitable<std::span<const char>> {
     for (;;) {
-      if (finished) co_return std::span<const char>{};
-      auto piece = co_await in->next();
-      if (piece.empty()) {
-        finished = true;
-        if (seen != d.size)
-          throw mismatch("ended after " + std::to_string(seen) + " of " + std::to_string(d.size) + " bytes");
-        if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
-        co_return piece;
-      }
-      seen += piece.size();
-      if (seen > d.size) throw mismatch("is longer than its declared " + std::to_string(d.size) + " bytes");
-      hasher.update(std::as_bytes(piece));
-      if (seen == d.size) {
-        finished = true;
-        if (auto got = hasher.finish(); got != d.digest) throw mismatch("has content digest " + got);
-      }
+      auto piece = co_await proven();
       const auto held = static_cast<std::size_t>(std::min<std::uint64_t>(skip, piece.size()));
       skip -= held;
-      piece = piece.subspan(held);
-      if (piece.empty()) continue;
-      on_bytes(piece.size());
-      co_return piece;
+      if (piece.empty() || held < piece.size()) {
+        piece = piece.subspan(held);
+        if (!piece.empty()) on_bytes(piece.size());
+        co_return piece;
+      }
     }
   };
   std::exception_ptr failed;
@@ -251,7 +246,7 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
   } catch (...) {
     failed = std::current_exception();
   }
-  co_await in->drain();
+  co_await in.drain();
   if (failed) std::rethrow_exception(failed);
 }
 
@@ -262,12 +257,12 @@ http_client::chunk_source read_blob(registry_client& src, const std::string& rep
 }
 
 http_client::chunk_source verified_source(http_client::chunk_source in, const descriptor& d, std::string what,
-                                          std::function<void(std::size_t)> on_bytes) {
+                                          std::function<void(std::size_t)> on_bytes, std::string_view consequence) {
   struct state {
     http_client::chunk_source in;
     sha256 hasher;
     std::uint64_t seen = 0, size = 0;
-    std::string digest, what;
+    std::string digest, what, consequence;
     std::function<void(std::size_t)> on_bytes;
     bool finished = false;
   };
@@ -276,10 +271,11 @@ http_client::chunk_source verified_source(http_client::chunk_source in, const de
   s->size = d.size;
   s->digest = d.digest;
   s->what = std::move(what);
+  s->consequence = consequence;
   s->on_bytes = std::move(on_bytes);
   return [s]() -> awaitable<std::span<const char>> {
     auto mismatch = [&](const std::string& why) {
-      return error(errc::digest_mismatch, s->what + " " + why + "; nothing was stored under that digest");
+      return error(errc::digest_mismatch, s->what + " " + why + "; " + s->consequence);
     };
     if (s->finished) co_return std::span<const char>{};
     auto piece = co_await s->in();

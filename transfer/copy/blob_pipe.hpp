@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace ocimirror::transfer {
 
@@ -42,9 +43,11 @@ awaitable<void> pipe_blob(registry_client& src, const std::string& src_repo, reg
 http_client::chunk_source read_blob(registry_client& src, const std::string& repo, const descriptor& d,
                                     const pipe_options& opts, retry_budget& blob);
 
-/// Wraps a blob's pieces: counts and hashes them; throws errc::digest_mismatch (naming `what`) instead of handing
-/// over the last piece when the size or digest differs from d, or when the source runs long or short.
+/// Wraps a blob's pieces: counts and hashes them; throws errc::digest_mismatch (naming `what`, then `consequence`)
+/// instead of handing over the last piece when the size or digest differs from d, or when the source runs long or
+/// short. The one check of a blob's bytes, whichever way they travel.
 http_client::chunk_source verified_source(http_client::chunk_source in, const descriptor& d, std::string what,
-                                          std::function<void(std::size_t)> on_bytes = {});
+                                          std::function<void(std::size_t)> on_bytes = {},
+                                          std::string_view consequence = "nothing was stored under that digest");
 
 }  // namespace ocimirror::transfer

@@ -11,16 +11,10 @@
 namespace ocimirror::transfer {
 namespace {
 
-struct copier {
-  endpoint& src;
-  const reference& from;
-  endpoint& dst;
-  const reference& to;
-  const copy_options& opts;
-  registry_client* dreg = dst.registry();
+struct copier : copy_route {
   copy_stats stats{};
   copy_progress scratch{};
-  blob_copier blobs{src, from, dst, to, opts, stats, opts.progress ? *opts.progress : scratch};
+  blob_copier blobs{{*this}, stats, opts.progress ? *opts.progress : scratch};
   bool subject_seen = false;  ///< set by each manifest push to a registry; the top manifest is pushed last
 
   copy_progress& progress() { return blobs.progress; }
@@ -136,7 +130,7 @@ std::vector<const descriptor*> unique_blobs(const manifest& m) {
 
 awaitable<copy_result> copy_image(endpoint& src, const reference& from, endpoint& dst, const reference& to,
                                   const copy_options& opts) {
-  copier c{src, from, dst, to, opts};
+  copier c{{src, from, dst, to, opts}};
   const std::string source_target = from.target().empty() ? std::string("latest") : from.target();
   auto m = co_await src.get_manifest(from.repository, source_target);
   copy_result r;

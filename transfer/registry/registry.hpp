@@ -18,6 +18,8 @@
 
 namespace ocimirror::transfer {
 
+class upload_state;
+
 struct manifest_head {
   std::string digest;
   std::string media_type;
@@ -120,6 +122,13 @@ class registry_client {
                                   std::vector<std::pair<std::string, std::string>> extra_headers = {},
                                   retry_budget* within = nullptr);
   awaitable<upload_session> start_upload(const std::string& repo, retry_budget* within);
+  /// One request whose body streams from `body` (a monolithic PUT or one PATCH), credentials only to our origin.
+  awaitable<string_response> stream_to(http::verb verb, const std::string& target, const scope_set& scopes,
+                                       std::uint64_t length, http_client::chunk_source body,
+                                       const std::string& content_range = {});
+  /// The PATCHes of a chunked upload, each journaled, until `up` holds every byte.
+  awaitable<void> patch_all(upload_state& up, http_client::chunk_source& next, const scope_set& scopes,
+                            const std::string& what, const upload_journal& journal);
   awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const char* key);
   [[noreturn]] void fail(const string_response& res, const std::string& what) const;
   std::string url(const std::string& path) const { return base_ + path; }

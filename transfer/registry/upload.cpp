@@ -59,6 +59,51 @@ awaitable<registry_client::mount_result> registry_client::mount_blob(const std::
   fail(res, "push blob " + digest + " to " + repo + " (mount from " + from_repo + ")");
 }
 
+awaitable<string_response> registry_client::stream_to(http::verb verb, const std::string& target,
+                                                      const scope_set& scopes, std::uint64_t length,
+                                                      http_client::chunk_source body,
+                                                      const std::string& content_range) {
+  http::request<http::empty_body> head{verb, "", 11};
+  head.set(http::field::content_type, "application/octet-stream");
+  if (!content_range.empty()) head.set(http::field::content_range, content_range);
+  // Credentials are only attached when the Location stays on the registry's own origin.
+  if (credentials_allowed(target, base_))
+    if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) head.set(http::field::authorization, a);
+  auto res = co_await http_.upload(target, std::move(head), length, std::move(body));
+  assess(res.result_int());
+  co_return res;
+}
+
+awaitable<void> registry_client::patch_all(upload_state& up, http_client::chunk_source& next, const scope_set& scopes,
+                                           const std::string& what, const upload_journal& journal) {
+  chunk_splitter splitter{next, {}};
+  while (!up.complete()) {
+    std::uint64_t remaining = up.next_length();
+    http_client::chunk_source piece = [&]() -> awaitable<std::span<const char>> {
+      if (remaining == 0) co_return std::span<const char>{};
+      auto s = co_await splitter.take(remaining);
+      if (s.empty()) throw error(errc::digest_mismatch, what + ": the source ended before its declared size");
+      remaining -= s.size();
+      co_return s;
+    };
+    auto res =
+        co_await stream_to(http::verb::patch, up.location(), scopes, up.next_length(), piece, up.content_range());
+    const std::string at = " (PATCH at offset " + std::to_string(up.offset()) + ")";
+    switch (up.on_patched(res.result_int(), res[http::field::location], res[http::field::range])) {
+      case upload_state::verdict::ok:
+        break;
+      case upload_state::verdict::bad_status:
+        fail(res, what + at);
+      case upload_state::verdict::bad_location:
+        throw error(errc::protocol, "registry " + name_ + " answered an invalid Location" + at + " for " + what);
+      case upload_state::verdict::bad_range:
+        throw error(errc::protocol, "registry " + name_ + " holds Range " + std::string(res[http::field::range]) +
+                                        " after" + at + ", not what was sent, for " + what);
+    }
+    if (journal && !up.complete()) co_await journal(up.location(), up.offset());
+  }
+}
+
 awaitable<void> registry_client::push_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
                                            http_client::chunk_source next, const upload_options& opts,
                                            std::optional<upload_session> session, const upload_journal& journal,
@@ -71,55 +116,14 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
       upload_state::verdict::ok)
     throw error(errc::protocol, "registry " + name_ + " started an upload without a valid Location (" + what + ")");
   if (session->offset) up.resume_at(session->offset);
-  // Credentials are only attached when the Location stays on the registry's own origin.
-  auto auth_for = [&](const std::string& target) -> awaitable<std::string> {
-    if (!credentials_allowed(target, base_)) co_return std::string();
-    co_return co_await auth_.authorization(name_, scopes);
-  };
   std::exception_ptr failed;
   try {
     if (up.monolithic()) {
-      const std::string target = up.commit_url(digest);
-      http::request<http::empty_body> head{http::verb::put, "", 11};
-      head.set(http::field::content_type, "application/octet-stream");
-      if (auto a = co_await auth_for(target); !a.empty()) head.set(http::field::authorization, a);
-      auto res = co_await http_.upload(target, std::move(head), size, next);
-      assess(res.result_int());
+      auto res = co_await stream_to(http::verb::put, up.commit_url(digest), scopes, size, next);
       if (res.result_int() != 201) fail(res, what);
       co_return;
     }
-    chunk_splitter splitter{next, {}};
-    while (!up.complete()) {
-      std::uint64_t remaining = up.next_length();
-      http_client::chunk_source piece = [&]() -> awaitable<std::span<const char>> {
-        if (remaining == 0) co_return std::span<const char>{};
-        auto s = co_await splitter.take(remaining);
-        if (s.empty())
-          throw error(errc::digest_mismatch, "source of blob " + digest + " ended before its declared size");
-        remaining -= s.size();
-        co_return s;
-      };
-      http::request<http::empty_body> head{http::verb::patch, "", 11};
-      head.set(http::field::content_type, "application/octet-stream");
-      head.set(http::field::content_range, up.content_range());
-      const std::string target = up.location();
-      if (auto a = co_await auth_for(target); !a.empty()) head.set(http::field::authorization, a);
-      auto res = co_await http_.upload(target, std::move(head), up.next_length(), piece);
-      assess(res.result_int());
-      const std::string at = " (PATCH at offset " + std::to_string(up.offset()) + ")";
-      switch (up.on_patched(res.result_int(), res[http::field::location], res[http::field::range])) {
-        case upload_state::verdict::ok:
-          break;
-        case upload_state::verdict::bad_status:
-          fail(res, what + at);
-        case upload_state::verdict::bad_location:
-          throw error(errc::protocol, "registry " + name_ + " answered an invalid Location" + at + " for " + what);
-        case upload_state::verdict::bad_range:
-          throw error(errc::protocol, "registry " + name_ + " holds Range " + std::string(res[http::field::range]) +
-                                          " after" + at + ", not what was sent, for " + what);
-      }
-      if (journal && !up.complete()) co_await journal(up.location(), up.offset());
-    }
+    co_await patch_all(up, next, scopes, what, journal);
     // The producer has verified the digest before it handed over its last bytes; only now commit it.
     if (!(co_await next()).empty())
       throw error(errc::digest_mismatch, "source of blob " + digest + " is longer than its declared size");
