@@ -44,16 +44,7 @@ for seed in $seeds; do
   proxy "src-sk-$seed" "$src" "$seed"; proxy "dst-sk-$seed" "$sk_dst" "$((seed + 100))"
   psrc_om=$(cat "$work/src-om-$seed.host") pdst_om=$(cat "$work/dst-om-$seed.host")
   psrc_sk=$(cat "$work/src-sk-$seed.host") pdst_sk=$(cat "$work/dst-sk-$seed.host")
-  cat > "$work/mirror-$seed.yaml" <<CFG
-state_dir: $work/state-$seed
-registries:
-  $psrc_om: {tls: disabled}
-  $pdst_om: {tls: disabled}
-policies:
-  - name: fleet
-    from: $psrc_om/fleet
-    to: $pdst_om/fleet
-CFG
+  mirror_config "$work/state-$seed" fleet "$psrc_om/fleet" "$pdst_om/fleet" > "$work/mirror-$seed.yaml"
   # skopeo lists the source through its proxy too; its source file names the same repositories.
   benchmarks/registry_digests.py --yaml "$src" fleet | sed "s/^$src:/$psrc_sk:/" > "$work/skopeo-$seed.yaml"
   start=$(date +%s.%N)

@@ -22,16 +22,7 @@ work=$(mktemp -d /var/tmp/ocimirror-bench.XXXXXX); trap 'stop_registries; rm -rf
 src=$(start_registry "$work/src" accesslog); om_dst=$(start_registry "$work/om" accesslog); sk_dst=$(start_registry "$work/sk" accesslog)
 echo "seeding $src: $(build/ocimirror-testkit seed-bench "$src" "$size" 0)"
 
-cat > "$work/mirror.yaml" <<CFG
-state_dir: $work/state
-registries:
-  $src: {tls: disabled}
-  $om_dst: {tls: disabled}
-policies:
-  - name: bench
-    from: $src/bench
-    to: $om_dst/bench
-CFG
+mirror_config "$work/state" bench "$src/bench" "$om_dst/bench" > "$work/mirror.yaml"
 measure() {  # measure NAME DST_DIR CMD... -> "seconds peak_rss_kib"; NAME.src / NAME.dst: the requests it sent
   local name=$1 dst_log=$2/registry.log; shift 2
   local s0 d0; s0=$(log_lines "$work/src/registry.log"); d0=$(log_lines "$dst_log")

@@ -29,3 +29,9 @@ CFG
 requests_in() { tail -n +"$(( $2 + 1 ))" "$1" | sed -n 's/.*"\([A-Z]*\) \([^ ]*\) HTTP\/1.1".*/\1 \2/p'; }
 log_lines() { wc -l < "$1"; }
 stop_registries() { for p in "${registry_pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# mirror_config STATE_DIR NAME SRC_HOST/REPO DST_HOST/REPO: a mirror configuration with one policy between two
+# plain-HTTP registries, on stdout.
+mirror_config() {
+  printf 'state_dir: %s\nregistries:\n  %s: {tls: disabled}\n  %s: {tls: disabled}\npolicies:\n  - name: %s\n    from: %s\n    to: %s\n' \
+    "$1" "${3%%/*}" "${4%%/*}" "$2" "$3" "$4"
+}
