@@ -8,7 +8,8 @@ cd "$src"
 # anything it includes) fails here: move the I/O out instead.
 pure=(transfer/oci/*.hpp transfer/net/headers.hpp transfer/net/retry.hpp transfer/net/trace.hpp
       transfer/registry/credentials.hpp transfer/registry/listing.hpp transfer/registry/referrers.hpp
-      transfer/registry/auth_state.hpp transfer/registry/response_step.hpp transfer/registry/upload_state.hpp transfer/artifact/artifact.hpp transfer/artifact/flux_tar.hpp
+      transfer/registry/auth_state.hpp transfer/registry/response_step.hpp transfer/registry/upload_state.hpp
+      transfer/copy/blob_plan.hpp transfer/artifact/artifact.hpp transfer/artifact/flux_tar.hpp
       transfer/artifact/go_json.hpp transfer/artifact/go_tar.hpp transfer/artifact/go_yaml.hpp
       transfer/artifact/helm_chart.hpp transfer/artifact/helm_text.hpp transfer/artifact/ignore.hpp policy/*.hpp)
 cxx=${CXX:-g++}

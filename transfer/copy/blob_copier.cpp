@@ -3,9 +3,7 @@
 #include "transfer/copy/blob_pipe.hpp"
 #include "transfer/oci/errors.hpp"
 
-#include <set>
 #include <utility>
-#include <vector>
 
 namespace ocimirror::transfer {
 
@@ -27,28 +25,44 @@ awaitable<void> blob_copier::copy(const descriptor& d) {
     ~active() { --n; }
   } in_flight(p.blobs_active);
   retry_budget blob(budget_kind::blob, policy().blob);
+  // A registry source is asked by the GET itself (its error is the clearer); a layout may lack what a bundle left
+  // out.
+  const bool in_source = sreg || (co_await src.blob_size(from.repository, d.digest)).has_value();
+  blob_plan plan(facts_of(d, in_source));
   std::optional<std::uint64_t> there;
   if (dreg)
     there = co_await dreg->blob_size(to.repository, d.digest, &blob);
   else
     there = co_await dst.blob_size(to.repository, d.digest);
-  if (there) {
+  auto step = plan.at_destination(there.has_value());
+  if (step == blob_plan::step::skip) {
     co_await done(d, stats.blobs_skipped);
     co_return;
   }
-  // A registry is asked by the GET itself (its error is the clearer); a layout may lack what a bundle left out.
-  const bool in_source = sreg || (co_await src.blob_size(from.repository, d.digest)).has_value();
   std::optional<registry_client::upload_session> session;  // a refused mount may leave an upload open (202)
-  if (dreg && co_await mount(d, in_source, session, blob)) {
+  if (co_await mount(d, plan, step, session, blob)) {
     co_await done(d, stats.blobs_mounted);
     co_return;
   }
-  if (!in_source)
+  if (step == blob_plan::step::missing)
     throw error(errc::bad_archive, "blob " + d.digest + " is neither in " + src.name() + " nor at " + dst.name() + "/" +
                                        to.repository + " (an incremental bundle whose base was not imported first?)");
-  if (!session) session = co_await resumable_session(d, blob);
+  if (step == blob_plan::step::check_resume) session = co_await resumable_session(d, plan, blob);
   co_await transfer_blob(d, std::move(session), blob);
   co_await done(d, stats.blobs_copied);
+}
+
+blob_plan::facts blob_copier::facts_of(const descriptor& d, bool in_source) const {
+  blob_plan::facts f;
+  f.to_repo = to.repository;
+  f.dst_registry = dreg != nullptr;
+  f.in_source = in_source;
+  f.cache = opts.memory != nullptr;
+  if (opts.gate) f.run_holder = opts.gate->holder(dst.name(), d.digest);
+  if (sreg && dreg && sreg->name() == dreg->name()) f.same_registry_source = from.repository;
+  // Between registries only: blob_pipe re-reads and hashes the bytes a session holds without sending them again.
+  f.resumable = sreg && dreg && opts.memory && d.size > opts.pipe.upload.monolithic_max && opts.pipe.upload.chunk_size;
+  return f;
 }
 
 retry_policy blob_copier::policy() const {
@@ -67,25 +81,21 @@ awaitable<void> blob_copier::done(const descriptor& d, std::size_t& counter) {
   ++progress.blobs_done;
 }
 
-/// Mounts d into the destination from a repository known to hold it: one written earlier in this run, those the
-/// cache remembers, or the source on the same registry. The cache may be stale: a refused mount corrects it. A
-/// refusal that opened an upload ends the search when the source can supply the bytes (the session is used).
-awaitable<bool> blob_copier::mount(const descriptor& d, bool in_source,
+/// Mounts d from the repositories the plan names: one written earlier in this run, those the cache remembers, or
+/// the source on the same registry. The cache may be stale: a refused mount corrects it.
+awaitable<bool> blob_copier::mount(const descriptor& d, blob_plan& plan, blob_plan::step& step,
                                    std::optional<registry_client::upload_session>& session, retry_budget& blob) {
-  std::vector<std::pair<std::string, bool>> candidates;  // (repository, remembered by the cache)
-  if (opts.gate)
-    if (auto h = opts.gate->holder(dst.name(), d.digest)) candidates.emplace_back(*h, false);
-  if (opts.memory && (candidates.empty() || !in_source))  // the run's own knowledge first: no cache lookup
-    for (auto& r : co_await opts.memory->holders(dst.name(), d.digest)) candidates.emplace_back(std::move(r), true);
-  if (sreg && sreg->name() == dreg->name()) candidates.emplace_back(from.repository, false);
-  std::set<std::string> tried{to.repository};
-  for (const auto& [repo, remembered] : candidates) {
-    if (!tried.insert(repo).second) continue;
-    auto m = co_await dreg->mount_blob(to.repository, d.digest, repo, &blob);
+  if (step == blob_plan::step::ask_cache) {
+    const auto remembered = co_await opts.memory->holders(dst.name(), d.digest);
+    step = plan.holders(remembered);
+  }
+  while (step == blob_plan::step::mount) {
+    const auto& from_repo = plan.current().repository;
+    auto m = co_await dreg->mount_blob(to.repository, d.digest, from_repo, &blob);
     if (m.mounted) co_return true;
-    if (remembered) co_await opts.memory->not_held(dst.name(), d.digest, repo);
+    if (plan.current().remembered) co_await opts.memory->not_held(dst.name(), d.digest, from_repo);
     session = std::move(m.session);
-    if (in_source) co_return false;  // one refused mount is enough when the bytes can be sent instead
+    step = plan.refused(session.has_value());
   }
   co_return false;
 }
@@ -155,24 +165,26 @@ awaitable<void> blob_copier::confirmed(const std::string& digest) {
   if (opts.memory && dreg) co_await opts.memory->held(dst.name(), digest, to.repository);
 }
 
-/// Where an earlier process left a chunked upload of d that the registry still holds: continue it. Between two
-/// registries only: blob_pipe re-reads and hashes the bytes the session holds without sending them again.
+/// Where an earlier process left a chunked upload of d that the registry still holds: continue it, when the
+/// registry holds what the journal says.
 awaitable<std::optional<registry_client::upload_session>> blob_copier::resumable_session(const descriptor& d,
+                                                                                         const blob_plan& plan,
                                                                                          retry_budget& blob) {
-  if (!sreg || !dreg || !opts.memory || d.size <= opts.pipe.upload.monolithic_max || opts.pipe.upload.chunk_size == 0)
-    co_return std::nullopt;
-  auto mark = co_await opts.memory->upload(dst.name(), to.repository, d.digest);
-  if (!mark) co_return std::nullopt;
+  const auto mark = co_await opts.memory->upload(dst.name(), to.repository, d.digest);
   std::optional<registry_client::upload_session> s;
-  try {
-    s = co_await dreg->upload_status(to.repository, mark->location, &blob);
-  } catch (const error&) {}
-  if (s && (s->offset != mark->offset || s->offset >= d.size)) s.reset();  // not where we left it: start afresh
-  if (!s)
-    co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
-  else
+  if (mark) {
+    try {
+      s = co_await dreg->upload_status(to.repository, mark->location, &blob);
+    } catch (const error&) {}
+  }
+  const auto marked = mark ? std::optional<std::uint64_t>(mark->offset) : std::nullopt;
+  const auto held = s ? std::optional<std::uint64_t>(s->offset) : std::nullopt;
+  if (plan.resume_answer(marked, held, d.size) == blob_plan::step::resume) {
     ++stats.uploads_resumed;
-  co_return s;
+    co_return s;
+  }
+  if (mark) co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);  // not where we left it
+  co_return std::nullopt;
 }
 
 registry_client::upload_journal blob_copier::journal(const std::string& digest) {

@@ -1,9 +1,11 @@
 #pragma once
 // One blob into the destination, the engine's steps in order: under the run's gate and a permit from each
-// registry, skip it when the destination has it, mount it from a repository known to hold it, resume an upload an
-// earlier process left, or move the bytes (verified before the last piece is released), then record who holds it.
+// registry, carry out what blob_plan decides (skip it when the destination has it, mount it from a repository known
+// to hold it, resume an upload an earlier process left, or move the bytes, verified before the last piece is
+// released), then record who holds it.
 // Every retry along the way, of a request, a resumed read or the whole blob, is spent from one budget per blob.
 // Internal to copy/: copy.cpp walks the manifest graph and calls copy() for each blob.
+#include "transfer/copy/blob_plan.hpp"
 #include "transfer/copy/copy.hpp"
 
 #include <cstddef>
@@ -39,15 +41,19 @@ struct blob_copier : copy_route {
   awaitable<bool> again(retry_budget& b);
   retry_policy policy() const;
   awaitable<void> done(const descriptor& d, std::size_t& counter);
-  awaitable<bool> mount(const descriptor& d, bool in_source, std::optional<registry_client::upload_session>& session,
-                        retry_budget& blob);
+  blob_plan::facts facts_of(const descriptor& d, bool in_source) const;
+  /// Carries out the plan's mount steps; true when one worked. A refusal that opened an upload leaves it in session.
+  awaitable<bool> mount(const descriptor& d, blob_plan& plan, blob_plan::step& step,
+                        std::optional<registry_client::upload_session>& session, retry_budget& blob);
   awaitable<void> transfer_blob(const descriptor& d, std::optional<registry_client::upload_session> session,
                                 retry_budget& blob);
   awaitable<void> move_bytes(const descriptor& d, std::optional<registry_client::upload_session> session,
                              const std::function<void(std::size_t)>& count,
                              const registry_client::upload_journal& journaled, retry_budget& blob);
   awaitable<void> confirmed(const std::string& digest);
-  awaitable<std::optional<registry_client::upload_session>> resumable_session(const descriptor& d, retry_budget& blob);
+  awaitable<std::optional<registry_client::upload_session>> resumable_session(const descriptor& d,
+                                                                              const blob_plan& plan,
+                                                                              retry_budget& blob);
   registry_client::upload_journal journal(const std::string& digest);
 };
 
