@@ -184,22 +184,20 @@ struct copy_outcome {
 copy_outcome run_copy(session& s, copy_ends& ends, const transfer::reference& src, const transfer::reference& dst,
                       const copy_flags& f, const transfer::copy_options& co) {
   copy_outcome out;
-  run_with_progress(s, *co.progress, !f.quiet && f.output != "json" && stderr_is_tty(),
-                    [&]() -> transfer::awaitable<void> {
-                      if (!ends.src)
-                        ends.src = std::make_unique<transfer::registry_endpoint>(s.client(src), co.pipe.upload);
-                      if (!ends.dst)
-                        ends.dst = std::make_unique<transfer::registry_endpoint>(s.client(dst), co.pipe.upload);
-                      out.result = co_await transfer::copy_image(*ends.src, src, *ends.dst, dst, co);
-                      // What refers to it comes along (a platform-filtered index is a new manifest nothing refers to).
-                      if (!f.no_referrers && out.result.digest == out.result.source_digest) {
-                        transfer::referrer_probe probe;
-                        out.with = co_await transfer::copy_referrers(*ends.src, src.repository, *ends.dst,
-                                                                     dst.repository, out.result.source_digest,
-                                                                     transfer::referrers::filter{}, co, nullptr, probe);
-                      }
-                      co_await ends.dst->commit();
-                    });
+  run_with_progress(
+      s, *co.progress, !f.quiet && f.output != "json" && stderr_is_tty(), [&]() -> transfer::awaitable<void> {
+        if (!ends.src) ends.src = std::make_unique<transfer::registry_endpoint>(s.client(src), co.pipe.upload);
+        if (!ends.dst) ends.dst = std::make_unique<transfer::registry_endpoint>(s.client(dst), co.pipe.upload);
+        out.result = co_await transfer::copy_image(*ends.src, src, *ends.dst, dst, co);
+        // What refers to it comes along (a platform-filtered index is a new manifest nothing refers to).
+        if (!f.no_referrers && out.result.digest == out.result.source_digest) {
+          transfer::referrer_probe probe;
+          const transfer::referrers::filter every;  // named: no temporaries inside co_await (GCC 12)
+          out.with = co_await transfer::copy_referrers(*ends.src, src.repository, *ends.dst, dst.repository,
+                                                       out.result.source_digest, every, co, nullptr, probe);
+        }
+        co_await ends.dst->commit();
+      });
   return out;
 }
 

@@ -144,7 +144,8 @@ awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, 
       if (!retryable(e.code())) throw;
       broken = std::current_exception();
     }
-    const bool again = co_await retry.again(asks);
+    const std::string after = broken ? std::string() : std::string(res[http::field::retry_after]);
+    const bool again = co_await retry.again(asks, after);  // the token service's Retry-After, as a registry's
     if (again) continue;
     if (broken) std::rethrow_exception(broken);
     break;  // the last answer is reported below
