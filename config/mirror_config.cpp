@@ -1,5 +1,7 @@
 #include "config/mirror_config.hpp"
 
+#include "transfer/net/proxy.hpp"
+
 #include "config/overlap.hpp"
 #include "config/policy_reader.hpp"
 #include "config/yaml_reader.hpp"
@@ -46,7 +48,8 @@ struct loader : detail::policy_reader {
       return;
     }
     if (!check_map(n, path,
-                   {"tls", "ca_file", "username", "password", "max_concurrency", "list_max_entries", "list_max_pages"}))
+                   {"tls", "ca_file", "username", "password", "max_concurrency", "list_max_entries", "list_max_pages",
+                    "proxy"}))
       return;
     if (n["tls"]) {
       if (auto t = str(n["tls"], path + ".tls")) {
@@ -64,6 +67,13 @@ struct loader : detail::policy_reader {
       if (auto f = str(n["ca_file"], path + ".ca_file")) {
         if (!std::ifstream(*f)) error(n["ca_file"], path + ".ca_file", "cannot read '" + *f + "'");
         s.ca_files.push_back(*f);
+      }
+    if (n["proxy"])
+      if (auto v = str(n["proxy"], path + ".proxy")) {
+        if (auto p = transfer::parse_proxy_url(*v); *v == "none" || p)
+          s.proxy = *v;
+        else
+          error(n["proxy"], path + ".proxy", "'none' or http://[USER:PASSWORD@]HOST:PORT; this URL " + p.error());
       }
     if (n["max_concurrency"])
       if (auto v = integer(n["max_concurrency"], path + ".max_concurrency", 1, 256))

@@ -12,4 +12,17 @@ transfer::tls_options registry_settings_map::tls_for(std::string_view authority)
   return transfer::tls_options{s.tls != tls_mode::insecure, s.ca_files};
 }
 
+std::optional<transfer::proxy_endpoint> registry_settings_map::proxy_for(
+    std::string_view authority, std::string_view host, std::string_view port, bool tls,
+    const transfer::proxy_settings& environment) const {
+  if (const auto& own = get(authority).proxy) {
+    if (*own == "none") return std::nullopt;
+    auto parsed = transfer::parse_proxy_url(*own);  // checked when the configuration was read
+    if (parsed) return *parsed;
+    return std::nullopt;
+  }
+  if (const auto* p = environment.route(host, port, tls)) return *p;
+  return std::nullopt;
+}
+
 }  // namespace ocimirror::config

@@ -1,6 +1,7 @@
 #pragma once
 // How to reach each registry: TLS mode and trusted CAs, with defaults and per-registry overrides. Pure.
 #include "transfer/net/http.hpp"
+#include "transfer/net/proxy.hpp"
 #include "transfer/registry/listing.hpp"
 
 #include <map>
@@ -21,6 +22,8 @@ struct registry_settings {
   std::vector<std::string> ca_files;
   std::size_t max_concurrency = 8;
   transfer::listing_limits listing;  ///< bounds on every tag list and catalog read from the registry
+  /// `proxy:` for this registry: a proxy URL, or "none" to go direct; unset: HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
+  std::optional<std::string> proxy;
 };
 
 /// Settings per registry ("host[:port]" as written in references), falling back to defaults.
@@ -32,6 +35,10 @@ class registry_settings_map {
   const registry_settings& get(std::string_view registry) const;
   /// TLS options for the HTTP client; `authority` is "host:port" as in URLs.
   transfer::tls_options tls_for(std::string_view authority) const;
+  /// The proxy for a request to `authority` ("host:port" as in URLs): its own `proxy:`, else the environment's.
+  std::optional<transfer::proxy_endpoint> proxy_for(std::string_view authority, std::string_view host,
+                                                    std::string_view port, bool tls,
+                                                    const transfer::proxy_settings& environment) const;
 };
 
 }  // namespace ocimirror::config

@@ -7,6 +7,8 @@ packages=(
   prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   docker-registry skopeo apache2-utils openssl curl jq python3 python3-yaml time
   systemd procps clang-14 libclang-rt-14-dev umoci buildah
+  # A real forward proxy for tests/integration/proxy_test.cpp (CONNECT tunnels, Basic proxy credentials).
+  tinyproxy
   # Go and the YAML library helm uses: the oracle tests/integration/go_compat_test.cpp compares push's bytes with.
   golang-go golang-k8s-sigs-yaml-dev
 )

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -130,11 +131,22 @@ transfer::pipe_options transfer_flags::pipe() const {
 }
 
 namespace {
+/// HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case); a proxy URL that does not parse stops here, named.
+transfer::proxy_settings environment_proxies() {
+  auto s = transfer::proxy_settings::from_environment([](const char* name) { return std::getenv(name); });
+  if (!s) throw transfer::error(errc::network, s.error() + "; fix or unset it");
+  return *s;
+}
+
 transfer::http_options http_options_for(const time_limits& limits, const config::registry_settings_map* settings,
                                         transfer::stopper* stop) {
   auto o = limits.http();
   o.stop = stop;
   o.tls_for = [settings](std::string_view authority) { return settings->tls_for(authority); };
+  o.proxy_for = [settings, env = environment_proxies()](std::string_view authority, std::string_view host,
+                                                        std::string_view port, bool tls) {
+    return settings->proxy_for(authority, host, port, tls, env);
+  };
   return o;
 }
 }  // namespace

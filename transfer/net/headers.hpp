@@ -27,6 +27,10 @@ std::optional<std::string> parse_next_link(std::string_view header);
 /// Resolves a Location (absolute, or relative to base) into an absolute URL. Empty on a malformed location.
 std::string resolve_url(std::string_view base, std::string_view location);
 
+/// Base64 as Basic credentials and docker config `auth` fields use it; decode gives nullopt for malformed input.
+std::string base64_encode(std::string_view in);
+std::optional<std::string> base64_decode(std::string_view in);
+
 /// "scheme://host:port" of an absolute URL, lowercased host, default port filled in; empty when unparsable.
 std::string url_origin(std::string_view url);
 

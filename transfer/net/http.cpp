@@ -72,13 +72,18 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
   c->io_timeout = opts_.io_timeout;
   c->stop = opts_.stop;
 
+  // Through a proxy the socket goes to the proxy; TLS and the Host header still name the registry.
+  const auto proxy = proxy_of(u);
+  const std::string& dial_host = proxy ? proxy->host : u.host;
+  const std::string dial_what = proxy ? "proxy " + proxy->shown : "registry host '" + u.host + "'";
   tcp::resolver resolver(ex_);
   asio::steady_timer timer(ex_);
   timer.expires_after(opts_.connect_timeout);
-  auto raced = co_await (resolver.async_resolve(u.host, u.port, use_tuple) || timer.async_wait(use_tuple));
-  if (raced.index() == 1) throw error(errc::timeout, "timed out resolving " + u.host);
+  auto raced = co_await (resolver.async_resolve(dial_host, proxy ? proxy->port : u.port, use_tuple) ||
+                         timer.async_wait(use_tuple));
+  if (raced.index() == 1) throw error(errc::timeout, "timed out resolving " + dial_what);
   auto [rec, endpoints] = std::get<0>(raced);
-  if (rec) throw error(errc::network, "cannot resolve registry host '" + u.host + "': " + rec.message());
+  if (rec) throw error(errc::network, "cannot resolve " + dial_what + ": " + rec.message());
   if (opts_.stop) opts_.stop->check("a connection to " + u.authority);
 
   if (u.tls) {
@@ -103,9 +108,11 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
   auto [cec, ep] = co_await tcp_stream.async_connect(endpoints, use_tuple);
   (void)ep;
   if (cec && opts_.stop) opts_.stop->check("a connection to " + u.authority);
-  if (cec == beast::error::timeout) throw error(errc::timeout, "timed out connecting to " + u.authority);
-  if (cec) throw error(errc::network, "cannot connect to " + u.authority + ": " + cec.message());
+  const std::string to = proxy ? proxy->shown + " (the proxy for " + u.authority + ")" : u.authority;
+  if (cec == beast::error::timeout) throw error(errc::timeout, "timed out connecting to " + to);
+  if (cec) throw error(errc::network, "cannot connect to " + to + ": " + cec.message());
   tcp_stream.socket().set_option(tcp::no_delay(true));
+  if (proxy && u.tls) co_await open_tunnel(tcp_stream, u, *proxy, opts_.connect_timeout);
 
   if (u.tls) {
     tcp_stream.expires_after(opts_.connect_timeout);
@@ -148,10 +155,20 @@ void http_client::release(std::unique_ptr<connection> c) {
   list.push_back(std::move(c));
 }
 
+std::optional<proxy_endpoint> http_client::proxy_of(const url_parts& u) const {
+  if (!opts_.proxy_for) return std::nullopt;
+  return opts_.proxy_for(u.authority, u.host, u.port, u.tls);
+}
+
 template <class Req>
 void http_client::prepare(Req& req, const url_parts& u) const {
   req.version(11);
   req.target(u.target);
+  if (!u.tls)
+    if (auto proxy = proxy_of(u)) {  // plain HTTP through a proxy: the absolute URL, the proxy's credentials
+      req.target(u.origin + u.target);
+      if (!proxy->authorization.empty()) req.set(http::field::proxy_authorization, proxy->authorization);
+    }
   req.set(http::field::host, u.authority);
   req.set(http::field::user_agent, opts_.user_agent);
   req.keep_alive(true);
@@ -191,6 +208,11 @@ awaitable<std::unique_ptr<body_stream>> http_client::exchange(
       throw;
     }
     traced(req.method(), u, stream->status(), reused);
+    if (stream->status() == 407 && !u.tls)
+      if (auto proxy = proxy_of(u))
+        throw error(errc::unauthorized, "proxy " + proxy->shown + " requires credentials (407) to reach " +
+                                            u.authority +
+                                            ": give them in the proxy URL, http://USER:PASSWORD@HOST:PORT");
     co_return stream;
   }
 }

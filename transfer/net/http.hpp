@@ -1,6 +1,8 @@
 #pragma once
 // HTTP/1.1 client on Boost.Beast: TLS (verification on unless told otherwise), SNI, a keep-alive connection pool
 // per origin, a deadline on every step, and bodies streamed in both directions. One io_context thread drives it.
+#include "transfer/net/proxy.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -46,6 +48,12 @@ struct http_options {
   stopper* stop = nullptr;
   /// TLS settings per host ("host:port" as in the URL); default: verify against the system store.
   std::function<tls_options(std::string_view host)> tls_for;
+  /// The proxy a request goes through (authority as in the URL, host without brackets); nullopt or unset: direct.
+  /// HTTPS goes through a CONNECT tunnel (the certificate still verified against the host's name), HTTP in
+  /// absolute form.
+  std::function<std::optional<proxy_endpoint>(std::string_view authority, std::string_view host, std::string_view port,
+                                              bool tls)>
+      proxy_for;
 };
 
 struct url_parts {
@@ -124,6 +132,7 @@ class http_client {
   asio::ssl::context& tls_context(const url_parts& u);
   template <class Req>
   void prepare(Req& req, const url_parts& u) const;
+  std::optional<proxy_endpoint> proxy_of(const url_parts& u) const;
   /// Writes req on a pooled or new connection and reads the response head; a pooled connection the server had
   /// already closed is replaced once.
   /// deadline: when the whole exchange, body included, must be over (send()).

@@ -64,4 +64,9 @@ struct connection {
   }
 };
 
+/// Opens a CONNECT tunnel to u's host through the proxy on s (already connected to the proxy): the TLS handshake
+/// that follows goes end to end. A 407 is reported as missing proxy credentials, never showing them.
+awaitable<void> open_tunnel(beast::tcp_stream& s, const url_parts& u, const proxy_endpoint& proxy,
+                            std::chrono::milliseconds timeout);
+
 }  // namespace ocimirror::transfer

@@ -2,6 +2,8 @@
 // Registry credentials the way docker keeps them: $DOCKER_CONFIG/config.json or ~/.docker/config.json with
 // `auths`, `credHelpers` and `credsStore`, and `docker-credential-<name>` helpers. Secrets never leave this
 // component except as request headers.
+#include "transfer/net/headers.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -14,9 +16,6 @@ struct credentials {
   std::string password;        ///< password or personal access token
   std::string identity_token;  ///< refresh token (helper answered Username "<token>", or auths.identitytoken)
 };
-
-std::string base64_encode(std::string_view in);
-std::optional<std::string> base64_decode(std::string_view in);
 
 /// $DOCKER_CONFIG/config.json, else $HOME/.docker/config.json.
 std::filesystem::path docker_config_path();
