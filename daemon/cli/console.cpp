@@ -14,20 +14,27 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 namespace ocimirror::daemon {
 namespace po = boost::program_options;
 
 namespace {
 
-transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const bool& done,
-                                        boost::asio::steady_timer& timer) {
+/// What the progress line and the work share; held by both, so whichever ends last frees it.
+struct progress_line {
+  explicit progress_line(boost::asio::io_context& io) : timer(io) {}
+  bool done = false;
+  boost::asio::steady_timer timer;
+};
+
+transfer::awaitable<void> show_progress(const transfer::copy_progress& p, std::shared_ptr<progress_line> line) {
   const auto start = std::chrono::steady_clock::now();
   bool drawn = false;
-  while (!done) {
-    timer.expires_after(std::chrono::milliseconds(250));
-    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (done) break;
+  while (!line->done) {
+    line->timer.expires_after(std::chrono::milliseconds(250));
+    co_await line->timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (line->done) break;
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double rate = secs > 0 ? static_cast<double>(p.bytes_done) / secs : 0;
     std::fprintf(stderr, "\r\033[Kcopying: %zu/%zu blobs, %s of %s, %s/s", p.blobs_done, p.blobs_total,
@@ -43,17 +50,16 @@ transfer::awaitable<void> show_progress(const transfer::copy_progress& p, const 
 void run_with_progress(session& s, const transfer::copy_progress& p, bool show,
                        const std::function<transfer::awaitable<void>()>& work) {
   s.run([&]() -> transfer::awaitable<void> {
-    bool done = false;
-    boost::asio::steady_timer timer(s.io());
-    if (show) boost::asio::co_spawn(s.io(), show_progress(p, done, timer), boost::asio::detached);
+    auto line = std::make_shared<progress_line>(s.io());
+    if (show) boost::asio::co_spawn(s.io(), show_progress(p, line), boost::asio::detached);
     std::exception_ptr failed;
     try {
       co_await work();
     } catch (...) {
       failed = std::current_exception();
     }
-    done = true;
-    timer.cancel();
+    line->done = true;
+    line->timer.cancel();
     if (failed) std::rethrow_exception(failed);
   });
 }
