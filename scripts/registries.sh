@@ -1,7 +1,7 @@
 # Sourced by the demo and benchmark scripts: start_registry DIR [accesslog] prints HOST:PORT of a plain-HTTP
 # docker-registry storing in DIR (with `accesslog`, every request is logged to DIR/registry.log); stop_registries
-# ends every one started.
-registry_pids=()
+# ends every one started. Callers run start_registry as $(...), a subshell, so the pids go to a file, not a variable.
+registry_pidfile=$(mktemp /tmp/ocimirror-registries.XXXXXX)
 start_registry() {
   local dir=$1 port access=true
   [ "${2:-}" = accesslog ] && access=false
@@ -18,7 +18,7 @@ http:
   secret: ocimirror-local
 CFG
   docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
-  registry_pids+=($!)
+  echo $! >> "$registry_pidfile"
   for _ in $(seq 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { echo "127.0.0.1:$port"; return 0; }
     sleep 0.05
@@ -28,7 +28,11 @@ CFG
 # requests_in LOG FROM_LINE: requests logged after line FROM_LINE, as "METHOD PATH" lines.
 requests_in() { tail -n +"$(( $2 + 1 ))" "$1" | sed -n 's/.*"\([A-Z]*\) \([^ ]*\) HTTP\/1.1".*/\1 \2/p'; }
 log_lines() { wc -l < "$1"; }
-stop_registries() { for p in "${registry_pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop_registries() {
+  local p
+  while read -r p; do kill "$p" 2>/dev/null || true; done < "$registry_pidfile"
+  rm -f "$registry_pidfile"
+}
 # mirror_config STATE_DIR NAME SRC_HOST/REPO DST_HOST/REPO: a mirror configuration with one policy between two
 # plain-HTTP registries, on stdout.
 mirror_config() {
