@@ -84,7 +84,10 @@ bool no_proxy_matches(std::string_view entry, std::string_view host, std::string
 }
 
 boost::system::result<proxy_endpoint, std::string> parse_proxy_url(std::string_view url) {
-  auto u = boost::urls::parse_uri(trim(url));
+  // Without a scheme a proxy is http://, as curl takes HTTPS_PROXY=proxy.corp:3128.
+  const std::string full =
+      trim(url).find("://") == std::string_view::npos ? "http://" + std::string(trim(url)) : std::string(trim(url));
+  auto u = boost::urls::parse_uri(full);
   if (!u)
     return boost::system::result<proxy_endpoint, std::string>(boost::system::in_place_error,
                                                               "is not a URL (expected http://HOST:PORT)");
@@ -100,7 +103,7 @@ boost::system::result<proxy_endpoint, std::string> parse_proxy_url(std::string_v
                                                               "has a path; give only http://HOST:PORT");
   proxy_endpoint p;
   p.host = lower(u->host_address());
-  p.port = u->has_port() ? std::string(u->port()) : "1080";
+  p.port = u->has_port() && !u->port().empty() ? std::string(u->port()) : "1080";
   if (u->has_userinfo())
     p.authorization = "Basic " + base64_encode(std::string(u->user()) + ":" + std::string(u->password()));
   const bool v6 = p.host.find(':') != std::string::npos;

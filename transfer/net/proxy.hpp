@@ -20,8 +20,8 @@ struct proxy_endpoint {
   std::string shown;          ///< "http://host:port": how messages name it, credentials left out
 };
 
-/// http://[user[:password]@]host[:port][/]. Anything else (https://, socks5://, a path) is refused, naming the
-/// scheme or what is wrong, without the credentials.
+/// [http://][user[:password]@]host[:port][/] (no scheme means http://, as curl). Anything else (https://, socks5://, a
+/// path) is refused, naming the scheme or what is wrong, without the credentials.
 boost::system::result<proxy_endpoint, std::string> parse_proxy_url(std::string_view url);
 
 /// True when one NO_PROXY entry exempts host:port (host without brackets, lower case).

@@ -27,6 +27,11 @@ TEST(Proxy, UrlsWithCredentialsPortsAndWhatIsRefused) {
   EXPECT_EQ(p->authorization, "Basic YWxpY2U6czNjcmV0");
   EXPECT_EQ(p->shown, "http://proxy.corp:3128") << "never the credentials";
   EXPECT_EQ(parse_proxy_url("http://10.0.0.1")->port, "1080") << "curl's default proxy port";
+  EXPECT_EQ(parse_proxy_url("http://10.0.0.1:")->port, "1080");
+  auto bare = parse_proxy_url("proxy.corp:3128");
+  ASSERT_TRUE(bare) << "no scheme is http://, as curl reads HTTPS_PROXY=proxy.corp:3128";
+  EXPECT_EQ(bare->shown, "http://proxy.corp:3128");
+  EXPECT_EQ(parse_proxy_url("bob:pw@proxy.corp:3128")->authorization, "Basic Ym9iOnB3");
   EXPECT_EQ(parse_proxy_url("http://[fd00::1]:8080")->shown, "http://[fd00::1]:8080");
   for (const char* bad : {"socks5://p:1080", "https://p:443", "http://p:3128/path", "not a url", "http://"}) {
     auto r = parse_proxy_url(bad);
