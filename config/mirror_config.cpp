@@ -37,6 +37,40 @@ const policy_config* mirror_config::find(const std::string& name) const {
 namespace {
 
 struct loader : detail::policy_reader {
+  /// create_repositories and ecr_repository: for ECR registries only.
+  void parse_ecr(const YAML::Node& n, const std::string& path, const std::string& name, registry_settings& s) {
+    if (n["create_repositories"])
+      if (auto b = boolean(n["create_repositories"], path + ".create_repositories")) s.create_repositories = *b;
+    const bool ecr = s.profile.empty() ? transfer::profile_for_host(name).name == "ecr" : s.profile == "ecr";
+    if ((s.create_repositories || n["ecr_repository"]) && !ecr)
+      error(n["create_repositories"] ? n["create_repositories"] : n["ecr_repository"], path,
+            "create_repositories and ecr_repository are for ECR registries (a *.dkr.ecr.*.amazonaws.com host, or "
+            "profile: ecr)");
+    const auto& e = n["ecr_repository"];
+    if (!e || !check_map(e, path + ".ecr_repository", {"tag_mutability", "scan_on_push", "encryption", "kms_key"}))
+      return;
+    auto& r = s.new_repositories;
+    auto one_of = [&](const char* key, std::initializer_list<const char*> allowed, std::string& out) {
+      if (!e[key]) return;
+      auto v = str(e[key], path + ".ecr_repository." + key);
+      if (!v) return;
+      for (const char* a : allowed)
+        if (*v == a) out = *v;
+      if (out.empty())
+        error(e[key], path + ".ecr_repository." + key,
+              "must be " + std::string(*allowed.begin()) + " or " + *(allowed.begin() + 1) + ", not '" + *v + "'");
+    };
+    one_of("tag_mutability", {"MUTABLE", "IMMUTABLE"}, r.tag_mutability);
+    one_of("encryption", {"AES256", "KMS"}, r.encryption);
+    if (e["scan_on_push"])
+      if (auto b = boolean(e["scan_on_push"], path + ".ecr_repository.scan_on_push")) r.scan_on_push = *b;
+    if (e["kms_key"])
+      if (auto k = str(e["kms_key"], path + ".ecr_repository.kms_key")) {
+        r.kms_key = *k;
+        if (r.encryption != "KMS") error(e["kms_key"], path + ".ecr_repository.kms_key", "needs encryption: KMS");
+      }
+  }
+
   void parse_registry(const YAML::Node& key, const YAML::Node& n, mirror_config& c) {
     const std::string name = key.as<std::string>();
     const std::string path = "registries." + name;
@@ -49,7 +83,7 @@ struct loader : detail::policy_reader {
     }
     if (!check_map(n, path,
                    {"tls", "ca_file", "username", "password", "max_concurrency", "list_max_entries", "list_max_pages",
-                    "proxy"}))
+                    "proxy", "profile", "create_repositories", "ecr_repository"}))
       return;
     if (n["tls"]) {
       if (auto t = str(n["tls"], path + ".tls")) {
@@ -75,6 +109,17 @@ struct loader : detail::policy_reader {
         else
           error(n["proxy"], path + ".proxy", "'none' or http://[USER:PASSWORD@]HOST:PORT; this URL " + p.error());
       }
+    if (n["profile"])
+      if (auto v = str(n["profile"], path + ".profile")) {
+        if (transfer::profile_named(*v)) {
+          s.profile = *v;
+        } else {
+          std::string names;
+          for (auto known : transfer::profile_names()) names += (names.empty() ? "" : ", ") + std::string(known);
+          error(n["profile"], path + ".profile", "unknown registry profile '" + *v + "'; one of: " + names);
+        }
+      }
+    parse_ecr(n, path, name, s);
     if (n["max_concurrency"])
       if (auto v = integer(n["max_concurrency"], path + ".max_concurrency", 1, 256))
         s.max_concurrency = static_cast<std::size_t>(*v);

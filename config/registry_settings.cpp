@@ -25,4 +25,10 @@ std::optional<transfer::proxy_endpoint> registry_settings_map::proxy_for(
   return std::nullopt;
 }
 
+const transfer::registry_profile& registry_settings_map::profile_for(std::string_view registry) const {
+  if (const auto& named = get(registry).profile; !named.empty())
+    if (const auto* p = transfer::profile_named(named)) return *p;  // checked when the configuration was read
+  return transfer::profile_for_host(registry);
+}
+
 }  // namespace ocimirror::config

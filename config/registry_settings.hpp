@@ -2,7 +2,9 @@
 // How to reach each registry: TLS mode and trusted CAs, with defaults and per-registry overrides. Pure.
 #include "transfer/net/http.hpp"
 #include "transfer/net/proxy.hpp"
+#include "transfer/registry/aws_chain.hpp"
 #include "transfer/registry/listing.hpp"
+#include "transfer/registry/profile.hpp"
 
 #include <map>
 #include <string>
@@ -24,6 +26,11 @@ struct registry_settings {
   transfer::listing_limits listing;  ///< bounds on every tag list and catalog read from the registry
   /// `proxy:` for this registry: a proxy URL, or "none" to go direct; unset: HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
   std::optional<std::string> proxy;
+  /// `profile:` for this registry (a name transfer::profile_named() knows); empty: chosen by its host.
+  std::string profile;
+  /// ECR: CreateRepository (made as `new_repositories` says) before the first push to each repository.
+  bool create_repositories = false;
+  transfer::ecr_repository_settings new_repositories;
 };
 
 /// Settings per registry ("host[:port]" as written in references), falling back to defaults.
@@ -39,6 +46,8 @@ class registry_settings_map {
   std::optional<transfer::proxy_endpoint> proxy_for(std::string_view authority, std::string_view host,
                                                     std::string_view port, bool tls,
                                                     const transfer::proxy_settings& environment) const;
+  /// The registry family's profile: its own `profile:`, else the one its host implies (generic when none).
+  const transfer::registry_profile& profile_for(std::string_view registry) const;
 };
 
 }  // namespace ocimirror::config

@@ -9,6 +9,8 @@ cd "$src"
 pure=(transfer/oci/*.hpp transfer/net/headers.hpp transfer/net/proxy.hpp transfer/net/retry.hpp transfer/net/trace.hpp
       transfer/registry/credentials.hpp transfer/registry/listing.hpp transfer/registry/referrers.hpp
       transfer/registry/auth_state.hpp transfer/registry/response_step.hpp transfer/registry/upload_state.hpp
+      transfer/registry/profile.hpp transfer/registry/rate_limit.hpp transfer/registry/sigv4.hpp
+      transfer/registry/aws_chain.hpp
       transfer/copy/blob_plan.hpp transfer/artifact/artifact.hpp transfer/artifact/flux_tar.hpp
       transfer/artifact/go_json.hpp transfer/artifact/go_tar.hpp transfer/artifact/go_yaml.hpp
       transfer/artifact/helm_chart.hpp transfer/artifact/helm_text.hpp transfer/artifact/ignore.hpp policy/*.hpp)

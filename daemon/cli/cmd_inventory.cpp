@@ -71,7 +71,7 @@ int cmd_inventory(const args& a) {
       }
       auto end = open_endpoint(s, e, role::source);
       s.run([&]() -> awaitable<void> {
-        if (repos.empty()) repos = co_await end->repositories();
+        if (repos.empty()) repos = co_await end->repositories({});
         for (const auto& repo : repos) {
           auto listed = co_await end->list_tags(repo);
           for (const auto& t : listed) {

@@ -108,6 +108,11 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
     out << "  " << r.unverified.size() << " tags skipped by the signature gate:\n";
     for (const auto& u : r.unverified) out << "    " << u.what << ": " << u.message << "\n";
   }
+  for (const auto& [registry, seconds] : r.waited) {
+    std::snprintf(line, sizeof line, "  waited %.1fs on %s (its rate limit, or before retries)\n", seconds,
+                  registry.c_str());
+    out << line;
+  }
   for (const auto& [from, to] : r.remapped)
     out << "  platforms filtered: " << from << " -> " << to
         << " (source digest in annotation io.ocimirror.source.digest)\n";
@@ -151,6 +156,9 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
       o["manifests"] = json::object{{"pushed", r.blobs.manifests_pushed}, {"skipped", r.blobs.manifests_skipped}};
       o["bytes"] = r.blobs.bytes_copied;
       o["remapped"] = remapped;
+      json::object waited;
+      for (const auto& [registry, seconds] : r.waited) waited[registry] = seconds;
+      o["waitedSeconds"] = std::move(waited);
       o["referrers"] = json::object{
           {"manifests", r.referrers}, {"cosignTags", r.cosign_tags}, {"fallbackIndexes", r.fallback_updates}};
     }

@@ -38,6 +38,7 @@ struct policy_run {
   std::map<cache::tag_key, std::string> types{};  ///< artifact types learnt in the facts step
   std::string variant{};                          ///< the platform filter a record must have been pushed under to count
   std::optional<transfer::cosign::public_key> trusted{};
+  std::map<transfer::registry_client*, std::chrono::milliseconds> waited_before{};  ///< per client, at open()
 
   /// Opens both endpoints; false (with the failure in report) when one cannot be.
   bool open();

@@ -47,7 +47,10 @@ po::options_description network_flags::describe() {
       "trust the CAs in this PEM file as well as the system store (repeatable)")(
       "insecure", po::bool_switch(&insecure), "use TLS without verifying certificates (never in production)")(
       "insecure-host", po::value(&insecure_hosts)->composing(),
-      "skip certificate verification for this HOST[:PORT] only");
+      "skip certificate verification for this HOST[:PORT] only")(
+      "registry-profile", po::value(&profiles)->composing(),
+      "HOST[:PORT]=NAME: treat this registry as the family NAME (ecr, acr, ghcr, dockerhub, gar, quay, harbor, "
+      "artifactory, gitlab, generic) instead of the one its host implies (repeatable)");
   limits.describe(d);
   return d;
 }
@@ -94,6 +97,15 @@ config::registry_settings_map network_flags::settings() const {
   for (const auto& h : plain_http_hosts) {
     auto& s = m.by_registry[h] = m.defaults;
     s.tls = config::tls_mode::disabled;
+  }
+  for (const auto& p : profiles) {
+    const auto eq = p.find('=');
+    const std::string host = p.substr(0, eq), name = eq == std::string::npos ? "" : p.substr(eq + 1);
+    if (host.empty() || !transfer::profile_named(name))
+      throw po::error("--registry-profile '" + p + "' must be HOST[:PORT]=NAME with NAME one of: ecr, acr, ghcr, " +
+                      "dockerhub, gar, quay, harbor, artifactory, gitlab, distribution, generic");
+    auto [it, added] = m.by_registry.try_emplace(host, m.defaults);
+    it->second.profile = name;
   }
   return m;
 }
@@ -162,12 +174,37 @@ session::session(boost::asio::io_context& io, config::registry_settings_map sett
     : io_(io),
       settings_(std::move(settings)),
       http_(io_.get_executor(), http_options_for(limits, &settings_, stop)),
-      auth_(
-          http_, lookup ? std::move(lookup) : [](const std::string& registry) {
-            return transfer::docker_credentials(registry, transfer::docker_config_path());
-          }) {
+      lookup_(
+          lookup ? std::move(lookup)
+                 : [](const std::string&
+                          registry) { return transfer::docker_credentials(registry, transfer::docker_config_path()); }),
+      auth_(http_, lookup_),
+      ecr_(http_, transfer::process_environment(), transfer::local_files()) {
   auth_.allow_plain_http(
       [this](std::string_view authority) { return settings_.get(authority).tls == config::tls_mode::disabled; });
+  // ECR without a credential helper: its API's 12-hour password, from the AWS credential chain.
+  auth_.refresh_with([this](const std::string& registry)
+                         -> transfer::awaitable<std::optional<transfer::authenticator::timed_credentials>> {
+    if (settings_.profile_for(registry).name != "ecr") co_return std::nullopt;
+    auto token = co_await ecr_.authorization(registry);
+    if (!token) co_return std::nullopt;
+    co_return transfer::authenticator::timed_credentials{std::move(token->creds), token->expires};
+  });
+}
+
+transfer::registry_client::package_lister session::github_lister(const std::string& registry) {
+  return [this, registry](const std::string& owner) -> transfer::awaitable<std::vector<std::string>> {
+    const char* api = std::getenv("GITHUB_API_URL");
+    auto base = transfer::github_api_base(api ? api : "");
+    if (!base) throw transfer::error(errc::bad_reference, base.error());
+    // GITHUB_TOKEN (as Actions provides it), else the password configured for the registry (a PAT).
+    std::string token;
+    if (const char* t = std::getenv("GITHUB_TOKEN"); t && *t)
+      token = t;
+    else if (auto c = lookup_ ? lookup_(registry) : std::nullopt)
+      token = c->password;
+    co_return co_await transfer::list_github_packages(http_, *base, owner, token, settings_.get(registry).listing);
+  };
 }
 
 transfer::registry_client& session::client(const transfer::reference& ref) {
@@ -176,7 +213,15 @@ transfer::registry_client& session::client(const transfer::reference& ref) {
     const bool plain = settings_.get(ref.registry).tls == config::tls_mode::disabled;
     slot = std::make_unique<transfer::registry_client>(http_, auth_, ref.registry, ref.api_host(), plain,
                                                        settings_.get(ref.registry).max_concurrency);
+    slot->set_profile(settings_.profile_for(ref.registry));
     slot->observe(observer_);
+    slot->observe_waits(wait_observer_);
+    if (!slot->profile().catalog && slot->profile().name == "ghcr")
+      slot->list_packages_with(github_lister(ref.registry));
+    if (const auto& rs = settings_.get(ref.registry); rs.create_repositories)
+      slot->create_missing_with([this, registry = ref.registry, how = rs.new_repositories](const std::string& repo) {
+        return ecr_.create_repository(registry, repo, how);  // not a coroutine: nothing to hold across a suspension
+      });
     slot->limit_listings(settings_.get(ref.registry).listing);
   }
   return *slot;

@@ -6,6 +6,8 @@
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/reference.hpp"
 #include "transfer/registry/auth.hpp"
+#include "transfer/registry/ecr_api.hpp"
+#include "transfer/registry/github_packages.hpp"
 #include "transfer/registry/registry.hpp"
 
 #include "transfer/copy/copy.hpp"
@@ -50,7 +52,7 @@ struct time_limits {
 /// Network options every command takes; fills a registry_settings_map.
 struct network_flags {
   bool plain_http = false, insecure = false;
-  std::vector<std::string> plain_http_hosts, insecure_hosts, ca_files;
+  std::vector<std::string> plain_http_hosts, insecure_hosts, ca_files, profiles;
   time_limits limits;
   po::options_description describe();
   config::registry_settings_map settings() const;
@@ -79,7 +81,11 @@ class session {
   boost::asio::io_context& io() { return io_; }
   /// Told the status of every response any registry client of this session reads (metrics).
   void observe(transfer::registry_client::response_observer o) { observer_ = std::move(o); }
+  /// Told every pause any registry client of this session takes (metrics).
+  void observe_waits(transfer::registry_client::wait_observer o) { wait_observer_ = std::move(o); }
   transfer::registry_client& client(const transfer::reference& ref);
+  /// GHCR's repositories: an owner's container packages from the GitHub REST API.
+  transfer::registry_client::package_lister github_lister(const std::string& registry);
   transfer::authenticator& auth() { return auth_; }
 
   /// Runs a coroutine to completion on the io_context; rethrows what it threw.
@@ -90,8 +96,11 @@ class session {
   boost::asio::io_context& io_;
   config::registry_settings_map settings_;
   transfer::registry_client::response_observer observer_;
+  transfer::registry_client::wait_observer wait_observer_;
   transfer::http_client http_;
+  transfer::authenticator::credential_lookup lookup_;  ///< before auth_, which keeps a copy
   transfer::authenticator auth_;
+  transfer::ecr_api ecr_;
   std::map<std::string, std::unique_ptr<transfer::registry_client>> clients_;
 };
 

@@ -33,7 +33,7 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
   }
   if (!all_literal) {
     names.clear();
-    auto catalog = co_await src.repositories();
+    auto catalog = co_await src.repositories(p.from.path);
     for (auto& n : catalog)
       if (selected_relative(p, n)) names.push_back(std::move(n));
   }

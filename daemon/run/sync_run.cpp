@@ -44,6 +44,8 @@ bool policy_run::open() {
     return false;
   }
   fresh = dst->fresh_each_run();
+  for (auto* end : {src.get(), dst.get()})
+    if (auto* c = end->registry()) waited_before[c] = c->stats().waited;
   return true;
 }
 
@@ -102,6 +104,9 @@ policy_report policy_run::finish() {
   report.interrupted += static_cast<std::size_t>(
       std::erase_if(report.failures, [](const failure& f) { return f.kind == transfer::errc::cancelled; }));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& [client, before] : waited_before)
+    if (const auto d = client->stats().waited - before; d.count() > 0)
+      report.waited.emplace_back(client->name(), std::chrono::duration<double>(d).count());
   return std::move(report);
 }
 

@@ -46,6 +46,9 @@ struct policy_report {
   /// source digest -> destination digest where platform filtering made them differ
   std::vector<std::pair<std::string, std::string>> remapped;
   double seconds = 0;
+  /// Seconds each registry of the run was waited on (pacing by its rate-limit headers, waits before retries), only
+  /// those that were; shared clients make it approximate when policies run at once.
+  std::vector<std::pair<std::string, double>> waited;
 };
 
 struct run_options {

@@ -33,6 +33,9 @@ metrics::metrics()
                     .Register(*registry_)),
       requests_(counter(*registry_, "ocimirror_registry_requests_total", "Registry responses by HTTP status code")),
       throttled_(counter(*registry_, "ocimirror_registry_throttled_total", "Registry responses 429 Too Many Requests")),
+      waited_(
+          counter(*registry_, "ocimirror_registry_wait_seconds_total",
+                  "Seconds spent waiting on a registry: pacing by its rate-limit headers and waits before retries")),
       inflight_(gauge(*registry_, "ocimirror_inflight_transfers", "Blob transfers in progress").Add({})),
       cache_hits_(counter(*registry_, "ocimirror_cache_hits_total",
                           "Tags found unchanged by the digest cache without asking the destination")
@@ -48,6 +51,10 @@ metrics::metrics()
 void metrics::response(const std::string& registry, unsigned status) {
   requests_.Add({{"registry", registry}, {"code", std::to_string(status)}}).Increment();
   if (status == 429) throttled_.Add({{"registry", registry}}).Increment();
+}
+
+void metrics::waited(const std::string& registry, double seconds) {
+  waited_.Add({{"registry", registry}}).Increment(seconds);
 }
 
 void metrics::run_finished(const policy_report& r, std::size_t blobs_failed, double end_unix_seconds) {

@@ -19,6 +19,8 @@ class metrics {
   metrics();
   /// One registry response (every request the engine makes; 429 also counts as throttled).
   void response(const std::string& registry, unsigned status);
+  /// A pause before a request to the registry: rate-limit pacing or the wait before a retry.
+  void waited(const std::string& registry, double seconds);
   /// A finished policy run. `blobs_failed` comes from the run's progress counters (failed copies keep no stats).
   void run_finished(const policy_report& r, std::size_t blobs_failed, double end_unix_seconds);
   void reload(bool ok);
@@ -41,6 +43,7 @@ class metrics {
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Counter>& throttled_;
+  prometheus::Family<prometheus::Counter>& waited_;
   prometheus::Gauge& inflight_;
   prometheus::Counter& cache_hits_;
   prometheus::Family<prometheus::Gauge>& running_;

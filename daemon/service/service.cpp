@@ -37,6 +37,9 @@ std::shared_ptr<service::generation> service::make_generation(config::mirror_con
   auto g = std::make_shared<generation>();
   g->engine = std::make_shared<session>(io_, cfg.registries, opts_.limits, credentials_of(cfg), &stop_);
   g->engine->observe([this](const std::string& registry, unsigned status) { metrics_.response(registry, status); });
+  g->engine->observe_waits([this](const std::string& registry, std::chrono::milliseconds d) {
+    metrics_.waited(registry, std::chrono::duration<double>(d).count());
+  });
   g->cfg = std::move(cfg);
   return g;
 }

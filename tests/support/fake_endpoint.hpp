@@ -41,7 +41,9 @@ class fake_endpoint final : public transfer::endpoint {
     return d;
   }
 
-  transfer::awaitable<std::vector<std::string>> repositories() override { co_return std::vector<std::string>{"repo"}; }
+  transfer::awaitable<std::vector<std::string>> repositories(const std::string&) override {
+    co_return std::vector<std::string>{"repo"};
+  }
   transfer::awaitable<std::vector<std::string>> list_tags(const std::string&) override {
     std::vector<std::string> out;
     for (const auto& [t, d] : tags) out.push_back(t);

@@ -172,11 +172,17 @@ fault_proxy::response fault_proxy::chaos(request& req) {
 }
 
 fault_proxy::response fault_proxy::forward(request& req) {
+  return forward_request(upstream_host_, upstream_port_, req);
+}
+
+loopback_server::response forward_request(const std::string& host, const std::string& port,
+                                          loopback_server::request& req) {
+  using response = loopback_server::response;
   asio::io_context io;
   tcp::socket up(io);
   tcp::resolver resolver(io);
   boost::system::error_code ec;
-  asio::connect(up, resolver.resolve(upstream_host_, upstream_port_), ec);
+  asio::connect(up, resolver.resolve(host, port), ec);
   if (!ec) {
     req.keep_alive(false);
     http::write(up, req, ec);

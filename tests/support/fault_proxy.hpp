@@ -36,6 +36,11 @@ unsigned applicable_faults(const loopback_server::request& req);
 /// Pure and deterministic: the fault request number n gets under (seed, rate), among the applicable kinds.
 std::optional<fault_kind> draw_fault(std::uint64_t seed, double rate, std::uint64_t n, unsigned applicable);
 
+/// Sends req to host:port on a new connection and returns the whole answer (a 502 naming the failure when the
+/// upstream cannot be reached). Bodies up to 64 MiB.
+loopback_server::response forward_request(const std::string& host, const std::string& port,
+                                          loopback_server::request& req);
+
 class fault_proxy {
  public:
   using request = loopback_server::request;

@@ -61,9 +61,11 @@ blob_plan::facts blob_copier::facts_of(const descriptor& d, bool in_source) cons
   if (opts.gate) f.run_holder = opts.gate->holder(dst.name(), d.digest);
   if (sreg && dreg && sreg->name() == dreg->name()) f.same_registry_source = from.repository;
   // Between registries only: blob_pipe re-reads and hashes the bytes a session holds without sending them again.
-  f.resumable = sreg && dreg && opts.memory && d.size > opts.pipe.upload.monolithic_max && opts.pipe.upload.chunk_size;
+  f.resumable = sreg && dreg && opts.memory && d.size > uploads().monolithic_max && uploads().chunk_size;
   return f;
 }
+
+upload_options blob_copier::uploads() const { return dreg ? dreg->uploads(opts.pipe.upload) : opts.pipe.upload; }
 
 retry_policy blob_copier::policy() const {
   if (auto* r = sreg ? sreg : dreg) return r->policy();
@@ -133,7 +135,7 @@ awaitable<void> blob_copier::transfer_blob(const descriptor& d, std::optional<re
     p.bytes_done -= moved;
     stats.bytes_copied -= moved;
   }
-  if (journaled && d.size > opts.pipe.upload.monolithic_max)
+  if (journaled && d.size > uploads().monolithic_max)
     co_await opts.memory->clear_upload(dst.name(), to.repository, d.digest);
 }
 
@@ -188,7 +190,7 @@ awaitable<std::optional<registry_client::upload_session>> blob_copier::resumable
 }
 
 registry_client::upload_journal blob_copier::journal(const std::string& digest) {
-  if (!sreg || !dreg || !opts.memory || opts.pipe.upload.chunk_size == 0) return {};
+  if (!sreg || !dreg || !opts.memory || uploads().chunk_size == 0) return {};
   // Not a coroutine: GCC 12 destroys temporaries built inside a co_await expression twice.
   return [this, digest](const std::string& location, std::uint64_t offset) -> awaitable<void> {
     const blob_memory::upload_point at{location, offset};

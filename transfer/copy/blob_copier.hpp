@@ -40,6 +40,8 @@ struct blob_copier : copy_route {
   /// the budget counts (a local error needs no pause).
   awaitable<bool> again(retry_budget& b);
   retry_policy policy() const;
+  /// How the destination takes uploads: what was asked for, as its registry family allows.
+  upload_options uploads() const;
   awaitable<void> done(const descriptor& d, std::size_t& counter);
   blob_plan::facts facts_of(const descriptor& d, bool in_source) const;
   /// Carries out the plan's mount steps; true when one worked. A refusal that opened an upload leaves it in session.

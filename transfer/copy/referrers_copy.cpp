@@ -40,7 +40,10 @@ struct walker {
   /// The referrers of d at the source: the API when the registry has it, else the fallback tag's index.
   awaitable<std::vector<descriptor>> discover(const std::string& d) {
     auto known = probe.api.find(src.name());
-    if (auto* reg = src.registry(); reg && (known == probe.api.end() || known->second)) {
+    // Only where the registry family has the API: asking GHCR or Docker Hub costs a request per digest (GHCR may
+    // answer with a redirect to a rate-limited page).
+    if (auto* reg = src.registry();
+        reg && reg->profile().referrers_api && (known == probe.api.end() || known->second)) {
       auto viaApi = co_await reg->referrers(src_repo, d);
       probe.api[src.name()] = viaApi.has_value();
       if (viaApi) co_return *viaApi;
@@ -48,7 +51,8 @@ struct walker {
     const auto fallback = referrers::fallback_tag(d);
     if (!listed(fallback)) co_return std::vector<descriptor>{};
     auto head = co_await src.head_manifest(src_repo, fallback);
-    if (!head) co_return std::vector<descriptor>{};
+    // GitLab resolves the tag sha256-<hex> as the digest itself (oras-go#1396): that is the subject, not its index.
+    if (!head || head->digest == d) co_return std::vector<descriptor>{};
     auto m = co_await src.get_manifest(src_repo, fallback);
     auto list = referrers::parse_index(m.bytes);
     if (!list)
@@ -61,7 +65,9 @@ struct walker {
   awaitable<void> index_at_destination(const std::string& subject, const descriptor& d) {
     const auto tag = referrers::fallback_tag(subject);
     std::string existing;
-    if (co_await dst.head_manifest(dst_repo, tag)) existing = (co_await dst.get_manifest(dst_repo, tag)).bytes;
+    auto there = co_await dst.head_manifest(dst_repo, tag);
+    if (there && there->digest != subject)  // not the subject itself, as GitLab resolves the tag
+      existing = (co_await dst.get_manifest(dst_repo, tag)).bytes;
     if (!existing.empty())
       if (auto list = referrers::parse_index(existing))
         for (const auto& e : *list)

@@ -7,7 +7,12 @@
 
 namespace ocimirror::transfer {
 
-awaitable<std::vector<std::string>> registry_endpoint::repositories() {
+awaitable<std::vector<std::string>> registry_endpoint::repositories(const std::string& under) {
+  // GHCR: the owner's container packages from the GitHub REST API.
+  if (!c_.profile().catalog && c_.lists_packages() && !under.empty()) {
+    const std::string owner = under.substr(0, under.find('/'));  // named: no temporary inside a co_await
+    co_return co_await c_.packages_of(owner);
+  }
   try {
     co_return co_await c_.catalog();
   } catch (const error& e) {

@@ -30,7 +30,9 @@ class endpoint {
   /// "unchanged" there, so what earlier runs recorded does not count.
   virtual bool fresh_each_run() const { return false; }
 
-  virtual awaitable<std::vector<std::string>> repositories() = 0;
+  /// Every repository; under: the namespace the caller wants ("acme" of ghcr.io/acme), which a registry without a
+  /// catalog (GHCR) needs to list an owner's packages instead. Layouts list all theirs.
+  virtual awaitable<std::vector<std::string>> repositories(const std::string& under) = 0;
   virtual awaitable<std::vector<std::string>> list_tags(const std::string& repo) = 0;
   virtual awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target) = 0;
   virtual awaitable<fetched_manifest> get_manifest(const std::string& repo, const std::string& target) = 0;
@@ -62,7 +64,7 @@ class registry_endpoint final : public endpoint {
   registry_endpoint(registry_client& c, upload_options upload = {}) : c_(c), upload_(upload) {}
   std::string name() const override { return c_.name(); }
   registry_client* registry() override { return &c_; }
-  awaitable<std::vector<std::string>> repositories() override;
+  awaitable<std::vector<std::string>> repositories(const std::string& under) override;
   awaitable<std::vector<std::string>> list_tags(const std::string& repo) override { return c_.list_tags(repo); }
   awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target) override {
     return c_.head_manifest(repo, target);

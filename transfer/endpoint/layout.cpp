@@ -14,7 +14,7 @@ void layout_endpoint::check_digest(const std::string& d) const {
 }
 
 // Bare ref names (skopeo's `oci:DIR:v1`, umoci's) are tags of the layout's unnamed repository, listed first as "".
-awaitable<std::vector<std::string>> layout_endpoint::repositories() {
+awaitable<std::vector<std::string>> layout_endpoint::repositories(const std::string&) {
   auto out = index_.repositories();
   if (!index_.tags("").empty()) out.insert(out.begin(), std::string());
   co_return out;

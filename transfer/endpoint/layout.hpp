@@ -18,7 +18,7 @@ namespace ocimirror::transfer {
 class layout_endpoint : public endpoint {
  public:
   std::string name() const override { return name_; }
-  awaitable<std::vector<std::string>> repositories() override;
+  awaitable<std::vector<std::string>> repositories(const std::string& under) override;
   awaitable<std::vector<std::string>> list_tags(const std::string& repo) override;
   awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target) override;
   awaitable<fetched_manifest> get_manifest(const std::string& repo, const std::string& target) override;

@@ -17,6 +17,7 @@ boost::asio::awaitable<bool> retrier::again(retry_budget& budget, std::string_vi
                           {"attempt", attempt + 1},
                           {"waitMs", wait.count()},
                           {"retryAfter", std::string(retry_after)}});
+  waited_ += wait;
   co_await sleep_for(wait, stop_);
   co_return true;
 }

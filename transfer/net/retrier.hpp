@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <random>
 #include <string>
@@ -28,6 +29,8 @@ class retrier {
   boost::asio::awaitable<bool> again(retry_budget& budget, std::string_view retry_after = {});
   /// Retries taken through this owner so far.
   std::size_t taken() const { return taken_; }
+  /// Time spent waiting before retries so far.
+  std::chrono::milliseconds waited() const { return waited_; }
 
  private:
   std::string who_;
@@ -35,6 +38,7 @@ class retrier {
   stopper* stop_;
   std::mt19937_64 rng_{std::random_device{}()};
   std::size_t taken_ = 0;
+  std::chrono::milliseconds waited_{0};
 };
 
 }  // namespace ocimirror::transfer

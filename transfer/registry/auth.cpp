@@ -65,8 +65,23 @@ bool authenticator::has_credentials(const std::string& registry) {
   return creds_for(registry, state_[registry]).has_value();
 }
 
+awaitable<void> authenticator::refresh_if_due(const std::string& registry, registry_state& st) {
+  if (!refresh_) co_return;
+  if (!st.expires) {
+    if (creds_for(registry, st) || st.refresh_tried) co_return;  // the lookup's own credentials win
+  } else if (std::chrono::system_clock::now() + std::chrono::minutes(10) < *st.expires) {
+    co_return;
+  }
+  st.refresh_tried = true;
+  auto fresh = co_await refresh_(registry);
+  if (!fresh) co_return;
+  st.creds = std::optional<credentials>(std::move(fresh->creds));
+  st.expires = fresh->expires;
+}
+
 awaitable<std::string> authenticator::authorization(const std::string& registry, const scope_set& scopes) {
   auto& st = state_[registry];
+  co_await refresh_if_due(registry, st);
   if (st.auth.how() == auth_state::scheme::basic) {
     const auto& c = creds_for(registry, st);
     co_return c ? "Basic " + base64_encode(c->username + ":" + c->password) : std::string();
@@ -83,6 +98,7 @@ awaitable<std::string> authenticator::authorization(const std::string& registry,
 awaitable<bool> authenticator::on_unauthorized(const std::string& registry, const scope_set& scopes,
                                                std::string_view header) {
   auto& st = state_[registry];
+  co_await refresh_if_due(registry, st);
   const bool have = creds_for(registry, st).has_value();
   const auto lesson = st.auth.learn(parse_www_authenticate(header), scopes, have);
   if (lesson.what == auth_state::lesson::next::fetch_token) {

@@ -32,6 +32,14 @@ class authenticator {
  public:
   using credential_lookup = std::function<std::optional<credentials>(const std::string& registry)>;
   authenticator(http_client& http, credential_lookup lookup);
+  /// Credentials that expire (ECR's password from its API): asked for when the lookup has none for a registry, so a
+  /// docker config or credential helper still wins, and asked again 10 minutes before they expire.
+  struct timed_credentials {
+    credentials creds;
+    std::chrono::system_clock::time_point expires;
+  };
+  using credential_refresh = std::function<awaitable<std::optional<timed_credentials>>(const std::string& registry)>;
+  void refresh_with(credential_refresh r) { refresh_ = std::move(r); }
   /// Which hosts may receive credentials over plain HTTP (default: none).
   void allow_plain_http(plain_http_check plain) { plain_ = std::move(plain); }
 
@@ -44,9 +52,13 @@ class authenticator {
 
  private:
   struct registry_state {
-    auth_state auth;                                  // scheme, token service, tokens: the pure part
-    std::optional<std::optional<credentials>> creds;  // looked up once
+    auth_state auth;                                               // scheme, token service, tokens: the pure part
+    std::optional<std::optional<credentials>> creds;               // looked up once
+    std::optional<std::chrono::system_clock::time_point> expires;  // set when creds came from the refresh
+    bool refresh_tried = false;                                    // it found none: not asked again
   };
+  /// Fetches expiring credentials when the lookup had none, or when they are about to expire.
+  awaitable<void> refresh_if_due(const std::string& registry, registry_state& st);
   const std::optional<credentials>& creds_for(const std::string& registry, registry_state& st);
   awaitable<bearer_token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes);
   awaitable<string_response> ask_token_service(const std::string& registry, registry_state& st,
@@ -54,6 +66,7 @@ class authenticator {
 
   http_client& http_;
   credential_lookup lookup_;
+  credential_refresh refresh_;
   plain_http_check plain_;
   std::map<std::string, registry_state> state_;
 };

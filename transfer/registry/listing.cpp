@@ -2,6 +2,7 @@
 
 #include "transfer/net/headers.hpp"
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/reference.hpp"
 
 #include <boost/json.hpp>
 
@@ -56,6 +57,36 @@ list_pager::outcome list_pager::add(std::string_view body, std::string_view link
   }
   url_ = std::move(next);
   return outcome::next;
+}
+
+boost::system::result<std::vector<std::string>, std::string> parse_packages_page(std::string_view body) {
+  using result = boost::system::result<std::vector<std::string>, std::string>;
+  boost::system::error_code ec;
+  auto doc = json::parse(body, ec);
+  if (ec || !doc.is_array()) return result(boost::system::in_place_error, "is not a JSON array of packages");
+  std::vector<std::string> names;
+  for (const auto& p : doc.as_array()) {
+    const auto* name = p.is_object() ? p.as_object().if_contains("name") : nullptr;
+    if (!name || !name->is_string() || !is_valid_repository(std::string_view(name->as_string())))
+      return result(boost::system::in_place_error,
+                    "lists a package without a valid name (" + printable(json::serialize(p), 80) + ")");
+    names.emplace_back(name->as_string());
+  }
+  return names;
+}
+
+boost::system::result<std::string, std::string> github_api_base(std::string_view configured) {
+  std::string url(configured.empty() ? std::string_view("https://api.github.com") : configured);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  using result = boost::system::result<std::string, std::string>;
+  if (url.starts_with("https://")) return result(boost::system::in_place_value, url);
+  const auto origin = url_origin(url);
+  if (origin.starts_with("http://127.0.0.1:") || origin.starts_with("http://localhost:") ||
+      origin.starts_with("http://[::1]:"))
+    return result(boost::system::in_place_value, url);
+  return result(boost::system::in_place_error,
+                "GITHUB_API_URL=" + url +
+                    " must be an https:// URL (http:// only on loopback): the token goes with each request");
 }
 
 }  // namespace ocimirror::transfer

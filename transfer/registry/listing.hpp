@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/system/result.hpp>
+
 namespace ocimirror::transfer {
 
 /// How much of one list ocimirror reads before refusing it. Generous: Docker Hub repositories hold tens of
@@ -52,5 +54,13 @@ class list_pager {
   std::uint64_t bytes_ = 0;
   std::string problem_;
 };
+
+/// One page of the GitHub REST API's package list (a JSON array of objects with "name"): the names, each a valid
+/// repository path, or what is wrong with the page (github_packages.hpp fetches the pages).
+boost::system::result<std::vector<std::string>, std::string> parse_packages_page(std::string_view body);
+
+/// The GitHub API's base URL from GITHUB_API_URL (empty: https://api.github.com), without a trailing slash. http:// is
+/// refused unless on loopback (a test endpoint): the token travels with every request.
+boost::system::result<std::string, std::string> github_api_base(std::string_view configured);
 
 }  // namespace ocimirror::transfer

@@ -58,12 +58,6 @@ registry_client::registry_client(http_client& http, authenticator& auth, std::st
       limit_(max_concurrency),
       retry_(name_, retry, http_.options().stop) {}
 
-awaitable<bool> registry_client::retry(retry_budget& budget, std::string_view retry_after) {
-  const bool again = co_await retry_.again(budget, retry_after);
-  if (again) ++counters_.retries;
-  co_return again;
-}
-
 bool registry_client::assess(unsigned status) {
   ++counters_.requests;
   if (observer_) observer_(name_, status);
@@ -84,9 +78,20 @@ void registry_client::fail(const string_response& res, const std::string& what) 
     msg += auth_.has_credentials(name_) ? " (the credentials were rejected; check the username and password)"
                                         : " (no credentials for " + name_ + "; run `ocimirror login " + name_ + "`)";
   else if (body.find("NAME_UNKNOWN") != std::string::npos && what.starts_with("push"))
+    msg += profile_->repositories_must_exist
+               ? " (" + std::string(profile_->family) +
+                     " needs the repository to exist before a push: set `create_repositories: true` under "
+                     "registries." +
+                     name_ +
+                     ", create it (`aws ecr create-repository`), or enable create-on-push "
+                     "repository templates)"
+               : std::string(" (the repository must exist first or the registry must create it on push)");
+  else if (what.starts_with("push blob") && profile_->name == "generic" &&
+           (status == 413 || status == 416 || body.find("UNSUPPORTED") != std::string::npos))
     msg +=
-        " (the repository must exist first or the registry must create it on push; for ECR create it or enable "
-        "create-on-push templates)";
+        " (the registry refuses this upload's shape: if it is a registry family README \"Registry families\" "
+        "lists, under another host name, set `registries." +
+        name_ + ".profile` or `--registry-profile`)";
   else if (status == 403 || body.find("DENIED") != std::string::npos)
     msg += " (the credentials lack the rights this needs" + std::string(what.starts_with("push") ? ": push" : "") + ")";
   throw error(errc_from_status(status), msg);
@@ -113,6 +118,7 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     auto sent = co_await once_or_retry<string_response>(*this, tries, send);
     if (!sent) continue;
     auto& res = *sent;
+    read_rate(res);
     response_facts facts{res.result_int(), own_origin};
     auto act = decide(facts, {auth_tries, tries.left() > 0});
     if (act == response_action::reauthenticate) {
@@ -177,6 +183,7 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
   retry_budget refetches(budget_kind::refetch, policy().refetch);
   for (;;) {
     string_response res;
+    co_await pace();  // manifest GETs are what registries count (Docker Hub: HEAD does not)
     try {
       res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
                           max_manifest_pull, std::string(media::accept_all));
@@ -205,36 +212,6 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
           by_digest || !announced.empty() ? errc::digest_mismatch : errc::bad_manifest,
           "manifest " + where + " " + why + " in each of " + std::to_string(refetches.spent() + 1) + " fetches");
   }
-}
-
-awaitable<std::string> registry_client::put_manifest(const std::string& repo, const std::string& target,
-                                                     const std::string& bytes, const std::string& media_type,
-                                                     bool* subject_seen) {
-  const std::string where = name_ + "/" + repo + (target.starts_with("sha256:") ? "@" : ":") + target;
-  if (bytes.size() > max_manifest_push)
-    throw error(errc::too_large, "manifest for " + where + " is " + std::to_string(bytes.size()) + " bytes, over the " +
-                                     std::to_string(max_manifest_push >> 20) +
-                                     " MiB registries accept; nothing was pushed");
-  auto res =
-      co_await call(http::verb::put, url("/v2/" + repo + "/manifests/" + target), push_scope(repo), bytes, media_type);
-  if (res.result_int() != 201 && res.result_int() != 200) fail(res, "push manifest " + where);
-  if (subject_seen) *subject_seen = !res["OCI-Subject"].empty();
-  std::string digest(res["Docker-Content-Digest"]);
-  co_return digest.empty() ? sha256_digest(bytes) : digest;
-}
-
-awaitable<void> registry_client::delete_manifest(const std::string& repo, const std::string& digest) {
-  auto res = co_await call(http::verb::delete_, url("/v2/" + repo + "/manifests/" + digest), push_scope(repo));
-  if (res.result_int() != 202 && res.result_int() != 200 && res.result_int() != 404)
-    fail(res, "delete manifest " + repo + "@" + digest);
-}
-
-awaitable<bool> registry_client::delete_tag(const std::string& repo, const std::string& tag) {
-  auto res = co_await call(http::verb::delete_, url("/v2/" + repo + "/manifests/" + tag), push_scope(repo));
-  const unsigned st = res.result_int();
-  if (st == 202 || st == 200 || st == 404) co_return true;
-  if (st == 400 || st == 405) co_return false;
-  fail(res, "delete tag " + repo + ":" + tag);
 }
 
 awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest,

@@ -8,11 +8,14 @@
 #include "transfer/oci/manifest.hpp"
 #include "transfer/registry/auth.hpp"
 #include "transfer/registry/listing.hpp"
+#include "transfer/registry/profile.hpp"
+#include "transfer/registry/rate_limit.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,11 +35,6 @@ struct fetched_manifest {
   std::string digest;      ///< sha256 of bytes, computed here
 };
 
-struct upload_options {
-  std::uint64_t monolithic_max = 32u << 20;  ///< blobs up to this size go in one PUT; larger ones through PATCH
-  std::uint64_t chunk_size = 0;              ///< 0: one streamed PATCH for the whole blob; else PATCH per chunk
-};
-
 class registry_client {
  public:
   /// name: the registry as the user wrote it (for messages and auth); plain_http: talk http:// instead of https://.
@@ -51,13 +49,32 @@ class registry_client {
   awaitable<bool> retry(retry_budget& budget, std::string_view retry_after = {});
   struct counters {
     std::size_t requests = 0, retries = 0, throttled = 0;
+    std::chrono::milliseconds waited{0};  ///< paused: pacing by the registry's rate-limit headers and retry waits
   };
   const counters& stats() const { return counters_; }
   /// Told the HTTP status of every response this client reads (the daemon counts them for its metrics).
   using response_observer = std::function<void(const std::string& registry, unsigned status)>;
   void observe(response_observer o) { observer_ = std::move(o); }
+  /// Told every pause this client takes (rate-limit pacing, the wait before a retry), for metrics.
+  using wait_observer = std::function<void(const std::string& registry, std::chrono::milliseconds waited)>;
+  void observe_waits(wait_observer o) { wait_observer_ = std::move(o); }
   /// Bounds on every tag list and catalog read from this registry.
   void limit_listings(listing_limits l) { listing_ = l; }
+  /// What this registry family does differently (set once, before the first request); `generic` unless told.
+  void set_profile(const registry_profile& p) { profile_ = &p; }
+  const registry_profile& profile() const { return *profile_; }
+  /// The upload strategy for this registry from what was asked for (see registry_profile::uploads).
+  upload_options uploads(const upload_options& asked) const { return profile_->uploads(asked); }
+  /// Makes a repository before the first write to it (ECR's CreateRepository for `create_repositories: true`);
+  /// asked once per repository per client, before its first mount, upload or manifest push.
+  /// True when it created repo, false when repo existed.
+  using repository_creator = std::function<awaitable<bool>(const std::string& repo)>;
+  void create_missing_with(repository_creator c) { creator_ = std::move(c); }
+  /// Lists an owner's repositories where the registry has no catalog (GHCR: the GitHub REST API's packages).
+  using package_lister = std::function<awaitable<std::vector<std::string>>(const std::string& owner)>;
+  void list_packages_with(package_lister l) { lister_ = std::move(l); }
+  bool lists_packages() const { return bool(lister_); }
+  awaitable<std::vector<std::string>> packages_of(const std::string& owner) { return lister_(owner); }
   /// Set once the registry answered a ranged blob GET with the whole body: later large blobs use one GET each.
   bool ignores_range = false;
 
@@ -129,6 +146,14 @@ class registry_client {
   /// The PATCHes of a chunked upload, each journaled, until `up` holds every byte.
   awaitable<void> patch_all(upload_state& up, http_client::chunk_source& next, const scope_set& scopes,
                             const std::string& what, const upload_journal& journal);
+  /// A manifest PUT an immutable tag refused: done when the tag already holds these bytes, else a clear error.
+  awaitable<std::string> immutable_tag(const std::string& repo, const std::string& tag, const std::string& bytes,
+                                       const string_response& refused);
+  /// Waits, when the registry's rate-limit headers say little is left, before a request that counts against it.
+  awaitable<void> pace();
+  /// Takes the registry's rate-limit headers from a response, when it sent them.
+  void read_rate(const string_response& res);
+  void waited(std::chrono::milliseconds d);
   awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const char* key);
   [[noreturn]] void fail(const string_response& res, const std::string& what) const;
   std::string url(const std::string& path) const { return base_ + path; }
@@ -142,6 +167,14 @@ class registry_client {
   counters counters_;
   response_observer observer_;
   listing_limits listing_;
+  const registry_profile* profile_ = profile_named("generic");
+  rate_pacer pacer_;
+  repository_creator creator_;
+  package_lister lister_;
+  std::set<std::string> ensured_;  ///< repositories creator_ was asked for
+  /// Asks creator_ for repo, once.
+  awaitable<void> ensure_repository(const std::string& repo);
+  wait_observer wait_observer_;
   /// Feeds a response's status to the limiter; true when the request is worth repeating.
   bool assess(unsigned status);
 };

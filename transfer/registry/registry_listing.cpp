@@ -1,3 +1,4 @@
+#include "transfer/oci/digest.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/reference.hpp"
 #include "transfer/registry/listing.hpp"
@@ -10,8 +11,13 @@ namespace ocimirror::transfer {
 awaitable<std::vector<std::string>> registry_client::paginate(std::string target, const scope_set& scopes,
                                                               const char* key) {
   const bool tags = std::string_view(key) == "tags";
+  // Artifactory may list digests among the tags (containers/skopeo#2346): accepted on the page, then dropped.
+  const bool digests = tags && profile_->digests_in_tags;
   list_pager pager(
-      std::move(target), key, [tags](std::string_view n) { return tags ? is_valid_tag(n) : is_valid_repository(n); },
+      std::move(target), key,
+      [tags, digests](std::string_view n) {
+        return tags ? is_valid_tag(n) || (digests && is_valid_digest(n)) : is_valid_repository(n);
+      },
       listing_);
   std::optional<retry_budget> refetches;  // one budget per page
   refetches.emplace(budget_kind::refetch, policy().refetch);
@@ -21,8 +27,11 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
       throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
     if (res.result_int() != 200) fail(res, std::string("list ") + key);
     switch (pager.add(res.body(), res[http::field::link])) {
-      case list_pager::outcome::done:
-        co_return pager.take();
+      case list_pager::outcome::done: {
+        auto names = pager.take();
+        if (digests) std::erase_if(names, [](const std::string& n) { return !is_valid_tag(n); });
+        co_return names;
+      }
       case list_pager::outcome::next:
         refetches.emplace(budget_kind::refetch, policy().refetch);
         continue;
@@ -44,6 +53,9 @@ awaitable<std::vector<std::string>> registry_client::list_tags(const std::string
 }
 
 awaitable<std::vector<std::string>> registry_client::catalog(unsigned page_size) {
+  if (!profile_->catalog)  // GHCR and Docker Hub have none: say so instead of a 404 about a repository "_catalog"
+    throw error(errc::not_found, "registry " + name_ + " (" + std::string(profile_->family) +
+                                     ") has no catalog to list repositories from; name them under `repositories:`");
   const scope_set scopes{
       std::string("registry:catalog:*")};  // a named local: GCC 12 miscompiles a braced temporary here
   co_return co_await paginate(url("/v2/_catalog?n=" + std::to_string(page_size)), scopes, "repositories");

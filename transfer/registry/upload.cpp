@@ -1,6 +1,7 @@
 // registry_client's upload half: sessions, mounts, monolithic and chunked pushes. The protocol's bookkeeping is in
 // upload_state (pure, unit-tested); this file does the requests.
 #include "transfer/net/headers.hpp"
+#include "transfer/net/trace.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/registry/registry.hpp"
 #include "transfer/registry/response_step.hpp"
@@ -23,8 +24,20 @@ struct chunk_splitter {
 };
 }  // namespace
 
+awaitable<void> registry_client::ensure_repository(const std::string& repo) {
+  if (!creator_ || !ensured_.insert(repo).second) co_return;
+  try {
+    const bool created = co_await creator_(repo);
+    if (created && trace::enabled()) trace::emit("repository-created", {{"registry", name_}, {"repository", repo}});
+  } catch (...) {
+    ensured_.erase(repo);  // asked again by the next write
+    throw;
+  }
+}
+
 awaitable<registry_client::upload_session> registry_client::start_upload(const std::string& repo,
                                                                          retry_budget* within) {
+  co_await ensure_repository(repo);
   auto res = co_await call(http::verb::post, url("/v2/" + repo + "/blobs/uploads/"), push_scope(repo), {}, {}, 1 << 20,
                            {}, {}, within);
   if (res.result_int() != 202) fail(res, "push blob to " + repo + " (start upload)");
@@ -46,6 +59,7 @@ awaitable<std::optional<registry_client::upload_session>> registry_client::uploa
 awaitable<registry_client::mount_result> registry_client::mount_blob(const std::string& repo, const std::string& digest,
                                                                      const std::string& from_repo,
                                                                      retry_budget* within) {
+  co_await ensure_repository(repo);
   auto scopes = merge_scopes(push_scope(repo), pull_scope(from_repo));
   auto res = co_await call(http::verb::post,
                            url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo),
@@ -111,7 +125,8 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
   const auto scopes = push_scope(repo);
   const std::string what = "push blob " + digest + " to " + repo;
   if (!session) session = co_await start_upload(repo, within);
-  upload_state up(size, opts.monolithic_max, opts.chunk_size);
+  const auto how = uploads(opts);  // this registry family's strategy
+  upload_state up(size, how.monolithic_max, how.chunk_size);
   if (up.on_started(202, url("/v2/" + repo + "/blobs/uploads/"), session->location, session->chunk_min) !=
       upload_state::verdict::ok)
     throw error(errc::protocol, "registry " + name_ + " started an upload without a valid Location (" + what + ")");

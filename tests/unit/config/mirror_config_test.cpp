@@ -270,3 +270,23 @@ TEST(MirrorConfig, DuplicateKeysEmptySecretsAndEndlessDurationsAreRefused) {
   errs = errors_of("policies:\n  - {name: a, from: s.io/x, to: d.io/m, schedule: {every: 106752d}}\n");
   EXPECT_TRUE(has(errs, "is over the 3650d a duration may be")) << (errs.empty() ? "" : errs[0]);
 }
+
+TEST(MirrorConfig, RegistryProfileIsNamedOrRefusedWithTheNames) {
+  auto r = load_config_text(R"(registries:
+  127.0.0.1:5000: {tls: disabled, profile: ecr}
+policies:
+  - {name: p, from: 127.0.0.1:5000/a, to: 127.0.0.1:5000/b}
+)",
+                            "m.yaml", env_of({}));
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->registries.profile_for("127.0.0.1:5000").name, "ecr");
+  auto errs = errors_of(R"(registries:
+  r.example: {profile: aws}
+policies:
+  - {name: p, from: r.example/a, to: r.example/b}
+)");
+  EXPECT_TRUE(has(errs,
+                  "m.yaml:2:24: registries.r.example.profile: unknown registry profile 'aws'; one of: generic, "
+                  "distribution, ecr, acr, ghcr, dockerhub, gar, quay, harbor, artifactory, gitlab"))
+      << (errs.empty() ? "" : errs[0]);
+}

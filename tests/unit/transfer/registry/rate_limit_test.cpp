@@ -1,0 +1,67 @@
+#include "transfer/registry/rate_limit.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace ocimirror::transfer;
+using namespace std::chrono_literals;
+
+TEST(RateLimit, ReadsDockerHubGitHubAndDraftHeaders) {
+  auto hub = read_rate_headers("76;w=21600", "100;w=21600", "", 0);
+  ASSERT_TRUE(hub);
+  EXPECT_EQ(hub->remaining, 76u);
+  EXPECT_EQ(hub->limit, 100u);
+  EXPECT_EQ(hub->window, 21600s);
+  EXPECT_FALSE(hub->reset_in);
+  auto github = read_rate_headers("4999", "5000", "1700000100", 1700000000);
+  ASSERT_TRUE(github);
+  EXPECT_EQ(github->reset_in, 100s) << "x-ratelimit-reset is an epoch time";
+  auto draft = read_rate_headers(" 3 ", "", "30", 1700000000);
+  ASSERT_TRUE(draft);
+  EXPECT_EQ(draft->remaining, 3u);
+  EXPECT_EQ(draft->reset_in, 30s) << "RateLimit-Reset is seconds from now";
+  EXPECT_EQ(read_rate_headers("1699999000", "", "1699999000", 1700000000)->reset_in, 0s) << "a past reset is now";
+  EXPECT_FALSE(read_rate_headers("", "100", "", 0));
+  EXPECT_FALSE(read_rate_headers("lots", "100", "", 0));
+}
+
+TEST(RateLimit, NothingWaitsWhilePlentyIsLeft) {
+  rate_pacer p;
+  const auto t0 = rate_pacer::clock::now();
+  EXPECT_EQ(p.next(t0), 0ms) << "no reading yet";
+  p.observe(*read_rate_headers("50;w=60", "100;w=60", "", 0), t0);
+  EXPECT_EQ(p.reserve(), 10u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(p.next(t0), 0ms) << i;
+  EXPECT_TRUE(p.pacing()) << "counted down locally to the reserve";
+}
+
+TEST(RateLimit, LowRemainderIsSpreadAtTheSustainableRate) {
+  rate_pacer p;
+  const auto t0 = rate_pacer::clock::now();
+  p.observe(*read_rate_headers("5;w=10", "20;w=10", "", 0), t0);  // 20 per 10 s: one per 500 ms
+  EXPECT_EQ(p.next(t0), 0ms);
+  EXPECT_EQ(p.next(t0), 500ms);
+  EXPECT_EQ(p.next(t0), 1000ms);
+  EXPECT_EQ(p.next(t0 + 1000ms), 500ms) << "slots are kept, not restarted";
+}
+
+TEST(RateLimit, ResetSpreadsWhatIsLeftAndZeroWaitsForTheReset) {
+  rate_pacer p;
+  const auto t0 = rate_pacer::clock::now();
+  p.observe(*read_rate_headers("4", "5000", "20", 0), t0);  // reserve 500: pacing from the start
+  EXPECT_EQ(p.next(t0), 0ms);
+  EXPECT_EQ(p.next(t0), 5000ms) << "20 s over 4 requests";
+  rate_pacer empty;
+  empty.observe(*read_rate_headers("0", "", "12", 0), t0);
+  EXPECT_EQ(empty.next(t0), 12000ms) << "nothing left: wait for the refill";
+}
+
+TEST(RateLimit, NoWaitIsLongerThanAMinute) {
+  rate_pacer p;
+  const auto t0 = rate_pacer::clock::now();
+  p.observe(*read_rate_headers("0", "", "31536000", 0), t0);  // a year, from a hostile or broken registry
+  EXPECT_EQ(p.next(t0), 60000ms);
+  rate_pacer hub;
+  hub.observe(*read_rate_headers("2;w=21600", "100;w=21600", "", 0), t0);  // 216 s per pull
+  EXPECT_EQ(hub.next(t0), 0ms);
+  EXPECT_EQ(hub.next(t0), 60000ms);
+}

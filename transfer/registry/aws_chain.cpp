@@ -1,0 +1,175 @@
+#include "transfer/registry/aws_chain.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <vector>
+
+namespace ocimirror::transfer {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string host_only(std::string_view registry) {
+  std::string h(registry.substr(0, registry.find(':')));
+  std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+  return h;
+}
+
+std::vector<std::string> labels(const std::string& host) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0;;) {
+    auto dot = host.find('.', at);
+    out.push_back(host.substr(at, dot - at));
+    if (dot == std::string::npos) return out;
+    at = dot + 1;
+  }
+}
+
+/// The labels of an ECR host, or empty: ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn].
+std::vector<std::string> ecr_labels(std::string_view registry) {
+  auto l = labels(host_only(registry));
+  const bool shape = (l.size() == 6 || (l.size() == 7 && l[6] == "cn")) && l[1] == "dkr" &&
+                     (l[2] == "ecr" || l[2] == "ecr-fips") && l[4] == "amazonaws" && l[5] == "com" &&
+                     l[0].size() == 12 && std::all_of(l[0].begin(), l[0].end(), ::isdigit) && !l[3].empty();
+  return shape ? l : std::vector<std::string>{};
+}
+
+std::optional<std::string> get(const env_lookup_fn& env, const char* name) {
+  auto v = env(name);
+  if (v && v->empty()) return std::nullopt;
+  return v;
+}
+
+/// Keys or a web identity from one INI section; where: for messages.
+bool from_section(const std::string& text, const std::string& section, const std::string& where, aws_source& out) {
+  auto id = ini_value(text, section, "aws_access_key_id"), secret = ini_value(text, section, "aws_secret_access_key");
+  if (id && secret) {
+    out.keys = {*id, *secret, ini_value(text, section, "aws_session_token").value_or(""), where};
+    out.where = where;
+    return true;
+  }
+  auto role = ini_value(text, section, "role_arn"), token = ini_value(text, section, "web_identity_token_file");
+  if (role && token) {
+    out.role_arn = *role;
+    out.token_file = *token;
+    out.session = ini_value(text, section, "role_session_name").value_or("ocimirror");
+    out.where = where;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> ini_value(std::string_view text, std::string_view section, std::string_view key) {
+  bool inside = false;
+  for (std::size_t at = 0; at < text.size();) {
+    auto end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    auto line = trim(text.substr(at, end - at));
+    at = end + 1;
+    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+    if (line.front() == '[') {
+      auto close = line.find(']');
+      inside = close != std::string_view::npos && trim(line.substr(1, close - 1)) == section;
+      continue;
+    }
+    auto eq = line.find('=');
+    if (inside && eq != std::string_view::npos && trim(line.substr(0, eq)) == key)
+      return std::string(trim(line.substr(eq + 1)));
+  }
+  return std::nullopt;
+}
+
+aws_source find_aws_source(const env_lookup_fn& env, const file_read_fn& read) {
+  aws_source s;
+  const std::string profile = get(env, "AWS_PROFILE").value_or("default");
+  const std::string home = get(env, "HOME").value_or("");
+  const std::string config_path = get(env, "AWS_CONFIG_FILE").value_or(home + "/.aws/config");
+  const std::string config_section = profile == "default" ? "default" : "profile " + profile;
+  const auto config = read(config_path);
+  s.region = get(env, "AWS_REGION")
+                 .value_or(get(env, "AWS_DEFAULT_REGION")
+                               .value_or(config ? ini_value(*config, config_section, "region").value_or("") : ""));
+  auto id = get(env, "AWS_ACCESS_KEY_ID"), secret = get(env, "AWS_SECRET_ACCESS_KEY");
+  if (id && secret) {
+    s.keys = {*id, *secret, get(env, "AWS_SESSION_TOKEN").value_or(""), "environment"};
+    s.where = "environment (AWS_ACCESS_KEY_ID)";
+    return s;
+  }
+  auto role = get(env, "AWS_ROLE_ARN"), token = get(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+  if (role && token) {
+    s.role_arn = *role;
+    s.token_file = *token;
+    s.session = get(env, "AWS_ROLE_SESSION_NAME").value_or("ocimirror");
+    s.where = "environment (AWS_WEB_IDENTITY_TOKEN_FILE)";
+    return s;
+  }
+  const std::string creds_path = get(env, "AWS_SHARED_CREDENTIALS_FILE").value_or(home + "/.aws/credentials");
+  if (auto text = read(creds_path); text && from_section(*text, profile, creds_path + " [" + profile + "]", s))
+    return s;
+  if (config) from_section(*config, config_section, config_path + " [" + config_section + "]", s);
+  return s;
+}
+
+std::string ecr_region(std::string_view registry) {
+  auto l = ecr_labels(registry);
+  return l.empty() ? std::string() : l[3];
+}
+
+std::string ecr_account(std::string_view registry) {
+  auto l = ecr_labels(registry);
+  return l.empty() ? std::string() : l[0];
+}
+
+aws_endpoint aws_endpoint_for(std::string_view service, const std::string& region, const env_lookup_fn& env) {
+  std::string upper(service);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  const std::string var = "AWS_ENDPOINT_URL_" + upper;
+  std::string named = var;
+  auto url = get(env, var.c_str());
+  if (!url) {
+    url = get(env, "AWS_ENDPOINT_URL");
+    named = "AWS_ENDPOINT_URL";
+  }
+  if (url) {
+    while (!url->empty() && url->back() == '/') url->pop_back();
+    const auto host = url->starts_with("http://") ? host_only(url->substr(7)) : std::string();
+    if (url->starts_with("https://")) return {*url, {}};
+    if (url->starts_with("http://") && (host == "127.0.0.1" || host == "localhost" || url->starts_with("http://[::1]")))
+      return {*url, {}};
+    return {{},
+            named + "=" + *url + " must be an https:// URL (http:// only on loopback): its answers carry credentials"};
+  }
+  if (region.empty())
+    return {{}, "no AWS region for the " + std::string(service) + " API: set AWS_REGION (or use an ECR registry host)"};
+  const std::string suffix = region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
+  return {"https://" + std::string(service == "ecr" ? "api.ecr." : std::string(service) + ".") + region + suffix, {}};
+}
+
+aws_credentials parse_sts_credentials(std::string_view xml, std::int64_t* expires_epoch) {
+  auto element = [&](std::string_view name) -> std::string {
+    const std::string open = "<" + std::string(name) + ">", close = "</" + std::string(name) + ">";
+    auto a = xml.find(open);
+    if (a == std::string_view::npos) return {};
+    a += open.size();
+    auto b = xml.find(close, a);
+    return b == std::string_view::npos ? std::string() : std::string(trim(xml.substr(a, b - a)));
+  };
+  aws_credentials c{element("AccessKeyId"), element("SecretAccessKey"), element("SessionToken"), "STS"};
+  if (expires_epoch) {
+    std::tm tm{};
+    const auto when = element("Expiration");
+    *expires_epoch = 0;
+    if (strptime(when.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) *expires_epoch = static_cast<std::int64_t>(timegm(&tm));
+  }
+  return c;
+}
+
+}  // namespace ocimirror::transfer

@@ -1,0 +1,94 @@
+#include "transfer/registry/rate_limit.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace ocimirror::transfer {
+
+namespace {
+
+constexpr std::chrono::milliseconds longest_wait{60'000};  // as a Retry-After is capped (retry_policy)
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::uint64_t> leading_number(std::string_view s) {
+  s = trim(s);
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end == s.data()) return std::nullopt;
+  return v;
+}
+
+/// "100;w=21600": the w= parameter.
+std::optional<std::uint64_t> window_of(std::string_view s) {
+  for (auto at = s.find(';'); at != std::string_view::npos; at = s.find(';', at + 1)) {
+    auto p = trim(s.substr(at + 1));
+    if (p.starts_with("w=")) return leading_number(p.substr(2));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<rate_reading> read_rate_headers(std::string_view remaining, std::string_view limit,
+                                              std::string_view reset, std::int64_t now_epoch) {
+  auto left = leading_number(remaining);
+  if (!left) return std::nullopt;
+  rate_reading r;
+  r.remaining = *left;
+  r.limit = leading_number(limit);
+  if (r.limit == 0) r.limit.reset();
+  auto w = window_of(remaining);
+  if (!w) w = window_of(limit);
+  if (w && *w > 0) r.window = std::chrono::seconds(*w);
+  if (auto t = leading_number(reset)) {
+    // x-ratelimit-reset is an epoch time (GitHub); RateLimit-Reset is seconds from now (IETF draft).
+    constexpr std::uint64_t epoch_2001 = 1'000'000'000;
+    const std::int64_t in =
+        *t >= epoch_2001 ? static_cast<std::int64_t>(*t) - now_epoch : static_cast<std::int64_t>(*t);
+    r.reset_in = std::chrono::seconds(std::max<std::int64_t>(in, 0));
+  }
+  return r;
+}
+
+void rate_pacer::observe(const rate_reading& r, clock::time_point now) {
+  remaining_ = r.remaining;
+  if (r.limit) limit_ = r.limit;
+  if (r.window) window_ = r.window;
+  if (r.reset_in)
+    refill_at_ = now + *r.reset_in;
+  else
+    refill_at_.reset();
+}
+
+std::uint64_t rate_pacer::reserve() const { return std::max<std::uint64_t>(8, limit_ ? *limit_ / 10 : 0); }
+
+std::chrono::milliseconds rate_pacer::next(clock::time_point now) {
+  using std::chrono::milliseconds;
+  if (!remaining_) return milliseconds(0);
+  const std::uint64_t left = *remaining_;
+  if (left > 0) --*remaining_;  // counted locally until the next reading
+  if (left > reserve()) return milliseconds(0);
+  // Spread what is left over the time until the window refills: the registry's own reset when it gave one, else
+  // the sustainable rate of limit per window, else one a second.
+  milliseconds spacing(1000);
+  auto slot = std::max(now, next_slot_);
+  if (refill_at_ && *refill_at_ > now) {
+    const auto until = std::chrono::duration_cast<milliseconds>(*refill_at_ - now);
+    spacing = left == 0 ? until : until / static_cast<std::int64_t>(left);
+    if (left == 0) slot = std::max(slot, *refill_at_);
+  } else if (limit_ && window_) {
+    spacing = std::chrono::duration_cast<milliseconds>(*window_) / static_cast<std::int64_t>(*limit_);
+  }
+  spacing = std::min(spacing, longest_wait);
+  auto wait = std::chrono::duration_cast<milliseconds>(slot - now);
+  wait = std::min(wait, longest_wait);
+  next_slot_ = now + wait + spacing;
+  return wait;
+}
+
+}  // namespace ocimirror::transfer
