@@ -75,6 +75,25 @@ TEST_F(Ecr, PasswordFromGetAuthorizationTokenSignedWithEnvironmentKeys) {
     EXPECT_EQ((r.out + r.err).find(secret), std::string::npos);
 }
 
+TEST_F(Ecr, TagsThatStartTogetherShareOneToken) {
+  ecr_api_server api(keys, "eu-west-1", password);
+  seeder s({src->host()});
+  for (int i = 0; i < 8; ++i)
+    s.image("team/many", "v" + std::to_string(i),
+            image_spec{.layers = {{"application/vnd.oci.image.layer.v1.tar", "tag " + std::to_string(i)}}});
+  const std::string path = dir + "/many.yaml";
+  write_file(path, "state_dir: " + dir + "/state-many\nregistries:\n  " + src->host() + ": {tls: disabled}\n  " +
+                       ecr->host() + ": {profile: ecr, ca_file: " + ca->ca_cert +
+                       "}\npolicies:\n  - name: many\n    from: " + src->host() + "/team\n    to: " + ecr->host() +
+                       "/many\n    repositories: [many]\n");
+  auto r = cli({"sync", "-q", "--jobs", "8", "--config", path}, aws_env(api));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(api.token_calls(), 1u) << "eight tags starting at once wait for one GetAuthorizationToken";
+  EXPECT_FALSE(skopeo_digest(ecr->host() + "/many/many:v7",
+                             {"--cert-dir", ca->trust_dir, "--creds", std::string("AWS:") + password})
+                   .empty());
+}
+
 TEST_F(Ecr, WebIdentityIsExchangedAtStsFirst) {
   ecr_api_server api(keys, "eu-west-1", password);
   const ocimirror::transfer::aws_credentials temporary{"ASIATEMPORARY", "temporary-secret", "session-token-xyz", ""};

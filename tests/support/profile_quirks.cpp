@@ -293,6 +293,10 @@ void profile_proxy::rewrite(const request& req, response& res) {
       hit("patch_201");
       res.result(http::status::created);
     }
+  } else if (family_ == "gar" && res.result_int() == 401 && t.path != "/v2/") {
+    // gcr.io answers 401 without WWW-Authenticate; only the API root challenges (REGISTRIES.md, Others).
+    hit("401_without_challenge");
+    res.erase(http::field::www_authenticate);
   } else if (family_ == "harbor" && res.result_int() == 404 && req.method() != http::verb::head) {
     // v2.10.2 reports not-found with the code UNKNOWN (containers/image#2413).
     hit("unknown_404");

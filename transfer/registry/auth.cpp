@@ -72,11 +72,25 @@ awaitable<void> authenticator::refresh_if_due(const std::string& registry, regis
   } else if (std::chrono::system_clock::now() + std::chrono::minutes(10) < *st.expires) {
     co_return;
   }
-  st.refresh_tried = true;
-  auto fresh = co_await refresh_(registry);
-  if (!fresh) co_return;
-  st.creds = std::optional<credentials>(std::move(fresh->creds));
-  st.expires = fresh->expires;
+  // Requests that start together wait for one fetch instead of each asking (or going on without credentials).
+  auto turn = co_await refreshing_.begin(registry);
+  if (!turn) {  // another request fetched meanwhile: its credentials, or its failure
+    if (st.refresh_failed) std::rethrow_exception(st.refresh_failed);
+    co_return;
+  }
+  st.refresh_failed = nullptr;
+  try {
+    auto fresh = co_await refresh_(registry);
+    if (!fresh) {
+      st.refresh_tried = true;  // none to be had (no AWS credentials): not asked again
+      co_return;
+    }
+    st.creds = std::optional<credentials>(std::move(fresh->creds));
+    st.expires = fresh->expires;
+  } catch (...) {
+    st.refresh_failed = std::current_exception();  // the next request asks again: a failure may pass
+    throw;
+  }
 }
 
 awaitable<std::string> authenticator::authorization(const std::string& registry, const scope_set& scopes) {

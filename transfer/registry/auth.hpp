@@ -3,10 +3,12 @@
 // scope, tokens cached per registry and scope set until they expire, re-asked with the added scope on
 // insufficient_scope). Never logs or returns secrets in messages.
 #include "transfer/net/http.hpp"
+#include "transfer/net/single_flight.hpp"
 #include "transfer/registry/auth_state.hpp"
 #include "transfer/registry/credentials.hpp"
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
@@ -56,6 +58,7 @@ class authenticator {
     std::optional<std::optional<credentials>> creds;               // looked up once
     std::optional<std::chrono::system_clock::time_point> expires;  // set when creds came from the refresh
     bool refresh_tried = false;                                    // it found none: not asked again
+    std::exception_ptr refresh_failed;                             // the last fetch's failure, for its waiters
   };
   /// Fetches expiring credentials when the lookup had none, or when they are about to expire.
   awaitable<void> refresh_if_due(const std::string& registry, registry_state& st);
@@ -67,6 +70,7 @@ class authenticator {
   http_client& http_;
   credential_lookup lookup_;
   credential_refresh refresh_;
+  single_flight refreshing_;
   plain_http_check plain_;
   std::map<std::string, registry_state> state_;
 };

@@ -123,7 +123,8 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     auto act = decide(facts, {auth_tries, tries.left() > 0});
     if (act == response_action::reauthenticate) {
       ++auth_tries;
-      if (co_await auth_.on_unauthorized(name_, scopes, res[http::field::www_authenticate])) continue;
+      const std::string challenge = co_await challenge_of(res[http::field::www_authenticate]);
+      if (co_await auth_.on_unauthorized(name_, scopes, challenge)) continue;
       facts.token_refused = true;
       act = decide(facts, {auth_tries, tries.left() > 0});
     }
@@ -134,6 +135,15 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     }
     co_return std::move(res);  // accepted, or given up on: the caller reads the status
   }
+}
+
+awaitable<std::string> registry_client::challenge_of(std::string_view header) {
+  if (!header.empty()) co_return std::string(header);
+  // gcr.io answers 401 without WWW-Authenticate (REGISTRIES.md, Others): the API root's challenge says how to
+  // authenticate. Asked without credentials, once per such 401; an answer without one changes nothing.
+  http::request<http::string_body> req{http::verb::get, "", 11};
+  auto root = co_await http_.send(url("/v2/"), std::move(req), 1 << 16);
+  co_return std::string(root[http::field::www_authenticate]);
 }
 
 awaitable<void> registry_client::ping() {
@@ -257,7 +267,8 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
     std::string body = co_await stream->read_all(1 << 16);
     if (act == response_action::reauthenticate) {
       ++auth_tries;
-      if (co_await auth_.on_unauthorized(name_, scopes, stream->headers()[http::field::www_authenticate])) continue;
+      const std::string challenge = co_await challenge_of(stream->headers()[http::field::www_authenticate]);
+      if (co_await auth_.on_unauthorized(name_, scopes, challenge)) continue;
       facts.token_refused = true;
       act = decide(facts, {auth_tries, tries.left() > 0});
     }

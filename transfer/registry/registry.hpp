@@ -5,6 +5,7 @@
 #include "transfer/net/concurrency.hpp"
 #include "transfer/net/http.hpp"
 #include "transfer/net/retrier.hpp"
+#include "transfer/net/single_flight.hpp"
 #include "transfer/oci/manifest.hpp"
 #include "transfer/registry/auth.hpp"
 #include "transfer/registry/listing.hpp"
@@ -139,6 +140,8 @@ class registry_client {
                                   std::vector<std::pair<std::string, std::string>> extra_headers = {},
                                   retry_budget* within = nullptr);
   awaitable<upload_session> start_upload(const std::string& repo, retry_budget* within);
+  /// A 401's WWW-Authenticate, or the API root's when the 401 came without one (gcr.io).
+  awaitable<std::string> challenge_of(std::string_view header);
   /// One request whose body streams from `body` (a monolithic PUT or one PATCH), credentials only to our origin.
   awaitable<string_response> stream_to(http::verb verb, const std::string& target, const scope_set& scopes,
                                        std::uint64_t length, http_client::chunk_source body,
@@ -171,7 +174,8 @@ class registry_client {
   rate_pacer pacer_;
   repository_creator creator_;
   package_lister lister_;
-  std::set<std::string> ensured_;  ///< repositories creator_ was asked for
+  std::set<std::string> ensured_;  ///< repositories creator_ made or found
+  single_flight creating_;
   /// Asks creator_ for repo, once.
   awaitable<void> ensure_repository(const std::string& repo);
   wait_observer wait_observer_;

@@ -25,13 +25,14 @@ struct chunk_splitter {
 }  // namespace
 
 awaitable<void> registry_client::ensure_repository(const std::string& repo) {
-  if (!creator_ || !ensured_.insert(repo).second) co_return;
-  try {
+  // The blobs of one manifest race here together: one asks, the others wait for its answer, then look again (a
+  // failed creation is asked again by the next write).
+  while (creator_ && !ensured_.count(repo)) {
+    auto turn = co_await creating_.begin(repo);
+    if (!turn) continue;
     const bool created = co_await creator_(repo);
+    ensured_.insert(repo);
     if (created && trace::enabled()) trace::emit("repository-created", {{"registry", name_}, {"repository", repo}});
-  } catch (...) {
-    ensured_.erase(repo);  // asked again by the next write
-    throw;
   }
 }
 
