@@ -1,4 +1,5 @@
 #include "tests/support/ecr_api_server.hpp"
+#include "tests/support/request_target.hpp"
 
 #include "transfer/net/headers.hpp"
 
@@ -19,17 +20,6 @@ std::string auth_part(std::string_view header, std::string_view key) {
   if (at == std::string_view::npos) return {};
   at += k.size();
   return std::string(header.substr(at, header.find(',', at) - at));
-}
-
-std::string form_param(const std::string& body, const std::string& key) {
-  const std::string k = key + "=";
-  for (std::size_t at = 0; at < body.size();) {
-    auto end = body.find('&', at);
-    if (end == std::string::npos) end = body.size();
-    if (body.compare(at, k.size(), k) == 0) return body.substr(at + k.size(), end - at - k.size());
-    at = end + 1;
-  }
-  return {};
 }
 
 }  // namespace
@@ -169,8 +159,8 @@ loopback_server::response ecr_api_server::sts(const loopback_server::request& re
   }
   loopback_server::response res{http::status::ok, 11};
   res.set(http::field::content_type, "text/xml");
-  if (expected.empty() || form_param(req.body(), "WebIdentityToken") != expected ||
-      form_param(req.body(), "RoleArn").empty()) {
+  if (expected.empty() || query_param(req.body(), "WebIdentityToken") != expected ||
+      query_param(req.body(), "RoleArn").empty()) {
     res.result(http::status::bad_request);
     res.body() =
         "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>the token is not valid</Message>"

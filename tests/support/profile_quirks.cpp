@@ -1,6 +1,7 @@
 // The quirks of each registry family as profile_proxy reproduces them, each with its public source. (The proxy's
 // own bookkeeping is in profile_proxy.cpp.)
 #include "tests/support/profile_proxy.hpp"
+#include "tests/support/request_target.hpp"
 
 #include <boost/json.hpp>
 
@@ -12,51 +13,6 @@ namespace http = boost::beast::http;
 using clock = std::chrono::steady_clock;
 
 namespace {
-
-// "/v2/<repo>/<kind>/<ref>?<query>" taken apart: kind is manifests, blobs, uploads, tags, referrers or catalog.
-struct target_parts {
-  std::string path, query, repo, kind, ref;
-};
-
-target_parts parse(std::string_view target) {
-  target_parts t;
-  const auto q = target.find('?');
-  t.path = std::string(target.substr(0, q));
-  if (q != std::string_view::npos) t.query = std::string(target.substr(q + 1));
-  if (t.path == "/v2/_catalog") t.kind = "catalog";
-  for (const char* kind : {"/blobs/uploads/", "/manifests/", "/blobs/", "/tags/list", "/referrers/"}) {
-    const auto at = t.path.rfind(kind);
-    if (at == std::string::npos || at < 4 || !t.kind.empty()) continue;
-    t.repo = t.path.substr(4, at - 4);
-    t.ref = t.path.substr(at + std::string_view(kind).size());
-    t.kind = std::string(kind) == "/blobs/uploads/" ? "uploads"
-                                                    : std::string(kind).substr(1, std::string(kind).find('/', 1) - 1);
-  }
-  return t;
-}
-
-std::string param(const std::string& query, const std::string& key) {
-  const std::string k = key + "=";
-  for (std::size_t at = 0; at < query.size();) {
-    auto end = query.find('&', at);
-    if (end == std::string::npos) end = query.size();
-    if (query.compare(at, k.size(), k) == 0) return query.substr(at + k.size(), end - at - k.size());
-    at = end + 1;
-  }
-  return {};
-}
-
-std::string with_param(const target_parts& t, const std::string& key, const std::string& value) {
-  std::string q;
-  for (std::size_t at = 0; at < t.query.size();) {
-    auto end = t.query.find('&', at);
-    if (end == std::string::npos) end = t.query.size();
-    if (t.query.compare(at, key.size() + 1, key + "=") != 0) q += (q.empty() ? "" : "&") + t.query.substr(at, end - at);
-    at = end + 1;
-  }
-  q += (q.empty() ? "" : "&") + key + "=" + value;
-  return t.path + "?" + q;
-}
 
 unsigned number(const std::string& s) {
   unsigned v = 0;
@@ -73,7 +29,7 @@ constexpr const char* accept_manifests =
 }  // namespace
 // ---- AWS ECR ----
 std::optional<profile_proxy::response> profile_proxy::ecr(const request& req) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   // Repositories must exist before a push: POST /blobs/uploads/ to a missing one is 404 NAME_UNKNOWN (regclient#203).
   if (require_repositories_ && req.method() != http::verb::get && req.method() != http::verb::head && !t.repo.empty()) {
     bool known = false;
@@ -86,7 +42,7 @@ std::optional<profile_proxy::response> profile_proxy::ecr(const request& req) {
                     "The repository with name '" + t.repo + "' does not exist in the registry with id '123456789012'");
   }
   // tags/list with n > 1000 is an error (go-containerregistry pkg/v1/remote/options.go).
-  if (t.kind == "tags" && number(param(t.query, "n")) > 1000)
+  if (t.kind == "tags" && number(query_param(t.query, "n")) > 1000)
     return refuse("page_size", 400, "PAGINATION_NUMBER_INVALID", "n must be at most 1000");
   if (req.method() == http::verb::put && t.kind == "manifests") {
     // Immutable tags: a PUT to a tag that exists fails even with the same digest (aws/containers-roadmap#2380).
@@ -107,7 +63,7 @@ std::optional<profile_proxy::response> profile_proxy::ecr(const request& req) {
   }
   // Cross-repository mount is off unless the account enables BLOB_MOUNTING: 202 and an ordinary upload
   // (aws/containers-roadmap#2860).
-  if (req.method() == http::verb::post && t.kind == "uploads" && !param(t.query, "mount").empty()) {
+  if (req.method() == http::verb::post && t.kind == "uploads" && !query_param(t.query, "mount").empty()) {
     hit("mount_as_upload");
     request plain = req;
     plain.target(t.path);
@@ -118,7 +74,7 @@ std::optional<profile_proxy::response> profile_proxy::ecr(const request& req) {
 
 // ---- Azure ACR ----
 std::optional<profile_proxy::response> profile_proxy::acr(const request& req) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   // Transfer-Encoding: chunked refused with CONTENT_LENGTH_INVALID (goharbor/harbor#23015, #21640).
   if (req[http::field::transfer_encoding].find("chunked") != std::string_view::npos)
     return refuse("chunked", 400, "CONTENT_LENGTH_INVALID", "chunked transfer encoding is not supported");
@@ -130,7 +86,7 @@ std::optional<profile_proxy::response> profile_proxy::acr(const request& req) {
     return res;
   }
   // _catalog pages at 100 (regclient#404).
-  if (t.kind == "catalog" && number(param(t.query, "n")) > 100) {
+  if (t.kind == "catalog" && number(query_param(t.query, "n")) > 100) {
     hit("catalog_page");
     request paged = req;
     paged.target(with_param(t, "n", "100"));
@@ -141,7 +97,7 @@ std::optional<profile_proxy::response> profile_proxy::acr(const request& req) {
 
 // ---- GitHub Container Registry ----
 std::optional<profile_proxy::response> profile_proxy::ghcr(const request& req) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   // No _catalog (oras-go#621: the GitHub REST API lists an organisation's packages instead).
   if (t.kind == "catalog") return refuse("no_catalog", 404, "NOT_FOUND", "404 page not found");
   // No referrers API: a 303 to a rate-limited github.com page (artifacthub/hub#4785). Here the page is a closed
@@ -156,7 +112,7 @@ std::optional<profile_proxy::response> profile_proxy::ghcr(const request& req) {
   if (req.method() == http::verb::patch && req.body().size() > (4u << 20))
     return refuse("patch_416", 416, "BLOB_UPLOAD_INVALID", "chunk too large");
   // tags/list answers 100 per page with Link (ocync client.rs; "always follow Link").
-  if (t.kind == "tags" && number(param(t.query, "n")) != 100) {
+  if (t.kind == "tags" && number(query_param(t.query, "n")) != 100) {
     hit("tag_page");
     request paged = req;
     paged.target(with_param(t, "n", "100"));
@@ -167,7 +123,7 @@ std::optional<profile_proxy::response> profile_proxy::ghcr(const request& req) {
 
 // ---- Docker Hub ----
 std::optional<profile_proxy::response> profile_proxy::dockerhub(const request& req) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   if (t.kind == "catalog") return refuse("no_catalog", 404, "UNSUPPORTED", "catalog is disabled");
   if (t.kind == "referrers") return refuse("no_referrers", 404, "NOT_FOUND", "404 page not found");
   // ratelimit-limit / ratelimit-remaining on manifest GETs (HEAD does not count); 429 with Retry-After when spent
@@ -209,10 +165,10 @@ std::optional<profile_proxy::response> profile_proxy::gar(const request& req) {
 
 // ---- Quay ----
 std::optional<profile_proxy::response> profile_proxy::quay(const request& req) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   // A mount without `from` was a 400 (REGISTRIES.md, Quay).
-  if (req.method() == http::verb::post && t.kind == "uploads" && !param(t.query, "mount").empty() &&
-      param(t.query, "from").empty())
+  if (req.method() == http::verb::post && t.kind == "uploads" && !query_param(t.query, "mount").empty() &&
+      query_param(t.query, "from").empty())
     return refuse("mount_without_from", 400, "UNSUPPORTED", "mount needs from");
   if (t.kind != "tags" || req.method() != http::verb::get) return std::nullopt;
   // Tag pages of 50 with an opaque next_page token in Link.
@@ -222,7 +178,7 @@ std::optional<profile_proxy::response> profile_proxy::quay(const request& req) {
   if (res.result_int() != 200) return res;
   auto doc = boost::json::parse(res.body()).as_object();
   const auto& tags = doc["tags"].as_array();
-  const auto token = param(t.query, "next_page");
+  const auto token = query_param(t.query, "next_page");
   std::size_t from = token.size() > 2 ? std::stoul(token.substr(2), nullptr, 16) : 0;
   boost::json::array page;
   for (std::size_t i = from; i < tags.size() && i < from + 50; ++i) page.push_back(tags[i]);
@@ -239,7 +195,7 @@ std::optional<profile_proxy::response> profile_proxy::quay(const request& req) {
 
 // ---- Harbor ----
 std::optional<profile_proxy::response> profile_proxy::harbor(const request& req) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   if (t.path == "/api/v2.0/systeminfo") {  // how Harbor is recognised (goharbor/harbor API v2.0)
     hit("systeminfo");
     response res{http::status::ok, 11};
@@ -248,8 +204,8 @@ std::optional<profile_proxy::response> profile_proxy::harbor(const request& req)
     return res;
   }
   // A mount without `from` opens an ordinary upload (202) instead (REGISTRIES.md, Harbor).
-  if (req.method() == http::verb::post && t.kind == "uploads" && !param(t.query, "mount").empty() &&
-      param(t.query, "from").empty()) {
+  if (req.method() == http::verb::post && t.kind == "uploads" && !query_param(t.query, "mount").empty() &&
+      query_param(t.query, "from").empty()) {
     hit("mount_without_from");
     request plain = req;
     plain.target(t.path);
@@ -260,7 +216,7 @@ std::optional<profile_proxy::response> profile_proxy::harbor(const request& req)
 
 // ---- JFrog Artifactory ----
 std::optional<profile_proxy::response> profile_proxy::artifactory(const request& req) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   // Uploads must go through PATCH: a PUT that carries the blob is refused (containerd/containerd#3533).
   if (req.method() == http::verb::put && t.kind == "uploads" && !req.body().empty())
     return refuse("monolithic", 400, "BLOB_UPLOAD_INVALID", "monolithic upload is not supported");
@@ -269,7 +225,7 @@ std::optional<profile_proxy::response> profile_proxy::artifactory(const request&
 
 // ---- GitLab ----
 std::optional<profile_proxy::response> profile_proxy::gitlab(const request& req) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   // The tag sha256-<hex> resolves as the digest itself (oras-go#1396).
   if (t.kind == "manifests" && req.method() != http::verb::put && t.ref.size() == 71 && t.ref.starts_with("sha256-")) {
     hit("digest_tag");
@@ -281,7 +237,7 @@ std::optional<profile_proxy::response> profile_proxy::gitlab(const request& req)
 }
 
 void profile_proxy::rewrite(const request& req, response& res) {
-  const auto t = parse(req.target());
+  const auto t = parse_target(req.target());
   if (family_ == "ecr") {
     // A blob's commit (the PUT with ?digest=) starts the validator's lag.
     if (req.method() == http::verb::put && t.kind == "uploads" && res.result_int() == 201) {
