@@ -1,5 +1,6 @@
 # Sourced by the demo and benchmark scripts: start_registry DIR [accesslog] prints HOST:PORT of a plain-HTTP
-# docker-registry storing in DIR (with `accesslog`, every request is logged to DIR/registry.log); stop_registries
+# docker-registry storing in DIR (with `accesslog`, every request is logged to DIR/registry.log; its pid goes to
+# DIR/pid); stop_registries
 # ends every one started. Callers run start_registry as $(...), a subshell, so the pids go to a file, not a variable.
 registry_pidfile=$(mktemp /tmp/ocimirror-registries.XXXXXX)
 start_registry() {
@@ -18,7 +19,7 @@ http:
   secret: ocimirror-local
 CFG
   docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
-  echo $! >> "$registry_pidfile"
+  echo $! >> "$registry_pidfile"; echo $! > "$dir/pid"
   for _ in $(seq 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { echo "127.0.0.1:$port"; return 0; }
     sleep 0.05
@@ -28,6 +29,8 @@ CFG
 # requests_in LOG FROM_LINE: requests logged after line FROM_LINE, as "METHOD PATH" lines.
 requests_in() { tail -n +"$(( $2 + 1 ))" "$1" | sed -n 's/.*"\([A-Z]*\) \([^ ]*\) HTTP\/1.1".*/\1 \2/p'; }
 log_lines() { wc -l < "$1"; }
+# cpu_seconds DIR: CPU seconds (user + system) the registry started in DIR has used so far.
+cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / t }' "/proc/$(cat "$1/pid")/stat"; }
 stop_registries() {
   local p
   while read -r p; do kill "$p" 2>/dev/null || true; done < "$registry_pidfile"

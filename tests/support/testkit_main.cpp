@@ -1,13 +1,14 @@
-// ocimirror-testkit: seeds registries for the demo and the benchmarks.
-//   ocimirror-testkit seed-demo HOST:PORT             a multi-arch image, a Helm chart and a Flux artifact
-//   ocimirror-testkit seed-blob HOST:PORT/REPO:TAG MIB [SEED]  a single-layer image with one MIB-sized random layer
-//   ocimirror-testkit seed-bench HOST:PORT MIB PHASE  the benchmark data set (phase 0 cold, 1 the increment)
-//   ocimirror-testkit ingest HOST:PORT MIB PARALLEL    the registry's raw ingest of the data set's blobs; prints
-//   seconds ocimirror-testkit seed-fleet HOST:PORT REPOS       the reliability data set: REPOS repositories of two tags
-//   each ocimirror-testkit fault-proxy HOST:PORT RATE SEED  a chaos proxy in front of HOST:PORT: prints its own
-//   HOST:PORT,
-//                                                      runs until SIGTERM/SIGINT, then prints what it injected
+// ocimirror-testkit: seeds registries and runs test-kit helpers for the demo and the benchmarks.
+//   seed-demo HOST:PORT                  a multi-arch image, a Helm chart and a Flux artifact
+//   seed-blob HOST:PORT/REPO:TAG MIB [SEED]   a single-layer image with one MIB-sized random layer
+//   seed-bench HOST:PORT MIB PHASE       the benchmark data set (phase 0 cold, 1 the increment)
+//   ingest HOST:PORT MIB PARALLEL        the registry's raw ingest of the data set's blobs; prints seconds
+//   seed-fleet HOST:PORT REPOS           the reliability data set: REPOS repositories of two tags each
+//   fault-proxy HOST:PORT RATE SEED      a chaos proxy in front of HOST:PORT
+//   delay HOST:PORT RTT_MS               a wide-area link (RTT_MS round trips) in front of HOST:PORT
+// The two helpers print their own HOST:PORT, run until SIGTERM or SIGINT, then print what they did.
 #include "tests/support/bench_data.hpp"
+#include "tests/support/delay_link.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/fleet.hpp"
 #include "tests/support/seed.hpp"
@@ -16,6 +17,20 @@
 #include <iostream>
 
 using namespace ocimirror::testing;
+
+namespace {
+
+/// SIGTERM and SIGINT blocked before a helper's threads start, so only sigwait takes them.
+sigset_t block_stop_signals() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  return stop;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   try {
@@ -74,11 +89,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "fault-proxy" && argc == 5) {
       const std::string up = argv[2];
-      sigset_t stop;  // blocked before the proxy's threads start, so only sigwait takes them
-      sigemptyset(&stop);
-      sigaddset(&stop, SIGTERM);
-      sigaddset(&stop, SIGINT);
-      pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+      auto stop = block_stop_signals();
       fault_proxy proxy(up.substr(0, up.rfind(':')), up.substr(up.rfind(':') + 1),
                         chaos_settings{.seed = std::stoull(argv[4]), .rate = std::stod(argv[3])});
       std::cout << proxy.host() << std::endl;
@@ -87,9 +98,21 @@ int main(int argc, char** argv) {
       std::cerr << proxy.requests() << " requests, " << proxy.faults() << " faulted: " << proxy.fault_summary() << "\n";
       return 0;
     }
+    if (cmd == "delay" && argc == 4) {
+      const std::string up = argv[2];
+      auto stop = block_stop_signals();
+      delay_link link(up.substr(0, up.rfind(':')), up.substr(up.rfind(':') + 1),
+                      std::chrono::milliseconds(std::stoi(argv[3])));
+      std::cout << link.host() << std::endl;
+      int sig = 0;
+      sigwait(&stop, &sig);
+      std::cerr << link.connections() << " connections, " << link.bytes() << " bytes relayed\n";
+      return 0;
+    }
     std::cerr << "usage: ocimirror-testkit seed-demo HOST:PORT | seed-blob HOST:PORT/REPO:TAG MIB [SEED] |\n"
                  "                         seed-bench HOST:PORT MIB PHASE | ingest HOST:PORT MIB PARALLEL |\n"
-                 "                         seed-fleet HOST:PORT REPOS | fault-proxy HOST:PORT RATE SEED\n";
+                 "                         seed-fleet HOST:PORT REPOS | fault-proxy HOST:PORT RATE SEED |\n"
+                 "                         delay HOST:PORT RTT_MS\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "ocimirror-testkit: " << e.what() << "\n";
