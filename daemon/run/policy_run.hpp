@@ -39,6 +39,14 @@ struct policy_run {
   std::string variant{};                          ///< the platform filter a record must have been pushed under to count
   std::optional<transfer::cosign::public_key> trusted{};
   std::map<transfer::registry_client*, std::chrono::milliseconds> waited_before{};  ///< per client, at open()
+  /// Destination repositories listed before the facts step (those with a tag the cache knows nothing of): the tags
+  /// each had. One listing answers for all of its tags, so none of them is asked about alone.
+  std::map<std::string, std::set<std::string>> dst_listed{};
+  std::set<std::string> fresh_repos{};  ///< of those, the ones the destination did not have at all
+  /// Top manifests fetched in the facts step for tags the destination lacks, by (source repository, tag): the copy
+  /// starts from them instead of asking again.
+  std::map<std::pair<std::string, std::string>, transfer::fetched_manifest> prefetched{};
+  std::size_t prefetched_bytes = 0;
 
   /// Opens both endpoints; false (with the failure in report) when one cannot be.
   bool open();
@@ -53,6 +61,9 @@ struct policy_run {
 
  private:
   transfer::awaitable<void> list_tags();
+  transfer::awaitable<void> survey_destination();
+  transfer::awaitable<std::optional<transfer::manifest_head>> source_head(job& j, bool will_copy);
+  bool lacking(const job& j) const;  ///< the survey listed j's destination repository without j's tag
   transfer::awaitable<void> facts(job& j);
   transfer::awaitable<std::string> artifact_type(job& j, const transfer::manifest_head& head, bool known,
                                                  const cache::tag_record* rec);

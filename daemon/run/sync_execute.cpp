@@ -31,6 +31,7 @@ awaitable<void> policy_run::execute() {
   transfer::blob_gate gate;
   co.gate = &gate;
   co.memory = &cache;
+  co.fresh_repositories = &fresh_repos;
   transfer::copy_options check = co;
   check.verify = true;
   if (!p.platforms.empty())
@@ -78,9 +79,15 @@ awaitable<void> policy_run::copy_tag(policy::plan_item& it, const transfer::copy
     const auto from = ref_of(p.from.registry, it.source_repo, it.tag);
     const auto to = ref_of(p.to.registry, it.destination_repo, it.tag);
     const bool verifying = it.what == action::unchanged;
-    const auto& how = verifying ? check : co;
+    auto how = verifying ? check : co;
+    how.tag_checked = !verifying;  // the plan asked the destination (or its listing) about this tag
+    std::optional<transfer::fetched_manifest> first;
+    if (auto pf = prefetched.find({it.source_repo, it.tag}); pf != prefetched.end()) {
+      if (pf->second.digest == it.source_digest) first = std::move(pf->second);
+      prefetched.erase(pf);
+    }
     transfer::copy_result result;
-    result = co_await transfer::copy_image(*src, from, *dst, to, how);
+    result = co_await transfer::copy_image(*src, from, *dst, to, how, std::move(first));
     pruning.wanted[it.destination_repo].insert(result.digest);
     co_await remember(it, result.source_digest, result.digest);
     if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);

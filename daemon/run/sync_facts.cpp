@@ -4,15 +4,22 @@
 #include "policy/platform.hpp"
 #include "transfer/copy/parallel.hpp"
 
+#include <algorithm>
+
 namespace ocimirror::daemon {
 using policy::action;
 using transfer::awaitable;
+
+namespace {
+constexpr std::size_t prefetch_max = 16u << 20;  ///< manifest bytes the facts step keeps for the copies
+}  // namespace
 
 awaitable<void> policy_run::plan() {
   for (const auto& r : repos)
     for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
   if (!p.verify_key_pem.empty()) trusted.emplace(p.verify_key_pem);
   for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
+  co_await survey_destination();
   co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) { return facts(jobs[i]); });
   // A listed tag the source then does not know: the listing may have been garbled on the way (a flipped byte
   // turns v1 into V1 and stays valid JSON). Such a repository is listed once more, and what that listing selects
@@ -42,15 +49,65 @@ void policy_run::collect() {
   }
 }
 
+/// Lists each destination repository that has a selected tag the cache knows nothing of (a new repository, a new
+/// tag): one request for all its tags, where asking tag by tag costs one each. A repository the destination does
+/// not have is fresh: nothing in it needs asking about. A listing that fails settles nothing; the tags are then
+/// asked about one by one. Not for --verify (it asks about everything) nor for layouts (no requests to save).
+awaitable<void> policy_run::survey_destination() {
+  if (opts.verify || fresh || !dst->registry()) co_return;
+  std::vector<std::string> unknown;
+  for (const auto& r : repos)
+    for (const auto& t : r.tags)
+      if (!records.count({r.destination, t})) {
+        if (std::find(unknown.begin(), unknown.end(), r.destination) == unknown.end()) unknown.push_back(r.destination);
+        break;
+      }
+  co_await transfer::for_each_parallel(unknown.size(), 8, [&](std::size_t i) -> awaitable<void> {
+    const auto& repo = unknown[i];
+    try {
+      auto tags = co_await dst->list_tags(repo);
+      dst_listed[repo] = std::set<std::string>(tags.begin(), tags.end());
+    } catch (const transfer::error& e) {
+      if (e.code() != transfer::errc::not_found) co_return;
+      dst_listed[repo] = {};
+      fresh_repos.insert(repo);
+    }
+  });
+}
+
+/// What the source holds under j's tag. A tag headed for a copy (the destination lacks it, the cache has no
+/// record) is fetched whole rather than looked at: the copy needs the manifest anyway and takes it from here.
+awaitable<std::optional<transfer::manifest_head>> policy_run::source_head(job& j, bool will_copy) {
+  if (!will_copy) co_return co_await src->head_manifest(j.repo->source, j.tag);
+  std::optional<transfer::fetched_manifest> m;
+  try {
+    m = co_await src->get_manifest(j.repo->source, j.tag);
+  } catch (const transfer::error& e) {
+    if (e.code() != transfer::errc::not_found) throw;
+  }
+  if (!m) co_return std::nullopt;
+  transfer::manifest_head h{m->digest, m->media_type, m->bytes.size()};
+  if (prefetched_bytes + m->bytes.size() <= prefetch_max) {
+    prefetched_bytes += m->bytes.size();
+    prefetched[{j.repo->source, j.tag}] = std::move(*m);
+  }
+  co_return h;
+}
+
+bool policy_run::lacking(const job& j) const {
+  auto listed = dst_listed.find(j.repo->destination);
+  return listed != dst_listed.end() && !listed->second.count(j.tag);
+}
+
 awaitable<void> policy_run::facts(job& j) {
   try {
-    auto head = co_await src->head_manifest(j.repo->source, j.tag);
+    auto found = records.find({j.repo->destination, j.tag});
+    const cache::tag_record* rec = found == records.end() ? nullptr : &found->second;
+    auto head = co_await source_head(j, !rec && lacking(j) && !opts.dry_run);
     if (!head) {
       j.gone = j.vanished = true;
       co_return;
     }
-    auto found = records.find({j.repo->destination, j.tag});
-    const cache::tag_record* rec = found == records.end() ? nullptr : &found->second;
     const bool known = rec && rec->source_digest == head->digest && rec->platforms == variant;
     if (!p.types_include.empty() || !p.types_exclude.empty()) {
       j.type = co_await artifact_type(j, *head, known, rec);
@@ -78,7 +135,11 @@ awaitable<void> policy_run::facts(job& j) {
 awaitable<std::string> policy_run::artifact_type(job& j, const transfer::manifest_head& head, bool known,
                                                  const cache::tag_record* rec) {
   if (known && !rec->artifact_type.empty()) co_return rec->artifact_type;  // a digest's type never changes
-  auto fetched = co_await src->get_manifest(j.repo->source, head.digest);
+  transfer::fetched_manifest fetched;
+  if (auto pf = prefetched.find({j.repo->source, j.tag}); pf != prefetched.end())
+    fetched = pf->second;
+  else
+    fetched = co_await src->get_manifest(j.repo->source, head.digest);
   auto parsed = transfer::parse_manifest(fetched.bytes, fetched.media_type);
   if (!parsed) throw transfer::error(transfer::errc::bad_manifest, parsed.error());
   co_return policy::artifact_type_of(*parsed);
@@ -100,8 +161,10 @@ awaitable<policy::plan_item> policy_run::plan_item(job& j, const transfer::manif
   }
   policy::tag_facts f;
   f.source_digest = head.digest;
-  auto at_dst = co_await dst->head_manifest(j.repo->destination, j.tag);
-  if (at_dst) f.destination_digest = at_dst->digest;
+  if (!lacking(j)) {  // the survey's listing answered for tags it did not list
+    auto at_dst = co_await dst->head_manifest(j.repo->destination, j.tag);
+    if (at_dst) f.destination_digest = at_dst->digest;
+  }
   if (rec) f.last_mirrored = {{rec->source_digest, rec->destination_digest}};
   it.what = policy::decide(f, p.overwrite == config::overwrite_mode::changed);
   it.destination_digest = f.destination_digest.value_or("");

@@ -30,7 +30,9 @@ awaitable<void> blob_copier::copy(const descriptor& d) {
   const bool in_source = sreg || (co_await src.blob_size(from.repository, d.digest)).has_value();
   blob_plan plan(facts_of(d, in_source));
   std::optional<std::uint64_t> there;
-  if (dreg)
+  if (fresh()) {
+    if (opts.gate->holds(dst.name(), d.digest, to.repository)) there = d.size;
+  } else if (dreg)
     there = co_await dreg->blob_size(to.repository, d.digest, &blob);
   else
     there = co_await dst.blob_size(to.repository, d.digest);

@@ -25,6 +25,11 @@ struct copy_route {
   const copy_options& opts;
   registry_client* sreg = src.registry();
   registry_client* dreg = dst.registry();
+
+  /// Whether to.repository is one the run found missing at the destination: the gate knows all it holds.
+  bool fresh() const {
+    return opts.gate && opts.fresh_repositories && opts.fresh_repositories->count(to.repository) > 0;
+  }
 };
 
 struct blob_copier : copy_route {

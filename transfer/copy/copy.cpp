@@ -20,11 +20,21 @@ struct copier : copy_route {
   copy_progress& progress() { return blobs.progress; }
   std::string src_name(const std::string& digest) const { return blobs.src_name(digest); }
 
-  awaitable<void> put(const std::string& target, const std::string& bytes, const std::string& media_type) {
+  /// The digest the destination holds under target: the gate's answer in a fresh repository, else a HEAD.
+  awaitable<std::optional<std::string>> at_destination(const std::string& target) {
+    if (fresh()) co_return opts.gate->pushed_as(dst.name(), to.repository, target);
+    auto h = co_await dst.head_manifest(to.repository, target);
+    if (!h) co_return std::nullopt;
+    co_return h->digest;
+  }
+
+  awaitable<void> put(const std::string& target, const std::string& bytes, const std::string& media_type,
+                      const std::string& digest) {
     if (dreg)
       co_await dreg->put_manifest(to.repository, target, bytes, media_type, &subject_seen);
     else
       co_await dst.put_manifest(to.repository, target, bytes, media_type);
+    if (opts.gate) opts.gate->pushed(dst.name(), to.repository, target, digest);
   }
 
   awaitable<void> copy_children(const manifest& index, const std::vector<bool>& keep, int depth) {
@@ -32,8 +42,10 @@ struct copier : copy_route {
       if (!keep[i]) continue;
       const auto& child = index.manifests[i];
       std::optional<blob_gate::lease> held;
-      if (opts.gate) held.emplace(co_await opts.gate->acquire(dst.name() + "/" + to.repository, child.digest));
-      const bool there = (co_await dst.head_manifest(to.repository, child.digest)).has_value();
+      const std::string where = dst.name() + "/" + to.repository;
+      if (opts.gate) held.emplace(co_await opts.gate->acquire(where, child.digest));
+      const auto found = co_await at_destination(child.digest);
+      const bool there = found.has_value();
       if (there && !opts.verify) {
         ++stats.manifests_skipped;
         continue;
@@ -80,7 +92,7 @@ struct copier : copy_route {
       ++stats.manifests_skipped;
       co_return digest;
     }
-    co_await put(target.empty() ? digest : target, bytes, parsed->media_type);
+    co_await put(target.empty() ? digest : target, bytes, parsed->media_type, digest);
     ++stats.manifests_pushed;
     co_return digest;
   }
@@ -88,16 +100,19 @@ struct copier : copy_route {
   /// What the destination already holds decides how little is left to do: the tag on the right digest (nothing),
   /// or the digest without the tag (only tag it). Nullopt: copy the graph.
   awaitable<std::optional<std::string>> shortcut(const fetched_manifest& m, const std::string& media_type) {
-    if (!to.tag.empty())
-      if (auto h = co_await dst.head_manifest(to.repository, to.tag); h && h->digest == m.digest) {
+    if (!to.tag.empty() && !opts.tag_checked) {
+      const auto tagged = co_await at_destination(to.tag);
+      if (tagged == m.digest) {
         ++stats.manifests_skipped;
         co_return m.digest;
       }
-    if (!co_await dst.head_manifest(to.repository, m.digest)) co_return std::nullopt;
+    }
+    const auto stored = co_await at_destination(m.digest);
+    if (!stored) co_return std::nullopt;
     if (to.tag.empty()) {
       ++stats.manifests_skipped;
     } else {
-      co_await put(to.tag, m.bytes, media_type);
+      co_await put(to.tag, m.bytes, media_type, m.digest);
       ++stats.manifests_pushed;
     }
     co_return m.digest;
@@ -129,10 +144,11 @@ std::vector<const descriptor*> unique_blobs(const manifest& m) {
 }
 
 awaitable<copy_result> copy_image(endpoint& src, const reference& from, endpoint& dst, const reference& to,
-                                  const copy_options& opts) {
+                                  const copy_options& opts, std::optional<fetched_manifest> first) {
   copier c{{src, from, dst, to, opts}};
   const std::string source_target = from.target().empty() ? std::string("latest") : from.target();
-  auto m = co_await src.get_manifest(from.repository, source_target);
+  if (!first) first = co_await src.get_manifest(from.repository, source_target);
+  const fetched_manifest& m = *first;
   copy_result r;
   r.source_digest = m.digest;
   auto parsed = parse_manifest(m.bytes, m.media_type);

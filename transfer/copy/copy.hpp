@@ -17,6 +17,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,12 @@ struct copy_options {
   blob_gate* gate = nullptr;
   /// What outlives the run (the cache): repositories holding a digest, unfinished chunked uploads. May be null.
   blob_memory* memory = nullptr;
+  /// Destination repositories that did not exist when the run began (with a gate): what they hold now is what this
+  /// run wrote, so the gate answers for them and the destination is not asked. Writing is always safe; asking is
+  /// only a saving, and there would be nothing to find.
+  const std::set<std::string>* fresh_repositories = nullptr;
+  /// The caller already asked the destination about the tag and found it missing or on another digest.
+  bool tag_checked = false;
   /// Check what the destination already has all the way down (every child manifest and blob) instead of
   /// trusting a tag that points at the right digest; pushes whatever is missing.
   bool verify = false;
@@ -79,7 +87,8 @@ std::vector<const descriptor*> unique_blobs(const manifest& m);
 
 /// Copies from (a tag or digest in src; registry fields are for messages) to `to` in dst. to.tag empty: stored by
 /// digest only. Throws transfer::error.
+/// first: the source's top manifest when the caller already fetched it (it is not asked again).
 awaitable<copy_result> copy_image(endpoint& src, const reference& from, endpoint& dst, const reference& to,
-                                  const copy_options& opts);
+                                  const copy_options& opts, std::optional<fetched_manifest> first = std::nullopt);
 
 }  // namespace ocimirror::transfer

@@ -1,7 +1,9 @@
 #pragma once
-// One piece of work per key at a time, on one io_context: the first caller for a key does the work; callers that
-// arrive while it runs wait until it ends and then look at its result themselves (fetching ECR's password once for
-// many requests that start together, creating a repository once for the blobs that race to it).
+// One piece of work per key at a time, on one io_context. begin(): the first caller for a key does the work;
+// callers that arrive while it runs wait until it ends and then look at its result themselves (fetching ECR's
+// password once for many requests that start together, creating a repository once for the blobs that race to it).
+// acquire(): every caller does the work, one after another (writing one digest to a registry).
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -43,12 +45,27 @@ class single_flight {
       co_await t->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
       co_return turn(nullptr, key);
     }
-    auto ex = co_await boost::asio::this_coro::executor;  // named: no temporary around a co_await
-    busy_[key] = std::make_shared<boost::asio::steady_timer>(ex, boost::asio::steady_timer::time_point::max());
-    co_return turn(this, key);
+    auto ex = co_await boost::asio::this_coro::executor;
+    co_return take(ex, key);
+  }
+
+  /// Waits until nobody holds key's turn, then takes it.
+  boost::asio::awaitable<turn> acquire(const std::string& key) {
+    for (auto busy = busy_.find(key); busy != busy_.end(); busy = busy_.find(key)) {
+      auto t = busy->second;
+      co_await t->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    }
+    auto ex = co_await boost::asio::this_coro::executor;
+    co_return take(ex, key);
   }
 
  private:
+  /// Not a coroutine: nothing else runs between finding the key free and taking it.
+  turn take(const boost::asio::any_io_executor& ex, const std::string& key) {
+    busy_[key] = std::make_shared<boost::asio::steady_timer>(ex, boost::asio::steady_timer::time_point::max());
+    return turn(this, key);
+  }
+
   void end(const std::string& key) {
     if (auto busy = busy_.find(key); busy != busy_.end()) {
       busy->second->cancel();

@@ -56,7 +56,8 @@ std::optional<rate_reading> read_rate_headers(std::string_view remaining, std::s
 }
 
 void rate_pacer::observe(const rate_reading& r, clock::time_point now) {
-  remaining_ = r.remaining;
+  const std::uint64_t others = in_flight_ > 0 ? in_flight_ - 1 : 0;  // besides the one this reading answers
+  remaining_ = r.remaining > others ? r.remaining - others : 0;
   if (r.limit) limit_ = r.limit;
   if (r.window) window_ = r.window;
   if (r.reset_in)
@@ -69,6 +70,7 @@ std::uint64_t rate_pacer::reserve() const { return std::max<std::uint64_t>(8, li
 
 std::chrono::milliseconds rate_pacer::next(clock::time_point now) {
   using std::chrono::milliseconds;
+  ++in_flight_;
   if (!remaining_) return milliseconds(0);
   const std::uint64_t left = *remaining_;
   if (left > 0) --*remaining_;  // counted locally until the next reading

@@ -27,10 +27,15 @@ std::optional<rate_reading> read_rate_headers(std::string_view remaining, std::s
 class rate_pacer {
  public:
   using clock = std::chrono::steady_clock;
-  /// A new reading from the registry replaces what was counted locally.
+  /// A new reading from the registry replaces what was counted locally, less the other requests still in flight:
+  /// the registry had not counted them yet (a reading from concurrent requests would otherwise undo the count).
   void observe(const rate_reading& r, clock::time_point now);
   /// The wait before the next request that counts, which is then taken as sent (at now + the wait).
   std::chrono::milliseconds next(clock::time_point now);
+  /// A request next() let go has been answered (its reading, when it had one, observed before this).
+  void answered() {
+    if (in_flight_ > 0) --in_flight_;
+  }
   /// The remainder at or below which pacing starts: a tenth of the limit, at least 8 (the requests a registry's
   /// concurrency may have in flight when the reading arrives).
   std::uint64_t reserve() const;
@@ -41,6 +46,7 @@ class rate_pacer {
   std::optional<std::chrono::seconds> window_;
   std::optional<clock::time_point> refill_at_;
   clock::time_point next_slot_{};
+  std::uint64_t in_flight_ = 0;
 };
 
 }  // namespace ocimirror::transfer

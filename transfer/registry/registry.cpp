@@ -193,6 +193,10 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
   retry_budget refetches(budget_kind::refetch, policy().refetch);
   for (;;) {
     string_response res;
+    struct in_flight {  // pace() counts this attempt as sent; it is answered (or failed) when the attempt ends
+      rate_pacer& p;
+      ~in_flight() { p.answered(); }
+    } counted{pacer_};
     co_await pace();  // manifest GETs are what registries count (Docker Hub: HEAD does not)
     try {
       res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},

@@ -65,3 +65,17 @@ TEST(RateLimit, NoWaitIsLongerThanAMinute) {
   EXPECT_EQ(hub.next(t0), 0ms);
   EXPECT_EQ(hub.next(t0), 60000ms);
 }
+
+TEST(RateLimit, AReadingDoesNotUndoTheRequestsStillInFlight) {
+  rate_pacer p;
+  const auto t0 = rate_pacer::clock::now();
+  p.observe(*read_rate_headers("20;w=60", "100;w=60", "", 0), t0);  // reserve 10
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(p.next(t0), 0ms) << i;     // ten sent at once, none answered
+  // The first answer: the registry had counted only it (19 left); nine more are on their way.
+  p.observe(*read_rate_headers("19;w=60", "100;w=60", "", 0), t0);
+  p.answered();
+  EXPECT_TRUE(p.pacing()) << "10 left in truth, at the reserve";
+  for (int i = 0; i < 9; ++i) p.answered();
+  p.observe(*read_rate_headers("10;w=60", "100;w=60", "", 0), t0);  // an answer to a request not counted
+  EXPECT_TRUE(p.pacing());
+}
