@@ -22,7 +22,7 @@ enum class tls_mode {
 struct registry_settings {
   tls_mode tls = tls_mode::enabled;
   std::vector<std::string> ca_files;
-  std::size_t max_concurrency = 8;
+  std::size_t max_concurrency = 32;
   transfer::listing_limits listing;  ///< bounds on every tag list and catalog read from the registry
   /// `proxy:` for this registry: a proxy URL, or "none" to go direct; unset: HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
   std::optional<std::string> proxy;

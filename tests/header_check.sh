@@ -6,7 +6,7 @@ src=$1 build=$2
 cd "$src"
 # Pure: OCI types and formats, parsers, state machines and every policy header. Adding Asio to one of these (or to
 # anything it includes) fails here: move the I/O out instead.
-pure=(transfer/oci/*.hpp transfer/net/headers.hpp transfer/net/proxy.hpp transfer/net/retry.hpp transfer/net/trace.hpp
+pure=(transfer/oci/*.hpp transfer/net/adaptive_limit.hpp transfer/net/headers.hpp transfer/net/proxy.hpp transfer/net/retry.hpp transfer/net/trace.hpp
       transfer/registry/credentials.hpp transfer/registry/listing.hpp transfer/registry/referrers.hpp
       transfer/registry/auth_state.hpp transfer/registry/response_step.hpp transfer/registry/upload_state.hpp
       transfer/registry/profile.hpp transfer/registry/rate_limit.hpp transfer/registry/sigv4.hpp

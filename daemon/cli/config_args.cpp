@@ -53,7 +53,8 @@ po::options_description policy_run_flags::describe() {
                   "I/N: handle only the source repositories whose xxh3 hash mod N is I (one of N "
                   "replicas); auto/N takes I from the hostname's StatefulSet ordinal (name-I)")(
       "state-dir", po::value(&state_dir), "override state_dir from the file")(
-      "jobs,j", po::value(&jobs)->default_value(jobs), "tags copied at once per policy (at most max_concurrency)")(
+      "jobs,j", po::value(&jobs)->default_value(jobs),
+      "tags copied at once per policy at most; below it (and max_concurrency) the registries' adaptive limits decide")(
       "blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag")(
       "log-level", po::value(&log_level)->default_value(log_level),
       "debug | info | warn | error; debug logs every HTTP exchange (method, URL without its query, status), retry "

@@ -26,7 +26,7 @@ std::optional<config::mirror_config> load_or_report(const std::string& file, boo
 /// What the commands that run policies (sync, daemon) take besides the transfer flags.
 struct policy_run_flags {
   std::string state_dir, shard_text;
-  std::size_t jobs = 4, blob_jobs = 8;
+  std::size_t jobs = 32, blob_jobs = 8;
   time_limits limits;
   std::string log_level = "info";
   boost::program_options::options_description describe();

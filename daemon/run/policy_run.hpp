@@ -13,6 +13,7 @@
 #include "transfer/endpoint/endpoint.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +22,9 @@
 #include <vector>
 
 namespace ocimirror::daemon {
+
+/// Listings and tag facts in flight at most; the registries' adaptive limits decide below it.
+inline constexpr std::size_t discovery_at_once = 64;
 
 struct policy_run {
   session& s;
@@ -48,6 +52,10 @@ struct policy_run {
   std::map<std::pair<std::string, std::string>, transfer::fetched_manifest> prefetched{};
   std::size_t prefetched_bytes = 0;
 
+  /// Runs f(0..n-1), at most `most` at once and no more than both registries' adaptive limits allow right now
+  /// (listings, the facts of each tag and the copies all follow what the registries and the link take).
+  transfer::awaitable<void> each(std::size_t n, std::size_t most,
+                                 std::function<transfer::awaitable<void>(std::size_t)> f);
   /// Opens both endpoints; false (with the failure in report) when one cannot be.
   bool open();
   /// Step 1: the cache's records, the repositories, their tags. False when the repositories cannot be listed.

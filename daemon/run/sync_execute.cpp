@@ -52,8 +52,7 @@ awaitable<void> policy_run::execute() {
     }
   }
   prune_inputs pruning{wanted_digests(report), opts.parallel_tags, opts.stop};
-  co_await transfer::for_each_parallel(work.size(), opts.parallel_tags,
-                                       [&](std::size_t i) { return copy_tag(*work[i], co, check, pruning); });
+  co_await each(work.size(), opts.parallel_tags, [&](std::size_t i) { return copy_tag(*work[i], co, check, pruning); });
   // 5. What refers to each mirrored tag travels with it (sync_referrers.cpp). A platform-filtered index is a new
   // manifest its source's referrers do not name, so they stay behind.
   if (p.referrers.enabled && p.platforms.empty() && !(opts.stop && *opts.stop)) {

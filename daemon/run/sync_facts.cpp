@@ -3,6 +3,7 @@
 #include "daemon/run/policy_run.hpp"
 #include "policy/platform.hpp"
 #include "transfer/copy/parallel.hpp"
+#include "transfer/registry/referrers.hpp"
 
 #include <algorithm>
 
@@ -20,14 +21,13 @@ awaitable<void> policy_run::plan() {
   if (!p.verify_key_pem.empty()) trusted.emplace(p.verify_key_pem);
   for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
   co_await survey_destination();
-  co_await transfer::for_each_parallel(jobs.size(), 8, [&](std::size_t i) { return facts(jobs[i]); });
+  co_await each(jobs.size(), discovery_at_once, [&](std::size_t i) { return facts(jobs[i]); });
   // A listed tag the source then does not know: the listing may have been garbled on the way (a flipped byte
   // turns v1 into V1 and stays valid JSON). Such a repository is listed once more, and what that listing selects
   // and was not asked about yet is asked now.
   const auto first_new = jobs.size();
   co_await relist_vanished(*src, p, repos, jobs);
-  co_await transfer::for_each_parallel(jobs.size() - first_new, 8,
-                                       [&](std::size_t i) { return facts(jobs[first_new + i]); });
+  co_await each(jobs.size() - first_new, discovery_at_once, [&](std::size_t i) { return facts(jobs[first_new + i]); });
   collect();
   // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them (sync_list.cpp).
   if (p.prune) co_await plan_prunes(*src, p, repos, records, selected, opts.shard, report);
@@ -62,7 +62,7 @@ awaitable<void> policy_run::survey_destination() {
         if (std::find(unknown.begin(), unknown.end(), r.destination) == unknown.end()) unknown.push_back(r.destination);
         break;
       }
-  co_await transfer::for_each_parallel(unknown.size(), 8, [&](std::size_t i) -> awaitable<void> {
+  co_await each(unknown.size(), discovery_at_once, [&](std::size_t i) -> awaitable<void> {
     const auto& repo = unknown[i];
     try {
       auto tags = co_await dst->list_tags(repo);
@@ -106,6 +106,13 @@ awaitable<void> policy_run::facts(job& j) {
     auto head = co_await source_head(j, !rec && lacking(j) && !opts.dry_run);
     if (!head) {
       j.gone = j.vanished = true;
+      co_return;
+    }
+    // GitLab resolves the tag sha256-<hex> as that digest itself (oras-go#1396): that is the subject, not a tag
+    // holding its referrers index. Copying it would put the subject under the referrers tag at the destination;
+    // the referrers step reads the source the way that works there.
+    if (j.tag == transfer::referrers::fallback_tag(head->digest)) {
+      j.gone = true;
       co_return;
     }
     const bool known = rec && rec->source_digest == head->digest && rec->platforms == variant;

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <set>
 
 namespace ocimirror::daemon {
@@ -81,8 +82,18 @@ awaitable<bool> policy_run::list() {
   co_return true;
 }
 
+awaitable<void> policy_run::each(std::size_t n, std::size_t most, std::function<awaitable<void>(std::size_t)> f) {
+  auto width = [this] {
+    std::size_t w = std::numeric_limits<std::size_t>::max();
+    for (auto* end : {src.get(), dst.get()})
+      if (auto* c = end ? end->registry() : nullptr) w = std::min(w, c->working_limit());
+    return w;
+  };
+  co_await transfer::for_each_adaptive(n, most, width, std::move(f));
+}
+
 awaitable<void> policy_run::list_tags() {
-  co_await transfer::for_each_parallel(repos.size(), 8, [&](std::size_t i) -> awaitable<void> {
+  co_await each(repos.size(), discovery_at_once, [&](std::size_t i) -> awaitable<void> {
     auto& r = repos[i];
     try {
       r.all_tags = co_await src->list_tags(r.source);

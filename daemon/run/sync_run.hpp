@@ -55,7 +55,7 @@ struct run_options {
   bool dry_run = false;
   bool verify = false;  ///< check the destination for every tag, down to its blobs, and push what is missing
   policy::shard shard;  ///< this replica handles only the source repositories it owns
-  std::size_t parallel_tags = 4;
+  std::size_t parallel_tags = 32;
   std::size_t parallel_blobs = 8;
   transfer::copy_progress* progress = nullptr;
   transfer::pipe_options pipe;

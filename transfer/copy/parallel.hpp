@@ -1,6 +1,7 @@
 #pragma once
 // Runs jobs 0..n-1 with at most `limit` at once on the current executor; the first failure stops new jobs from
-// starting, waits for the running ones, and is rethrown.
+// starting, waits for the running ones, and is rethrown. for_each_adaptive also asks width() before each job
+// starts and keeps no more than that running (an adaptive limit that moves while the jobs run).
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -34,6 +35,28 @@ inline boost::asio::awaitable<void> for_each_parallel(std::size_t n, std::size_t
     });
   co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
   if (first) std::rethrow_exception(first);
+}
+
+inline boost::asio::awaitable<void> for_each_adaptive(std::size_t n, std::size_t limit,
+                                                      std::function<std::size_t()> width,
+                                                      std::function<boost::asio::awaitable<void>(std::size_t)> job) {
+  namespace asio = boost::asio;
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer ended(ex, asio::steady_timer::time_point::max());  // cancelled whenever a job ends
+  std::size_t active = 0;
+  co_await for_each_parallel(n, limit, [&](std::size_t i) -> asio::awaitable<void> {
+    while (active >= std::max<std::size_t>(width(), 1)) co_await ended.async_wait(asio::as_tuple(asio::use_awaitable));
+    ++active;
+    struct leave {
+      std::size_t& active;
+      asio::steady_timer& ended;
+      ~leave() {
+        --active;
+        ended.cancel();
+      }
+    } on_end{active, ended};
+    co_await job(i);
+  });
 }
 
 }  // namespace ocimirror::transfer

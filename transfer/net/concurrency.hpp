@@ -1,7 +1,9 @@
 #pragma once
-// A registry's concurrency: an asynchronous semaphore whose limit adapts. A 429 halves it (never below 1); after
-// as many successes in a row as the limit, it grows by one, back up to the configured maximum (additive increase,
-// multiplicative decrease). Single-threaded, like the io_context that runs the transfers.
+// A registry's concurrency: an asynchronous semaphore under an adaptive_limit (adaptive_limit.hpp) that it may
+// share with another semaphore (a registry's requests and its blob transfers follow one limit). Single-threaded,
+// like the io_context that runs the transfers.
+#include "transfer/net/adaptive_limit.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -9,36 +11,15 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <list>
 #include <utility>
 
 namespace ocimirror::transfer {
 
-/// The limit arithmetic alone, so it is testable without an executor.
-class adaptive_limit {
- public:
-  explicit adaptive_limit(std::size_t max) : max_(std::max<std::size_t>(max, 1)), limit_(max_) {}
-  std::size_t limit() const { return limit_; }
-  std::size_t max() const { return max_; }
-  void throttled() {
-    limit_ = std::max<std::size_t>(limit_ / 2, 1);
-    streak_ = 0;
-  }
-  void succeeded() {
-    if (limit_ >= max_ || ++streak_ < limit_) return;
-    ++limit_;
-    streak_ = 0;
-  }
-
- private:
-  std::size_t max_, limit_, streak_ = 0;
-};
-
 class concurrency {
  public:
-  explicit concurrency(std::size_t max) : limit_(max) {}
+  explicit concurrency(adaptive_limit& limit) : limit_(limit) {}
 
   class permit {
    public:
@@ -68,19 +49,7 @@ class concurrency {
     co_return permit(this);
   }
 
-  void throttled() { limit_.throttled(); }
-  void succeeded() {
-    limit_.succeeded();
-    wake();
-  }
-  std::size_t limit() const { return limit_.limit(); }
-  std::size_t in_use() const { return in_use_; }
-
- private:
-  void release() {
-    --in_use_;
-    wake();
-  }
+  /// Lets waiters in when the limit grew (it may have, through the other semaphore sharing it).
   void wake() {
     std::size_t free = limit_.limit() > in_use_ ? limit_.limit() - in_use_ : 0;
     for (auto& w : waiters_) {
@@ -92,7 +61,15 @@ class concurrency {
       }
     }
   }
-  adaptive_limit limit_;
+  std::size_t limit() const { return limit_.limit(); }
+  std::size_t in_use() const { return in_use_; }
+
+ private:
+  void release() {
+    --in_use_;
+    wake();
+  }
+  adaptive_limit& limit_;
   std::size_t in_use_ = 0;
   std::list<boost::asio::steady_timer> waiters_;
 };

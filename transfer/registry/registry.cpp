@@ -55,18 +55,21 @@ registry_client::registry_client(http_client& http, authenticator& auth, std::st
       auth_(auth),
       name_(std::move(name)),
       base_((plain_http ? "http://" : "https://") + api_host),
-      limit_(max_concurrency),
+      adaptive_(max_concurrency, std::min<std::size_t>(max_concurrency, 8)),
       retry_(name_, retry, http_.options().stop) {}
 
-bool registry_client::assess(unsigned status) {
+bool registry_client::assess(unsigned status, std::optional<adaptive_limit::duration> took) {
   ++counters_.requests;
   if (observer_) observer_(name_, status);
-  if (status == 429) {
-    ++counters_.throttled;
-    limit_.throttled();
-  } else if (status < 400) {
-    limit_.succeeded();
-  }
+  if (status == 429) ++counters_.throttled;
+  if (status == 429 || status == 503)
+    adaptive_.throttled();
+  else if (status < 400 && took)
+    adaptive_.answered(*took);
+  else if (status < 400)
+    adaptive_.succeeded();
+  limit_.wake();
+  requests_.wake();
   return retryable_status(status);
 }
 
@@ -114,7 +117,15 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     req.body() = body;
-    auto send = [&] { return http_.send(target, std::move(req), limit); };
+    std::optional<adaptive_limit::duration> took;
+    auto send = [&]() -> awaitable<string_response> {
+      auto permit = co_await requests_.acquire();  // held for the exchange alone: nothing nests inside it
+      const auto sent_at = std::chrono::steady_clock::now();
+      auto res = co_await http_.send(target, std::move(req), limit);
+      if (body.empty())  // a body's time is its bytes, not a queue
+        took = std::chrono::duration_cast<adaptive_limit::duration>(std::chrono::steady_clock::now() - sent_at);
+      co_return res;
+    };
     auto sent = co_await once_or_retry<string_response>(*this, tries, send);
     if (!sent) continue;
     auto& res = *sent;
@@ -128,7 +139,7 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
       facts.token_refused = true;
       act = decide(facts, {auth_tries, tries.left() > 0});
     }
-    assess(res.result_int());
+    assess(res.result_int(), took);
     if (act == response_action::back_off) {
       co_await retry(tries, res[http::field::retry_after]);  // decide() saw a retry left: this one is granted
       continue;

@@ -39,12 +39,16 @@ struct fetched_manifest {
 class registry_client {
  public:
   /// name: the registry as the user wrote it (for messages and auth); plain_http: talk http:// instead of https://.
-  /// max_concurrency: blob transfers at once with this registry (halved on 429, regrown on success).
+  /// max_concurrency: requests, and blob transfers, at once with this registry at most; the adaptive limit
+  /// (adaptive_limit.hpp) starts at 8 and finds what the registry and the link take below it.
   registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host, bool plain_http,
-                  std::size_t max_concurrency = 8, retry_policy retry = {});
+                  std::size_t max_concurrency = 32, retry_policy retry = {});
 
   const std::string& name() const { return name_; }
+  /// Blob transfers at once (a transfer holds a permit from each registry it involves).
   concurrency& limiter() { return limit_; }
+  /// The limit requests and blob transfers share right now.
+  std::size_t working_limit() const { return adaptive_.limit(); }
   const retry_policy& policy() const { return retry_.policy(); }
   /// Spends a retry from `budget` and waits before it (see retrier::again); false when a budget is spent.
   awaitable<bool> retry(retry_budget& budget, std::string_view retry_after = {});
@@ -165,7 +169,9 @@ class registry_client {
   authenticator& auth_;
   std::string name_;
   std::string base_;  ///< "https://host:port"
-  concurrency limit_;
+  adaptive_limit adaptive_;
+  concurrency limit_{adaptive_};     ///< blob transfers
+  concurrency requests_{adaptive_};  ///< requests with a string body (manifests, listings, HEADs, upload steps)
   retrier retry_;
   counters counters_;
   response_observer observer_;
@@ -179,8 +185,9 @@ class registry_client {
   /// Asks creator_ for repo, once.
   awaitable<void> ensure_repository(const std::string& repo);
   wait_observer wait_observer_;
-  /// Feeds a response's status to the limiter; true when the request is worth repeating.
-  bool assess(unsigned status);
+  /// Feeds a response's status (and, for a request without a body, how long its answer took) to the adaptive
+  /// limit; true when the request is worth repeating.
+  bool assess(unsigned status, std::optional<adaptive_limit::duration> took = std::nullopt);
 };
 
 }  // namespace ocimirror::transfer

@@ -63,7 +63,8 @@ TEST(Concurrency, HalvedOn429AndRegrownSlowly) {
 
 TEST(Concurrency, PermitsBoundWhatRunsAtOnce) {
   boost::asio::io_context io;
-  concurrency c(2);
+  adaptive_limit l(2);
+  concurrency c(l);
   int running = 0, peak = 0, finished = 0;
   for (int i = 0; i < 6; ++i)
     boost::asio::co_spawn(
@@ -75,11 +76,50 @@ TEST(Concurrency, PermitsBoundWhatRunsAtOnce) {
           co_await t.async_wait(boost::asio::use_awaitable);
           --running;
           ++finished;
-          if (finished == 1) c.throttled();  // from now on one at a time
+          if (finished == 1) l.throttled();  // from now on one at a time
         },
         boost::asio::detached);
   io.run();
   EXPECT_EQ(finished, 6);
   EXPECT_EQ(peak, 2);
   EXPECT_EQ(c.in_use(), 0u);
+}
+
+TEST(Concurrency, SlowStartDoublesWhileAnswersStayFast) {
+  adaptive_limit l(32, 8);
+  const auto rtt = milliseconds(40);  // a wide-area link: every answer takes the round trip, however many at once
+  for (int i = 0; i < 8; ++i) l.answered(rtt);
+  EXPECT_EQ(l.limit(), 16u);
+  for (int i = 0; i < 16; ++i) l.answered(rtt);
+  EXPECT_EQ(l.limit(), 32u);
+  for (int i = 0; i < 1000; ++i) l.answered(rtt);
+  EXPECT_EQ(l.limit(), 32u) << "never above the maximum";
+}
+
+TEST(Concurrency, AnswersThatQueueCutTheLimitAndItThenGrowsByOne) {
+  adaptive_limit l(32, 8);
+  const auto fast = std::chrono::microseconds(500);  // a loopback registry with time to spare
+  const auto queued = milliseconds(20);              // the same registry out of CPU
+  for (int i = 0; i < 8; ++i) l.answered(fast);
+  EXPECT_EQ(l.limit(), 16u);
+  for (int i = 0; i < 16; ++i) l.answered(queued);
+  EXPECT_EQ(l.limit(), 12u) << "three quarters";
+  for (int i = 0; i < 12; ++i) l.answered(fast);
+  EXPECT_EQ(l.limit(), 13u) << "slow start is over: one more per round";
+  for (int i = 0; i < 13; ++i) l.answered(fast + milliseconds(5));  // within the noise allowed
+  EXPECT_EQ(l.limit(), 14u);
+  l.throttled();
+  EXPECT_EQ(l.limit(), 7u) << "429 or 503: half";
+}
+
+TEST(Concurrency, AFloorFromLongAgoIsLearntAfresh) {
+  adaptive_limit l(4, 4);
+  l.answered(std::chrono::microseconds(100));  // one lucky answer
+  // The path is slower for good: every answer takes 30 ms. The limit falls, then the floor is relearnt and it
+  // stops falling.
+  for (int i = 0; i < 200; ++i) l.answered(milliseconds(30));
+  EXPECT_EQ(l.floor(), milliseconds(30));
+  const auto settled = l.limit();
+  for (int i = 0; i < 200; ++i) l.answered(milliseconds(30));
+  EXPECT_GE(l.limit(), settled);
 }

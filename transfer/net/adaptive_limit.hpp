@@ -1,0 +1,46 @@
+#pragma once
+// How many requests a registry and the link to it take at once, found without a knob. Slow start: the limit
+// doubles each round (a round is `limit` answers) while answers come back about as fast as the fastest one seen.
+// Then additive increase (one more per round) and multiplicative decrease: halved on 429 or 503, cut to three
+// quarters after a round in which most answers waited in a queue (took more than twice the fastest recent
+// answer, plus a few milliseconds of noise). A wide-area link keeps its answers near the round trip whatever the
+// concurrency, so the limit climbs to the maximum and hides the latency; a registry that runs out of CPU answers
+// later the more it is asked, so the limit settles where it keeps up. Bounded by [1, max]. Pure.
+#include <chrono>
+#include <cstddef>
+
+namespace ocimirror::transfer {
+
+class adaptive_limit {
+ public:
+  using duration = std::chrono::microseconds;
+  /// start 0: the maximum (for limits that only ever back off, as blob transfers did before answers were timed).
+  explicit adaptive_limit(std::size_t max, std::size_t start = 0);
+  std::size_t limit() const { return limit_; }
+  std::size_t max() const { return max_; }
+  /// The fastest answer of the recent rounds (duration::max() before the first).
+  duration floor() const { return floor_; }
+  /// The registry said to slow down (429, 503): halve.
+  void throttled();
+  /// An answer that succeeded, without a time worth judging (an upload's time is its bytes, not a queue).
+  void succeeded();
+  /// An answer and how long it took from sending to its head.
+  void answered(duration took);
+
+  /// Answers slower than floor * 2 + noise count as queued.
+  static constexpr duration noise{std::chrono::milliseconds(5)};
+  /// Every this many rounds the floor is learnt afresh from the last round, so a path that got slower for good
+  /// is not judged by a fast answer from long ago.
+  static constexpr std::size_t floor_rounds = 16;
+
+ private:
+  void count(bool queued);
+  void end_round();
+
+  std::size_t max_, limit_;
+  bool slow_start_;
+  std::size_t answers_ = 0, queued_ = 0, rounds_ = 0;
+  duration floor_ = duration::max(), round_fastest_ = duration::max();
+};
+
+}  // namespace ocimirror::transfer
