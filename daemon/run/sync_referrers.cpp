@@ -4,6 +4,7 @@
 #include "transfer/copy/parallel.hpp"
 #include "transfer/copy/referrers_copy.hpp"
 
+#include <map>
 #include <set>
 
 namespace ocimirror::daemon {
@@ -20,6 +21,26 @@ awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst
   std::set<std::string> failed;
   for (const auto& f : report.failures) failed.insert(f.what);
   transfer::referrer_probe probe;
+  bool api = false;
+  if (!subjects.empty())
+    api = co_await transfer::referrers_api(src, subjects[0]->source_repo, subjects[0]->source_digest, probe);
+  // Without the API, all that refers to a subject is a tag (cosign's, the fallback index). Where the plan carried
+  // every such tag of a repository as an ordinary tag (the policy selects them), walking it would only ask both
+  // registries again what the copies just settled: a warm run then costs one request per source tag.
+  if (!api) {
+    std::map<std::string, std::set<std::string>> carried;  // source repository -> tags copied or unchanged
+    for (const auto* it : subjects)
+      if (!failed.count(arrow(p, it->source_repo, it->destination_repo, it->tag)))
+        carried[it->source_repo].insert(it->tag);
+    std::map<std::string, bool> settled;
+    for (const auto& [repo, tags] : all_tags) {
+      bool all = tags != nullptr;
+      for (const auto& t : tags ? *tags : std::vector<std::string>{})
+        if (transfer::referrers::is_referrer_tag(t) && !carried[repo].count(t)) all = false;
+      settled[repo] = all;
+    }
+    std::erase_if(subjects, [&](const policy::plan_item* it) { return settled[it->source_repo]; });
+  }
   auto one = [&](std::size_t i) -> awaitable<void> {
     const auto& it = *subjects[i];
     const auto what = arrow(p, it.source_repo, it.destination_repo, it.tag);
@@ -37,10 +58,7 @@ awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst
       report.failures.push_back(failure_from("referrers of " + what, e));
     }
   };
-  // The first alone: it learns whether the source has the referrers API, so the others do not all ask at once.
-  if (!subjects.empty()) co_await one(0);
-  co_await transfer::for_each_parallel(subjects.size() > 0 ? subjects.size() - 1 : 0, parallel,
-                                       [&](std::size_t i) { return one(i + 1); });
+  co_await transfer::for_each_parallel(subjects.size(), parallel, one);
 }
 
 }  // namespace ocimirror::daemon

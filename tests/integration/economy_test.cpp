@@ -7,6 +7,8 @@
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
+#include "transfer/oci/digest.hpp"
+#include "transfer/registry/referrers.hpp"
 
 #include <boost/json.hpp>
 
@@ -105,6 +107,32 @@ TEST_F(Economy, ARepositoryTheDestinationHasIsStillAskedAndNothingIsSentTwice) {
   // v2's new layer and its config; not the base, which v1 brought.
   EXPECT_LE(base_uploads, 2u);
   EXPECT_GE(count(seen, d0).heads, 1u) << "an existing repository was trusted without asking";
+}
+
+TEST_F(Economy, AWarmRunWithSignaturesAndSbomsAsksOnePerSourceTagAndNothingAtTheDestination) {
+  seeder s({src.host()});
+  auto head = [&](const std::string& ref) {  // the subject as the source holds it
+    auto r = run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + src.host() + "/acme/" + ref});
+    const bool index = r.out.find("\"manifests\"") != std::string::npos;
+    return pushed{ocimirror::transfer::sha256_digest(r.out),
+                  std::string(index ? ocimirror::transfer::media::oci_index : ocimirror::transfer::media::oci_manifest),
+                  r.out.size()};
+  };
+  const auto app = head("app:v1"), tool = head("tool:1.0");
+  s.cosign_signature("acme/app", app.digest, R"({"critical":{}})", "MEUCIQ");
+  s.cosign_signature("acme/tool", tool.digest, R"({"critical":{}})", "MEUCIQ");
+  s.referrers_index("acme/tool", tool, {s.sbom("acme/tool", tool, R"({"spdxVersion":"SPDX-2.3"})")});
+  sync();
+  const auto s0 = src.requests().size(), d0 = dst.requests().size();
+  sync();
+  const auto at_src = count(src.requests(), s0);
+  EXPECT_EQ(dst.requests().size(), d0) << "the warm run asked the destination";
+  EXPECT_EQ(at_src.heads, 7u) << "one per source tag: v1, v2, stable, 1.0, two signatures and the referrers tag";
+  EXPECT_EQ(at_src.manifest_gets, 0u);
+  auto sig =
+      run({"skopeo", "inspect", "--raw", "--tls-verify=false",
+           "docker://" + dst.host() + "/mirror/tool:" + ocimirror::transfer::referrers::fallback_tag(tool.digest)});
+  EXPECT_EQ(sig.exit_code, 0) << "the SBOM's referrers tag was not mirrored";
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "tests/support/loopback_server.hpp"
 #include "tests/support/profile_proxy.hpp"
 #include "tests/support/registry_fixture.hpp"
+#include "tests/support/request_target.hpp"
 #include "tests/support/seed.hpp"
 
 #include <boost/json.hpp>
@@ -41,14 +42,15 @@ class github_api {
       res.body() = R"({"message":"Not Found"})";
     } else {
       ++pages_;
-      const auto at = target.find("&page=");
-      const std::size_t page = at == std::string::npos ? 1 : std::stoul(target.substr(at + 6));
+      const auto query = target.substr(target.find('?') + 1);
+      const auto asked = query_param(query, "page");
+      const std::size_t page = asked.empty() ? 1 : std::stoul(asked);
       json::array out;
       for (std::size_t i = (page - 1) * 2; i < names.size() && i < page * 2; ++i)
         out.push_back(json::object{{"id", i}, {"name", names[i]}, {"package_type", "container"}});
       res.body() = json::serialize(out);
       if (page * 2 < names.size())
-        res.set(http::field::link, "<" + url() + target.substr(0, at == std::string::npos ? target.size() : at) +
+        res.set(http::field::link, "<" + url() + target.substr(0, target.find("&page=")) +
                                        "&page=" + std::to_string(page + 1) + ">; rel=\"next\"");
     }
     res.prepare_payload();

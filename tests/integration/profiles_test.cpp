@@ -68,19 +68,7 @@ class Profiles : public ::testing::Test {
     const std::string sig_tag = refs::cosign_tags(multi.digest)[0];
     keep("kinds/multi", sig_tag,
          s.manifest("kinds/multi", sig_tag, seeder::image_json({}, empty, {sig_layer}), oci_manifest));
-    auto spdx = s.blob("kinds/multi", "application/spdx+json", R"({"spdxVersion":"SPDX-2.3"})");
-    json::object m{
-        {"schemaVersion", 2},
-        {"mediaType", oci_manifest},
-        {"artifactType", "application/spdx+json"},
-        {"config", {{"mediaType", empty.media_type}, {"digest", empty.digest}, {"size", empty.size}}},
-        {"layers", json::array{{{"mediaType", spdx.media_type}, {"digest", spdx.digest}, {"size", spdx.size}}}},
-        {"subject", {{"mediaType", multi.media_type}, {"digest", multi.digest}, {"size", multi.size}}}};
-    auto sbom = s.manifest("kinds/multi", "", json::serialize(m), oci_manifest);
-    ocimirror::transfer::descriptor d{oci_manifest, sbom.digest, sbom.size, {}, {}, {}};
-    d.artifact_type = "application/spdx+json";
-    s.manifest("kinds/multi", refs::fallback_tag(multi.digest), refs::merge_fallback("", d),
-               "application/vnd.oci.image.index.v1+json");
+    s.referrers_index("kinds/multi", multi, {s.sbom("kinds/multi", multi, R"({"spdxVersion":"SPDX-2.3"})")});
     // 120 tags: more than GHCR's page of 100 and Quay's 50.
     auto many_cfg = s.blob("kinds/many", "application/vnd.oci.image.config.v1+json", "{}");
     for (int i = 0; i < 120; ++i) {
@@ -177,6 +165,8 @@ TEST_P(ProfileFamilies, SwitchedOffTheSameSyncFails) {
   std::cerr << c.family << " without its profile: " << failures[0].at("error").as_string().c_str() << "\n";
 }
 
+// GitLab's alias (the tag sha256-<hex> read as the digest) is on reads: as a destination it is met only where a
+// sync reads a referrers tag back, which it does not when it carries that tag as an ordinary one.
 INSTANTIATE_TEST_SUITE_P(, ProfileFamilies,
                          ::testing::Values(family_case{"ecr", "manifest_lag", nullptr, "dest"},
                                            family_case{"acr", nullptr, nullptr, "dest"},
@@ -186,7 +176,7 @@ INSTANTIATE_TEST_SUITE_P(, ProfileFamilies,
                                            family_case{"quay", nullptr, "tag_page", nullptr},
                                            family_case{"harbor", nullptr, nullptr, nullptr},
                                            family_case{"artifactory", nullptr, "digest_in_tags", "source"},
-                                           family_case{"gitlab", "digest_tag", "digest_tag", nullptr}),
+                                           family_case{"gitlab", nullptr, "digest_tag", nullptr}),
                          [](const auto& p) { return std::string(p.param.family); });
 
 // ECR refuses a PUT to an existing immutable tag even with the same digest (aws/containers-roadmap#2380). A

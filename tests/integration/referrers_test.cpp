@@ -36,44 +36,7 @@ class Referrers : public ::testing::Test {
   static pushed sign(seeder& s, const std::string& repo, const std::string& digest, const std::string& names,
                      const signing_key& k) {
     const auto payload = simple_signing_payload(src->host() + "/" + repo, names);
-    auto cfg = s.blob(repo, "application/vnd.oci.image.config.v1+json", "{}");
-    auto layer = s.blob(repo, "application/vnd.dev.cosign.simplesigning.v1+json", payload);
-    json::object m{
-        {"schemaVersion", 2},
-        {"mediaType", oci_manifest},
-        {"config", {{"mediaType", cfg.media_type}, {"digest", cfg.digest}, {"size", cfg.size}}},
-        {"layers", json::array{{{"mediaType", layer.media_type},
-                                {"digest", layer.digest},
-                                {"size", layer.size},
-                                {"annotations", {{"dev.cosignproject.cosign/signature", k.sign(payload)}}}}}}};
-    return s.manifest(repo, refs::cosign_tags(digest)[0], json::serialize(m), oci_manifest);
-  }
-  /// An SBOM referring to subject (pushed by digest), listed in the source's fallback index.
-  static pushed attach_sbom(seeder& s, const std::string& repo, const pushed& subject, const std::string& content) {
-    auto cfg = s.blob(repo, "application/vnd.oci.empty.v1+json", "{}");
-    auto layer = s.blob(repo, "application/spdx+json", content);
-    json::object m{
-        {"schemaVersion", 2},
-        {"mediaType", oci_manifest},
-        {"artifactType", "application/spdx+json"},
-        {"config", {{"mediaType", cfg.media_type}, {"digest", cfg.digest}, {"size", cfg.size}}},
-        {"layers", json::array{{{"mediaType", layer.media_type}, {"digest", layer.digest}, {"size", layer.size}}}},
-        {"subject", {{"mediaType", subject.media_type}, {"digest", subject.digest}, {"size", subject.size}}},
-        {"annotations", {{"org.opencontainers.image.created", "2026-11-23T00:00:00Z"}}}};
-    return s.manifest(repo, "", json::serialize(m), oci_manifest);
-  }
-  static void set_fallback(seeder& s, const std::string& repo, const pushed& subject, const std::vector<pushed>& list) {
-    std::string index;
-    for (const auto& r : list) {
-      ocimirror::transfer::descriptor d;
-      d.media_type = oci_manifest;
-      d.digest = r.digest;
-      d.size = r.size;
-      d.artifact_type = "application/spdx+json";
-      d.annotations = {{"org.opencontainers.image.created", "2026-11-23T00:00:00Z"}};
-      index = refs::merge_fallback(index, d);
-    }
-    s.manifest(repo, refs::fallback_tag(subject.digest), index, oci_index);
+    return s.cosign_signature(repo, digest, payload, k.sign(payload));
   }
 
   static void SetUpTestSuite() {
@@ -92,8 +55,8 @@ class Referrers : public ::testing::Test {
     signing_key stranger;
     sign(s, "acme/app", images["v3"].digest, images["v3"].digest, stranger);  // the wrong key
     sign(s, "acme/app", images["v4"].digest, images["v1"].digest, *key);      // names another digest
-    sbom = attach_sbom(s, "acme/app", images["v1"], R"({"spdxVersion":"SPDX-2.3","name":"app v1"})");
-    set_fallback(s, "acme/app", images["v1"], {sbom});
+    sbom = s.sbom("acme/app", images["v1"], R"({"spdxVersion":"SPDX-2.3","name":"app v1"})");
+    s.referrers_index("acme/app", images["v1"], {sbom});
   }
   static void TearDownTestSuite() {
     delete src;
@@ -138,8 +101,8 @@ TEST_F(Referrers, SignaturesAndSbomsTravelWithTheirSubjectAndTheFallbackIndexIsK
 
   // A second SBOM published later for the unchanged tag arrives; the destination's index is merged, not replaced.
   seeder s({src->host()});
-  sbom2 = attach_sbom(s, "acme/app", images["v1"], R"({"spdxVersion":"SPDX-2.3","name":"app v1, again"})");
-  set_fallback(s, "acme/app", images["v1"], {sbom, sbom2});
+  sbom2 = s.sbom("acme/app", images["v1"], R"({"spdxVersion":"SPDX-2.3","name":"app v1, again"})");
+  s.referrers_index("acme/app", images["v1"], {sbom, sbom2});
   auto again = sync("travel", src->host(), "    tags: {include: ['^v1$']}\n");
   ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
   EXPECT_EQ(fallback_at_dst("travel/app", images["v1"].digest), (std::vector<std::string>{sbom.digest, sbom2.digest}));

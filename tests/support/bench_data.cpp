@@ -94,6 +94,17 @@ std::string config_type(const plan::image& im) {
 bench_seeded seed_bench(const std::string& registry, std::uint64_t size_mib, int phase) {
   seeder s({registry});
   bench_seeded out;
+  // What release pipelines attach: a cosign signature tag on every image, an SBOM (through the referrers tag a
+  // registry without the referrers API needs) on the multi-arch ones.
+  auto attest = [&](const std::string& repo, const pushed& subject, bool with_sbom) {
+    const std::string payload = R"({"critical":{"image":{"docker-manifest-digest":")" + subject.digest + R"("}}})";
+    s.cosign_signature(repo, subject.digest, payload, "MEUCIQDbench");
+    ++out.tags;
+    if (!with_sbom) return;
+    const std::string sbom = R"({"spdxVersion":"SPDX-2.3","name":")" + repo + R"("})";
+    s.referrers_index(repo, subject, {s.sbom(repo, subject, sbom)});
+    ++out.tags;
+  };
   std::map<std::uint64_t, std::pair<pushed, std::string>> by_seed;  // layer seed -> (blob, a repository holding it)
   std::map<std::string, std::vector<std::pair<pushed, std::string>>> children;
   auto p = make_plan(size_mib, phase);
@@ -122,13 +133,15 @@ bench_seeded seed_bench(const std::string& registry, std::uint64_t size_mib, int
     const bool indexed = in_index && !im.docker;
     auto m = s.manifest(im.repo, indexed ? "" : im.tag, seeder::image_json(spec, cfg, layers),
                         std::string(im.docker ? transfer::media::docker_manifest : transfer::media::oci_manifest));
-    if (indexed)
+    if (indexed) {
       children[im.repo + ":" + im.tag].emplace_back(m, "linux/" + im.arch);
-    else
+    } else {
       ++out.tags;
+      if (im.docker) attest(im.repo, m, false);
+    }
   }
   for (const auto& [repo, tag] : p.indexes) {
-    s.index(repo, tag, children[repo + ":" + tag]);
+    attest(repo, s.index(repo, tag, children[repo + ":" + tag]), true);
     ++out.tags;
   }
   out.repositories = repos.size();

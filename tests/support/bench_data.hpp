@@ -1,7 +1,9 @@
 #pragma once
 // The end-to-end benchmark's data set, reproducible from its size: multi-arch images sharing base layers, Docker
-// schema2 images sharing a base, Helm charts and Flux artifacts, all with incompressible layers. Phase 0 is the cold
-// set; phase 1 adds new tags (new app layers over the same bases, new chart versions, new Flux revisions).
+// schema2 images sharing a base, Helm charts and Flux artifacts, all with incompressible layers; the images signed
+// (cosign signature tags) and the multi-arch ones with an SBOM in their referrers tag. Phase 0 is the cold set;
+// phase 1 adds new tags (new app layers over the same bases, new chart versions, new Flux revisions, and their
+// signatures and SBOMs).
 #include <cstdint>
 #include <string>
 

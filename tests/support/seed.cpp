@@ -1,6 +1,7 @@
 #include "tests/support/seed.hpp"
 
 #include "transfer/oci/digest.hpp"
+#include "transfer/registry/referrers.hpp"
 
 #include <boost/json.hpp>
 
@@ -146,6 +147,53 @@ pushed seeder::index(const std::string& repo, const std::string& tag,
   idx["manifests"] = std::move(ms);
   return manifest(repo, tag, json::serialize(idx),
                   std::string(docker ? transfer::media::docker_list : transfer::media::oci_index));
+}
+
+namespace {
+const std::string spdx = "application/spdx+json";
+const std::string created = "2026-11-23T00:00:00Z";
+}  // namespace
+
+pushed seeder::sbom(const std::string& repo, const pushed& subject, const std::string& content) {
+  auto cfg = blob(repo, "application/vnd.oci.empty.v1+json", "{}");
+  auto layer = blob(repo, spdx, content);
+  json::object m{{"schemaVersion", 2},
+                 {"mediaType", transfer::media::oci_manifest},
+                 {"artifactType", spdx},
+                 {"config", desc_json(cfg)},
+                 {"layers", json::array{desc_json(layer)}},
+                 {"subject", desc_json(subject)},
+                 {"annotations", {{"org.opencontainers.image.created", created}}}};
+  return manifest(repo, "", json::serialize(m), std::string(transfer::media::oci_manifest));
+}
+
+pushed seeder::referrers_index(const std::string& repo, const pushed& subject, const std::vector<pushed>& referrers) {
+  std::string index;
+  for (const auto& r : referrers) {
+    transfer::descriptor d;
+    d.media_type = transfer::media::oci_manifest;
+    d.digest = r.digest;
+    d.size = r.size;
+    d.artifact_type = spdx;
+    d.annotations = {{"org.opencontainers.image.created", created}};
+    index = transfer::referrers::merge_fallback(index, d);
+  }
+  return manifest(repo, transfer::referrers::fallback_tag(subject.digest), index,
+                  std::string(transfer::media::oci_index));
+}
+
+pushed seeder::cosign_signature(const std::string& repo, const std::string& subject_digest, const std::string& payload,
+                                const std::string& signature) {
+  auto cfg = blob(repo, "application/vnd.oci.image.config.v1+json", "{}");
+  auto layer = blob(repo, "application/vnd.dev.cosign.simplesigning.v1+json", payload);
+  auto l = desc_json(layer);
+  l["annotations"] = {{"dev.cosignproject.cosign/signature", signature}};
+  json::object m{{"schemaVersion", 2},
+                 {"mediaType", transfer::media::oci_manifest},
+                 {"config", desc_json(cfg)},
+                 {"layers", json::array{std::move(l)}}};
+  return manifest(repo, transfer::referrers::cosign_tags(subject_digest)[0], json::serialize(m),
+                  std::string(transfer::media::oci_manifest));
 }
 
 }  // namespace ocimirror::testing

@@ -53,6 +53,15 @@ class seeder {
   /// An index (or Docker manifest list) of children with their platforms.
   pushed index(const std::string& repo, const std::string& tag,
                const std::vector<std::pair<pushed, std::string /*os/arch[/variant]*/>>& children, bool docker = false);
+  /// An SBOM (artifactType application/spdx+json) whose subject is `subject`, pushed by digest.
+  pushed sbom(const std::string& repo, const pushed& subject, const std::string& content);
+  /// The subject's referrers tag (sha256-<hex>) listing `referrers` (SBOMs), the index a registry without the
+  /// referrers API is given.
+  pushed referrers_index(const std::string& repo, const pushed& subject, const std::vector<pushed>& referrers);
+  /// A cosign signature tag (sha256-<hex>.sig) for the subject digest: one simple-signing layer carrying
+  /// `payload`, annotated with `signature` (base64), over an empty config.
+  pushed cosign_signature(const std::string& repo, const std::string& subject_digest, const std::string& payload,
+                          const std::string& signature);
   /// The JSON of an image manifest over already-pushed config and layers.
   static std::string image_json(const image_spec& spec, const pushed& config, const std::vector<pushed>& layers);
 

@@ -117,6 +117,16 @@ struct walker {
 
 }  // namespace
 
+awaitable<bool> referrers_api(endpoint& src, const std::string& repo, const std::string& digest,
+                              referrer_probe& probe) {
+  auto* reg = src.registry();
+  if (!reg || !reg->profile().referrers_api) co_return false;
+  if (auto known = probe.api.find(src.name()); known != probe.api.end()) co_return known->second;
+  auto answer = co_await reg->referrers(repo, digest);
+  probe.api[src.name()] = answer.has_value();
+  co_return answer.has_value();
+}
+
 awaitable<referrer_stats> copy_referrers(endpoint& src, const std::string& src_repo, endpoint& dst,
                                          const std::string& dst_repo, const std::string& digest,
                                          const referrers::filter& filter, const copy_options& opts,

@@ -24,6 +24,10 @@ struct referrer_probe {
   std::map<std::string, bool> api;  ///< registry name -> supported
 };
 
+/// Whether src speaks the referrers API: never for a layout or a registry family without it (profile.hpp), else
+/// asked once per registry (about digest in repo) and kept in probe.
+awaitable<bool> referrers_api(endpoint& src, const std::string& repo, const std::string& digest, referrer_probe& probe);
+
 /// Copies what refers to `digest` (in src_repo at src) to dst_repo at dst (registries or layouts: a layout keeps the
 /// fallback index under its `sha256-<hex>` name). tags: src_repo's full tag list when known (fallback and cosign tags
 /// are then looked up there, without requests). Throws transfer::error.
