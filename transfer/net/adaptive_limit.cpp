@@ -4,14 +4,10 @@
 
 namespace ocimirror::transfer {
 
-adaptive_limit::adaptive_limit(std::size_t max, std::size_t start)
-    : max_(std::max<std::size_t>(max, 1)),
-      limit_(start == 0 ? max_ : std::clamp<std::size_t>(start, 1, max_)),
-      slow_start_(limit_ < max_) {}
+adaptive_limit::adaptive_limit(std::size_t max) : max_(std::max<std::size_t>(max, 1)), limit_(max_) {}
 
 void adaptive_limit::throttled() {
   limit_ = std::max<std::size_t>(limit_ / 2, 1);
-  slow_start_ = false;
   answers_ = queued_ = 0;
 }
 
@@ -31,14 +27,10 @@ void adaptive_limit::count(bool queued) {
 }
 
 void adaptive_limit::end_round() {
-  if (queued_ * 2 > answers_) {
+  if (queued_ * 2 > answers_)
     limit_ = std::max<std::size_t>(limit_ * 3 / 4, 1);
-    slow_start_ = false;
-  } else if (slow_start_) {
-    limit_ = std::min(limit_ * 2, max_);
-  } else if (limit_ < max_) {
+  else if (limit_ < max_)
     ++limit_;
-  }
   if (++rounds_ % floor_rounds == 0 && round_fastest_ != duration::max()) floor_ = round_fastest_;
   round_fastest_ = duration::max();
   answers_ = queued_ = 0;

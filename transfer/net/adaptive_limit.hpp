@@ -1,11 +1,12 @@
 #pragma once
-// How many requests a registry and the link to it take at once, found without a knob. Slow start: the limit
-// doubles each round (a round is `limit` answers) while answers come back about as fast as the fastest one seen.
-// Then additive increase (one more per round) and multiplicative decrease: halved on 429 or 503, cut to three
-// quarters after a round in which most answers waited in a queue (took more than twice the fastest recent
-// answer, plus a few milliseconds of noise). A wide-area link keeps its answers near the round trip whatever the
-// concurrency, so the limit climbs to the maximum and hides the latency; a registry that runs out of CPU answers
-// later the more it is asked, so the limit settles where it keeps up. Bounded by [1, max]. Pure.
+// How many requests a registry and the link to it take at once, found without a knob. The limit starts at the
+// maximum (a warm run over a slow link has no round trips to spare for a ramp) and adapts from the answers:
+// halved on 429 or 503, cut to three quarters after a round (as many answers as the limit) in which most answers
+// waited in a queue (took more than twice the fastest recent answer, plus a few milliseconds of noise), and grown
+// by one after a round in which they did not (additive increase, multiplicative decrease). A wide-area link keeps
+// its answers near the round trip however many are in flight, so the limit stays high and hides the latency; a
+// registry that runs out of CPU answers later the more it is asked, so the limit settles where it keeps up.
+// Bounded by [1, max]. Pure.
 #include <chrono>
 #include <cstddef>
 
@@ -14,8 +15,7 @@ namespace ocimirror::transfer {
 class adaptive_limit {
  public:
   using duration = std::chrono::microseconds;
-  /// start 0: the maximum (for limits that only ever back off, as blob transfers did before answers were timed).
-  explicit adaptive_limit(std::size_t max, std::size_t start = 0);
+  explicit adaptive_limit(std::size_t max);
   std::size_t limit() const { return limit_; }
   std::size_t max() const { return max_; }
   /// The fastest answer of the recent rounds (duration::max() before the first).
@@ -38,7 +38,6 @@ class adaptive_limit {
   void end_round();
 
   std::size_t max_, limit_;
-  bool slow_start_;
   std::size_t answers_ = 0, queued_ = 0, rounds_ = 0;
   duration floor_ = duration::max(), round_fastest_ = duration::max();
 };

@@ -55,7 +55,7 @@ registry_client::registry_client(http_client& http, authenticator& auth, std::st
       auth_(auth),
       name_(std::move(name)),
       base_((plain_http ? "http://" : "https://") + api_host),
-      adaptive_(max_concurrency, std::min<std::size_t>(max_concurrency, 8)),
+      adaptive_(max_concurrency),
       retry_(name_, retry, http_.options().stop) {}
 
 bool registry_client::assess(unsigned status, std::optional<adaptive_limit::duration> took) {

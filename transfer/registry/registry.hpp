@@ -40,7 +40,7 @@ class registry_client {
  public:
   /// name: the registry as the user wrote it (for messages and auth); plain_http: talk http:// instead of https://.
   /// max_concurrency: requests, and blob transfers, at once with this registry at most; the adaptive limit
-  /// (adaptive_limit.hpp) starts at 8 and finds what the registry and the link take below it.
+  /// (adaptive_limit.hpp) starts there and finds what the registry and the link take below it.
   registry_client(http_client& http, authenticator& auth, std::string name, std::string api_host, bool plain_http,
                   std::size_t max_concurrency = 32, retry_policy retry = {});
 

@@ -85,35 +85,31 @@ TEST(Concurrency, PermitsBoundWhatRunsAtOnce) {
   EXPECT_EQ(c.in_use(), 0u);
 }
 
-TEST(Concurrency, SlowStartDoublesWhileAnswersStayFast) {
-  adaptive_limit l(32, 8);
-  const auto rtt = milliseconds(40);  // a wide-area link: every answer takes the round trip, however many at once
-  for (int i = 0; i < 8; ++i) l.answered(rtt);
-  EXPECT_EQ(l.limit(), 16u);
-  for (int i = 0; i < 16; ++i) l.answered(rtt);
+TEST(Concurrency, AWideAreaLinkKeepsTheMaximum) {
+  adaptive_limit l(32);
+  for (int i = 0; i < 1000; ++i) l.answered(milliseconds(40));  // every answer takes the round trip
   EXPECT_EQ(l.limit(), 32u);
-  for (int i = 0; i < 1000; ++i) l.answered(rtt);
-  EXPECT_EQ(l.limit(), 32u) << "never above the maximum";
 }
 
 TEST(Concurrency, AnswersThatQueueCutTheLimitAndItThenGrowsByOne) {
-  adaptive_limit l(32, 8);
+  adaptive_limit l(32);
   const auto fast = std::chrono::microseconds(500);  // a loopback registry with time to spare
   const auto queued = milliseconds(20);              // the same registry out of CPU
-  for (int i = 0; i < 8; ++i) l.answered(fast);
-  EXPECT_EQ(l.limit(), 16u);
-  for (int i = 0; i < 16; ++i) l.answered(queued);
-  EXPECT_EQ(l.limit(), 12u) << "three quarters";
-  for (int i = 0; i < 12; ++i) l.answered(fast);
-  EXPECT_EQ(l.limit(), 13u) << "slow start is over: one more per round";
-  for (int i = 0; i < 13; ++i) l.answered(fast + milliseconds(5));  // within the noise allowed
-  EXPECT_EQ(l.limit(), 14u);
+  l.answered(fast);
+  for (int i = 0; i < 31; ++i) l.answered(queued);
+  EXPECT_EQ(l.limit(), 24u) << "three quarters";
+  for (int i = 0; i < 24; ++i) l.answered(queued);
+  EXPECT_EQ(l.limit(), 18u);
+  for (int i = 0; i < 18; ++i) l.answered(fast);
+  EXPECT_EQ(l.limit(), 19u) << "one more per round";
+  for (int i = 0; i < 19; ++i) l.answered(fast + milliseconds(5));  // within the noise allowed
+  EXPECT_EQ(l.limit(), 20u);
   l.throttled();
-  EXPECT_EQ(l.limit(), 7u) << "429 or 503: half";
+  EXPECT_EQ(l.limit(), 10u) << "429 or 503: half";
 }
 
 TEST(Concurrency, AFloorFromLongAgoIsLearntAfresh) {
-  adaptive_limit l(4, 4);
+  adaptive_limit l(4);
   l.answered(std::chrono::microseconds(100));  // one lucky answer
   // The path is slower for good: every answer takes 30 ms. The limit falls, then the floor is relearnt and it
   // stops falling.
