@@ -142,6 +142,9 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
                          {"prune", n[action::prune]}};
     json::object o{{"name", r.name}, {"source", r.source},   {"destination", r.destination}, {"planned", planned},
                    {"plan", plan},   {"warnings", warnings}, {"failures", failures},         {"seconds", r.seconds}};
+    json::object phases;
+    for (const auto& [step, seconds] : r.phases) phases[step] = seconds;
+    o["phaseSeconds"] = std::move(phases);
     if (!dry_run) {
       o["tags"] = json::object{{"copied", r.copied},         {"unchanged", n[action::unchanged]},
                                {"cacheHits", cache_hits(r)}, {"kept", n[action::kept]},

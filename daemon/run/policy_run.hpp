@@ -33,6 +33,7 @@ struct policy_run {
   const run_options& opts;
   policy_report report{};
   std::chrono::steady_clock::time_point start{std::chrono::steady_clock::now()};
+  std::chrono::steady_clock::time_point lapped{start};  ///< when the last step ended
   std::unique_ptr<transfer::endpoint> src{}, dst{};
   bool fresh = false;               ///< the destination holds only what this run writes (an archive, a snapshot)
   cache::tag_records records{};     ///< what this policy mirrored before
@@ -51,6 +52,10 @@ struct policy_run {
   /// starts from them instead of asking again.
   std::map<std::pair<std::string, std::string>, transfer::fetched_manifest> prefetched{};
   std::size_t prefetched_bytes = 0;
+  /// Whether the source has the referrers API: asked during the plan, beside the tags' facts (a warm run over a
+  /// slow link has no round trip to spare for asking it alone afterwards).
+  transfer::referrer_probe probe{};
+  bool probing = false;
 
   /// Runs f(0..n-1), at most `most` at once and no more than both registries' adaptive limits allow right now
   /// (listings, the facts of each tag and the copies all follow what the registries and the link take).
@@ -66,6 +71,8 @@ struct policy_run {
   transfer::awaitable<void> execute();
   /// The report, its duration set.
   policy_report finish();
+  /// Ends the step `name`: its seconds (since the previous step ended) go to report.phases.
+  void lap(const char* name);
 
  private:
   transfer::awaitable<void> list_tags();

@@ -53,16 +53,19 @@ awaitable<void> policy_run::execute() {
   }
   prune_inputs pruning{wanted_digests(report), opts.parallel_tags, opts.stop};
   co_await each(work.size(), opts.parallel_tags, [&](std::size_t i) { return copy_tag(*work[i], co, check, pruning); });
+  lap("copy");
   // 5. What refers to each mirrored tag travels with it (sync_referrers.cpp). A platform-filtered index is a new
   // manifest its source's referrers do not name, so they stay behind.
   if (p.referrers.enabled && p.platforms.empty() && !(opts.stop && *opts.stop)) {
     std::map<std::string, const std::vector<std::string>*> all_tags;
     for (const auto& r : repos) all_tags[r.source] = &r.all_tags;
-    co_await carry_referrers(*src, *dst, p, all_tags, co, opts.parallel_tags, report);
+    co_await carry_referrers(*src, *dst, p, all_tags, co, opts.parallel_tags, probe, report);
+    lap("referrers");
   }
   // 6. Prune, now that every copy has finished (sync_prune.cpp).
   co_await prune_tags(*dst, p, cache, records, pruning, report);
   co_await commit(!work.empty());
+  lap("prune");
   if (auto problem = cache.take_problem(); !problem.empty())
     report.warnings.push_back(problem +
                               " (the cache is only an optimisation: every copy was checked with the registry)");

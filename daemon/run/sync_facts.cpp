@@ -3,9 +3,11 @@
 #include "daemon/run/policy_run.hpp"
 #include "policy/platform.hpp"
 #include "transfer/copy/parallel.hpp"
+#include "transfer/copy/referrers_copy.hpp"
 #include "transfer/registry/referrers.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace ocimirror::daemon {
 using policy::action;
@@ -107,6 +109,13 @@ awaitable<void> policy_run::facts(job& j) {
     if (!head) {
       j.gone = j.vanished = true;
       co_return;
+    }
+    if (p.referrers.enabled && p.platforms.empty() && !opts.dry_run && !std::exchange(probing, true)) {
+      try {
+        co_await transfer::referrers_api(*src, j.repo->source, head->digest, probe);  // the others go on meanwhile
+      } catch (const transfer::error&) {
+        // not this tag's failure: the referrers step asks again
+      }
     }
     // GitLab resolves the tag sha256-<hex> as that digest itself (oras-go#1396): that is the subject, not a tag
     // holding its referrers index. Copying it would put the subject under the referrers tag at the destination;

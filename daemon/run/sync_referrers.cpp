@@ -13,14 +13,14 @@ using transfer::awaitable;
 
 awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst, const config::policy_config& p,
                                 const std::map<std::string, const std::vector<std::string>*>& all_tags,
-                                const transfer::copy_options& co, std::size_t parallel, policy_report& report) {
+                                const transfer::copy_options& co, std::size_t parallel, transfer::referrer_probe& probe,
+                                policy_report& report) {
   std::vector<const policy::plan_item*> subjects;
   for (const auto& it : report.plan)
     if (it.what == action::copy || it.what == action::overwrite || it.what == action::unchanged)
       subjects.push_back(&it);
   std::set<std::string> failed;
   for (const auto& f : report.failures) failed.insert(f.what);
-  transfer::referrer_probe probe;
   bool api = false;
   if (!subjects.empty())
     api = co_await transfer::referrers_api(src, subjects[0]->source_repo, subjects[0]->source_digest, probe);

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <limits>
 #include <set>
+#include <utility>
 
 namespace ocimirror::daemon {
 using policy::action;
@@ -110,6 +111,11 @@ awaitable<void> policy_run::list_tags() {
   });
 }
 
+void policy_run::lap(const char* name) {
+  const auto now = std::chrono::steady_clock::now();
+  report.phases.emplace_back(name, std::chrono::duration<double>(now - std::exchange(lapped, now)).count());
+}
+
 policy_report policy_run::finish() {
   // What a drain cut off is not a failure: the run ends as interrupted, and the next start resumes it at once.
   report.interrupted += static_cast<std::size_t>(
@@ -129,8 +135,10 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   run.report.destination = p.to.str();
   if (!run.open()) co_return run.finish();
   const bool listed = co_await run.list();  // a named local, not co_await inside a condition: GCC 12
+  run.lap("list");
   if (!listed) co_return run.finish();
   co_await run.plan();
+  run.lap("plan");
   if (!opts.dry_run) co_await run.execute();
   co_return run.finish();
 }

@@ -7,6 +7,7 @@
 #include "policy/plan.hpp"
 #include "policy/shard.hpp"
 #include "transfer/copy/copy.hpp"
+#include "transfer/copy/referrers_copy.hpp"
 #include "transfer/endpoint/endpoint.hpp"
 
 #include <map>
@@ -46,6 +47,9 @@ struct policy_report {
   /// source digest -> destination digest where platform filtering made them differ
   std::vector<std::pair<std::string, std::string>> remapped;
   double seconds = 0;
+  /// Seconds of each step that ran, in order: list (repositories and tags), plan (each tag's facts), copy,
+  /// referrers, prune (with the commit of an archive or snapshot). Where a run's time goes.
+  std::vector<std::pair<std::string, double>> phases;
   /// Seconds each registry of the run was waited on (pacing by its rate-limit headers, waits before retries), only
   /// those that were; shared clients make it approximate when policies run at once.
   std::vector<std::pair<std::string, double>> waited;
@@ -70,13 +74,14 @@ std::string arrow(const config::policy_config& p, const std::string& src_repo, c
                   const std::string& tag);
 
 /// Step 5 of a run: what refers to each copied or unchanged tag of report.plan (referrers, cosign tags) is copied
-/// too, `parallel` subjects at once (the first alone, so the source's referrers API is probed once). all_tags: each
-/// source repository's full tag list. Failures are added to report, named "referrers of <arrow>".
+/// too, `parallel` subjects at once; probe: whether the source has the referrers API (asked here when the plan has
+/// not asked it yet). all_tags: each source repository's full tag list. Failures are added to report, named
+/// "referrers of <arrow>".
 transfer::awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst,
                                           const config::policy_config& p,
                                           const std::map<std::string, const std::vector<std::string>*>& all_tags,
                                           const transfer::copy_options& co, std::size_t parallel,
-                                          policy_report& report);
+                                          transfer::referrer_probe& probe, policy_report& report);
 
 /// Per destination repository, every digest the run's selected tags point at (source and destination digests): a
 /// prune never deletes one of them.

@@ -61,9 +61,10 @@ class Economy : public ::testing::Test {
                           << "    from: " << src.host() << "/acme\n    to: " << dst.host() << "/mirror\n"
                           << "    repositories: [app, tool]\n";
   }
-  void sync() {
-    auto r = cli({"sync", "--config", config, "-q"});
-    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  json::value sync() {
+    auto r = cli({"sync", "--config", config, "-q", "-o", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    return r.out.empty() ? json::value() : json::parse(r.out);
   }
   void same_at_both_ends() {
     for (const char* ref : {"app:v1", "app:v2", "app:stable", "tool:1.0"}) {
@@ -77,9 +78,15 @@ class Economy : public ::testing::Test {
 
 TEST_F(Economy, ColdRunIntoMissingRepositoriesAsksOnlyTheirTagLists) {
   const auto s0 = src.requests().size(), d0 = dst.requests().size();
-  sync();
+  const auto doc = sync();
   const auto at_dst = count(dst.requests(), d0), at_src = count(src.requests(), s0);
   same_at_both_ends();
+  std::string steps;  // where the time went, step by step
+  for (const auto& [step, seconds] : doc.at("policies").at(0).at("phaseSeconds").as_object()) {
+    steps += std::string(step) + " ";
+    EXPECT_GE(seconds.to_number<double>(), 0.0);
+  }
+  EXPECT_EQ(steps, "list plan copy referrers prune ");
   EXPECT_EQ(at_dst.heads, 0u) << "the destination was asked about something a missing repository cannot hold";
   EXPECT_EQ(at_dst.tag_lists, 2u);
   // app: v1, v2 and stable (a second tag on v1's manifest: one more PUT); tool: two images and their index.
