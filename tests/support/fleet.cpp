@@ -69,4 +69,19 @@ std::vector<fleet_tag> seed_fleet(const seed_target& target, int repos) {
   return out;
 }
 
+void seed_scale(const seed_target& target, int repos, int tags) {
+  seeder s(target);
+  const image_spec spec{};
+  for (int r = 0; r < repos; ++r) {
+    const std::string repo = "scale/team-" + std::to_string(r % 10) + "/app-" + std::to_string(r);
+    auto cfg = s.blob(repo, "application/vnd.oci.image.config.v1+json", spec.config);
+    for (int t = 0; t < tags; ++t) {
+      image_spec tagged = spec;
+      tagged.annotations = {{"org.opencontainers.image.version", std::to_string(t)}};
+      s.manifest(repo, "v" + std::to_string(t), seeder::image_json(tagged, cfg, {}),
+                 std::string(transfer::media::oci_manifest));
+    }
+  }
+}
+
 }  // namespace ocimirror::testing

@@ -16,4 +16,8 @@ struct fleet_tag {
 /// Seeds `repos` repositories of two tags each under fleet/ into the registry (plain HTTP unless target says).
 std::vector<fleet_tag> seed_fleet(const seed_target& target, int repos);
 
+/// The planning-scale data set: `repos` repositories under scale/ of `tags` tags each, every tag its own small
+/// image manifest (one config blob per repository, no layers): many tags, next to no bytes.
+void seed_scale(const seed_target& target, int repos, int tags);
+
 }  // namespace ocimirror::testing

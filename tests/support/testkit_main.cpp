@@ -4,6 +4,7 @@
 //   seed-bench HOST:PORT MIB PHASE       the benchmark data set (phase 0 cold, 1 the increment)
 //   ingest HOST:PORT MIB PARALLEL        the registry's raw ingest of the data set's blobs; prints seconds
 //   seed-fleet HOST:PORT REPOS           the reliability data set: REPOS repositories of two tags each
+//   seed-scale HOST:PORT REPOS TAGS      the planning-scale data set: REPOS repositories of TAGS tiny tags each
 //   fault-proxy HOST:PORT RATE SEED      a chaos proxy in front of HOST:PORT
 //   delay HOST:PORT RTT_MS               a wide-area link (RTT_MS round trips) in front of HOST:PORT
 // The two helpers print their own HOST:PORT, run until SIGTERM or SIGINT, then print what they did.
@@ -87,6 +88,11 @@ int main(int argc, char** argv) {
       std::cout << tags.size() << " tags in " << argv[3] << " repositories under fleet/\n";
       return 0;
     }
+    if (cmd == "seed-scale" && argc == 5) {
+      seed_scale({argv[2]}, std::stoi(argv[3]), std::stoi(argv[4]));
+      std::cout << std::stoi(argv[3]) * std::stoi(argv[4]) << " tags in " << argv[3] << " repositories under scale/\n";
+      return 0;
+    }
     if (cmd == "fault-proxy" && argc == 5) {
       const std::string up = argv[2];
       auto stop = block_stop_signals();
@@ -111,7 +117,8 @@ int main(int argc, char** argv) {
     }
     std::cerr << "usage: ocimirror-testkit seed-demo HOST:PORT | seed-blob HOST:PORT/REPO:TAG MIB [SEED] |\n"
                  "                         seed-bench HOST:PORT MIB PHASE | ingest HOST:PORT MIB PARALLEL |\n"
-                 "                         seed-fleet HOST:PORT REPOS | fault-proxy HOST:PORT RATE SEED |\n"
+                 "                         seed-fleet HOST:PORT REPOS | seed-scale HOST:PORT REPOS TAGS |\n"
+                 "                         fault-proxy HOST:PORT RATE SEED |\n"
                  "                         delay HOST:PORT RTT_MS\n";
     return 2;
   } catch (const std::exception& e) {
