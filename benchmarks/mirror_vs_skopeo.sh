@@ -65,19 +65,9 @@ verify() {  # both destinations hold exactly what the source holds, digest for d
 # Warm again, as a scheduled run inside `ocimirror daemon`: process, connections and cache stay open between runs,
 # so a run costs its requests. Five manual triggers; the fastest run's own duration from /v1/status.
 daemon_warm_runs() {
-  local admin st daemon_pid runs=()
-  admin=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  build/ocimirror daemon --config "$dir/mirror.yaml" --listen "$admin" 2>"$dir/daemon.err" & daemon_pid=$!
-  for _ in $(seq 100); do curl -sf "http://$admin/readyz" >/dev/null && break; sleep 0.1; done
-  for _ in 1 2 3 4 5; do
-    curl -sf -X POST "http://$admin/v1/policies/bench/run" >/dev/null
-    for _ in $(seq 600); do
-      st=$(curl -sf "http://$admin/v1/status")
-      [ "$(jq -r '.policies[0].running' <<<"$st")" = false ] && break; sleep 0.05
-    done
-    [ "$(jq -r '.policies[0].lastRun.result' <<<"$st")" = success ] || { echo "daemon run failed:" >&2; tail "$dir/daemon.err" >&2; exit 1; }
-    runs+=("$(jq -r '.policies[0].lastRun.seconds' <<<"$st")")
-  done
+  local runs=()
+  start_daemon "$dir/mirror.yaml" "$dir/daemon.err"
+  for _ in 1 2 3 4 5; do runs+=("$(daemon_run bench "$dir/daemon.err")"); done
   kill -TERM "$daemon_pid"; wait "$daemon_pid"
   tr ' ' '\n' <<<"${runs[*]}" | sort -g | head -1
 }

@@ -42,3 +42,21 @@ mirror_config() {
   printf 'state_dir: %s\nregistries:\n  %s: {tls: disabled}\n  %s: {tls: disabled}\npolicies:\n  - name: %s\n    from: %s\n    to: %s\n' \
     "$1" "${3%%/*}" "${4%%/*}" "$2" "$3" "$4"
 }
+# start_daemon CONFIG ERRLOG: `ocimirror daemon` on a free loopback port, ready; sets daemon_pid and daemon_admin.
+start_daemon() {
+  daemon_admin=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  build/ocimirror daemon --config "$1" --listen "$daemon_admin" 2>"$2" & daemon_pid=$!
+  for _ in $(seq 100); do curl -sf "http://$daemon_admin/readyz" >/dev/null && break; sleep 0.1; done
+}
+# daemon_run POLICY ERRLOG: triggers a run of the daemon's POLICY (its first) and waits for it to end; prints the
+# run's own seconds, or stops the script with the daemon's log when it failed.
+daemon_run() {
+  local st
+  curl -sf -X POST "http://$daemon_admin/v1/policies/$1/run" >/dev/null
+  for _ in $(seq 1200); do
+    st=$(curl -sf "http://$daemon_admin/v1/status")
+    [ "$(jq -r '.policies[0].running' <<<"$st")" = false ] && break; sleep 0.02
+  done
+  [ "$(jq -r '.policies[0].lastRun.result' <<<"$st")" = success ] || { echo "daemon run failed:" >&2; tail "$2" >&2; exit 1; }
+  jq -r '.policies[0].lastRun.seconds' <<<"$st"
+}
