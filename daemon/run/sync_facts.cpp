@@ -77,8 +77,8 @@ awaitable<void> policy_run::survey_destination() {
   });
 }
 
-/// What the source holds under j's tag. A tag headed for a copy (the destination lacks it, the cache has no
-/// record) is fetched whole rather than looked at: the copy needs the manifest anyway and takes it from here.
+/// What the source holds under j's tag. A tag headed for a copy (the destination's listing lacks it) is fetched
+/// whole rather than looked at: the copy needs the manifest anyway and takes it from here.
 awaitable<std::optional<transfer::manifest_head>> policy_run::source_head(job& j, bool will_copy) {
   if (!will_copy) co_return co_await src->head_manifest(j.repo->source, j.tag);
   std::optional<transfer::fetched_manifest> m;
@@ -105,7 +105,7 @@ awaitable<void> policy_run::facts(job& j) {
   try {
     auto found = records.find({j.repo->destination, j.tag});
     const cache::tag_record* rec = found == records.end() ? nullptr : &found->second;
-    auto head = co_await source_head(j, !rec && lacking(j) && !opts.dry_run);
+    auto head = co_await source_head(j, lacking(j) && !opts.dry_run);
     if (!head) {
       j.gone = j.vanished = true;
       co_return;
@@ -124,7 +124,8 @@ awaitable<void> policy_run::facts(job& j) {
       j.gone = true;
       co_return;
     }
-    const bool known = rec && rec->source_digest == head->digest && rec->platforms == variant;
+    // A record is not believed for a tag the destination's listing lacks (deleted there behind the cache's back).
+    const bool known = rec && rec->source_digest == head->digest && rec->platforms == variant && !lacking(j);
     if (!p.types_include.empty() || !p.types_exclude.empty()) {
       j.type = co_await artifact_type(j, *head, known, rec);
       if (!policy::type_selected(j.type, p.types_include, p.types_exclude)) {

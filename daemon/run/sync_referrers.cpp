@@ -21,9 +21,14 @@ awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst
       subjects.push_back(&it);
   std::set<std::string> failed;
   for (const auto& f : report.failures) failed.insert(f.what);
-  bool api = false;
-  if (!subjects.empty())
-    api = co_await transfer::referrers_api(src, subjects[0]->source_repo, subjects[0]->source_digest, probe);
+  bool api = true;  // until the source says otherwise, everything is walked
+  if (!subjects.empty()) {
+    try {
+      api = co_await transfer::referrers_api(src, subjects[0]->source_repo, subjects[0]->source_digest, probe);
+    } catch (const transfer::error&) {
+      // unanswered: each subject's walk asks again and names its own failure
+    }
+  }
   // Without the API, all that refers to a subject is a tag (cosign's, the fallback index). Where the plan carried
   // every such tag of a repository as an ordinary tag (the policy selects them), walking it would only ask both
   // registries again what the copies just settled: a warm run then costs one request per source tag.

@@ -116,6 +116,21 @@ TEST_F(Economy, ARepositoryTheDestinationHasIsStillAskedAndNothingIsSentTwice) {
   EXPECT_GE(count(seen, d0).heads, 1u) << "an existing repository was trusted without asking";
 }
 
+TEST_F(Economy, ATagDeletedBehindTheCachesBackIsSeenInTheListingANewTagBrings) {
+  sync();
+  auto digest = run({"skopeo", "inspect", "--format", "{{.Digest}}", "--tls-verify=false",
+                     "docker://" + dst.host() + "/mirror/app:v2"});
+  ASSERT_EQ(digest.exit_code, 0) << digest.err;
+  digest.out.erase(digest.out.find_last_not_of("\n") + 1);
+  auto del = run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE",
+                  "http://" + dst.host() + "/v2/mirror/app/manifests/" + digest.out});
+  ASSERT_EQ(del.out, "202");
+  seeder s({src.host()});
+  s.image("acme/app", "v3", image_spec{.layers = {{gz, "app v3"}}});  // the repository is listed again for it
+  sync();
+  same_at_both_ends();  // v2 is back, though the cache remembered it
+}
+
 TEST_F(Economy, AWarmRunWithSignaturesAndSbomsAsksOnePerSourceTagAndNothingAtTheDestination) {
   seeder s({src.host()});
   auto head = [&](const std::string& ref) {  // the subject as the source holds it
