@@ -31,14 +31,16 @@ TEST(Crash, KillNineAtRandomMomentsThenRestartConverges) {
   auto cfg = s.blob("fleet/big/app", "application/vnd.oci.image.config.v1+json", "{}");
   auto big_tag = s.manifest("fleet/big/app", "v1", seeder::image_json({}, cfg, {big}),
                             "application/vnd.oci.image.manifest.v1+json");
-  // Each source request takes 10 ms longer: a run lasts long enough for the kills to land inside it.
+  // Each source request takes 20 ms longer, four at a time at most: a run lasts long enough for the kills to land
+  // inside it (with the adaptive limit's default of 32 a warm run of this fleet is over in a few round trips).
   fault_proxy slow("127.0.0.1", src.port(), [](const fault_proxy::request&) -> std::optional<fault_proxy::response> {
-    std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(20ms);
     return std::nullopt;
   });
   const std::string dir = make_temp_dir("ocimirror-crash"), config = dir + "/mirror.yaml";
   std::ofstream(config) << "state_dir: " << dir << "/state\ndaemon: {listen: \"127.0.0.1:0\"}\nregistries:\n  "
-                        << slow.host() << ": {tls: disabled}\n  " << dst.host() << ": {tls: disabled}\npolicies:\n"
+                        << slow.host() << ": {tls: disabled, max_concurrency: 4}\n  " << dst.host()
+                        << ": {tls: disabled}\npolicies:\n"
                         << "  - name: fleet\n    from: " << slow.host() << "/fleet\n    to: " << dst.host()
                         << "/crash\n    repositories: ['**']\n    schedule: {every: 1s}\n";
   const std::vector<std::string> argv{ocimirror_bin(), "daemon",  "--config",         config,
