@@ -7,6 +7,11 @@ namespace ocimirror::transfer {
 adaptive_limit::adaptive_limit(std::size_t max) : max_(std::max<std::size_t>(max, 1)), limit_(max_) {}
 
 void adaptive_limit::throttled() {
+  if (unheard_ > 0) {  // sent before the last cut: that refusal is already answered for
+    --unheard_;
+    return;
+  }
+  unheard_ = limit_ - 1;  // the others in flight when this one was refused
   limit_ = std::max<std::size_t>(limit_ / 2, 1);
   answers_ = queued_ = 0;
 }
@@ -21,6 +26,7 @@ void adaptive_limit::answered(duration took) {
 }
 
 void adaptive_limit::count(bool queued) {
+  if (unheard_ > 0) --unheard_;
   ++answers_;
   queued_ += queued ? 1 : 0;
   if (answers_ >= limit_) end_round();

@@ -44,12 +44,18 @@ TEST(Retry, RetryAfterSecondsAndDates) {
   EXPECT_LE(next_wait(p, 0, 12345, std::nullopt), p.base);
 }
 
-TEST(Concurrency, HalvedOn429AndRegrownSlowly) {
+TEST(Concurrency, HalvedOnceForABurstOf429sAndRegrownSlowly) {
   adaptive_limit l(8);
   EXPECT_EQ(l.limit(), 8u);
   l.throttled();
   EXPECT_EQ(l.limit(), 4u);
+  for (int i = 0; i < 7; ++i) l.throttled();  // the seven others in flight when the first was refused
+  EXPECT_EQ(l.limit(), 4u) << "one burst, one cut";
+  l.throttled();  // sent after the cut: a new refusal
+  EXPECT_EQ(l.limit(), 2u);
+  for (int i = 0; i < 3; ++i) l.throttled();
   l.throttled();
+  EXPECT_EQ(l.limit(), 1u);
   l.throttled();
   l.throttled();
   EXPECT_EQ(l.limit(), 1u);  // never below one
