@@ -4,6 +4,7 @@
 #include "transfer/copy/parallel.hpp"
 #include "transfer/copy/referrers_copy.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -37,14 +38,15 @@ awaitable<void> carry_referrers(transfer::endpoint& src, transfer::endpoint& dst
     for (const auto* it : subjects)
       if (!failed.count(arrow(p, it->source_repo, it->destination_repo, it->tag)))
         carried[it->source_repo].insert(it->tag);
-    std::map<std::string, bool> settled;
+    std::set<std::string> settled;  // source repositories whose every referrers tag was carried
     for (const auto& [repo, tags] : all_tags) {
-      bool all = tags != nullptr;
-      for (const auto& t : tags ? *tags : std::vector<std::string>{})
-        if (transfer::referrers::is_referrer_tag(t) && !carried[repo].count(t)) all = false;
-      settled[repo] = all;
+      const auto& took = carried[repo];
+      if (tags && std::all_of(tags->begin(), tags->end(), [&](const std::string& t) {
+            return !transfer::referrers::is_referrer_tag(t) || took.count(t) > 0;
+          }))
+        settled.insert(repo);
     }
-    std::erase_if(subjects, [&](const policy::plan_item* it) { return settled[it->source_repo]; });
+    std::erase_if(subjects, [&](const policy::plan_item* it) { return settled.count(it->source_repo) > 0; });
   }
   auto one = [&](std::size_t i) -> awaitable<void> {
     const auto& it = *subjects[i];
