@@ -1,9 +1,11 @@
 #pragma once
 // Internal to one policy run (run_policy in sync_run.hpp): its state and its steps in order, each a member so
-// that no step is longer than a screen. open and list (sync_run.cpp), the facts of each tag and the plan
-// (sync_facts.cpp), execute, referrers, prune and commit (sync_execute.cpp).
+// that no step is longer than a screen. open and list (sync_run.cpp); the pipeline that lists each repository's
+// tags, asks about them and hands each tag to be copied over as soon as its plan is known (sync_pipeline.cpp); the
+// facts of each tag (sync_facts.cpp); referrers, prune and commit (sync_execute.cpp).
 #include "cache/mirror_cache.hpp"
 #include "config/mirror_config.hpp"
+#include "daemon/run/copy_handoff.hpp"
 #include "daemon/run/session.hpp"
 #include "daemon/run/sync_list.hpp"
 #include "daemon/run/sync_run.hpp"
@@ -13,6 +15,7 @@
 #include "transfer/endpoint/endpoint.hpp"
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,12 +36,17 @@ struct policy_run {
   const run_options& opts;
   policy_report report{};
   std::chrono::steady_clock::time_point start{std::chrono::steady_clock::now()};
-  std::chrono::steady_clock::time_point lapped{start};  ///< when the last step ended
+  std::chrono::steady_clock::time_point lapped{start};              ///< when the last step ended
+  std::chrono::steady_clock::time_point listed_at{}, planned_at{};  ///< when the last tag list, the plan were in
   std::unique_ptr<transfer::endpoint> src{}, dst{};
   bool fresh = false;               ///< the destination holds only what this run writes (an archive, a snapshot)
   cache::tag_records records{};     ///< what this policy mirrored before
   std::vector<repo_state> repos{};  ///< listed and owned by this shard
-  std::vector<job> jobs{};          ///< one per selected tag
+  std::vector<std::deque<job>> repo_jobs{};  ///< per repository, one per selected tag (a deque: jobs stay put)
+  handoff_queue<job*>* copies = nullptr;     ///< where a tag to copy goes (none: a dry run, a bundle's barrier)
+  transfer::blob_gate gate{};
+  transfer::copy_options co{}, check{};  ///< how tags are copied, how --verify checks unchanged ones
+  prune_inputs pruning{};
   std::set<cache::tag_key> selected{};
   std::map<cache::tag_key, std::string> types{};  ///< artifact types learnt in the facts step
   std::string variant{};                          ///< the platform filter a record must have been pushed under to count
@@ -63,20 +71,26 @@ struct policy_run {
                                  std::function<transfer::awaitable<void>(std::size_t)> f);
   /// Opens both endpoints; false (with the failure in report) when one cannot be.
   bool open();
-  /// Step 1: the cache's records, the repositories, their tags. False when the repositories cannot be listed.
+  /// Step 1: the cache's records and the repositories. False when the repositories cannot be listed.
   transfer::awaitable<bool> list();
-  /// Step 2: each selected tag's facts and plan item, then the prune plan (step 3).
-  transfer::awaitable<void> plan();
-  /// Step 4 to 7: copy (or verify), referrers, prune, commit.
+  /// Steps 2 to 4 as a pipeline per repository: its tags listed, each selected tag's facts and plan item, and
+  /// (not in a dry run) each tag to copy copied while the others are still asked about; then the prune plan.
+  transfer::awaitable<void> pipeline();
+  /// Steps 4 to 7: a bundle's copies (checked whole first), referrers, prune, commit.
   transfer::awaitable<void> execute();
   /// The report, its duration set.
   policy_report finish();
-  /// Ends the step `name`: its seconds (since the previous step ended) go to report.phases.
-  void lap(const char* name);
+  /// Ends the step `name` at `at`: its seconds (since the previous step ended) go to report.phases.
+  void lap(const char* name, std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now());
 
  private:
-  transfer::awaitable<void> list_tags();
-  transfer::awaitable<void> survey_destination();
+  std::size_t width() const;  ///< the smaller of both registries' adaptive limits right now
+  void prepare_copies();
+  transfer::awaitable<void> discover_all(handoff_queue<job*>& queue);
+  transfer::awaitable<void> discover(std::size_t repo);
+  transfer::awaitable<void> settle(job& j);
+  transfer::awaitable<void> list_tags(repo_state& r);
+  transfer::awaitable<void> survey(const repo_state& r);
   transfer::awaitable<std::optional<transfer::manifest_head>> source_head(job& j, bool will_copy);
   bool lacking(const job& j) const;  ///< the survey listed j's destination repository without j's tag
   transfer::awaitable<void> facts(job& j);
@@ -87,8 +101,8 @@ struct policy_run {
   void collect();
   transfer::awaitable<void> remember(const policy::plan_item& it, const std::string& src_digest,
                                      const std::string& dst_digest);
-  transfer::awaitable<void> copy_tag(policy::plan_item& it, const transfer::copy_options& co,
-                                     const transfer::copy_options& check, prune_inputs& pruning);
+  bool to_copy(const policy::plan_item& it) const;  ///< copied, or with --verify checked down to its blobs
+  transfer::awaitable<void> copy_tag(const policy::plan_item& it);
   transfer::awaitable<void> commit(bool wrote);
 };
 

@@ -1,11 +1,12 @@
-// Steps 4 to 7 of a policy run: copy what the plan says (or, with --verify, check the unchanged tags down to their
-// blobs), many tags at once, each tag's record written as soon as its manifest is in place so an interrupted run
-// loses nothing done; then what refers to each tag, the prunes, and an archive or snapshot committed whole.
+// Steps 4 to 7 of a policy run: copy a tag (or, with --verify, check an unchanged one down to its blobs), its record
+// written as soon as its manifest is in place so an interrupted run loses nothing done; a bundle's copies, once it
+// is checked whole; then what refers to each tag, the prunes, and an archive or snapshot committed whole.
 #include "daemon/run/import_check.hpp"
 #include "daemon/run/policy_run.hpp"
-#include "policy/platform.hpp"
 #include "transfer/copy/parallel.hpp"
 #include "transfer/endpoint/layout.hpp"
+
+#include <algorithm>
 
 namespace ocimirror::daemon {
 using policy::action;
@@ -24,35 +25,20 @@ transfer::reference ref_of(const std::string& registry, const std::string& repo,
 }  // namespace
 
 awaitable<void> policy_run::execute() {
-  transfer::copy_options co;
-  co.parallel_blobs = opts.parallel_blobs;
-  co.progress = opts.progress;
-  co.pipe = opts.pipe;
-  transfer::blob_gate gate;
-  co.gate = &gate;
-  co.memory = &cache;
-  co.fresh_repositories = &fresh_repos;
-  transfer::copy_options check = co;
-  check.verify = true;
-  if (!p.platforms.empty())
-    co.select_child = [this](const transfer::descriptor& d) { return policy::platform_selected(d, p.platforms); };
-  std::vector<policy::plan_item*> work;
-  for (auto& it : report.plan) {
-    if (it.what == action::copy || it.what == action::overwrite || (it.what == action::unchanged && opts.verify))
-      work.push_back(&it);
-    else if (it.what == action::unchanged && !it.cached)
-      co_await remember(it, it.source_digest, it.destination_digest);  // learnt from the destination
-  }
   // A bundle is checked whole before anything from it is pushed: every blob's digest, every graph's completeness.
-  if (auto* bundle = dynamic_cast<transfer::layout_archive_reader*>(src.get()); bundle && !work.empty()) {
-    auto problems = co_await check_import(*bundle, *dst, work, cache);
+  // Its copies start once that check passes; every other source's ran in the pipeline.
+  if (auto* bundle = dynamic_cast<transfer::layout_archive_reader*>(src.get())) {
+    std::vector<policy::plan_item*> work;
+    for (auto& it : report.plan)
+      if (to_copy(it)) work.push_back(&it);
+    std::vector<failure> problems;
+    if (!work.empty()) problems = co_await check_import(*bundle, *dst, work, cache);
     if (!problems.empty()) {
       for (auto& f : problems) report.failures.push_back(std::move(f));
       co_return;
     }
+    co_await each(work.size(), opts.parallel_tags, [&](std::size_t i) { return copy_tag(*work[i]); });
   }
-  prune_inputs pruning{wanted_digests(report), opts.parallel_tags, opts.stop};
-  co_await each(work.size(), opts.parallel_tags, [&](std::size_t i) { return copy_tag(*work[i], co, check, pruning); });
   lap("copy");
   // 5. What refers to each mirrored tag travels with it (sync_referrers.cpp). A platform-filtered index is a new
   // manifest its source's referrers do not name, so they stay behind.
@@ -62,17 +48,17 @@ awaitable<void> policy_run::execute() {
     co_await carry_referrers(*src, *dst, p, all_tags, co, opts.parallel_tags, probe, report);
     lap("referrers");
   }
-  // 6. Prune, now that every copy has finished (sync_prune.cpp).
+  // 6. Prune, now that every copy has finished (sync_prune.cpp): never a digest the plan or a copy still wants.
+  for (auto& [repo, digests] : wanted_digests(report)) pruning.wanted[repo].merge(digests);
   co_await prune_tags(*dst, p, cache, records, pruning, report);
-  co_await commit(!work.empty());
+  co_await commit(std::any_of(report.plan.begin(), report.plan.end(), [this](const auto& it) { return to_copy(it); }));
   lap("prune");
   if (auto problem = cache.take_problem(); !problem.empty())
     report.warnings.push_back(problem +
                               " (the cache is only an optimisation: every copy was checked with the registry)");
 }
 
-awaitable<void> policy_run::copy_tag(policy::plan_item& it, const transfer::copy_options& co,
-                                     const transfer::copy_options& check, prune_inputs& pruning) {
+awaitable<void> policy_run::copy_tag(const policy::plan_item& it) {
   if (opts.stop && *opts.stop) {
     ++report.interrupted;
     co_return;
@@ -86,6 +72,7 @@ awaitable<void> policy_run::copy_tag(policy::plan_item& it, const transfer::copy
     std::optional<transfer::fetched_manifest> first;
     if (auto pf = prefetched.find({it.source_repo, it.tag}); pf != prefetched.end()) {
       if (pf->second.digest == it.source_digest) first = std::move(pf->second);
+      prefetched_bytes -= std::min(prefetched_bytes, first ? first->bytes.size() : pf->second.bytes.size());
       prefetched.erase(pf);
     }
     transfer::copy_result result;

@@ -1,8 +1,8 @@
-// Steps 2 and 3 of a policy run: what each selected tag is at the source, what the record of the last run and (when
-// that does not settle it) the destination say, the signature gate, and from all of it the plan.
+// Step 2 of a policy run, tag by tag: what each selected tag is at the source, what the record of the last run and
+// (when that does not settle it) the destination or its listing say, the signature gate, and from all of it the
+// tag's plan item.
 #include "daemon/run/policy_run.hpp"
 #include "policy/platform.hpp"
-#include "transfer/copy/parallel.hpp"
 #include "transfer/copy/referrers_copy.hpp"
 #include "transfer/registry/referrers.hpp"
 
@@ -17,64 +17,24 @@ namespace {
 constexpr std::size_t prefetch_max = 16u << 20;  ///< manifest bytes the facts step keeps for the copies
 }  // namespace
 
-awaitable<void> policy_run::plan() {
-  for (const auto& r : repos)
-    for (const auto& t : r.tags) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
-  if (!p.verify_key_pem.empty()) trusted.emplace(p.verify_key_pem);
-  for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
-  co_await survey_destination();
-  co_await each(jobs.size(), discovery_at_once, [&](std::size_t i) { return facts(jobs[i]); });
-  // A listed tag the source then does not know: the listing may have been garbled on the way (a flipped byte
-  // turns v1 into V1 and stays valid JSON). Such a repository is listed once more, and what that listing selects
-  // and was not asked about yet is asked now.
-  const auto first_new = jobs.size();
-  co_await relist_vanished(*src, p, repos, jobs);
-  co_await each(jobs.size() - first_new, discovery_at_once, [&](std::size_t i) { return facts(jobs[first_new + i]); });
-  collect();
-  // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them (sync_list.cpp).
-  if (p.prune) co_await plan_prunes(*src, p, repos, records, selected, opts.shard, report);
-  // A replica whose shard owns none of the repositories is normal (more replicas than repositories).
-  const bool matches_nothing =
-      repos.empty() ? report.other_shards == 0 : report.plan.empty() && report.failures.empty();
-  if (matches_nothing)
-    report.warnings.push_back("policy " + p.name + " (line " + std::to_string(p.line) + ") matches nothing at " +
-                              p.from.str() + (repos.empty() ? ": no repository" : ": no tag"));
-}
-
-void policy_run::collect() {
-  for (const auto& j : jobs) {
-    if (!j.gone) selected.insert({j.repo->destination, j.tag});
-    if (j.item) report.plan.push_back(*j.item);
-    if (!j.unverified.empty())
-      report.unverified.push_back({p.from.registry + "/" + j.repo->source + ":" + j.tag, j.unverified});
-    if (!j.type.empty()) types[{j.repo->destination, j.tag}] = j.type;
-  }
-}
-
-/// Lists each destination repository that has a selected tag the cache knows nothing of (a new repository, a new
-/// tag): one request for all its tags, where asking tag by tag costs one each. A repository the destination does
-/// not have is fresh: nothing in it needs asking about. A listing that fails settles nothing; the tags are then
-/// asked about one by one. Not for --verify (it asks about everything) nor for layouts (no requests to save).
-awaitable<void> policy_run::survey_destination() {
+/// Lists r at the destination when it has a selected tag the cache knows nothing of (a new repository, a new tag):
+/// one request for all its tags, where asking tag by tag costs one each. A repository the destination does not have
+/// is fresh: nothing in it needs asking about. A listing that fails settles nothing; the tags are then asked about
+/// one by one. Not for --verify (it asks about everything) nor for layouts (no requests to save).
+awaitable<void> policy_run::survey(const repo_state& r) {
   if (opts.verify || fresh || !dst->registry()) co_return;
-  std::vector<std::string> unknown;
-  for (const auto& r : repos)
-    for (const auto& t : r.tags)
-      if (!records.count({r.destination, t})) {
-        if (std::find(unknown.begin(), unknown.end(), r.destination) == unknown.end()) unknown.push_back(r.destination);
-        break;
-      }
-  co_await each(unknown.size(), discovery_at_once, [&](std::size_t i) -> awaitable<void> {
-    const auto& repo = unknown[i];
-    try {
-      auto tags = co_await dst->list_tags(repo);
-      dst_listed[repo] = std::set<std::string>(tags.begin(), tags.end());
-    } catch (const transfer::error& e) {
-      if (e.code() != transfer::errc::not_found) co_return;
-      dst_listed[repo] = {};
-      fresh_repos.insert(repo);
-    }
-  });
+  if (std::all_of(r.tags.begin(), r.tags.end(), [&](const std::string& t) {
+        return records.count({r.destination, t});
+      }))
+    co_return;
+  try {
+    auto tags = co_await dst->list_tags(r.destination);
+    dst_listed[r.destination] = std::set<std::string>(tags.begin(), tags.end());
+  } catch (const transfer::error& e) {
+    if (e.code() != transfer::errc::not_found) co_return;
+    dst_listed[r.destination] = {};
+    fresh_repos.insert(r.destination);
+  }
 }
 
 /// What the source holds under j's tag. A tag headed for a copy (the destination's listing lacks it) is fetched
@@ -128,6 +88,7 @@ awaitable<void> policy_run::facts(job& j) {
     const bool known = rec && rec->source_digest == head->digest && rec->platforms == variant && !lacking(j);
     if (!p.types_include.empty() || !p.types_exclude.empty()) {
       j.type = co_await artifact_type(j, *head, known, rec);
+      types[{j.repo->destination, j.tag}] = j.type;  // for the tag's record
       if (!policy::type_selected(j.type, p.types_include, p.types_exclude)) {
         j.gone = true;
         co_return;

@@ -58,27 +58,22 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
   co_return out;
 }
 
-awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_config& p, std::vector<repo_state>& repos,
-                                std::vector<job>& jobs) {
-  std::set<const repo_state*> suspect;
-  for (const auto& j : jobs)
-    if (j.vanished) suspect.insert(j.repo);
-  for (auto& r : repos) {
-    if (!suspect.count(&r)) continue;
-    std::vector<std::string> again;
-    try {
-      again = co_await src.list_tags(r.source);
-    } catch (const transfer::error&) {
-      continue;  // the first listing stands
-    }
-    std::set<std::string> answered;
-    for (const auto& j : jobs)
-      if (j.repo == &r && !j.vanished) answered.insert(j.tag);
-    r.all_tags = std::move(again);
-    r.tags = policy::select_tags(r.all_tags, p.tags);
-    for (const auto& t : r.tags)
-      if (!answered.count(t)) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
+awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_config& p, repo_state& r,
+                                std::deque<job>& jobs) {
+  if (std::none_of(jobs.begin(), jobs.end(), [](const job& j) { return j.vanished; })) co_return;
+  std::vector<std::string> again;
+  try {
+    again = co_await src.list_tags(r.source);
+  } catch (const transfer::error&) {
+    co_return;  // the first listing stands
   }
+  std::set<std::string> answered;
+  for (const auto& j : jobs)
+    if (!j.vanished) answered.insert(j.tag);
+  r.all_tags = std::move(again);
+  r.tags = policy::select_tags(r.all_tags, p.tags);
+  for (const auto& t : r.tags)
+    if (!answered.count(t)) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
 }
 
 awaitable<void> plan_prunes(transfer::endpoint& src, const config::policy_config& p,

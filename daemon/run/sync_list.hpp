@@ -8,6 +8,7 @@
 #include "policy/shard.hpp"
 #include "transfer/endpoint/endpoint.hpp"
 
+#include <deque>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,10 +44,11 @@ std::optional<std::string> selected_relative(const config::policy_config& p, con
 /// transfer::error(bad_reference) for a name that is not valid or would map outside `to`.
 transfer::awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, const config::policy_config& p);
 
-/// Lists again each repository where a listed tag vanished, and adds a job for every tag the new listing selects
-/// that has no answered job yet (vanished ones included: asked once more).
-transfer::awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_config& p,
-                                          std::vector<repo_state>& repos, std::vector<job>& jobs);
+/// Lists r again when a tag its first listing gave vanished (the listing may have been garbled on the way: a
+/// flipped byte turns v1 into V1 and stays valid JSON), and adds a job for every tag the new listing selects that
+/// has no answered job yet (vanished ones included: asked once more).
+transfer::awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_config& p, repo_state& r,
+                                          std::deque<job>& jobs);
 
 /// Adds a prune item to report.plan for each tag this policy recorded that its listed source no longer selects:
 /// never after a failed listing, never another shard's, and a tag its tag list left out only once the source

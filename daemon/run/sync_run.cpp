@@ -79,41 +79,39 @@ awaitable<bool> policy_run::list() {
   const auto listed = repos.size();
   std::erase_if(repos, [&](const repo_state& r) { return !opts.shard.owns(r.source); });
   report.other_shards = listed - repos.size();
-  co_await list_tags();
   co_return true;
 }
 
+std::size_t policy_run::width() const {
+  std::size_t w = std::numeric_limits<std::size_t>::max();
+  for (auto* end : {src.get(), dst.get()})
+    if (auto* c = end ? end->registry() : nullptr) w = std::min(w, c->working_limit());
+  return w;
+}
+
 awaitable<void> policy_run::each(std::size_t n, std::size_t most, std::function<awaitable<void>(std::size_t)> f) {
-  auto width = [this] {
-    std::size_t w = std::numeric_limits<std::size_t>::max();
-    for (auto* end : {src.get(), dst.get()})
-      if (auto* c = end ? end->registry() : nullptr) w = std::min(w, c->working_limit());
-    return w;
-  };
-  co_await transfer::for_each_adaptive(n, most, width, std::move(f));
+  co_await transfer::for_each_adaptive(
+      n, most, [this] { return width(); }, std::move(f));
 }
 
-awaitable<void> policy_run::list_tags() {
-  co_await each(repos.size(), discovery_at_once, [&](std::size_t i) -> awaitable<void> {
-    auto& r = repos[i];
-    try {
-      r.all_tags = co_await src->list_tags(r.source);
-      r.tags = policy::select_tags(r.all_tags, p.tags);
-      r.status = listing::listed;
-    } catch (const transfer::error& e) {
-      if (e.code() == transfer::errc::not_found) {
-        r.status = listing::missing;
-        report.warnings.push_back("source repository " + p.from.registry + "/" + r.source + " does not exist");
-      } else {
-        report.failures.push_back(failure_from("list tags of " + p.from.registry + "/" + r.source, e));
-      }
+awaitable<void> policy_run::list_tags(repo_state& r) {
+  try {
+    r.all_tags = co_await src->list_tags(r.source);
+    r.tags = policy::select_tags(r.all_tags, p.tags);
+    r.status = listing::listed;
+  } catch (const transfer::error& e) {
+    if (e.code() == transfer::errc::not_found) {
+      r.status = listing::missing;
+      report.warnings.push_back("source repository " + p.from.registry + "/" + r.source + " does not exist");
+    } else {
+      report.failures.push_back(failure_from("list tags of " + p.from.registry + "/" + r.source, e));
     }
-  });
+  }
+  listed_at = std::max(listed_at, std::chrono::steady_clock::now());
 }
 
-void policy_run::lap(const char* name) {
-  const auto now = std::chrono::steady_clock::now();
-  report.phases.emplace_back(name, std::chrono::duration<double>(now - std::exchange(lapped, now)).count());
+void policy_run::lap(const char* name, std::chrono::steady_clock::time_point at) {
+  report.phases.emplace_back(name, std::chrono::duration<double>(at - std::exchange(lapped, at)).count());
 }
 
 policy_report policy_run::finish() {
@@ -135,10 +133,11 @@ awaitable<policy_report> run_policy(session& s, const config::policy_config& p, 
   run.report.destination = p.to.str();
   if (!run.open()) co_return run.finish();
   const bool listed = co_await run.list();  // a named local, not co_await inside a condition: GCC 12
-  run.lap("list");
-  if (!listed) co_return run.finish();
-  co_await run.plan();
-  run.lap("plan");
+  if (!listed) {
+    run.lap("list");
+    co_return run.finish();
+  }
+  co_await run.pipeline();  // laps "list" and "plan": when the last tag list, the last tag's facts were in
   if (!opts.dry_run) co_await run.execute();
   co_return run.finish();
 }

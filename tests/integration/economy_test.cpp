@@ -5,6 +5,7 @@
 // in a fresh repository cost one more PUT and no second upload; a repository the destination already has is still
 // asked blob by blob, and what it holds is not sent again.
 #include "tests/integration/helpers.hpp"
+#include "tests/support/fault_proxy.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
 #include "transfer/oci/digest.hpp"
@@ -12,7 +13,9 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 using namespace ocimirror::testing;
 namespace json = boost::json;
@@ -155,6 +158,30 @@ TEST_F(Economy, AWarmRunWithSignaturesAndSbomsAsksOnePerSourceTagAndNothingAtThe
       run({"skopeo", "inspect", "--raw", "--tls-verify=false",
            "docker://" + dst.host() + "/mirror/tool:" + ocimirror::transfer::referrers::fallback_tag(tool.digest)});
   EXPECT_EQ(sig.exit_code, 0) << "the SBOM's referrers tag was not mirrored";
+}
+
+// Discovery overlaps with copying: the source's answer to one repository's tag list is held back until the
+// destination has a manifest of the other repository (at most 10 s). A run with a barrier between listing and
+// copying would wait out the 10 s and copy nothing meanwhile.
+TEST_F(Economy, CopiesStartWhileAnotherRepositoryIsStillBeingListed) {
+  std::atomic<bool> overlapped{false};
+  fault_proxy slow("127.0.0.1", src.port(),
+                   [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+                     if (!req.target().starts_with("/v2/acme/tool/tags/list")) return std::nullopt;
+                     for (int i = 0; i < 200 && !overlapped; ++i) {
+                       for (const auto& r : dst.requests())
+                         if (r.starts_with("PUT /v2/mirror/app/manifests/")) overlapped = true;
+                       if (!overlapped) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                     }
+                     return std::nullopt;  // forwarded now
+                   });
+  std::ofstream(config) << "state_dir: " << dst.dir() << "/state\nregistries:\n  " << slow.host()
+                        << ": {tls: disabled}\n  " << dst.host() << ": {tls: disabled}\npolicies:\n  - name: p\n"
+                        << "    from: " << slow.host() << "/acme\n    to: " << dst.host() << "/mirror\n"
+                        << "    repositories: [app, tool]\n";
+  sync();
+  EXPECT_TRUE(overlapped) << "no copy to mirror/app began while acme/tool's tag list was outstanding";
+  same_at_both_ends();
 }
 
 }  // namespace
