@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace ocimirror::transfer {
 namespace {
@@ -137,6 +138,13 @@ std::optional<std::string> base64_decode(std::string_view in) {
   if (in.size() >= 2 && in[in.size() - 2] == '=') --len;
   out.resize(len);
   return out;
+}
+
+std::optional<std::uint64_t> parse_content_length(std::string_view value) {
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc{} || end != value.data() + value.size()) return std::nullopt;
+  return n;
 }
 
 }  // namespace ocimirror::transfer

@@ -1,6 +1,7 @@
 #pragma once
 // Parsers for the HTTP headers the registry protocol depends on: WWW-Authenticate challenges, Link pagination,
 // Location resolution. Pure functions; fuzzed.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ std::string resolve_url(std::string_view base, std::string_view location);
 /// Base64 as Basic credentials and docker config `auth` fields use it; decode gives nullopt for malformed input.
 std::string base64_encode(std::string_view in);
 std::optional<std::string> base64_decode(std::string_view in);
+
+/// Content-Length as a number; nullopt when absent or not one (a registry's header is never trusted to parse).
+std::optional<std::uint64_t> parse_content_length(std::string_view value);
 
 /// "scheme://host:port" of an absolute URL, lowercased host, default port filled in; empty when unparsable.
 std::string url_origin(std::string_view url);

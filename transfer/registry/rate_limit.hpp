@@ -36,6 +36,12 @@ class rate_pacer {
   void answered() {
     if (in_flight_ > 0) --in_flight_;
   }
+  /// One paced attempt, from before next() until it ends however it ends (answered, failed, cancelled): counted in
+  /// flight for that long.
+  struct attempt {
+    rate_pacer& pacer;
+    ~attempt() { pacer.answered(); }
+  };
   /// The remainder at or below which pacing starts: a tenth of the limit, at least 8 (the requests a registry's
   /// concurrency may have in flight when the reading arrives).
   std::uint64_t reserve() const;

@@ -3,31 +3,14 @@
 #include "transfer/registry/response_step.hpp"
 
 #include "transfer/net/headers.hpp"
-#include "transfer/net/trace.hpp"
-#include "transfer/oci/digest.hpp"
 #include "transfer/oci/errors.hpp"
-#include "transfer/oci/manifest.hpp"
 #include "transfer/oci/reference.hpp"
 
-#include <boost/json.hpp>
-
-#include <algorithm>
-#include <charconv>
 #include <exception>
 
 namespace ocimirror::transfer {
-namespace json = boost::json;
 
 namespace {
-
-/// Content-Length as a number; nullopt when absent or not one (a registry's header is never trusted to parse).
-std::optional<std::uint64_t> content_length_of(const string_response& res) {
-  const auto len = res[http::field::content_length];
-  std::uint64_t n = 0;
-  auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
-  if (len.empty() || ec != std::errc{} || end != len.data() + len.size()) return std::nullopt;
-  return n;
-}
 
 // One attempt of a request: its result, or nullopt after the wait before the next when it broke in a way worth
 // another attempt and `tries` (with the budgets around it) allows one.
@@ -163,82 +146,6 @@ awaitable<void> registry_client::ping() {
   if (res.result_int() != 200) fail(res, "API check GET /v2/");
 }
 
-awaitable<std::optional<manifest_head>> registry_client::head_manifest(const std::string& repo,
-                                                                       const std::string& target) {
-  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {}, 0,
-                           std::string(media::accept_all));
-  if (res.result_int() == 404) co_return std::nullopt;
-  if (res.result_int() != 200) fail(res, "HEAD manifest " + repo + ":" + target);
-  manifest_head h;
-  h.digest = std::string(res["Docker-Content-Digest"]);
-  h.media_type = std::string(res[http::field::content_type]);
-  h.size = content_length_of(res).value_or(0);
-  if (target.starts_with("sha256:") && h.digest.empty()) h.digest = target;
-  if (!is_valid_digest(h.digest)) {
-    // No (or a malformed) Docker-Content-Digest: the digest is what the bytes hash to. Without this, a tag would
-    // never match what the cache recorded and be copied again on every run.
-    auto m = co_await get_manifest(repo, target);
-    h = manifest_head{m.digest, m.media_type, m.bytes.size()};
-  }
-  co_return h;
-}
-
-namespace {
-/// Why a manifest body that arrived whole cannot be what the registry meant to send, or empty when it can be.
-/// expected: the digest asked for, or the one the registry announced (Docker-Content-Digest).
-std::string corrupt_manifest(const fetched_manifest& m, const std::string& expected) {
-  if (!expected.empty() && m.digest != expected) return "has digest " + m.digest + ", not " + expected;
-  boost::system::error_code ec;
-  auto doc = json::parse(m.bytes, ec);
-  if (ec || !doc.is_object()) return "is not a JSON object";
-  return {};
-}
-}  // namespace
-
-// A body cut short fails in the HTTP layer and is retried there; one that arrived whole but does not match its
-// digest or is not JSON (bytes flipped on the way) is fetched again here, within the re-fetch budget.
-awaitable<fetched_manifest> registry_client::get_manifest(const std::string& repo, const std::string& target) {
-  const bool by_digest = target.starts_with("sha256:");
-  const std::string where = name_ + "/" + repo + (by_digest ? "@" : ":") + target;
-  std::string previous;  // the last body's digest: a registry that consistently announces another one is believed
-  retry_budget refetches(budget_kind::refetch, policy().refetch);
-  for (;;) {
-    string_response res;
-    struct in_flight {  // pace() counts this attempt as sent; it is answered (or failed) when the attempt ends
-      rate_pacer& p;
-      ~in_flight() { p.answered(); }
-    } counted{pacer_};
-    co_await pace();  // manifest GETs are what registries count (Docker Hub: HEAD does not)
-    try {
-      res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
-                          max_manifest_pull, std::string(media::accept_all));
-    } catch (const error& e) {
-      if (e.code() != errc::too_large) throw;
-      throw error(errc::too_large, "manifest " + where + " is larger than the " +
-                                       std::to_string(max_manifest_pull >> 20) + " MiB ocimirror accepts");
-    }
-    if (res.result_int() == 404)
-      throw error(errc::not_found,
-                  "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
-    if (res.result_int() != 200) fail(res, "GET manifest " + where);
-    fetched_manifest m;
-    m.bytes = std::move(res.body());
-    m.media_type = std::string(res[http::field::content_type]);
-    m.digest = sha256_digest(m.bytes);
-    std::string announced(res["Docker-Content-Digest"]);
-    if (!is_valid_digest(announced) || m.digest == previous) announced.clear();
-    const auto why = corrupt_manifest(m, by_digest ? target : announced);
-    if (why.empty()) co_return m;
-    if (trace::enabled()) trace::emit("refetch", {{"registry", name_}, {"what", "manifest " + repo}, {"why", why}});
-    previous = m.digest;
-    const bool again = co_await retry(refetches);
-    if (!again)
-      throw error(
-          by_digest || !announced.empty() ? errc::digest_mismatch : errc::bad_manifest,
-          "manifest " + where + " " + why + " in each of " + std::to_string(refetches.spent() + 1) + " fetches");
-  }
-}
-
 awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest,
                                                                    retry_budget* within) {
   auto res = co_await call(http::verb::head, url("/v2/" + repo + "/blobs/" + digest), pull_scope(repo), {}, {}, 0, {},
@@ -246,7 +153,7 @@ awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::st
   if (res.result_int() == 404) co_return std::nullopt;
   if (is_redirect(res.result_int())) co_return std::optional<std::uint64_t>{0};  // served from storage: it exists
   if (res.result_int() != 200) fail(res, "HEAD blob " + repo + "@" + digest);
-  co_return content_length_of(res).value_or(0);
+  co_return parse_content_length(res[http::field::content_length]).value_or(0);
 }
 
 awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::string& repo, const std::string& digest,
