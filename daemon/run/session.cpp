@@ -207,6 +207,12 @@ transfer::registry_client::package_lister session::github_lister(const std::stri
   };
 }
 
+std::map<std::string, std::size_t> session::working_limits() const {
+  std::map<std::string, std::size_t> out;
+  for (const auto& [name, c] : clients_) out[name] = c->working_limit();
+  return out;
+}
+
 transfer::registry_client& session::client(const transfer::reference& ref) {
   auto& slot = clients_[ref.registry];
   if (!slot) {

@@ -84,6 +84,8 @@ class session {
   /// Told every pause any registry client of this session takes (metrics).
   void observe_waits(transfer::registry_client::wait_observer o) { wait_observer_ = std::move(o); }
   transfer::registry_client& client(const transfer::reference& ref);
+  /// Each registry client's adaptive concurrency limit right now, by registry (metrics).
+  std::map<std::string, std::size_t> working_limits() const;
   /// GHCR's repositories: an owner's container packages from the GitHub REST API.
   transfer::registry_client::package_lister github_lister(const std::string& registry);
   transfer::authenticator& auth() { return auth_; }

@@ -37,6 +37,9 @@ metrics::metrics()
           counter(*registry_, "ocimirror_registry_wait_seconds_total",
                   "Seconds spent waiting on a registry: pacing by its rate-limit headers and waits before retries")),
       inflight_(gauge(*registry_, "ocimirror_inflight_transfers", "Blob transfers in progress").Add({})),
+      limits_(gauge(*registry_, "ocimirror_registry_concurrency_limit",
+                    "Requests and blob transfers the engine lets run at once against the registry now (adaptive: "
+                    "halved on 429/503, cut when answers queue, grown by one per clean round)")),
       cache_hits_(counter(*registry_, "ocimirror_cache_hits_total",
                           "Tags found unchanged by the digest cache without asking the destination")
                       .Add({})),
@@ -82,6 +85,9 @@ void metrics::run_finished(const policy_report& r, std::size_t blobs_failed, dou
 
 void metrics::reload(bool ok) { reloads_.Add({{"result", ok ? "success" : "failure"}}).Increment(); }
 void metrics::set_inflight(std::size_t n) { inflight_.Set(static_cast<double>(n)); }
+void metrics::set_limits(const std::map<std::string, std::size_t>& by_registry) {
+  for (const auto& [name, n] : by_registry) limits_.Add({{"registry", name}}).Set(static_cast<double>(n));
+}
 void metrics::set_running(const std::string& policy, bool running) {
   running_.Add({{"policy", policy}}).Set(running ? 1 : 0);
 }

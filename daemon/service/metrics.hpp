@@ -9,6 +9,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,8 @@ class metrics {
   void reload(bool ok);
   /// Values read at scrape time.
   void set_inflight(std::size_t blob_transfers);
+  /// Each registry's adaptive concurrency limit (what the engine found the registry and the link take).
+  void set_limits(const std::map<std::string, std::size_t>& by_registry);
   void set_running(const std::string& policy, bool running);
   /// Restores the last success time persisted by an earlier process, so the gauge survives restarts.
   void set_last_success(const std::string& policy, double unix_seconds);
@@ -45,6 +48,7 @@ class metrics {
   prometheus::Family<prometheus::Counter>& throttled_;
   prometheus::Family<prometheus::Counter>& waited_;
   prometheus::Gauge& inflight_;
+  prometheus::Family<prometheus::Gauge>& limits_;
   prometheus::Counter& cache_hits_;
   prometheus::Family<prometheus::Gauge>& running_;
   prometheus::Family<prometheus::Counter>& reloads_;

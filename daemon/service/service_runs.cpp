@@ -152,6 +152,7 @@ std::string service::metrics_text() {
   for (const auto& [name, st] : states_)
     if (st.progress) active += st.progress->blobs_active;
   metrics_.set_inflight(active);
+  if (gen_ && gen_->engine) metrics_.set_limits(gen_->engine->working_limits());
   return metrics_.text();
 }
 

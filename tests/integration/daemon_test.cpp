@@ -43,6 +43,8 @@ TEST_F(Daemon, OneSecondPolicyMirrorsANewTagAndMetricsStatusAndLogsSaySo) {
     EXPECT_NE(m.body.find(needle), std::string::npos) << needle;
   EXPECT_NE(m.body.find("ocimirror_registry_requests_total{code=\"201\",registry=\"" + dst->host() + "\"}"),
             std::string::npos);
+  EXPECT_NE(m.body.find("ocimirror_registry_concurrency_limit{registry=\"" + dst->host() + "\"}"), std::string::npos)
+      << "the adaptive limit the runs found";
   EXPECT_EQ(m.body.find("app:v2"), std::string::npos) << "no tags as labels";
 
   d->signal(SIGTERM);
