@@ -14,6 +14,12 @@ done
 out=$(systemd-analyze verify "$unit" 2>&1) || { echo "systemd-analyze verify failed:"; echo "$out"; exit 1; }
 [ -z "$out" ] || { echo "systemd-analyze verify complained:"; echo "$out"; exit 1; }
 grep -qx 'Type=notify' "$unit" || { echo "the unit is not Type=notify"; exit 1; }
+grep -qx 'RestartPreventExitStatus=2' "$unit" || { echo "a configuration error (exit 2) would restart forever"; exit 1; }
+# The credentials drop-in, as `systemctl edit` would place it: the unit with it still verifies without a word.
+mkdir -p "$unit.d"
+cp "$tmp/etc/ocimirror/credentials.conf.example" "$unit.d/credentials.conf"
+out=$(systemd-analyze verify "$unit" 2>&1) || { echo "systemd-analyze verify with the drop-in failed:"; echo "$out"; exit 1; }
+[ -z "$out" ] || { echo "systemd-analyze verify complained about the drop-in:"; echo "$out"; exit 1; }
 grep -qF "ExecStart=$tmp/bin/ocimirror daemon --config $tmp/etc/ocimirror/config.yaml" "$unit" ||
   { echo "ExecStart does not name the installed binary and configuration:"; grep ExecStart "$unit"; exit 1; }
 echo "systemd: $(systemd-analyze security --offline=yes "$unit" 2>&1 | grep -o 'Overall exposure level.*' || true)"

@@ -7,10 +7,13 @@
 #include <spdlog/spdlog.h>
 #include <boost/json/serialize.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 
@@ -18,6 +21,7 @@ namespace ocimirror::daemon::log {
 namespace {
 
 format current = format::text;
+bool journal = false;  ///< stderr is the journal: a priority prefix, no time (journald stamps each line)
 spdlog::level::level_enum threshold = spdlog::level::info;
 
 std::shared_ptr<spdlog::logger>& logger() {
@@ -53,7 +57,12 @@ std::string text_value(const boost::json::value& v) {
 void emit(spdlog::level::level_enum lvl, std::string_view level, std::string_view msg, const boost::json::object& f) {
   auto& l = logger();
   if (!l) setup(format::text);
-  l->log(lvl, "{}", render(current, level, msg, f));
+  if (journal && current == format::text)
+    l->log(lvl, "{}{:<5} {}", journal_prefix(level), level, render(current, level, msg, f));
+  else if (journal)
+    l->log(lvl, "{}{}", journal_prefix(level), render(current, level, msg, f));
+  else
+    l->log(lvl, "{}", render(current, level, msg, f));
 }
 
 }  // namespace
@@ -78,16 +87,39 @@ std::string render(format f, std::string_view level, std::string_view msg, const
   return line;
 }
 
+bool is_journal_stream(std::string_view journal_stream, std::uint64_t device, std::uint64_t inode) {
+  const auto colon = journal_stream.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::uint64_t dev = 0, ino = 0;
+  const auto* p = journal_stream.data();
+  auto a = std::from_chars(p, p + colon, dev);
+  auto b = std::from_chars(p + colon + 1, p + journal_stream.size(), ino);
+  return a.ec == std::errc{} && a.ptr == p + colon && b.ec == std::errc{} && b.ptr == p + journal_stream.size() &&
+         colon > 0 && colon + 1 < journal_stream.size() && dev == device && ino == inode;
+}
+
+std::string_view journal_prefix(std::string_view level) {
+  if (level == "error") return "<3>";
+  if (level == "warn") return "<4>";
+  if (level == "debug") return "<7>";
+  return "<6>";
+}
+
 void setup(format f) {
   current = f;
   spdlog::drop("ocimirror");
+  struct stat st {};
+  const char* js = std::getenv("JOURNAL_STREAM");
+  journal = js && ::fstat(STDERR_FILENO, &st) == 0 &&
+            is_journal_stream(js, static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino));
   std::shared_ptr<spdlog::logger> l;
-  if (f == format::text && ::isatty(STDERR_FILENO))
+  if (f == format::text && !journal && ::isatty(STDERR_FILENO))
     l = spdlog::stderr_color_mt("ocimirror");
   else
     l = spdlog::stderr_logger_mt("ocimirror");
-  // Text: time (UTC) and level, then the message; JSON: the message is the whole object already.
-  if (f == format::json)
+  // Text: time (UTC) and level, then the message; JSON: the message is the whole object already. On the journal
+  // the line is already whole (emit() puts the priority and level first; journald keeps the time).
+  if (f == format::json || journal)
     l->set_pattern("%v", spdlog::pattern_time_type::utc);
   else
     l->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);

@@ -4,6 +4,7 @@
 // counts, seconds); never put a secret in one.
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,11 @@ void flush();
 
 /// The line `msg` with `fields` renders to (no time or level): pure, for tests.
 std::string render(format f, std::string_view level, std::string_view msg, const boost::json::object& fields);
+
+/// Whether $JOURNAL_STREAM ("DEVICE:INODE", set by systemd when it connects stderr to the journal) names the file
+/// stderr is (device and inode from fstat): then lines carry a priority prefix and no time of their own.
+bool is_journal_stream(std::string_view journal_stream, std::uint64_t device, std::uint64_t inode);
+/// The sd-daemon(3) prefix journald reads a line's priority from: "<3>" error, "<4>" warn, "<6>" info, "<7>" debug.
+std::string_view journal_prefix(std::string_view level);
 
 }  // namespace ocimirror::daemon::log
