@@ -9,6 +9,8 @@ packages=(
   systemd procps clang-14 libclang-rt-14-dev umoci buildah
   # A real forward proxy for tests/integration/proxy_test.cpp (CONNECT tunnels, Basic proxy credentials).
   tinyproxy
+  # promtool: the exposition format checked (`promtool check metrics`), the alert rules tested (`promtool test rules`).
+  prometheus
   # Go and the YAML library helm uses: the oracle tests/integration/go_compat_test.cpp compares push's bytes with.
   golang-go golang-k8s-sigs-yaml-dev
 )

@@ -2,7 +2,11 @@
 #include "daemon/run/session.hpp"
 #include "daemon/version.hpp"
 
+#include <openssl/crypto.h>
+#include <rocksdb/version.h>
+#include <spdlog/version.h>
 #include <boost/json.hpp>
+#include <boost/version.hpp>
 
 #include <iostream>
 
@@ -54,6 +58,14 @@ int guarded(const bool& json, const std::function<int()>& body) {
   }
 }
 
+/// The libraries this binary was built with (and the OpenSSL it runs with: a shared library the system updates).
+static std::string libraries() {
+  auto v = [](int a, int b, int c) { return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c); };
+  return "built with Boost " + v(BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100) +
+         ", RocksDB " + v(ROCKSDB_MAJOR, ROCKSDB_MINOR, ROCKSDB_PATCH) + ", spdlog " +
+         v(SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR, SPDLOG_VER_PATCH) + "; running " + OpenSSL_version(OPENSSL_VERSION);
+}
+
 int run_cli(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << usage;
@@ -77,7 +89,7 @@ int run_cli(int argc, char** argv) {
     return exit_ok;
   }
   if (cmd == "--version" || cmd == "version") {
-    std::cout << "ocimirror " << version << "\n";
+    std::cout << "ocimirror " << version << " (commit " << commit << ")\n" << libraries() << "\n";
     return exit_ok;
   }
   print_error(

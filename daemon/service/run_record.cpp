@@ -37,6 +37,8 @@ run_record record_of(const policy_report& r, policy::wall_time start, policy::wa
   return out;
 }
 
+double unix_seconds(policy::wall_time t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
+
 std::string rfc3339(policy::wall_time t) {
   const auto secs = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};

@@ -31,6 +31,8 @@ std::optional<run_record> run_record_from(const boost::json::value& v);
 /// RFC 3339 UTC with seconds ("2026-11-23T10:00:00Z") and back.
 std::string rfc3339(policy::wall_time t);
 std::optional<policy::wall_time> parse_rfc3339(const std::string& s);
+/// Seconds since 1970, as Prometheus timestamps are.
+double unix_seconds(policy::wall_time t);
 
 struct remembered {
   std::optional<run_record> last;

@@ -5,6 +5,7 @@
 #include "daemon/service/log.hpp"
 #include "daemon/service/scheduling.hpp"
 #include "daemon/service/sd_notify.hpp"
+#include "daemon/version.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -18,9 +19,18 @@ namespace ocimirror::daemon {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
+namespace {
+std::vector<std::string> policy_names(const config::mirror_config& cfg) {
+  std::vector<std::string> out;
+  for (const auto& p : cfg.policies) out.push_back(p.name);
+  return out;
+}
+}  // namespace
+
 service::service(asio::io_context& io, daemon_options opts, config::mirror_config cfg)
     : io_(io),
       opts_(std::move(opts)),
+      metrics_(version, commit),
       admin_(io, *this),
       signals_(io, SIGHUP, SIGTERM, SIGINT),
       wake_(io),
@@ -36,7 +46,9 @@ std::shared_ptr<service::generation> service::make_generation(config::mirror_con
   resolve_state_dir(cfg);
   auto g = std::make_shared<generation>();
   g->engine = std::make_shared<session>(io_, cfg.registries, opts_.limits, credentials_of(cfg), &stop_);
-  g->engine->observe([this](const std::string& registry, unsigned status) { metrics_.response(registry, status); });
+  g->engine->observe([this](const std::string& registry, const transfer::registry_client::response_seen& r) {
+    metrics_.response(registry, r);
+  });
   g->engine->observe_waits([this](const std::string& registry, std::chrono::milliseconds d) {
     metrics_.waited(registry, std::chrono::duration<double>(d).count());
   });
@@ -51,13 +63,13 @@ int service::run() {
       std::make_unique<cache::mirror_cache>(cache::store::open(cfg.state_dir, cache::store::mode::read_write, warning));
   if (!warning.empty()) log::warn(warning);
   auto remembered = read_status_file(cfg.state_dir);
+  metrics_.policies(policy_names(cfg));
   for (const auto& p : cfg.policies) {
     auto& st = states_[p.name];
     if (auto r = remembered.find(p.name); r != remembered.end()) st.memory = r->second;
-    if (st.memory.last_success)
-      metrics_.set_last_success(p.name,
-                                std::chrono::duration<double>(st.memory.last_success->time_since_epoch()).count());
-    metrics_.set_running(p.name, false);
+    if (st.memory.last_success) metrics_.set_last_success(p.name, unix_seconds(*st.memory.last_success));
+    if (const auto& last = st.memory.last; last && last->result != "interrupted")
+      metrics_.set_last_run(p.name, last->result == "success", unix_seconds(last->end));
   }
   auto listen = config::parse_listen(opts_.listen.value_or(cfg.daemon.listen()));
   if (!listen) throw std::runtime_error("--listen " + *opts_.listen + ": " + listen.error());
@@ -135,7 +147,7 @@ void service::reload() {
   auto reject = [&](const std::string& why) {
     log::error("configuration rejected; the previous one keeps running",
                {{"config", opts_.config_file}, {"reason", why}});
-    metrics_.reload(false);
+    metrics_.reload(false, unix_seconds(std::chrono::system_clock::now()));
     sd_notify("READY=1\nSTATUS=reload rejected: " + why);
   };
   auto loaded = config::load_config_file(opts_.config_file);
@@ -167,7 +179,8 @@ void service::reload() {
   }
   log::info("configuration reloaded",
             {{"policies", gen_->cfg.policies.size()}, {"added", added}, {"removed", removed}});
-  metrics_.reload(true);
+  metrics_.policies(policy_names(gen_->cfg));
+  metrics_.reload(true, unix_seconds(std::chrono::system_clock::now()));
   sd_notify("READY=1\nSTATUS=serving on " + bound_);
   wake_.cancel();
 }

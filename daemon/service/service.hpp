@@ -6,10 +6,10 @@
 // the systemd notify protocol (READY, RELOADING, STOPPING, WATCHDOG).
 #include "cache/mirror_cache.hpp"
 #include "config/mirror_config.hpp"
+#include "daemon/run/session.hpp"
 #include "daemon/service/admin_server.hpp"
 #include "daemon/service/metrics.hpp"
 #include "daemon/service/run_record.hpp"
-#include "daemon/run/session.hpp"
 #include "policy/shard.hpp"
 #include "transfer/net/stopper.hpp"
 
@@ -102,7 +102,7 @@ class service final : public admin_api {
   boost::asio::steady_timer deadline_;
   boost::asio::steady_timer watchdog_;
   bool draining_ = false;
-  bool shut_down_ = false;  ///< shutdown() ran: nothing may wait on the loop any more
+  bool shut_down_ = false;    ///< shutdown() ran: nothing may wait on the loop any more
   std::string stop_reason_;   ///< why the drain ends, for the last log line
   std::string bound_;         ///< the admin API's address as bound
   std::jthread last_resort_;  ///< last: destroyed (stopped and joined) first

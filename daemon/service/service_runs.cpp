@@ -17,10 +17,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using std::chrono::system_clock;
 
-namespace {
-double unix_seconds(policy::wall_time t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
-}  // namespace
-
 void service::plan_next(const config::policy_config& p, policy_state& st) {
   std::optional<policy::wall_time> last_start;
   if (st.memory.last) last_start = st.memory.last->start;
@@ -99,6 +95,7 @@ void service::finish_run(const std::string& name, const policy_report& report, s
   if (rec.result == "success") st.memory.last_success = end;
   metrics_.run_finished(report, blobs_failed, unix_seconds(end));
   metrics_.set_running(name, false);
+  if (!gen_->cfg.find(name)) metrics_.forget(name);  // removed by a reload while it ran
 
   for (const auto& w : report.warnings) log::warn(w, {{"policy", name}});
   for (const auto& f : report.failures)
@@ -152,7 +149,10 @@ std::string service::metrics_text() {
   for (const auto& [name, st] : states_)
     if (st.progress) active += st.progress->blobs_active;
   metrics_.set_inflight(active);
-  if (gen_ && gen_->engine) metrics_.set_limits(gen_->engine->working_limits());
+  for (const auto& [name, st] : states_)
+    if (gen_->cfg.find(name))
+      metrics_.set_next_run(name, st.next ? std::optional<double>(unix_seconds(*st.next)) : std::nullopt);
+  if (gen_->engine) metrics_.set_limits(gen_->engine->working_limits());
   return metrics_.text();
 }
 

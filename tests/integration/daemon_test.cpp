@@ -5,11 +5,29 @@
 #include "tests/integration/daemon_fixture.hpp"
 
 #include <csignal>
+#include <regex>
+#include <sstream>
 
 using namespace ocimirror::testing;
 using namespace ocimirror::testing::daemon_suite;
 
 namespace {
+
+/// `promtool check metrics` finds nothing to say, and every metric the shipped dashboard and alert rules name is
+/// in this scrape (tests/metric_names_check.py).
+void expect_clean_metrics(const std::string& body) {
+  const auto dir = make_temp_dir("ocimirror-scrape");
+  const auto file = dir + "/metrics.txt";
+  std::ofstream(file) << body;
+  auto lint = run({"bash", "-c", "promtool check metrics < " + file});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  EXPECT_EQ(lint.out + lint.err, "") << "promtool check metrics";
+  const std::string src = OCIMIRROR_SOURCE_DIR;
+  auto names = run({"python3", src + "/tests/metric_names_check.py", file, src + "/deploy/grafana/ocimirror.json",
+                    src + "/deploy/prometheus/alerts.yaml"});
+  EXPECT_EQ(names.exit_code, 0) << names.out << names.err;
+  std::filesystem::remove_all(dir);
+}
 
 TEST_F(Daemon, OneSecondPolicyMirrorsANewTagAndMetricsStatusAndLogsSaySo) {
   write_config(policy("fast", dst->host() + "/mirror-fast", "    repositories: [app]\n    schedule: {every: 1s}\n"));
@@ -35,16 +53,26 @@ TEST_F(Daemon, OneSecondPolicyMirrorsANewTagAndMetricsStatusAndLogsSaySo) {
 
   auto m = admin(listen, "GET", "/metrics");
   EXPECT_EQ(m.code, 200);
-  for (const char* needle :
-       {"ocimirror_policy_runs_total{policy=\"fast\",result=\"success\"}",
-        "ocimirror_policy_last_success_timestamp_seconds{policy=\"fast\"}",
-        "ocimirror_policy_run_duration_seconds_count{policy=\"fast\"}", "ocimirror_blobs_total{result=\"copied\"}",
-        "ocimirror_cache_hits_total", "ocimirror_inflight_transfers 0"})
+  for (const char* needle : {"ocimirror_policy_runs_total{policy=\"fast\",result=\"success\"}",
+                             "ocimirror_policy_last_success_timestamp_seconds{policy=\"fast\"}",
+                             "ocimirror_policy_run_duration_seconds_count{policy=\"fast\"}",
+                             "ocimirror_blobs_total{policy=\"fast\",result=\"copied\"}", "ocimirror_cache_hits_total",
+                             "ocimirror_inflight_transfers 0"})
     EXPECT_NE(m.body.find(needle), std::string::npos) << needle;
   EXPECT_NE(m.body.find("ocimirror_registry_requests_total{code=\"201\",registry=\"" + dst->host() + "\"}"),
             std::string::npos);
   EXPECT_NE(m.body.find("ocimirror_registry_concurrency_limit{registry=\"" + dst->host() + "\"}"), std::string::npos)
       << "the adaptive limit the runs found";
+  for (const std::string& needle : std::vector<std::string>{
+           "ocimirror_build_info{commit=\"", "ocimirror_policy_last_run_success{policy=\"fast\"} 1",
+           "ocimirror_policy_next_run_timestamp_seconds{policy=\"fast\"}",
+           "ocimirror_blob_bytes_total{policy=\"fast\"}",
+           "ocimirror_registry_request_duration_seconds_bucket{method=\"PUT\",registry=\"" + dst->host() +
+               "\",le=\"30\"}",
+           "ocimirror_config_last_reload_successful 1", "process_resident_memory_bytes ", "process_open_fds ",
+           "process_start_time_seconds "})
+    EXPECT_NE(m.body.find(needle), std::string::npos) << needle;
+  expect_clean_metrics(m.body);
   EXPECT_EQ(m.body.find("app:v2"), std::string::npos) << "no tags as labels";
 
   d->signal(SIGTERM);
@@ -63,6 +91,28 @@ TEST_F(Daemon, OneSecondPolicyMirrorsANewTagAndMetricsStatusAndLogsSaySo) {
     }
   }
   EXPECT_GE(summaries, 2);
+}
+
+// Under systemd, stderr is the journal ($JOURNAL_STREAM names it): each line starts with its syslog priority and
+// carries no time of its own (journald stamps it). Here stderr is a file whose device and inode the variable names.
+TEST_F(Daemon, OnTheJournalLinesCarryAPriorityAndNoTimestamp) {
+  write_config(policy("fast", dst->host() + "/journal-fast", "    repositories: [app]\n"));
+  const auto log = dir + "/journal.log";
+  auto r = run({"bash", "-c",
+                "exec 2>\"$0\"; export JOURNAL_STREAM=$(stat -c %d:%i \"$0\"); exec timeout --preserve-status -s TERM "
+                "2 \"$1\" daemon "
+                "--config \"$2\" --listen \"$3\"",
+                log, ocimirror_bin(), config, listen});
+  EXPECT_EQ(r.exit_code, 0) << r.err << slurp_file(log);
+  const auto text = slurp_file(log);
+  ASSERT_FALSE(text.empty());
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(line.starts_with("<6>info  ") || line.starts_with("<4>warn  ") || line.starts_with("<3>error "))
+        << line;
+    EXPECT_FALSE(std::regex_search(line, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d)"))) << "a timestamp: " << line;
+  }
+  EXPECT_NE(text.find("<6>info  "), std::string::npos) << text;
 }
 
 TEST_F(Daemon, ManualTriggerRunsOnceAndASecondWhileRunningGets409) {
@@ -95,6 +145,7 @@ TEST_F(Daemon, BadReloadKeepsTheOldConfigurationAndAGoodOneApplies) {
   std::ofstream(config) << "policies:\n  - name: [broken\n";
   d->signal(SIGHUP);
   EXPECT_TRUE(d->wait_for_err("configuration rejected", 5s)) << d->err();
+  EXPECT_NE(admin(listen, "GET", "/metrics").body.find("ocimirror_config_last_reload_successful 0"), std::string::npos);
   EXPECT_NE(d->err().find("mirror.yaml:3:1: YAML syntax"), std::string::npos) << "the problem with its place";
   EXPECT_EQ(admin(listen, "GET", "/healthz").code, 200);
   EXPECT_EQ(policy_status(listen, "fast").at("name").as_string(), "fast");
@@ -110,6 +161,15 @@ TEST_F(Daemon, BadReloadKeepsTheOldConfigurationAndAGoodOneApplies) {
   const auto m = admin(listen, "GET", "/metrics").body;
   EXPECT_NE(m.find("ocimirror_config_reloads_total{result=\"failure\"} 1"), std::string::npos) << m;
   EXPECT_NE(m.find("ocimirror_config_reloads_total{result=\"success\"} 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("ocimirror_config_last_reload_successful 1"), std::string::npos) << m;
+  // The policy the reload added has every series before its first run: an alert sees it never succeeded.
+  for (const char* needle : {"ocimirror_policy_last_success_timestamp_seconds{policy=\"slow\"} 0",
+                             "ocimirror_policy_last_run_success{policy=\"slow\"} 0",
+                             "ocimirror_policy_runs_total{policy=\"slow\",result=\"failure\"} 0",
+                             "ocimirror_blobs_total{policy=\"slow\",result=\"copied\"} 0"})
+    EXPECT_NE(m.find(needle), std::string::npos) << needle;
+  EXPECT_EQ(m.find("ocimirror_policy_next_run_timestamp_seconds{policy=\"slow\"} 0"), std::string::npos)
+      << "scheduled in an hour";
   d->signal(SIGTERM);
   EXPECT_EQ(d->wait(10s), 0);
 }

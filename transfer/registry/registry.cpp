@@ -41,9 +41,14 @@ registry_client::registry_client(http_client& http, authenticator& auth, std::st
       adaptive_(max_concurrency),
       retry_(name_, retry, http_.options().stop) {}
 
-bool registry_client::assess(unsigned status, std::optional<adaptive_limit::duration> took) {
+void registry_client::seen(http::verb verb, unsigned status, std::chrono::steady_clock::duration elapsed) {
   ++counters_.requests;
-  if (observer_) observer_(name_, status);
+  if (observer_) observer_(name_, {http::to_string(verb), status, std::chrono::duration<double>(elapsed).count()});
+}
+
+bool registry_client::assess(http::verb verb, unsigned status, std::chrono::steady_clock::duration elapsed,
+                             std::optional<adaptive_limit::duration> took) {
+  seen(verb, status, elapsed);
   if (status == 429) ++counters_.throttled;
   if (status == 429 || status == 503)
     adaptive_.throttled();
@@ -101,12 +106,14 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     req.body() = body;
     std::optional<adaptive_limit::duration> took;
+    std::chrono::steady_clock::duration elapsed{};
     auto send = [&]() -> awaitable<string_response> {
       auto permit = co_await requests_.acquire();  // held for the exchange alone: nothing nests inside it
       const auto sent_at = std::chrono::steady_clock::now();
       auto res = co_await http_.send(target, std::move(req), limit);
+      elapsed = std::chrono::steady_clock::now() - sent_at;
       if (body.empty())  // a body's time is its bytes, not a queue
-        took = std::chrono::duration_cast<adaptive_limit::duration>(std::chrono::steady_clock::now() - sent_at);
+        took = std::chrono::duration_cast<adaptive_limit::duration>(elapsed);
       co_return res;
     };
     auto sent = co_await once_or_retry<string_response>(*this, tries, send);
@@ -122,7 +129,7 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
       facts.token_refused = true;
       act = decide(facts, {auth_tries, tries.left() > 0});
     }
-    assess(res.result_int(), took);
+    assess(verb, res.result_int(), elapsed, took);
     if (act == response_action::back_off) {
       co_await retry(tries, res[http::field::retry_after]);  // decide() saw a retry left: this one is granted
       continue;
@@ -171,12 +178,16 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     auto open = [&] { return http_.open(target, std::move(req)); };
+    const auto opened_at = std::chrono::steady_clock::now();
     auto opened = co_await once_or_retry<std::unique_ptr<body_stream>>(*this, tries, open);
+    const auto elapsed = std::chrono::steady_clock::now() - opened_at;
     if (!opened) continue;
     auto stream = std::move(*opened);
     const unsigned status = stream->status();
     response_facts facts{status, own_origin, true, offset > 0 || end.has_value()};
     auto act = decide(facts, {auth_tries, tries.left() > 0});
+    if (act == response_action::accept || act == response_action::follow_redirect)
+      seen(http::verb::get, status, elapsed);  // the transfer's own permit and limit account for its bytes
     if (act == response_action::accept) co_return stream;
     if (act == response_action::follow_redirect) {
       auto next = resolve_url(target, std::string(stream->headers()[http::field::location]));
@@ -194,7 +205,7 @@ awaitable<std::unique_ptr<body_stream>> registry_client::get_blob(const std::str
       facts.token_refused = true;
       act = decide(facts, {auth_tries, tries.left() > 0});
     }
-    assess(status);
+    assess(http::verb::get, status, elapsed);
     if (act == response_action::back_off) {
       co_await retry(tries, stream->headers()[http::field::retry_after]);
       continue;

@@ -12,12 +12,14 @@
 #include "transfer/registry/profile.hpp"
 #include "transfer/registry/rate_limit.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocimirror::transfer {
@@ -57,8 +59,15 @@ class registry_client {
     std::chrono::milliseconds waited{0};  ///< paused: pacing by the registry's rate-limit headers and retry waits
   };
   const counters& stats() const { return counters_; }
-  /// Told the HTTP status of every response this client reads (the daemon counts them for its metrics).
-  using response_observer = std::function<void(const std::string& registry, unsigned status)>;
+  /// One response this client read, for metrics: its method, its HTTP status, how long the exchange took (for a
+  /// streamed blob GET: until its headers arrived).
+  struct response_seen {
+    std::string_view method;
+    unsigned status = 0;
+    double seconds = 0;
+  };
+  /// Told of every response this client reads (the daemon counts them for its metrics).
+  using response_observer = std::function<void(const std::string& registry, const response_seen& r)>;
   void observe(response_observer o) { observer_ = std::move(o); }
   /// Told every pause this client takes (rate-limit pacing, the wait before a retry), for metrics.
   using wait_observer = std::function<void(const std::string& registry, std::chrono::milliseconds waited)>;
@@ -186,8 +195,11 @@ class registry_client {
   awaitable<void> ensure_repository(const std::string& repo);
   wait_observer wait_observer_;
   /// Feeds a response's status (and, for a request without a body, how long its answer took) to the adaptive
-  /// limit; true when the request is worth repeating.
-  bool assess(unsigned status, std::optional<adaptive_limit::duration> took = std::nullopt);
+  /// limit and to the observer (with `elapsed`, the whole exchange); true when the request is worth repeating.
+  bool assess(http::verb verb, unsigned status, std::chrono::steady_clock::duration elapsed,
+              std::optional<adaptive_limit::duration> took = std::nullopt);
+  /// Counts a response and tells the observer (assess does this too).
+  void seen(http::verb verb, unsigned status, std::chrono::steady_clock::duration elapsed);
 };
 
 }  // namespace ocimirror::transfer

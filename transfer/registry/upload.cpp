@@ -84,8 +84,9 @@ awaitable<string_response> registry_client::stream_to(http::verb verb, const std
   // Credentials are only attached when the Location stays on the registry's own origin.
   if (credentials_allowed(target, base_))
     if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) head.set(http::field::authorization, a);
+  const auto sent_at = std::chrono::steady_clock::now();
   auto res = co_await http_.upload(target, std::move(head), length, std::move(body));
-  assess(res.result_int());
+  assess(verb, res.result_int(), std::chrono::steady_clock::now() - sent_at);
   co_return res;
 }
 

@@ -77,21 +77,54 @@ TEST(Log, TextIsKeyValueAndJsonIsOneObject) {
 }
 
 TEST(Metrics, NamesTheIssueAsksForWithSmallLabelSets) {
-  metrics m;
-  m.response("ghcr.io", 200);
-  m.response("ghcr.io", 429);
+  metrics m("1.2.3", "abc123");
+  m.response("ghcr.io", {"GET", 200, 0.02});
+  m.response("ghcr.io", {"GET", 429, 0.3});
   m.run_finished(sample(), 1, 1795400000);
   m.set_inflight(3);
   const auto text = m.text();
   for (const char* name :
-       {"ocimirror_blob_bytes_total 1000", "ocimirror_blobs_total{result=\"copied\"} 5",
-        "ocimirror_blobs_total{result=\"failed\"} 1", "ocimirror_manifests_total{result=\"failed\"} 1",
+       {"ocimirror_blob_bytes_total{policy=\"nightly\"} 1000",
+        "ocimirror_blobs_total{policy=\"nightly\",result=\"copied\"} 5",
+        "ocimirror_blobs_total{policy=\"nightly\",result=\"failed\"} 1",
+        "ocimirror_manifests_total{policy=\"nightly\",result=\"failed\"} 1",
         "ocimirror_policy_runs_total{policy=\"nightly\",result=\"failure\"} 1",
         "ocimirror_policy_run_duration_seconds_bucket{policy=\"nightly\",le=\"5\"} 1",
         "ocimirror_registry_requests_total{code=\"429\",registry=\"ghcr.io\"} 1",
+        "ocimirror_registry_request_duration_seconds_bucket{method=\"GET\",registry=\"ghcr.io\",le=\"0.025\"} 1",
+        "ocimirror_registry_request_duration_seconds_count{method=\"GET\",registry=\"ghcr.io\"} 2",
         "ocimirror_registry_throttled_total{registry=\"ghcr.io\"} 1", "ocimirror_inflight_transfers 3",
-        "ocimirror_cache_hits_total 1"})
+        "ocimirror_cache_hits_total 1", "ocimirror_policy_last_run_success{policy=\"nightly\"} 0",
+        "ocimirror_policy_last_run_timestamp_seconds{policy=\"nightly\"} 1795400000",
+        "ocimirror_build_info{commit=\"abc123\",version=\"1.2.3\"} 1", "ocimirror_config_last_reload_successful 1",
+        "process_resident_memory_bytes ", "process_cpu_seconds_total "})
     EXPECT_NE(text.find(name), std::string::npos) << name << "\n" << text;
   // A failed run sets no success time.
   EXPECT_EQ(text.find("ocimirror_policy_last_success_timestamp_seconds{"), std::string::npos);
+}
+
+TEST(Metrics, EveryPolicySeriesExistsFromTheStartAndARemovedPolicyLosesItsGauges) {
+  metrics m("1.2.3", "abc123");
+  m.policies({"nightly", "hourly"});
+  auto text = m.text();
+  for (const char* name : {"ocimirror_policy_last_success_timestamp_seconds{policy=\"hourly\"} 0",
+                           "ocimirror_policy_last_run_success{policy=\"hourly\"} 0",
+                           "ocimirror_policy_next_run_timestamp_seconds{policy=\"hourly\"} 0",
+                           "ocimirror_policy_runs_total{policy=\"hourly\",result=\"success\"} 0",
+                           "ocimirror_blobs_total{policy=\"hourly\",result=\"mounted\"} 0",
+                           "ocimirror_policy_run_duration_seconds_count{policy=\"hourly\"} 0"})
+    EXPECT_NE(text.find(name), std::string::npos) << name << "\n" << text;
+  m.set_next_run("nightly", 1795400000);
+  m.reload(false, 1795400001);
+  text = m.text();
+  EXPECT_NE(text.find("ocimirror_policy_next_run_timestamp_seconds{policy=\"nightly\"} 1795400000"), std::string::npos);
+  EXPECT_NE(text.find("ocimirror_config_last_reload_successful 0"), std::string::npos);
+  m.policies({"nightly"});
+  m.reload(true, 1795400002);
+  text = m.text();
+  EXPECT_EQ(text.find("ocimirror_policy_last_success_timestamp_seconds{policy=\"hourly\"}"), std::string::npos)
+      << "a removed policy would look stale to an alert for ever";
+  EXPECT_NE(text.find("ocimirror_policy_last_success_timestamp_seconds{policy=\"nightly\"} 0"), std::string::npos);
+  EXPECT_NE(text.find("ocimirror_config_last_reload_successful 1"), std::string::npos);
+  EXPECT_NE(text.find("ocimirror_config_last_reload_success_timestamp_seconds 1795400002"), std::string::npos);
 }
