@@ -34,7 +34,7 @@ boost::system::result<std::pair<std::string, unsigned short>, std::string> parse
 namespace detail {
 
 void parse_daemon(yaml_reader& r, const YAML::Node& n, daemon_config& out) {
-  if (!r.check_map(n, "daemon", {"listen", "token", "drain_timeout", "allow_unauthenticated"})) return;
+  if (!r.check_map(n, "daemon", {"listen", "token", "token_file", "drain_timeout", "allow_unauthenticated"})) return;
   if (n["allow_unauthenticated"])
     if (auto b = r.boolean(n["allow_unauthenticated"], "daemon.allow_unauthenticated")) out.allow_unauthenticated = *b;
   if (n["listen"])
@@ -45,16 +45,16 @@ void parse_daemon(yaml_reader& r, const YAML::Node& n, daemon_config& out) {
       else
         out.listen_host = l->first, out.listen_port = l->second;
     }
-  if (n["token"])
-    if (auto s = r.str(n["token"], "daemon.token")) {
-      // Never echoed back: the value usually comes from ${ENV}.
-      if (s->size() < 16)
-        r.error(n["token"], "daemon.token", "must be at least 16 characters (it guards POST /v1/...)");
-      else if (s->find_first_of(" \t\r\n") != std::string::npos)
-        r.error(n["token"], "daemon.token", "must not contain white space");
-      else
-        out.token = *s;
-    }
+  const YAML::Node at = n["token"] ? n["token"] : n["token_file"];
+  if (auto s = r.secret(n, "daemon", "token")) {
+    // Never echoed back: the value usually comes from ${ENV} or a file.
+    if (s->size() < 16)
+      r.error(at, "daemon.token", "must be at least 16 characters (it guards POST /v1/...)");
+    else if (s->find_first_of(" \t\r\n") != std::string::npos)
+      r.error(at, "daemon.token", "must not contain white space");
+    else
+      out.token = *s;
+  }
   if (n["drain_timeout"])
     if (auto d = r.duration(n["drain_timeout"], "daemon.drain_timeout")) out.drain_timeout = *d;
 }

@@ -82,8 +82,8 @@ struct loader : detail::policy_reader {
       return;
     }
     if (!check_map(n, path,
-                   {"tls", "ca_file", "username", "password", "max_concurrency", "list_max_entries", "list_max_pages",
-                    "proxy", "profile", "create_repositories", "ecr_repository"}))
+                   {"tls", "ca_file", "username", "password", "password_file", "max_concurrency", "list_max_entries",
+                    "list_max_pages", "proxy", "profile", "create_repositories", "ecr_repository"}))
       return;
     if (n["tls"]) {
       if (auto t = str(n["tls"], path + ".tls")) {
@@ -129,11 +129,11 @@ struct loader : detail::policy_reader {
     if (n["list_max_pages"])
       if (auto v = integer(n["list_max_pages"], path + ".list_max_pages", 1, 10'000'000))
         s.listing.max_pages = static_cast<std::size_t>(*v);
-    const bool has_user = bool(n["username"]), has_pass = bool(n["password"]);
-    if (has_user != has_pass) error(key, path, "username and password go together");
+    const bool has_user = bool(n["username"]), has_pass = n["password"] || n["password_file"];
+    if (has_user != has_pass) error(key, path, "username and password (or password_file) go together");
     if (has_user && has_pass) {
       auto u = str(n["username"], path + ".username");
-      auto p = str(n["password"], path + ".password");
+      auto p = secret(n, path, "password");
       if (u && p) c.credentials[name] = transfer::credentials{*u, *p, {}};
     }
     c.registries.by_registry[name] = s;

@@ -3,7 +3,9 @@
 #include "policy/schedule.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace ocimirror::config::detail {
 
@@ -47,37 +49,82 @@ void yaml_reader::check_duplicates(const YAML::Node& n, const std::string& path)
   }
 }
 
+std::optional<std::string> expand_variables(const std::string& in, const env_lookup& lookup, std::string& why) {
+  std::string out;
+  for (std::size_t i = 0; i < in.size();) {
+    if (in.compare(i, 2, "${") != 0) {
+      out += in[i++];
+      continue;
+    }
+    const auto close = in.find('}', i);
+    if (close == std::string::npos) {
+      why = "unterminated ${ in value";
+      return std::nullopt;
+    }
+    std::string var = in.substr(i + 2, close - i - 2);
+    std::optional<std::string> fallback;
+    if (auto sep = var.find(":-"); sep != std::string::npos) {
+      fallback = var.substr(sep + 2);
+      var.resize(sep);
+    }
+    auto val = lookup(var);
+    if ((!val || val->empty()) && fallback) {
+      val = fallback;
+    } else if (!val) {
+      why = "environment variable " + var + " is not set";
+      return std::nullopt;
+    } else if (val->empty()) {  // an empty password or token is a mistake, never what was meant
+      why = "environment variable " + var + " is set but empty";
+      return std::nullopt;
+    }
+    out += *val;
+    i = close + 1;
+  }
+  return out;
+}
+
 std::optional<std::string> yaml_reader::str(const YAML::Node& n, const std::string& path) {
   if (!n.IsScalar()) {
     error(n, path, "must be a string");
     return std::nullopt;
   }
-  std::string in = n.Scalar(), out;
-  for (std::size_t i = 0; i < in.size();) {
-    if (in.compare(i, 2, "${") == 0) {
-      auto close = in.find('}', i);
-      if (close == std::string::npos) {
-        error(n, path, "unterminated ${ in value");
-        return std::nullopt;
-      }
-      std::string var = in.substr(i + 2, close - i - 2);
-      auto val = env ? env(var)
-                     : (std::getenv(var.c_str()) ? std::optional<std::string>(std::getenv(var.c_str())) : std::nullopt);
-      if (!val) {
-        error(n, path, "environment variable " + var + " is not set");
-        return std::nullopt;
-      }
-      if (val->empty()) {  // an empty password or token is a mistake, never what was meant
-        error(n, path, "environment variable " + var + " is set but empty");
-        return std::nullopt;
-      }
-      out += *val;
-      i = close + 1;
-    } else {
-      out += in[i++];
-    }
-  }
+  const env_lookup process_env = [](const std::string& var) -> std::optional<std::string> {
+    const char* v = std::getenv(var.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  std::string why;
+  auto out = expand_variables(n.Scalar(), env ? env : process_env, why);
+  if (!out) error(n, path, why);
   return out;
+}
+
+std::optional<std::string> yaml_reader::secret(const YAML::Node& map, const std::string& path, const std::string& key) {
+  const auto file_key = key + "_file";
+  if (map[key] && map[file_key]) {
+    error(map[file_key], path + "." + file_key, "give " + key + " or " + file_key + ", not both");
+    return std::nullopt;
+  }
+  if (map[key]) return str(map[key], path + "." + key);
+  if (!map[file_key]) return std::nullopt;
+  auto name = str(map[file_key], path + "." + file_key);
+  if (!name) return std::nullopt;
+  std::ifstream in(*name, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in) {
+    error(map[file_key], path + "." + file_key, "cannot read '" + *name + "'");
+    return std::nullopt;
+  }
+  auto value = text.str();
+  if (value.ends_with("\r\n"))
+    value.resize(value.size() - 2);
+  else if (value.ends_with('\n'))
+    value.pop_back();
+  if (value.empty()) {  // never the secret meant, whatever the file's owner thought
+    error(map[file_key], path + "." + file_key, "'" + *name + "' is empty");
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::vector<std::string> yaml_reader::str_list(const YAML::Node& n, const std::string& path) {

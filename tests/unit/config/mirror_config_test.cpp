@@ -122,7 +122,7 @@ policies:
   expect("m.yaml:3:3: registries.bad host!: 'bad host!' is not a registry HOST[:PORT]");
   expect("m.yaml:5:10: registries.r.example.tls: must be enabled, insecure or disabled, not 'maybe'");
   expect("m.yaml:6:22: registries.r.example.max_concurrency: must be a whole number from 1 to 256");
-  expect("m.yaml:4:3: registries.r.example: username and password go together");
+  expect("m.yaml:4:3: registries.r.example: username and password (or password_file) go together");
   expect("m.yaml:8:5: registries.r.example.colour: unknown key");
   expect("m.yaml:12:9: policies[0].to: lies inside `from`");
   expect("m.yaml:13:20: policies[0].repositories[0]: invalid regex '('");
