@@ -13,6 +13,9 @@ packages=(
   prometheus
   # Go and the YAML library helm uses: the oracle tests/integration/go_compat_test.cpp compares push's bytes with.
   golang-go golang-k8s-sigs-yaml-dev
+  # helm's template engine without helm (not in Debian): sprig and the values-schema validator helm 3 uses, for
+  # tests/helm_render_test.sh.
+  golang-github-masterminds-sprig-dev golang-github-xeipuuv-gojsonschema-dev
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -19,6 +19,18 @@ app.kubernetes.io/name: {{ .Chart.Name }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{- define "ocimirror.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "ocimirror.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "ocimirror.hasDockerConfig" -}}
+{{- if or .Values.dockerConfig.existingSecret .Values.dockerConfig.json -}}true{{- end -}}
+{{- end -}}
+
 {{- define "ocimirror.dockerSecret" -}}
 {{- if .Values.dockerConfig.existingSecret -}}
 {{- .Values.dockerConfig.existingSecret -}}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The Helm chart rendered by helm's own template engine (tests/support/go/helmrender: Go text/template with sprig,
+# values checked against values.schema.json by gojsonschema, as helm does), with its default values, with every
+# feature on (tests/helm/all-features.yaml) and with an inline docker config; tests/helm_render_check.py checks the
+# objects. Values the schema refuses fail the render naming the key. Usage: helm_render_test.sh BUILD_DIR
+set -euo pipefail
+build=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
+chart=$src/deploy/helm/ocimirror
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$tmp/gocache HOME=$tmp GOFLAGS= \
+  go build -o "$tmp/helmrender" "$src/tests/support/go/helmrender/main.go"
+render() { "$tmp/helmrender" "$chart" --name mirror --namespace mirror "$@"; }
+render > "$tmp/default.yaml"
+python3 "$src/tests/helm_render_check.py" "$tmp/default.yaml" default "$build/ocimirror"
+render -f "$src/tests/helm/all-features.yaml" > "$tmp/all.yaml"
+python3 "$src/tests/helm_render_check.py" "$tmp/all.yaml" all "$build/ocimirror"
+printf 'dockerConfig:\n  json: %s\n' "'{\"auths\": {\"ghcr.io\": {\"auth\": \"dTpw\"}}}'" > "$tmp/inline.yaml"
+render -f "$tmp/inline.yaml" > "$tmp/inline-out.yaml"
+python3 "$src/tests/helm_render_check.py" "$tmp/inline-out.yaml" inline "$build/ocimirror"
+# A typo in values is refused by the schema, naming the key, before anything is rendered.
+printf 'replica: 2\nserviceMonitor: {enabled: yes-please}\n' > "$tmp/typo.yaml"
+if out=$(render -f "$tmp/typo.yaml" 2>&1); then echo "the schema let a typo through"; exit 1; fi
+grep -q "Additional property replica is not allowed" <<<"$out" || { echo "schema error unclear: $out"; exit 1; }
+grep -q "serviceMonitor.enabled" <<<"$out" || { echo "schema error unclear: $out"; exit 1; }
+echo "helm render: default, every feature, inline docker config and a refused typo: ok"
