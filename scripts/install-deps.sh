@@ -16,6 +16,8 @@ packages=(
   # helm's template engine without helm (not in Debian): sprig and the values-schema validator helm 3 uses, for
   # tests/helm_render_test.sh.
   golang-github-masterminds-sprig-dev golang-github-xeipuuv-gojsonschema-dev
+  # Packaging: the man page (help2man), the .deb's dependencies (dpkg-shlibdeps), a clean root to install it in.
+  help2man dpkg-dev mmdebstrap
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
