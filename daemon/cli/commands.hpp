@@ -11,6 +11,7 @@ int cmd_copy(const args& a);
 int cmd_inspect(const args& a);
 int cmd_tags(const args& a);
 int cmd_login(const args& a);
+int cmd_logout(const args& a);
 int cmd_sync(const args& a);
 int cmd_check(const args& a);
 int cmd_cache(const args& a);

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace ocimirror::transfer {
 namespace json = boost::json;
@@ -132,22 +133,9 @@ std::optional<credentials> docker_credentials(std::string_view registry, const f
   return std::nullopt;
 }
 
-void docker_store_credentials(std::string_view registry, const credentials& c, const fs::path& config) {
-  json::object cfg = load_config(config).value_or(json::object{});
-  const std::string key = docker_server_key(registry);
-  if (auto helper = helper_for(cfg, registry); !helper.empty()) {
-    json::object in{{"ServerURL", key}, {"Username", c.username}, {"Secret", c.password}};
-    int status = 0;
-    run_helper(helper, "store", json::serialize(in), status);
-    if (status != 0)
-      throw error(errc::io, "credential helper 'docker-credential-" + helper + " store' failed (exit " +
-                                std::to_string(status) + ")");
-    return;
-  }
-  auto& auths = cfg["auths"];
-  if (!auths.is_object()) auths = json::object{};
-  auths.as_object()[key] = json::object{{"auth", base64_encode(c.username + ":" + c.password)}};
-
+namespace {
+/// The docker config written as docker writes it: 0600, through a temporary file renamed over it.
+void write_config(const json::object& cfg, const fs::path& config) {
   // A directory made here is private; one that exists (a shared 1777 one included) is the user's, left as it is.
   if (!fs::exists(config.parent_path())) {
     fs::create_directories(config.parent_path());
@@ -165,6 +153,49 @@ void docker_store_credentials(std::string_view registry, const credentials& c, c
     ::unlink(tmp.c_str());
     throw error(errc::io, "cannot write " + config.string());
   }
+}
+}  // namespace
+
+void docker_store_credentials(std::string_view registry, const credentials& c, const fs::path& config) {
+  json::object cfg = load_config(config).value_or(json::object{});
+  const std::string key = docker_server_key(registry);
+  if (auto helper = helper_for(cfg, registry); !helper.empty()) {
+    json::object in{{"ServerURL", key}, {"Username", c.username}, {"Secret", c.password}};
+    int status = 0;
+    run_helper(helper, "store", json::serialize(in), status);
+    if (status != 0)
+      throw error(errc::io, "credential helper 'docker-credential-" + helper + " store' failed (exit " +
+                                std::to_string(status) + ")");
+    return;
+  }
+  auto& auths = cfg["auths"];
+  if (!auths.is_object()) auths = json::object{};
+  auths.as_object()[key] = json::object{{"auth", base64_encode(c.username + ":" + c.password)}};
+  write_config(cfg, config);
+}
+
+bool docker_erase_credentials(std::string_view registry, const fs::path& config) {
+  auto cfg = load_config(config);
+  if (!cfg) return false;
+  const std::string key = docker_server_key(registry);
+  if (auto helper = helper_for(*cfg, registry); !helper.empty()) {
+    if (!run_credential_helper(helper, key)) return false;
+    int status = 0;
+    run_helper(helper, "erase", key, status);
+    if (status != 0)
+      throw error(errc::io, "credential helper 'docker-credential-" + helper + " erase' failed (exit " +
+                                std::to_string(status) + ")");
+    return true;
+  }
+  auto* auths = cfg->if_contains("auths");
+  if (!auths || !auths->is_object()) return false;
+  std::vector<std::string> gone;  // every spelling of the key (https://host, host/v1/...), as docker logout does
+  for (const auto& kv : auths->as_object())
+    if (normalise_key(kv.key()) == normalise_key(key)) gone.emplace_back(kv.key());
+  if (gone.empty()) return false;
+  for (const auto& k : gone) auths->as_object().erase(k);
+  write_config(*cfg, config);
+  return true;
 }
 
 }  // namespace ocimirror::transfer

@@ -31,6 +31,10 @@ std::optional<credentials> docker_credentials(std::string_view registry, const s
 /// base64 "user:password" in `auths`. Other keys of the file are kept; the file is written 0600, atomically.
 void docker_store_credentials(std::string_view registry, const credentials& c, const std::filesystem::path& config);
 
+/// Removes what `docker logout` would: through the helper the config names (`erase`), else every `auths` entry for
+/// the registry (the file rewritten as docker_store_credentials writes it). False when nothing was stored for it.
+bool docker_erase_credentials(std::string_view registry, const std::filesystem::path& config);
+
 /// Runs `docker-credential-<helper> get` with the server URL on stdin; nullopt when the helper knows no entry.
 std::optional<credentials> run_credential_helper(std::string_view helper, std::string_view server);
 
