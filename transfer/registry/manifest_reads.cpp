@@ -64,9 +64,11 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
       throw error(errc::too_large, "manifest " + where + " is larger than the " +
                                        std::to_string(max_manifest_pull >> 20) + " MiB ocimirror accepts");
     }
-    if (res.result_int() == 404)
+    if (res.result_int() == 404) {
+      co_await require_registry();
       throw error(errc::not_found,
                   "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
+    }
     if (res.result_int() != 200) fail(res, "GET manifest " + where);
     fetched_manifest m;
     m.bytes = std::move(res.body());

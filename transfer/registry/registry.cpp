@@ -7,6 +7,7 @@
 #include "transfer/oci/reference.hpp"
 
 #include <exception>
+#include <utility>
 
 namespace ocimirror::transfer {
 
@@ -151,6 +152,29 @@ awaitable<void> registry_client::ping() {
   const scope_set none;
   auto res = co_await call(http::verb::get, url("/v2/"), none);
   if (res.result_int() != 200) fail(res, "API check GET /v2/");
+}
+
+awaitable<void> registry_client::require_registry() {
+  if (!std::exchange(registry_checked_, true)) {
+    const scope_set none;
+    std::optional<string_response> res;
+    try {
+      res = co_await call(http::verb::get, url("/v2/"), none, {}, {}, 1 << 16);
+    } catch (const error&) {
+      // unknown: the 404 speaks for itself
+    }
+    if (res) {
+      const unsigned st = res->result_int();
+      const std::string type((*res)[http::field::content_type]);
+      const bool api = !(*res)["Docker-Distribution-API-Version"].empty();
+      if (!api && ((st != 200 && st != 401) || type.starts_with("text/html")))
+        not_registry_ =
+            "GET " + base_ + "/v2/ answered " + std::to_string(st) + (type.empty() ? "" : " " + printable(type, 60));
+    }
+  }
+  if (!not_registry_.empty())
+    throw error(errc::protocol, name_ + " is not an OCI registry: " + not_registry_ +
+                                    " (a web server or proxy? the registry may be at another host or port)");
 }
 
 awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest,

@@ -93,6 +93,10 @@ class registry_client {
   bool ignores_range = false;
 
   awaitable<void> ping();
+  /// Before a 404 is reported as "not found": throws errc::protocol ("HOST is not an OCI registry: GET /v2/
+  /// answered ...") when the host does not answer GET /v2/ as a registry does (200 or 401, or the API version
+  /// header; never an HTML page). Asked once per client; a failure to ask leaves the 404 to speak.
+  awaitable<void> require_registry();
   awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target);
   awaitable<fetched_manifest> get_manifest(const std::string& repo, const std::string& target);
   /// PUTs the exact bytes; returns the digest the registry reports (or the computed one). subject_seen, when given,
@@ -193,6 +197,8 @@ class registry_client {
   single_flight creating_;
   /// Asks creator_ for repo, once.
   awaitable<void> ensure_repository(const std::string& repo);
+  bool registry_checked_ = false;
+  std::string not_registry_;  ///< why GET /v2/ did not look like a registry (empty: it did, or not asked yet)
   wait_observer wait_observer_;
   /// Feeds a response's status (and, for a request without a body, how long its answer took) to the adaptive
   /// limit and to the observer (with `elapsed`, the whole exchange); true when the request is worth repeating.

@@ -23,8 +23,10 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
   refetches.emplace(budget_kind::refetch, policy().refetch);
   for (;;) {
     auto res = co_await call(http::verb::get, pager.url(), scopes, {}, {}, 16u << 20);
-    if (res.result_int() == 404)
+    if (res.result_int() == 404) {
+      co_await require_registry();
       throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
+    }
     if (res.result_int() != 200) fail(res, std::string("list ") + key);
     switch (pager.add(res.body(), res[http::field::link])) {
       case list_pager::outcome::done: {
