@@ -1,5 +1,7 @@
 #include "daemon/run/session.hpp"
 
+#include "daemon/run/units.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -9,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 namespace ocimirror::daemon {
 using transfer::errc;
@@ -55,16 +58,37 @@ po::options_description network_flags::describe() {
   return d;
 }
 
+namespace {
+/// A flag taking a duration ("30s", "2m", or bare seconds) into `out`, checked when the options are notified.
+po::typed_value<std::string>* seconds_flag(const char* name, int& out) {
+  return po::value<std::string>()->default_value(format_seconds(out))->notifier([name, &out](const std::string& v) {
+    auto s = parse_seconds(v);
+    if (!s || *s > std::numeric_limits<int>::max())
+      throw po::error(std::string("--") + name + " '" + v + "' is not a duration (30s, 2m, 1h30m, or seconds)");
+    out = static_cast<int>(*s);
+  });
+}
+/// A flag taking a size ("8MiB", "512KiB", "1GB", or bytes) into `out`.
+template <class T>
+po::typed_value<std::string>* size_flag(const char* name, T& out) {
+  return po::value<std::string>()->default_value(format_size(out))->notifier([name, &out](const std::string& v) {
+    auto n = parse_size(v);
+    if (!n || *n > std::numeric_limits<T>::max())
+      throw po::error(std::string("--") + name + " '" + v + "' is not a size (8MiB, 512KiB, 1GB, or bytes)");
+    out = static_cast<T>(*n);
+  });
+}
+}  // namespace
+
 void time_limits::describe(po::options_description& d) {
-  d.add_options()("timeout", po::value(&timeout_seconds)->default_value(timeout_seconds),
-                  "seconds any one network step (connect, TLS handshake, one read or write) may take")(
-      "deadline", po::value(&deadline_seconds)->default_value(deadline_seconds),
-      "seconds a whole request whose answer is small (manifest, tag list, token) may take, start to last byte (0: "
-      "none)")("min-rate", po::value(&min_rate)->default_value(min_rate),
-               "bytes per second a response body must average over --min-rate-window seconds of waiting, or it is "
-               "given up and retried (0: none)")("min-rate-window",
-                                                 po::value(&rate_window_seconds)->default_value(rate_window_seconds),
-                                                 "seconds of waiting on a body over which --min-rate is judged");
+  d.add_options()("timeout", seconds_flag("timeout", timeout_seconds),
+                  "how long any one network step (connect, TLS handshake, one read or write) may take")(
+      "deadline", seconds_flag("deadline", deadline_seconds),
+      "how long a whole request whose answer is small (manifest, tag list, token) may take, start to last byte (0: "
+      "none)")("min-rate", size_flag("min-rate", min_rate),
+               "bytes per second a response body must average over --min-rate-window of waiting, or it is given up "
+               "and retried (0: none)")("min-rate-window", seconds_flag("min-rate-window", rate_window_seconds),
+                                        "the waiting on a body over which --min-rate is judged");
 }
 
 void time_limits::check() const {
@@ -112,17 +136,17 @@ config::registry_settings_map network_flags::settings() const {
 
 po::options_description transfer_flags::describe() {
   po::options_description d("Transfer");
-  d.add_options()("monolithic-max", po::value(&monolithic_max)->default_value(monolithic_max),
-                  "blobs up to this many bytes are uploaded in a single PUT")(
-      "chunk-size", po::value(&chunk_size)->default_value(chunk_size),
-      "upload larger blobs in PATCH chunks of this many bytes (0: one streamed PATCH; raised to the registry's "
-      "OCI-Chunk-Min-Length)")("ranged-threshold", po::value(&ranged_threshold)->default_value(ranged_threshold),
-                               "blobs of at least this many bytes are read with parallel ranged GETs (0: never)")(
+  d.add_options()("monolithic-max", size_flag("monolithic-max", monolithic_max),
+                  "blobs up to this size are uploaded in a single PUT")(
+      "chunk-size", size_flag("chunk-size", chunk_size),
+      "upload larger blobs in PATCH chunks of this size, e.g. 8MiB (0: one streamed PATCH; raised to the registry's "
+      "OCI-Chunk-Min-Length)")("ranged-threshold", size_flag("ranged-threshold", ranged_threshold),
+                               "blobs of at least this size are read with parallel ranged GETs (0: never)")(
       "ranged-parallel", po::value(&ranged_parallel)->default_value(ranged_parallel),
-      "ranged GETs in flight per large blob")("part-size", po::value(&part_size)->default_value(part_size),
-                                              "bytes per ranged GET")(
-      "ranged-memory", po::value(&ranged_memory)->default_value(ranged_memory),
-      "bytes all ranged reads of a run may buffer together; a large blob that does not fit is read by one GET (each "
+      "ranged GETs in flight per large blob")("part-size", size_flag("part-size", part_size),
+                                              "the size of each ranged GET")(
+      "ranged-memory", size_flag("ranged-memory", ranged_memory),
+      "what all ranged reads of a run may buffer together; a large blob that does not fit is read by one GET (each "
       "ranged blob needs (ranged-parallel + 1) x part-size)");
   return d;
 }
