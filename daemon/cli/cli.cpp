@@ -1,6 +1,8 @@
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/suggest.hpp"
 #include "daemon/run/session.hpp"
 #include "daemon/version.hpp"
+#include "transfer/oci/errors.hpp"
 
 #include <openssl/crypto.h>
 #include <rocksdb/version.h>
@@ -22,6 +24,7 @@ Commands:
   inspect REF         show media type, digest, size, platforms and annotations of a manifest
   tags REPO           list a repository's tags
   login HOST          verify credentials and store them in the docker config (as `docker login`)
+  logout HOST         remove the credentials stored for HOST (as `docker logout`)
   sync --config FILE  run the mirror policies of FILE once (--dry-run prints the plan)
   daemon --config FILE
                       run the policies on their schedules with an admin API (metrics, status, triggers)
@@ -73,17 +76,12 @@ int run_cli(int argc, char** argv) {
   }
   const std::string cmd = argv[1];
   const args rest(argv + 2, argv + argc);
-  if (cmd == "copy") return cmd_copy(rest);
-  if (cmd == "inspect") return cmd_inspect(rest);
-  if (cmd == "tags") return cmd_tags(rest);
-  if (cmd == "login") return cmd_login(rest);
-  if (cmd == "sync") return cmd_sync(rest);
-  if (cmd == "check") return cmd_check(rest);
-  if (cmd == "cache") return cmd_cache(rest);
-  if (cmd == "daemon") return cmd_daemon(rest);
-  if (cmd == "inventory") return cmd_inventory(rest);
-  if (cmd == "push") return cmd_push(rest);
-  if (cmd == "pull") return cmd_pull(rest);
+  static constexpr std::pair<std::string_view, int (*)(const args&)> commands[] = {
+      {"copy", cmd_copy},     {"inspect", cmd_inspect},     {"tags", cmd_tags},   {"login", cmd_login},
+      {"logout", cmd_logout}, {"push", cmd_push},           {"pull", cmd_pull},   {"sync", cmd_sync},
+      {"daemon", cmd_daemon}, {"inventory", cmd_inventory}, {"check", cmd_check}, {"cache", cmd_cache}};
+  for (const auto& [name, run] : commands)
+    if (cmd == name) return run(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::cout << usage;
     return exit_ok;
@@ -92,9 +90,15 @@ int run_cli(int argc, char** argv) {
     std::cout << "ocimirror " << version << " (commit " << commit << ")\n" << libraries() << "\n";
     return exit_ok;
   }
-  print_error(
-      "unknown command '" + cmd +
-      "' (commands: copy, inspect, tags, login, push, pull, sync, daemon, inventory, check, cache; see --help)");
+  std::vector<std::string_view> names;
+  std::string list;
+  for (const auto& [name, run] : commands) {
+    names.push_back(name);
+    list += (list.empty() ? "" : ", ") + std::string(name);
+  }
+  const auto meant = closest(cmd, names);
+  print_error("unknown command '" + transfer::printable(cmd, 40) + "'" +
+              (meant ? "; did you mean '" + *meant + "'?" : "") + " (commands: " + list + "; see --help)");
   return exit_usage;
 }
 

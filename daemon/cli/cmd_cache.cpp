@@ -194,10 +194,8 @@ int cmd_cache(const args& a) {
   return guarded(json_out, [&]() -> int {
     const std::string what = a.empty() ? std::string() : a.front();
     const args rest(a.empty() ? a.begin() : a.begin() + 1, a.end());
-    if (what == "--help" || what == "-h") {
-      std::cout << cache_help << "\n" << opts << "\n";
-      return exit_ok;
-    }
+    if (what == "--help" || what == "-h")
+      return parse_or_help({"--help"}, opts, cache_help, output, json_out) ? exit_ok : exit_usage;
     if (parse_or_help(rest, opts, cache_help, output, json_out)) return exit_ok;
     if (what != "stats" && what != "verify" && what != "clear")
       throw po::error("cache needs one of stats, verify, clear" +

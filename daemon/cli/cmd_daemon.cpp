@@ -45,14 +45,13 @@ Examples:
 }  // namespace
 
 int cmd_daemon(const args& a) {
-  std::string file, log_format = "text", listen;
+  std::string file, listen;
   daemon_options o;
   policy_run_flags runs;
   transfer_flags xfer;
   po::options_description opts("Daemon");
   opts.add_options()("help,h", "show this help")("config,c", po::value(&file),
                                                  "the mirror configuration (YAML); reloaded on SIGHUP")(
-      "log-format", po::value(&log_format), "text (default) or json (one object per line)")(
       "listen", po::value(&listen), "HOST:PORT of the admin API; overrides daemon.listen (port 0: any free port)")(
       "allow-unauthenticated", po::bool_switch(&o.allow_unauthenticated),
       "serve the admin API on a non-loopback address without daemon.token (only behind a network policy that admits "
@@ -63,9 +62,6 @@ int cmd_daemon(const args& a) {
   return guarded(json, [&]() -> int {
     if (parse_or_help(a, opts, daemon_help, output, json)) return exit_ok;
     if (file.empty()) throw po::error("daemon needs --config FILE");
-    if (log_format != "text" && log_format != "json") throw po::error("--log-format must be text or json");
-    log::setup(log_format == "json" ? log::format::json : log::format::text);
-    runs.apply_log_level();
     if (!listen.empty()) {
       if (auto l = config::parse_listen(listen); !l) throw po::error("--listen " + l.error());
       o.listen = listen;

@@ -113,7 +113,6 @@ int cmd_sync(const args& a) {
   return guarded(json, [&]() -> int {
     if (parse_or_help(a, opts, sync_help, f.output, json)) return exit_ok;
     if (f.file.empty()) throw po::error("sync needs --config FILE");
-    f.runs.apply_log_level();
     auto cfg = load_or_report(f.file, json);
     if (!cfg) return exit_usage;
     if (!f.runs.state_dir.empty()) cfg->state_dir = f.runs.state_dir;

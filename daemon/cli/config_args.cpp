@@ -1,5 +1,7 @@
 #include "daemon/cli/config_args.hpp"
 
+#include "daemon/cli/logging_flags.hpp"
+
 #include "daemon/run/session.hpp"
 #include "daemon/service/log.hpp"
 
@@ -16,15 +18,20 @@ namespace po = boost::program_options;
 /// Parses the options (no positionals); true when --help was asked and printed. Sets json from --output.
 bool parse_or_help(const args& a, const po::options_description& opts, const char* help, const std::string& output,
                    bool& json) {
+  logging_flags logging;
+  const auto logs = logging.describe();
+  po::options_description all;
+  all.add(opts).add(logs);
   po::variables_map vm;
-  po::store(po::command_line_parser(a).options(opts).run(), vm);
+  po::store(po::command_line_parser(a).options(all).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << help << "\n" << opts << "\n";
+    std::cout << help << "\n" << opts << "\n" << logs << "\n";
     return true;
   }
   if (output != "text" && output != "json") throw po::error("--output must be text or json");
   json = output == "json";
+  logging.apply();
   return false;
 }
 
@@ -55,17 +62,9 @@ po::options_description policy_run_flags::describe() {
       "state-dir", po::value(&state_dir), "override state_dir from the file")(
       "jobs,j", po::value(&jobs)->default_value(jobs),
       "tags copied at once per policy at most; below it (and max_concurrency) the registries' adaptive limits decide")(
-      "blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag")(
-      "log-level", po::value(&log_level)->default_value(log_level),
-      "debug | info | warn | error; debug logs every HTTP exchange (method, URL without its query, status), retry "
-      "and token fetched; no level ever logs a header, password or token");
+      "blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag");
   limits.describe(d);
   return d;
-}
-
-void policy_run_flags::apply_log_level() const {
-  if (!log::set_level(log_level))
-    throw po::error("--log-level must be debug, info, warn or error, not '" + log_level + "'");
 }
 
 policy::shard shard_arg(const std::string& text) {

@@ -15,7 +15,8 @@
 
 namespace ocimirror::daemon {
 
-/// Parses the options (no positionals); true when --help was asked and printed. Sets json from --output.
+/// Parses the options (no positionals) with --log-level and --log-format added and applied; true when --help was
+/// asked and printed. Sets json from --output.
 bool parse_or_help(const args& a, const boost::program_options::options_description& opts, const char* help,
                    const std::string& output, bool& json);
 
@@ -28,10 +29,7 @@ struct policy_run_flags {
   std::string state_dir, shard_text;
   std::size_t jobs = 32, blob_jobs = 8;
   time_limits limits;
-  std::string log_level = "info";
   boost::program_options::options_description describe();
-  /// Applies --log-level; throws po::error for an unknown level.
-  void apply_log_level() const;
 };
 
 /// --shard I/N or auto/N (I from the hostname, as a StatefulSet names its pods); empty: everything. Throws po::error.

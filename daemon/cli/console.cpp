@@ -1,5 +1,7 @@
 #include "daemon/cli/console.hpp"
 
+#include "daemon/cli/logging_flags.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -94,16 +96,21 @@ bool parse_positional(const std::vector<std::string>& a, const po::options_descr
                       std::vector<std::string>& positional, const char* help) {
   po::options_description hidden;
   hidden.add_options()("arg", po::value(&positional)->composing());
+  logging_flags logging;
+  const auto logs = logging.describe();
   po::options_description all;
-  all.add(opts).add(hidden);
+  all.add(opts).add(logs).add(hidden);
   po::positional_options_description pos;
   pos.add("arg", -1);
   po::variables_map vm;
   po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
   po::notify(vm);
-  if (!vm.count("help")) return false;
-  std::cout << help << "\n" << opts << "\n";
-  return true;
+  if (vm.count("help")) {
+    std::cout << help << "\n" << opts << "\n" << logs << "\n";
+    return true;
+  }
+  logging.apply();
+  return false;
 }
 
 }  // namespace ocimirror::daemon

@@ -32,7 +32,8 @@ class handoff_queue {
   /// adaptive limit that moves while the work runs), until close() and every item is done.
   boost::asio::awaitable<void> drain(std::size_t most, std::function<std::size_t()> width,
                                      std::function<boost::asio::awaitable<void>(T&)> f) {
-    co_await transfer::for_each_parallel(most, most, [&](std::size_t) { return worker(width, f); });
+    const auto workers = std::max<std::size_t>(most, 1);  // none would leave what is pushed waiting for ever
+    co_await transfer::for_each_parallel(workers, workers, [&](std::size_t) { return worker(width, f); });
   }
 
  private:
