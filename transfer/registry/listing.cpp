@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <set>
+
 namespace ocimirror::transfer {
 namespace json = boost::json;
 
@@ -25,15 +27,29 @@ list_pager::outcome list_pager::add(std::string_view body, std::string_view link
     return outcome::corrupt;
   }
   std::vector<std::string_view> page;
-  if (const auto* arr = doc.as_object().if_contains(key_); arr && !arr->is_null()) {
+  // The spec's answer always has the key (null for a repository without tags): without it, a flipped byte in the
+  // key's name would read as an empty list, and every tag of the repository would be silently left behind.
+  const auto* arr = doc.as_object().if_contains(key_);
+  if (!arr) {
+    problem_ = "answered a " + key_ + " list without '" + key_ + "'";
+    return outcome::corrupt;
+  }
+  if (!arr->is_null()) {
     if (!arr->is_array()) {
       problem_ = "answered a " + key_ + " list whose '" + key_ + "' is not an array";
       return outcome::corrupt;
     }
+    std::set<std::string_view> on_page;
     for (const auto& v : arr->as_array()) {
       if (!v.is_string() || !check_(v.as_string())) {
         problem_ = "listed " + (v.is_string() ? "'" + printable(v.as_string()) + "'" : std::string("a non-string")) +
                    ", which is not a valid name in its " + key_ + " list";
+        return outcome::corrupt;
+      }
+      // A registry lists a name once per page; twice is a name garbled into another (app-5 read as app-7 would
+      // leave app-5 out without a word). Across pages a repeat is a list that moved while it was paged.
+      if (!on_page.insert(v.as_string()).second) {
+        problem_ = "listed '" + printable(v.as_string()) + "' twice in one page of its " + key_ + " list";
         return outcome::corrupt;
       }
       page.push_back(v.as_string());

@@ -39,6 +39,12 @@ TEST(ListPager, GarbledPagesAreCorruptAndKeepNothing) {
   EXPECT_EQ(p.add("{\"tags\":[\"v1\",\"a\\u001b[31m\"]}", ""), outcome::corrupt);
   EXPECT_NE(p.problem().find("\\x1b"), std::string::npos) << p.problem();
   EXPECT_EQ(p.pages(), 0u);
+  // A flipped byte in the key, or a name garbled into another name on the page: never read as fewer tags.
+  EXPECT_EQ(p.add(R"({"name":"a","tagq":["v1","v2"]})", ""), outcome::corrupt);
+  EXPECT_NE(p.problem().find("without 'tags'"), std::string::npos) << p.problem();
+  EXPECT_EQ(p.add(R"({"tags":["v1","v1"]})", ""), outcome::corrupt);
+  EXPECT_NE(p.problem().find("'v1' twice"), std::string::npos) << p.problem();
+  EXPECT_EQ(p.pages(), 0u);
   EXPECT_EQ(p.add(R"({"tags":null})", ""), outcome::done);  // distribution's answer for a repository with no tags
   EXPECT_TRUE(p.take().empty());
 }
