@@ -7,6 +7,7 @@
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/manifest.hpp"
 #include "transfer/registry/registry.hpp"
+#include "transfer/registry/response_step.hpp"
 
 #include <boost/json.hpp>
 
@@ -65,7 +66,7 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
                                        std::to_string(max_manifest_pull >> 20) + " MiB ocimirror accepts");
     }
     if (res.result_int() == 404) {
-      co_await require_registry();
+      if (!is_registry_error_body(res.body())) co_await require_registry();
       throw error(errc::not_found,
                   "manifest " + where + " not found (" + describe_registry_error(404, res.body()) + ")");
     }

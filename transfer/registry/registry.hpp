@@ -93,9 +93,9 @@ class registry_client {
   bool ignores_range = false;
 
   awaitable<void> ping();
-  /// Before a 404 is reported as "not found": throws errc::protocol ("HOST is not an OCI registry: GET /v2/
-  /// answered ...") when the host does not answer GET /v2/ as a registry does (200 or 401, or the API version
-  /// header; never an HTML page). Asked once per client; a failure to ask leaves the 404 to speak.
+  /// Before a 404 without the spec's error body is reported as "not found": throws errc::protocol ("HOST is not an
+  /// OCI registry: GET /v2/ answered ...") when the host does not answer GET /v2/ as a registry does (200 or 401,
+  /// or the API version header; never an HTML page). Asked once per client; a failure to ask leaves the 404 to speak.
   awaitable<void> require_registry();
   awaitable<std::optional<manifest_head>> head_manifest(const std::string& repo, const std::string& target);
   awaitable<fetched_manifest> get_manifest(const std::string& repo, const std::string& target);

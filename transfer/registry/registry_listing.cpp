@@ -3,6 +3,7 @@
 #include "transfer/oci/reference.hpp"
 #include "transfer/registry/listing.hpp"
 #include "transfer/registry/registry.hpp"
+#include "transfer/registry/response_step.hpp"
 
 // Tag lists and the catalog, page by page through the pure list_pager: every page bounded, every name checked, a
 // page that does not parse fetched again within the re-fetch budget, a list over listing_limits refused whole.
@@ -24,7 +25,7 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
   for (;;) {
     auto res = co_await call(http::verb::get, pager.url(), scopes, {}, {}, 16u << 20);
     if (res.result_int() == 404) {
-      co_await require_registry();
+      if (!is_registry_error_body(res.body())) co_await require_registry();
       throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
     }
     if (res.result_int() != 200) fail(res, std::string("list ") + key);

@@ -3,6 +3,8 @@
 #include "transfer/net/headers.hpp"
 #include "transfer/net/retry.hpp"
 
+#include <boost/json.hpp>
+
 namespace ocimirror::transfer {
 
 bool credentials_allowed(std::string_view url, std::string_view base) {
@@ -11,6 +13,16 @@ bool credentials_allowed(std::string_view url, std::string_view base) {
 }
 
 bool is_redirect(unsigned s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+bool is_registry_error_body(std::string_view body) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(body, ec);
+  if (ec || !doc.is_object()) return false;
+  const auto* errors = doc.as_object().if_contains("errors");
+  if (!errors || !errors->is_array() || errors->as_array().empty()) return false;
+  const auto& first = errors->as_array().front();
+  return first.is_object() && first.as_object().contains("code");
+}
 
 response_action decide(const response_facts& f, const response_budget& b) {
   const unsigned s = f.status;

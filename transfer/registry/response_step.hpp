@@ -13,6 +13,10 @@ bool credentials_allowed(std::string_view url, std::string_view base);
 /// 301, 302, 303, 307 or 308.
 bool is_redirect(unsigned status);
 
+/// Whether a body is the distribution spec's error document ({"errors": [{"code": ...}, ...]}): a 404 that carries
+/// one comes from a registry (a missing repository or manifest), one that does not may be a web server's.
+bool is_registry_error_body(std::string_view body);
+
 enum class response_action { accept, follow_redirect, reauthenticate, back_off, give_up };
 
 struct response_facts {

@@ -53,3 +53,11 @@ TEST(ResponseStep, ThrottlingAnd5xxBackOffWithinTheBudget) {
   }
   EXPECT_EQ(decide({501}, {}), act::give_up) << "not implemented stays so";
 }
+
+TEST(ResponseStep, ARegistrysErrorBodyIsToldFromAWebServersPage) {
+  EXPECT_TRUE(is_registry_error_body(R"({"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known"}]})"));
+  EXPECT_TRUE(is_registry_error_body(R"({"errors":[{"code":"MANIFEST_UNKNOWN"}]})"));
+  for (const char* page : {"", "<html><body>Not Found</body></html>", "404 page not found\n", "{}", R"({"errors":[]})",
+                           R"({"errors":"nope"})", R"({"message":"Not Found"})", "[1,2]"})
+    EXPECT_FALSE(is_registry_error_body(page)) << page;
+}
