@@ -1,4 +1,5 @@
 #include "config/mirror_config.hpp"
+#include "tests/unit/config/env_of.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,15 +7,9 @@
 #include <map>
 
 using namespace ocimirror::config;
+using ocimirror::config::test_env::env_of;
 
 namespace {
-
-env_lookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    return it == vars.end() ? std::nullopt : std::optional(it->second);
-  };
-}
 
 // The example of the issue, key for key.
 const char* full = R"(state_dir: /var/lib/ocimirror

@@ -2,25 +2,20 @@
 // for a Kubernetes Secret's key or a systemd credential (one trailing newline dropped, an empty file refused).
 #include "config/mirror_config.hpp"
 #include "config/yaml_reader.hpp"
+#include "tests/unit/config/env_of.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <cstdint>
 #include <map>
 
 using namespace ocimirror::config;
+using ocimirror::config::test_env::env_of;
 
 namespace {
-
-env_lookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    return it == vars.end() ? std::nullopt : std::optional(it->second);
-  };
-}
 
 std::string expand(const std::string& in, std::map<std::string, std::string> vars, std::string* why = nullptr) {
   std::string w;
