@@ -34,7 +34,7 @@ boost::system::result<std::pair<std::string, unsigned short>, std::string> parse
 namespace detail {
 
 void parse_daemon(yaml_reader& r, const YAML::Node& n, daemon_config& out) {
-  if (!r.check_map(n, "daemon", {"listen", "token", "token_file", "drain_timeout", "allow_unauthenticated"})) return;
+  if (!r.check_map(n, "daemon", "daemon")) return;
   if (n["allow_unauthenticated"])
     if (auto b = r.boolean(n["allow_unauthenticated"], "daemon.allow_unauthenticated")) out.allow_unauthenticated = *b;
   if (n["listen"])

@@ -28,6 +28,15 @@ std::string diagnostic::str() const {
   return s + message;
 }
 
+bool policy_config::picks(std::string_view relative) const {
+  for (const auto& pat : repositories_exclude)
+    if (pat.matches(relative)) return false;
+  if (repositories.empty()) return true;
+  for (const auto& pat : repositories)
+    if (pat.matches(relative)) return true;
+  return false;
+}
+
 const policy_config* mirror_config::find(const std::string& name) const {
   for (const auto& p : policies)
     if (p.name == name) return &p;
@@ -47,8 +56,7 @@ struct loader : detail::policy_reader {
             "create_repositories and ecr_repository are for ECR registries (a *.dkr.ecr.*.amazonaws.com host, or "
             "profile: ecr)");
     const auto& e = n["ecr_repository"];
-    if (!e || !check_map(e, path + ".ecr_repository", {"tag_mutability", "scan_on_push", "encryption", "kms_key"}))
-      return;
+    if (!e || !check_map(e, path + ".ecr_repository", "ecr_repository")) return;
     auto& r = s.new_repositories;
     auto one_of = [&](const char* key, std::initializer_list<const char*> allowed, std::string& out) {
       if (!e[key]) return;
@@ -81,10 +89,7 @@ struct loader : detail::policy_reader {
       c.registries.by_registry[name] = s;
       return;
     }
-    if (!check_map(n, path,
-                   {"tls", "ca_file", "username", "password", "password_file", "max_concurrency", "list_max_entries",
-                    "list_max_pages", "proxy", "profile", "create_repositories", "ecr_repository"}))
-      return;
+    if (!check_map(n, path, "registry")) return;
     if (n["tls"]) {
       if (auto t = str(n["tls"], path + ".tls")) {
         if (*t == "enabled")
@@ -159,7 +164,7 @@ struct loader : detail::policy_reader {
     if (!root.IsMap())
       return {std::nullopt, {{file, 0, 0, "", "the file must be a YAML mapping with registries and policies"}}};
     check_duplicates(root, "");
-    check_map(root, "", {"state_dir", "registries", "policies", "daemon"});
+    check_map(root, "", "file");
     if (root["daemon"]) detail::parse_daemon(*this, root["daemon"], c.daemon);
     c.state_dir = "/var/lib/ocimirror";
     if (root["state_dir"])
@@ -176,9 +181,12 @@ struct loader : detail::policy_reader {
     else if (!pols.IsSequence() || pols.size() == 0)
       error(pols, "policies", "must be a non-empty list");
     else {
+      // Defaults with a problem of their own are reported once, under `defaults`, and not inherited.
+      const YAML::Node defaults =
+          root["defaults"] && check_defaults(root["defaults"]) ? root["defaults"] : YAML::Node();
       std::set<std::string> names;
       for (std::size_t i = 0; i < pols.size(); ++i)
-        parse_policy(pols[i], "policies[" + std::to_string(i) + "]", c, names);
+        parse_policy(pols[i], defaults, "policies[" + std::to_string(i) + "]", c, names);
       if (c.policies.size() == pols.size())
         for (std::size_t j = 1; j < pols.size(); ++j)
           for (std::size_t i = 0; i < j; ++i)

@@ -4,6 +4,7 @@
 // substituted secrets never appear in diagnostics.
 #include "config/registry_settings.hpp"
 #include "policy/platform.hpp"
+#include "policy/rename.hpp"
 #include "policy/schedule.hpp"
 #include "policy/select.hpp"
 #include "transfer/registry/credentials.hpp"
@@ -16,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocimirror::config {
@@ -45,22 +47,25 @@ enum class overwrite_mode { changed, never };
 struct policy_config {
   std::string name;
   endpoint from, to;
-  std::vector<policy::repo_pattern> repositories;  ///< empty: every repository under `from` (catalog)
+  std::vector<policy::repo_pattern> repositories;          ///< empty: every repository under `from` (catalog)
+  std::vector<policy::repo_pattern> repositories_exclude;  ///< a repository any of these matches is left out
+  policy::rename_rules rename;                             ///< where a repository lands under `to` (default: its name)
   policy::tag_rules tags;
   std::vector<policy::platform_pattern> platforms;
   std::vector<std::string> types_include, types_exclude;
   overwrite_mode overwrite = overwrite_mode::changed;
   bool prune = false;
-  std::size_t keep = 0;
+  std::size_t keep = 0;  ///< to: oci:DIR only: each run is a dated snapshot, the newest `keep` are kept (0: none)
   transfer::referrers::filter referrers;  ///< which referrers and cosign tags travel with each tag (default: all)
   std::string verify_key_pem;   ///< verify.cosign_public_key read: only tags with a cosign signature by it are mirrored
-  std::string verify_key_file;  ///< where it came from (for messages)  ///< to: oci:DIR only: each run is a dated
-                                ///< snapshot, the newest `keep` are kept (0: no snapshots)
+  std::string verify_key_file;  ///< where it came from (for messages)
   std::optional<std::chrono::seconds> every;
   std::optional<policy::cron_spec> cron;
   std::string cron_text;
   bool run_at_start = false;  ///< schedule.at_start: the daemon also runs it as soon as it starts
   int line = 0;               ///< where the policy starts, for run-time messages
+  /// Whether `repositories:` (include and exclude) picks `relative`, a name under `from`.
+  bool picks(std::string_view relative) const;
 };
 
 /// `daemon:`: how `ocimirror daemon` is reached and stops.

@@ -7,11 +7,11 @@
 namespace ocimirror::config {
 namespace {
 
-/// Names a policy's patterns accept, one example each: a literal itself, a glob with every wildcard as "w", and for
-/// a policy without patterns (everything under `from`) just "w". A regex gives no example.
+/// Names a policy writes under its `to`, one example each: a literal pattern itself, a glob with every wildcard as
+/// "w", "w" for a policy without patterns (everything under `from`), and each rename's target; a regex gives none.
 std::vector<std::string> examples(const policy_config& p) {
-  if (p.repositories.empty()) return {"w"};
-  std::vector<std::string> out;
+  std::vector<std::string> sources;
+  if (p.repositories.empty()) sources.push_back("w");
   for (const auto& pat : p.repositories) {
     const auto& t = pat.text();
     if (t.starts_with("regex:")) continue;
@@ -24,15 +24,19 @@ std::vector<std::string> examples(const policy_config& p) {
         e += t[i];
       }
     }
-    out.push_back(e);
+    sources.push_back(e);
   }
+  for (const auto& r : p.rename.rules()) sources.push_back(r.from.ends_with('/') ? r.from + "w" : r.from);
+  std::vector<std::string> out;
+  for (const auto& s : sources)
+    if (p.picks(s)) out.push_back(p.rename.apply(s));
   return out;
 }
 
-bool accepts(const policy_config& p, const std::string& relative) {
-  if (p.repositories.empty()) return !relative.empty();
-  for (const auto& pat : p.repositories)
-    if (pat.matches(relative)) return true;
+/// Whether p writes `destination` (relative to its `to`): some name it picks lands there.
+bool accepts(const policy_config& p, const std::string& destination) {
+  for (const auto& s : p.rename.sources_of(destination))
+    if (!s.empty() && p.picks(s)) return true;
   return false;
 }
 

@@ -2,7 +2,6 @@
 #include "config/policy_reader.hpp"
 
 #include "policy/next_run.hpp"
-#include "policy/regex.hpp"
 #include "transfer/artifact/cosign.hpp"
 #include "transfer/endpoint/layout.hpp"
 #include "transfer/oci/reference.hpp"
@@ -52,30 +51,9 @@ std::optional<endpoint> policy_reader::parse_endpoint(const YAML::Node& n, const
   return e;
 }
 
-std::vector<std::regex> policy_reader::regexes(const YAML::Node& n, const std::string& path) {
-  std::vector<std::regex> out;
-  if (!n.IsSequence()) {
-    error(n, path, "must be a list of regular expressions");
-    return out;
-  }
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    auto s = str(n[i], path + "[" + std::to_string(i) + "]");
-    if (!s) continue;
-    auto re = policy::compile_regex(*s);
-    if (re)
-      out.push_back(std::move(*re));
-    else
-      error(n[i], path + "[" + std::to_string(i) + "]", "invalid regular expression '" + *s + "': " + re.error());
-  }
-  return out;
-}
-
-void policy_reader::parse_policy(const YAML::Node& n, const std::string& path, mirror_config& c,
-                                 std::set<std::string>& names) {
-  if (!check_map(n, path,
-                 {"name", "from", "to", "repositories", "tags", "platforms", "artifact_types", "overwrite", "prune",
-                  "schedule", "keep", "referrers", "verify"}))
-    return;
+void policy_reader::parse_policy(const YAML::Node& n, const YAML::Node& defaults, const std::string& path,
+                                 mirror_config& c, std::set<std::string>& names) {
+  if (!check_map(n, path, "policy")) return;
   policy_config p;
   p.line = n.Mark().line + 1;
   for (const char* req : {"name", "from", "to"})
@@ -85,6 +63,48 @@ void policy_reader::parse_policy(const YAML::Node& n, const std::string& path, m
     if (auto e = parse_endpoint(n["from"], path + ".from")) p.from = *e;
   if (n["to"])
     if (auto e = parse_endpoint(n["to"], path + ".to")) p.to = *e;
+  parse_repositories(n, path, p);
+  if (auto r = n["rename"]) parse_rename(r, path + ".rename", p);
+  if (n["keep"]) {
+    auto k = n["keep"];
+    long v = 0;
+    if (!k.IsScalar() || !YAML::convert<long>::decode(k, v) || v < 1 || v > 100000)
+      error(k, path + ".keep", "must be a whole number of snapshots, at least 1");
+    else if (p.to.type != endpoint::kind::oci_dir)
+      error(k, path + ".keep", "keeps dated snapshots of an OCI layout directory: `to:` must be oci:DIR");
+    else
+      p.keep = static_cast<std::size_t>(v);
+  }
+  // The policy's own keys, then those it takes from `defaults:`; a problem only the inherited value shows is told
+  // where that value came from.
+  YAML::Node merged(YAML::NodeType::Map);
+  for (const auto& kv : n) merged.force_insert(kv.first, kv.second);
+  std::vector<std::string> inherited;
+  if (defaults.IsMap())
+    for (const auto& kv : defaults)
+      if (!n[kv.first.Scalar()]) {
+        merged.force_insert(kv.first, kv.second);
+        inherited.push_back(path + "." + kv.first.Scalar());
+      }
+  const auto before = errors.size();
+  parse_shared(merged, path, p);
+  check_policy(merged, path, p);
+  for (auto e = errors.begin() + static_cast<std::ptrdiff_t>(before); e != errors.end(); ++e)
+    for (const auto& key : inherited)
+      if (e->path.starts_with(key) && (e->path.size() == key.size() || e->path[key.size()] == '.'))
+        e->message += " (inherited from `defaults:`)";
+  c.policies.push_back(std::move(p));
+}
+
+bool policy_reader::check_defaults(const YAML::Node& n) {
+  const auto before = errors.size();
+  if (!check_map(n, "defaults", "defaults")) return false;
+  policy_config scratch;
+  parse_shared(n, "defaults", scratch);
+  return errors.size() == before;
+}
+
+void policy_reader::parse_shared(const YAML::Node& n, const std::string& path, policy_config& p) {
   parse_selection(n, path, p);
   if (n["overwrite"])
     if (auto s = str(n["overwrite"], path + ".overwrite")) {
@@ -98,28 +118,16 @@ void policy_reader::parse_policy(const YAML::Node& n, const std::string& path, m
   if (n["prune"])
     if (auto b = boolean(n["prune"], path + ".prune")) p.prune = *b;
   if (auto s = n["schedule"]) parse_schedule(s, path + ".schedule", p);
-  if (n["keep"]) {
-    auto k = n["keep"];
-    long v = 0;
-    if (!k.IsScalar() || !YAML::convert<long>::decode(k, v) || v < 1 || v > 100000)
-      error(k, path + ".keep", "must be a whole number of snapshots, at least 1");
-    else if (p.to.type != endpoint::kind::oci_dir)
-      error(k, path + ".keep", "keeps dated snapshots of an OCI layout directory: `to:` must be oci:DIR");
-    else
-      p.keep = static_cast<std::size_t>(v);
-  }
   if (auto r = n["referrers"]) {
     bool b = true;
     if (r.IsScalar() && YAML::convert<bool>::decode(r, b)) {
       p.referrers.enabled = b;
-    } else if (check_map(r, path + ".referrers", {"include", "exclude"})) {
+    } else if (check_map(r, path + ".referrers", "referrers")) {
       if (r["include"]) p.referrers.include = str_list(r["include"], path + ".referrers.include");
       if (r["exclude"]) p.referrers.exclude = str_list(r["exclude"], path + ".referrers.exclude");
     }
   }
   if (auto v = n["verify"]) parse_verify(v, path + ".verify", p);
-  check_policy(n, path, p);
-  c.policies.push_back(std::move(p));
 }
 
 /// name: it names the state file, so it is a plain file name, and unique.
@@ -135,61 +143,8 @@ void policy_reader::parse_name(const YAML::Node& n, const std::string& np, polic
   if (!names.insert(p.name).second) error(n, np, "duplicate policy name '" + p.name + "'");
 }
 
-/// What the policy selects: repositories, tags, platforms, artifact types.
-void policy_reader::parse_selection(const YAML::Node& n, const std::string& path, policy_config& p) {
-  if (n["repositories"]) {
-    auto list = n["repositories"];
-    if (!list.IsSequence() || list.size() == 0)
-      error(list, path + ".repositories", "must be a non-empty list (omit it to mirror every repository)");
-    else
-      for (std::size_t i = 0; i < list.size(); ++i)
-        if (auto s = str(list[i], path + ".repositories[" + std::to_string(i) + "]")) {
-          auto pat = policy::repo_pattern::parse(*s);
-          if (pat)
-            p.repositories.push_back(*pat);
-          else
-            error(list[i], path + ".repositories[" + std::to_string(i) + "]", pat.error());
-        }
-  }
-  if (auto t = n["tags"]) parse_tags(t, path + ".tags", p);
-  if (n["platforms"]) {
-    auto list = n["platforms"];
-    auto items = str_list(list, path + ".platforms");
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      auto pp = policy::parse_platform(items[i]);
-      if (pp)
-        p.platforms.push_back(*pp);
-      else
-        error(list[i], path + ".platforms[" + std::to_string(i) + "]", pp.error());
-    }
-  }
-  if (auto a = n["artifact_types"]) {
-    if (check_map(a, path + ".artifact_types", {"include", "exclude"})) {
-      if (a["include"]) p.types_include = str_list(a["include"], path + ".artifact_types.include");
-      if (a["exclude"]) p.types_exclude = str_list(a["exclude"], path + ".artifact_types.exclude");
-    }
-  }
-}
-
-void policy_reader::parse_tags(const YAML::Node& t, const std::string& tp, policy_config& p) {
-  if (check_map(t, tp, {"include", "exclude", "semver", "latest"})) {
-    if (t["include"]) p.tags.include = regexes(t["include"], tp + ".include");
-    if (t["exclude"]) p.tags.exclude = regexes(t["exclude"], tp + ".exclude");
-    if (t["semver"])
-      if (auto s = str(t["semver"], tp + ".semver")) {
-        auto r = policy::semver_range::parse(*s);
-        if (r)
-          p.tags.range = *r;
-        else
-          error(t["semver"], tp + ".semver", r.error());
-      }
-    if (t["latest"])
-      if (auto v = integer(t["latest"], tp + ".latest", 1, 100000)) p.tags.latest = static_cast<std::size_t>(*v);
-  }
-}
-
 void policy_reader::parse_schedule(const YAML::Node& s, const std::string& sp, policy_config& p) {
-  if (check_map(s, sp, {"every", "cron", "at_start"})) {
+  if (check_map(s, sp, "schedule")) {
     if (s["at_start"])
       if (auto b = boolean(s["at_start"], sp + ".at_start")) p.run_at_start = *b;
     if (s["every"] && s["cron"]) error(s, sp, "give either every or cron, not both");
@@ -217,7 +172,7 @@ void policy_reader::parse_schedule(const YAML::Node& s, const std::string& sp, p
 
 /// verify: the cosign public key a tag must be signed with, read (relative to the file) and checked now.
 void policy_reader::parse_verify(const YAML::Node& v, const std::string& vp, policy_config& p) {
-  if (check_map(v, vp, {"cosign_public_key"})) {
+  if (check_map(v, vp, "verify")) {
     if (!v["cosign_public_key"])
       error(v, vp, "needs cosign_public_key: PATH");
     else if (auto f = str(v["cosign_public_key"], vp + ".cosign_public_key")) {

@@ -1,5 +1,6 @@
 #include "config/yaml_reader.hpp"
 
+#include "config/keys.hpp"
 #include "policy/schedule.hpp"
 
 #include <cstdlib>
@@ -14,17 +15,17 @@ void yaml_reader::error(const YAML::Node& n, const std::string& path, const std:
   errors.push_back({file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, path, msg});
 }
 
-bool yaml_reader::check_map(const YAML::Node& n, const std::string& path, std::initializer_list<const char*> known) {
+bool yaml_reader::check_map(const YAML::Node& n, const std::string& path, std::string_view section) {
   if (!n.IsMap()) {
     error(n, path, "must be a mapping");
     return false;
   }
-  std::set<std::string> ok(known.begin(), known.end());
+  const auto& known = config::section(section);
   for (const auto& kv : n) {
     auto key = kv.first.as<std::string>();
-    if (!ok.count(key)) {
+    if (!known.find(key)) {
       std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      for (const auto& k : known.keys) list += (list.empty() ? "" : ", ") + std::string(k.name);
       error(kv.first, path.empty() ? key : path + "." + key, "unknown key (known: " + list + ")");
     }
   }

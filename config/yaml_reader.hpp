@@ -5,9 +5,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocimirror::config::detail {
@@ -20,8 +20,8 @@ struct yaml_reader {
   void error(const YAML::Node& n, const std::string& path, const std::string& msg);
   /// Reports every key that appears twice in one mapping, anywhere under n.
   void check_duplicates(const YAML::Node& n, const std::string& path);
-  /// Rejects keys not in `known`; true when n is a mapping.
-  bool check_map(const YAML::Node& n, const std::string& path, std::initializer_list<const char*> known);
+  /// Rejects keys the key table's `section` does not list (keys.hpp); true when n is a mapping.
+  bool check_map(const YAML::Node& n, const std::string& path, std::string_view section);
   /// A scalar with ${ENV} and ${ENV:-default} substituted; nullopt (and an error) when it is not a scalar or a
   /// variable without a default is unset or empty.
   std::optional<std::string> str(const YAML::Node& n, const std::string& path);

@@ -5,7 +5,7 @@ packages=(
   cmake g++ ninja-build pkg-config git ca-certificates
   libboost1.81-all-dev libssl-dev zlib1g-dev libxxhash-dev librocksdb-dev libspdlog-dev
   prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  docker-registry skopeo apache2-utils openssl curl jq python3 python3-yaml time
+  docker-registry skopeo apache2-utils openssl curl jq python3 python3-yaml python3-jsonschema time
   systemd procps clang-14 libclang-rt-14-dev umoci buildah
   # A real forward proxy for tests/integration/proxy_test.cpp (CONNECT tunnels, Basic proxy credentials).
   tinyproxy

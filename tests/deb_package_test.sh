@@ -18,7 +18,8 @@ done
 dpkg-deb -x "$deb" "$tmp/x"
 for f in usr/bin/ocimirror usr/lib/systemd/system/ocimirror.service etc/ocimirror/config.example.yaml \
          etc/ocimirror/credentials.conf.example usr/share/man/man1/ocimirror.1.gz \
-         usr/share/bash-completion/completions/ocimirror usr/share/zsh/vendor-completions/_ocimirror; do
+         usr/share/bash-completion/completions/ocimirror usr/share/zsh/vendor-completions/_ocimirror \
+         usr/share/ocimirror/ocimirror-config.schema.json; do
   [ -e "$tmp/x/$f" ] || fail "not in the package: /$f"
 done
 # (Whole outputs into files, then grep: `grep -q` in a pipeline under pipefail fails when it stops reading early.)

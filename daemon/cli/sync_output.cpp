@@ -186,6 +186,8 @@ void print_config_text(const config::mirror_config& c, std::ostream& out) {
     out << ", repositories: ";
     if (p.repositories.empty()) out << "all (catalog)";
     for (std::size_t i = 0; i < p.repositories.size(); ++i) out << (i ? ", " : "") << p.repositories[i].text();
+    for (const auto& x : p.repositories_exclude) out << ", not " << x.text();
+    for (const auto& r : p.rename.rules()) out << ", rename " << r.from << " -> " << (r.to.empty() ? "\"\"" : r.to);
     if (!p.platforms.empty()) {
       out << ", platforms: ";
       for (std::size_t i = 0; i < p.platforms.size(); ++i) out << (i ? ", " : "") << p.platforms[i].str();
@@ -208,13 +210,17 @@ json::value config_json(const config::mirror_config& c) {
                                 {"credentials", c.credentials.count(name) ? "file" : "docker-config"}});
   }
   for (const auto& p : c.policies) {
-    json::array repos, plats;
+    json::array repos, excluded, renames, plats;
     for (const auto& r : p.repositories) repos.push_back(json::value(r.text()));
+    for (const auto& r : p.repositories_exclude) excluded.push_back(json::value(r.text()));
+    for (const auto& r : p.rename.rules()) renames.push_back(json::object{{"from", r.from}, {"to", r.to}});
     for (const auto& pl : p.platforms) plats.push_back(json::value(pl.str()));
     pols.push_back(json::object{{"name", p.name},
                                 {"from", p.from.str()},
                                 {"to", p.to.str()},
                                 {"repositories", repos},
+                                {"repositoriesExcluded", excluded},
+                                {"rename", renames},
                                 {"platforms", plats},
                                 {"prune", p.prune},
                                 {"overwrite", p.overwrite == config::overwrite_mode::never ? "never" : "changed"},

@@ -15,10 +15,7 @@ std::optional<std::string> selected_relative(const config::policy_config& p, con
   // A layout's unnamed repository (bare ref names such as skopeo's `oci:DIR:v1`) maps to `to` itself, unless
   // patterns narrow the policy to named repositories.
   if (rel->empty()) return repo.empty() && p.repositories.empty() ? rel : std::nullopt;
-  if (p.repositories.empty()) return rel;
-  for (const auto& pat : p.repositories)
-    if (pat.matches(*rel)) return rel;
-  return std::nullopt;
+  return p.picks(*rel) ? rel : std::nullopt;
 }
 
 awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, const config::policy_config& p) {
@@ -28,7 +25,7 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
     auto lit = pat.literal();
     if (!lit)
       all_literal = false;
-    else
+    else if (p.picks(*lit))  // not excluded
       names.push_back(policy::join_path(p.from.path, *lit));
   }
   if (!all_literal) {
@@ -39,10 +36,11 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
   }
   std::vector<repo_state> out;
   std::set<std::string> seen;
+  std::map<std::string, std::string> landing;  // destination -> source: two sources never share one
   for (auto& n : names) {
     if (!seen.insert(n).second) continue;
     repo_state r;
-    r.destination = policy::join_path(p.to.path, *policy::relative_to(p.from.path, n));
+    r.destination = policy::join_path(p.to.path, p.rename.apply(*policy::relative_to(p.from.path, n)));
     // Both names become URLs and paths: each must be one the grammar allows, and the destination must lie under
     // `to` (a name with ".." in it could otherwise climb out behind a front end that normalises paths).
     const bool under = p.to.path.empty() || r.destination == p.to.path || policy::relative_to(p.to.path, r.destination);
@@ -52,6 +50,11 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
       throw transfer::error(transfer::errc::bad_reference, "repository '" + transfer::printable(n) + "' of " +
                                                                p.from.str() + " is not a valid name that maps under " +
                                                                p.to.str());
+    if (auto [at, fresh] = landing.emplace(r.destination, n); !fresh)
+      throw transfer::error(transfer::errc::bad_reference,
+                            "repositories '" + at->second + "' and '" + n + "' of " + p.from.registry +
+                                " would both land at " + p.to.registry + "/" + r.destination +
+                                ": rename one of them (rename:) or leave one out (repositories: exclude:)");
     r.source = std::move(n);
     out.push_back(std::move(r));
   }

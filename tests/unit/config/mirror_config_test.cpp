@@ -8,6 +8,8 @@
 
 using namespace ocimirror::config;
 using ocimirror::config::test_env::env_of;
+using ocimirror::config::test_env::errors_of;
+using ocimirror::config::test_env::has;
 
 namespace {
 
@@ -40,20 +42,6 @@ policies:
     to: backup.internal/ocimirror
     schedule: {cron: "0 2 * * *"}
 )";
-
-std::vector<std::string> errors_of(const std::string& text, env_lookup env = env_of({})) {
-  auto r = load_config_text(text, "m.yaml", env);
-  EXPECT_FALSE(r.config);
-  std::vector<std::string> out;
-  for (const auto& d : r.errors) out.push_back(d.str());
-  return out;
-}
-
-bool has(const std::vector<std::string>& errs, const std::string& needle) {
-  for (const auto& e : errs)
-    if (e.find(needle) != std::string::npos) return true;
-  return false;
-}
 
 }  // namespace
 
