@@ -23,6 +23,9 @@ struct tag_record {
   std::string artifact_type;  ///< what the policy's artifact_types filter saw (empty: not asked)
   std::string platforms;      ///< the policy's platform filter when it was pushed ("" = all): a change re-plans
   std::int64_t time = 0;      ///< unix seconds of the manifest PUT (or the check) that made it true
+  /// The registry (or layout) it was pushed to: a record made for another destination, before the policy's `to`
+  /// changed, says nothing about this one. Empty in records older than the field: taken as the current one.
+  std::string destination;
 };
 using tag_key = std::pair<std::string, std::string>;  ///< (destination repository, tag)
 using tag_records = std::map<tag_key, tag_record>;

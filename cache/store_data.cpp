@@ -55,7 +55,8 @@ tag_record decode_tag(std::string_view v) {
     return found ? std::string(found->as_string()) : std::string();
   };
   return {text("sourceRepository"), text("sourceDigest"), text("destinationDigest"),
-          text("artifactType"),     text("platforms"),    o.at("time").to_number<std::int64_t>()};
+          text("artifactType"),     text("platforms"),    o.at("time").to_number<std::int64_t>(),
+          text("destination")};
 }
 
 upload_mark decode_upload(std::string_view v) {
@@ -86,7 +87,8 @@ void store::put_tag(const std::string& policy, const tag_key& k, const tag_recor
                                               {"destinationDigest", r.destination_digest},
                                               {"artifactType", r.artifact_type},
                                               {"platforms", r.platforms},
-                                              {"time", r.time}});
+                                              {"time", r.time},
+                                              {"destination", r.destination}});
   write(*p_, fam::tags, key_of({policy, k.first, k.second}), &v, "record a synced tag");
 }
 

@@ -180,12 +180,12 @@ struct copy_outcome {
 };
 
 /// The copy and, unless --no-referrers, what refers to it; the destination committed last. Progress on stderr
-/// while it runs, for a terminal.
+/// while it runs (choose_progress).
 copy_outcome run_copy(session& s, copy_ends& ends, const transfer::reference& src, const transfer::reference& dst,
                       const copy_flags& f, const transfer::copy_options& co) {
   copy_outcome out;
   run_with_progress(
-      s, *co.progress, !f.quiet && f.output != "json" && stderr_is_tty(), [&]() -> transfer::awaitable<void> {
+      s, *co.progress, choose_progress(f.quiet, f.output == "json"), "copy", [&]() -> transfer::awaitable<void> {
         if (!ends.src) ends.src = std::make_unique<transfer::registry_endpoint>(s.client(src), co.pipe.upload);
         if (!ends.dst) ends.dst = std::make_unique<transfer::registry_endpoint>(s.client(dst), co.pipe.upload);
         out.result = co_await transfer::copy_image(*ends.src, src, *ends.dst, dst, co);

@@ -94,12 +94,13 @@ std::vector<const config::policy_config*> chosen_policies(const config::mirror_c
   return chosen;
 }
 
-/// One policy's run, with progress on stderr when `show`.
+/// One policy's run, with progress on stderr as `mode` says.
 policy_report run_one(session& s, const config::policy_config& p, cache::mirror_cache& cache, const run_options& ro,
-                      bool show) {
+                      progress_mode mode) {
   policy_report report;
-  if (show) std::cerr << "policy " << p.name << ": " << p.from.str() << " -> " << p.to.str() << "\n";
-  run_with_progress(s, *ro.progress, show && !ro.dry_run,
+  if (mode == progress_mode::terminal)
+    std::cerr << "policy " << p.name << ": " << p.from.str() << " -> " << p.to.str() << "\n";
+  run_with_progress(s, *ro.progress, ro.dry_run ? progress_mode::none : mode, "policy " + p.name,
                     [&]() -> transfer::awaitable<void> { report = co_await run_policy(s, p, cache, ro); });
   return report;
 }
@@ -138,7 +139,7 @@ int cmd_sync(const args& a) {
       ro.progress = &progress;
       ro.pipe = f.xfer.pipe();
       ro.since = &since;
-      reports.push_back(run_one(s, *p, cache, ro, !f.quiet && !json && stderr_is_tty()));
+      reports.push_back(run_one(s, *p, cache, ro, choose_progress(f.quiet, json)));
       if (!warning.empty()) reports.back().warnings.insert(reports.back().warnings.begin(), std::exchange(warning, {}));
       if (!json) print_report_text(reports.back(), f.dry_run, std::cout, std::cerr);
     }

@@ -17,8 +17,15 @@ namespace ocimirror::daemon {
 bool parse_positional(const std::vector<std::string>& a, const boost::program_options::options_description& opts,
                       std::vector<std::string>& positional, const char* help);
 
-/// Runs `work` on the session; meanwhile, when `show`, one progress line on stderr redrawn every 250 ms from p.
-void run_with_progress(session& s, const transfer::copy_progress& p, bool show,
+/// How progress shows on stderr: not at all; on a terminal, a block (a line per moving blob and an overall line)
+/// redrawn in place every 250 ms; off a terminal, a one-line summary every 5 s.
+enum class progress_mode { none, terminal, summary };
+/// -q: none; otherwise a terminal's block or, off a terminal, the summary; --output json: none (stdout is data).
+progress_mode choose_progress(bool quiet, bool json);
+
+/// Runs `work` on the session, showing p's progress on stderr meanwhile as `mode` says; a summary line starts with
+/// `label` ("policy NAME") when there is one.
+void run_with_progress(session& s, const transfer::copy_progress& p, progress_mode mode, const std::string& label,
                        const std::function<transfer::awaitable<void>()>& work);
 
 /// True when stderr is a terminal (progress displays go there).

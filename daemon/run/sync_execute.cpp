@@ -33,6 +33,7 @@ awaitable<void> policy_run::execute() {
       if (to_copy(it)) work.push_back(&it);
     std::vector<failure> problems;
     if (!work.empty()) problems = co_await check_import(*bundle, *dst, work, cache);
+    if (opts.progress && problems.empty()) opts.progress->tags_total += work.size();
     if (!problems.empty()) {
       for (auto& f : problems) report.failures.push_back(std::move(f));
       co_return;
@@ -59,6 +60,12 @@ awaitable<void> policy_run::execute() {
 }
 
 awaitable<void> policy_run::copy_tag(const policy::plan_item& it) {
+  struct counted {
+    transfer::copy_progress* p;
+    ~counted() {
+      if (p) ++p->tags_done;
+    }
+  } done{opts.progress};
   if (opts.stop && *opts.stop) {
     ++report.interrupted;
     co_return;
@@ -98,12 +105,12 @@ awaitable<void> policy_run::remember(const policy::plan_item& it, const std::str
   const cache::tag_key key{it.destination_repo, it.tag};
   auto old = records.find(key);
   const auto type = types.find(key);
-  cache::tag_record r{it.source_repo, src_digest,
-                      dst_digest,     type == types.end() ? std::string() : type->second,
-                      variant,        cache::now_seconds()};
-  if (old != records.end() && old->second.source_digest == r.source_digest &&
-      old->second.destination_digest == r.destination_digest && old->second.artifact_type == r.artifact_type &&
-      old->second.platforms == r.platforms)
+  cache::tag_record r{
+      it.source_repo, src_digest,           dst_digest,   type == types.end() ? std::string() : type->second,
+      variant,        cache::now_seconds(), p.to.registry};
+  if (old != records.end() && old->second.destination == r.destination &&
+      old->second.source_digest == r.source_digest && old->second.destination_digest == r.destination_digest &&
+      old->second.artifact_type == r.artifact_type && old->second.platforms == r.platforms)
     co_return;  // nothing new to say
   try {
     co_await cache.put_tag(p.name, key, r);

@@ -93,7 +93,10 @@ awaitable<void> policy_run::settle(job& j) {
   if (!j.item || opts.dry_run) co_return;
   const auto& it = *j.item;
   if (to_copy(it)) {
-    if (copies) copies->push(&j);
+    if (copies) {
+      copies->push(&j);
+      if (opts.progress) ++opts.progress->tags_total;
+    }
   } else if (it.what == action::unchanged && !it.cached) {
     co_await remember(it, it.source_digest, it.destination_digest);
   }

@@ -54,6 +54,11 @@ bool policy_run::open() {
 awaitable<bool> policy_run::list() {
   if (!fresh) try {
       records = co_await cache.tags(p.name);
+      // What this policy wrote to a destination it no longer names is no knowledge here: neither "unchanged"
+      // nor something to prune.
+      std::erase_if(records, [this](const auto& kv) {
+        return !kv.second.destination.empty() && kv.second.destination != p.to.registry;
+      });
     } catch (const transfer::error& e) {
       report.warnings.push_back(std::string(e.what()) + "; asking the destination for every tag");
     }

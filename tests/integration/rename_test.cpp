@@ -1,5 +1,6 @@
 // Repository include/exclude and `rename:` on real registries: what lands where, digest-identical by skopeo; a
-// rename that would send two repositories to one name is refused before anything is written.
+// rename that would send two repositories to one name is refused before anything is written; a policy moved to
+// another destination registry copies everything there, whatever its records say about the old one.
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
@@ -28,10 +29,12 @@ class Rename : public ::testing::Test {
     delete dst;
   }
 
-  static run_result sync(const std::string& policy) {
+  /// The policies, with the registries they name in plain HTTP and a state_dir of the suite's own.
+  static run_result sync(const std::string& policy, const std::string& also = {}) {
     const std::string file = dst->dir() + "/rename.yaml";
-    std::ofstream(file) << "registries:\n  " << src->host() << ": {tls: disabled}\n  " << dst->host()
-                        << ": {tls: disabled}\npolicies:\n"
+    std::ofstream(file) << "state_dir: " << dst->dir() << "/state\nregistries:\n  " << src->host()
+                        << ": {tls: disabled}\n  " << dst->host() << ": {tls: disabled}\n"
+                        << (also.empty() ? "" : "  " + also + ": {tls: disabled}\n") << "policies:\n"
                         << policy;
     return cli({"sync", "--config", file, "-q"});
   }
@@ -63,4 +66,16 @@ TEST_F(Rename, TwoRepositoriesOntoOneNameAreRefusedAndNothingIsWritten) {
   EXPECT_NE(r.err.find("acme/team/web"), std::string::npos) << r.err;
   for (const char* absent : {"flat/web", "flat/app", "flat/api"})
     EXPECT_TRUE(skopeo_digest(dst->host() + "/" + absent + ":v1").empty()) << absent << " was written";
+}
+
+TEST_F(Rename, APolicyMovedToAnotherRegistryCopiesEverythingThere) {
+  const std::string policy = "  - name: moved\n    from: " + src->host() + "/acme\n    to: ";
+  const std::string rest = "/m\n    repositories: [app]\n    prune: true\n";
+  ASSERT_EQ(sync(policy + dst->host() + rest).exit_code, 0);
+  registry_fixture other({});
+  auto r = sync(policy + other.host() + rest, other.host());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(skopeo_digest(other.host() + "/m/app:v1"), skopeo_digest(src->host() + "/acme/app:v1"))
+      << "the records of the old destination answered for the new one";
+  EXPECT_FALSE(skopeo_digest(dst->host() + "/m/app:v1").empty()) << "the old destination is left as it was";
 }

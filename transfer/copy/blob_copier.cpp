@@ -111,6 +111,12 @@ awaitable<void> blob_copier::transfer_blob(const descriptor& d, std::optional<re
                                            retry_budget& blob) {
   auto& p = progress;
   p.bytes_total += d.size;
+  p.moving.push_back({to.repository, d.digest, d.size, 0});
+  struct shown_while_moving {
+    std::list<blob_in_flight>& all;
+    std::list<blob_in_flight>::iterator it;
+    ~shown_while_moving() { all.erase(it); }
+  } shown{p.moving, std::prev(p.moving.end())};
   const auto journaled = journal(d.digest);  // a named local: GCC 12 mishandles temporaries across co_await
   retry_budget refetches(budget_kind::refetch, policy().refetch, &blob);
   for (;;) {
@@ -120,6 +126,7 @@ awaitable<void> blob_copier::transfer_blob(const descriptor& d, std::optional<re
     const auto count = [&](std::size_t n) {
       moved += n;
       p.bytes_done += n;
+      shown.it->done += n;
       stats.bytes_copied += n;
     };
     try {
@@ -135,6 +142,7 @@ awaitable<void> blob_copier::transfer_blob(const descriptor& d, std::optional<re
     const bool retried = co_await again(spend_from);
     if (!retried) std::rethrow_exception(broken);
     p.bytes_done -= moved;
+    shown.it->done -= moved;
     stats.bytes_copied -= moved;
   }
   if (journaled && d.size > uploads().monolithic_max)

@@ -17,12 +17,19 @@
 
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace ocimirror::transfer {
+
+/// A blob whose bytes are moving now, as a progress display shows it.
+struct blob_in_flight {
+  std::string repository, digest;  ///< at the destination
+  std::uint64_t size = 0, done = 0;
+};
 
 /// Counters a progress display reads while a copy runs (single-threaded: plain integers).
 struct copy_progress {
@@ -32,6 +39,9 @@ struct copy_progress {
   std::size_t blobs_done = 0;
   std::size_t blobs_active = 0;  ///< blob transfers holding their registries' permits right now
   std::size_t blobs_failed = 0;
+  std::size_t tags_total = 0;        ///< tags handed to copies so far (sync); 0 for a single copy
+  std::size_t tags_done = 0;         ///< of those, finished (copied or failed)
+  std::list<blob_in_flight> moving;  ///< in the order they started
 };
 
 struct copy_stats {
