@@ -177,6 +177,10 @@ TEST_F(Layouts, BackupsKeepNSnapshotsEachCompleteAndFreeWhatNoneReferences) {
   // Unchanged blobs are shared between snapshots, not copied.
   const auto shared = ocimirror::transfer::sha256_digest("shared base").substr(7);
   EXPECT_EQ(fs::hard_link_count(dir + "/backups/" + snaps.back() + "/blobs/sha256/" + shared), 2u);
+  // Restore, as README's "Backups" says: a policy from the newest snapshot puts every tag back, digest for digest.
+  auto restored = sync(config("restore", "oci:backups/latest", dst->host() + "/restored"));
+  ASSERT_EQ(restored.exit_code, 0) << restored.err << restored.out;
+  EXPECT_EQ(skopeo_digest(dst->host() + "/restored/app:v1"), skopeo_digest(src->host() + "/acme/app:v1"));
 }
 
 TEST_F(Layouts, HostileArchivesAreRefusedWholeAndNothingIsTagged) {
