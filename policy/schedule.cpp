@@ -1,7 +1,8 @@
 #include "policy/schedule.hpp"
 
+#include "transfer/oci/whole_number.hpp"
+
 #include <cctype>
-#include <charconv>
 #include <optional>
 #include <vector>
 
@@ -12,12 +13,7 @@ boost::system::result<T, std::string> fail(std::string what) {
   return {boost::system::in_place_error, std::move(what)};
 }
 
-std::optional<int> number(std::string_view s) {
-  int v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
+const auto number = &transfer::parse_whole<int>;
 
 // One field: "*", "*/5", "3", "1-5", "1-5/2", or a comma list of those. Sets bits lo..hi.
 template <std::size_t N>

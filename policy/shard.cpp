@@ -1,18 +1,13 @@
 #include "policy/shard.hpp"
 
-#include <xxhash.h>
+#include "transfer/oci/whole_number.hpp"
 
-#include <charconv>
+#include <xxhash.h>
 
 namespace ocimirror::policy {
 
 namespace {
-std::optional<std::uint32_t> number(std::string_view s) {
-  std::uint32_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
+const auto number = &transfer::parse_whole<std::uint32_t>;
 }  // namespace
 
 bool shard::owns(std::string_view repository) const {

@@ -1,9 +1,10 @@
 #include "daemon/service/process_stats.hpp"
 
+#include "transfer/oci/whole_number.hpp"
+
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,12 +14,7 @@
 namespace ocimirror::daemon {
 namespace {
 
-std::optional<std::uint64_t> number(std::string_view s) {
-  std::uint64_t n = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return n;
-}
+const auto number = &transfer::parse_whole<std::uint64_t>;
 
 std::vector<std::string_view> fields(std::string_view s) {
   std::vector<std::string_view> out;

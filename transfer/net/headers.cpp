@@ -1,12 +1,13 @@
 #include "transfer/net/headers.hpp"
 
+#include "transfer/oci/whole_number.hpp"
+
 #include <boost/url.hpp>
 
 #include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 namespace ocimirror::transfer {
 namespace {
@@ -140,11 +141,6 @@ std::optional<std::string> base64_decode(std::string_view in) {
   return out;
 }
 
-std::optional<std::uint64_t> parse_content_length(std::string_view value) {
-  std::uint64_t n = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (value.empty() || ec != std::errc{} || end != value.data() + value.size()) return std::nullopt;
-  return n;
-}
+std::optional<std::uint64_t> parse_content_length(std::string_view value) { return parse_whole<std::uint64_t>(value); }
 
 }  // namespace ocimirror::transfer
