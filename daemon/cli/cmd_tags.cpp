@@ -7,6 +7,20 @@
 #include <iostream>
 
 namespace ocimirror::daemon {
+namespace {
+
+/// e told about the repository it concerns, as a missing manifest names its reference: "repository H/R not found
+/// (NAME_UNKNOWN: ...)" rather than the registry's words alone.
+transfer::error named(const transfer::error& e, const std::string& registry, const std::string& repository) {
+  std::string words = e.what();
+  if (const auto lead = "registry " + registry + ": "; words.starts_with(lead)) words.erase(0, lead.size());
+  if (e.code() == transfer::errc::not_found)
+    return transfer::error(e.code(), "repository " + repository + " not found (" + words + ")");
+  return transfer::error(e.code(), "tags of " + repository + ": " + words);
+}
+
+}  // namespace
+
 namespace json = boost::json;
 
 int cmd_tags(const args& a) {
@@ -26,7 +40,11 @@ Example:
     if (!ref) return exit_usage;
     session s(p.net);
     std::vector<std::string> tags;
-    s.run([&]() -> transfer::awaitable<void> { tags = co_await s.client(*ref).list_tags(ref->repository); });
+    try {
+      s.run([&]() -> transfer::awaitable<void> { tags = co_await s.client(*ref).list_tags(ref->repository); });
+    } catch (const transfer::error& e) {
+      throw named(e, ref->registry, ref->str());
+    }
     if (p.output == "json") {
       json::array arr;
       for (const auto& t : tags) arr.emplace_back(t);

@@ -1,6 +1,6 @@
 // The command line as a person meets it: a host that is not a registry is named as such, not as a missing
-// manifest; `logout` undoes `login`; a mistyped command gets a suggestion; sizes and durations take units; every
-// command takes --log-level and --log-format.
+// manifest, and `tags` names the repository it could not list; `logout` undoes `login`; a mistyped command gets a
+// suggestion; sizes and durations take units; every command takes --log-level and --log-format.
 #include "tests/integration/helpers.hpp"
 #include "tests/support/loopback_server.hpp"
 #include "tests/support/registry_fixture.hpp"
@@ -43,6 +43,17 @@ TEST(Cli, AHostThatIsNotARegistryIsSaidToBeOne) {
   auto r = cli({"inspect", "--plain-http", reg.host() + "/acme/app:v1"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_EQ(r.err.find("not an OCI registry"), std::string::npos) << r.err;
+}
+
+TEST(Cli, TagsErrorsNameTheRepository) {
+  registry_fixture reg({});
+  auto r = cli({"tags", "--plain-http", reg.host() + "/acme/nothing"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("repository " + reg.host() + "/acme/nothing not found (NAME_UNKNOWN"), std::string::npos)
+      << r.err;
+  r = cli({"tags", "--plain-http", "--timeout", "2s", "127.0.0.1:1/acme/app"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("tags of 127.0.0.1:1/acme/app: "), std::string::npos) << r.err;
 }
 
 TEST(Cli, LogoutRemovesOnlyThatRegistrysCredentials) {
