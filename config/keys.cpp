@@ -140,19 +140,21 @@ std::vector<section_spec> build() {
                     0,
                     true},
                }});
-  s.push_back({"tags",
-               "Which tags of each repository.",
-               {
-                   {"include", strings, "Regular expressions (whole tag); any may match. None: every tag."},
-                   {"exclude", strings, "Regular expressions (whole tag); a tag any matches is left out."},
-                   {"semver", string, "A semver range: \">=1.2 <2\", \"^1.4\", \"~1.2\", \"1.x\", joined by ||."},
-                   {"latest", integer, "Keep the newest N by semver after the other rules.", {}, {}, 1, 100000},
-               }});
+  s.push_back(
+      {"tags",
+       "Which tags of each repository.",
+       {
+           {"include", strings,
+            "Regular expressions, searched in the tag (anchor with ^...$); a tag must match one. None: every tag."},
+           {"exclude", strings, "Regular expressions, searched in the tag; a tag any of them matches is left out."},
+           {"semver", string, "A semver range: \">=1.2 <2\", \"^1.4\", \"~1.2\", \"1.x\", joined by ||."},
+           {"latest", integer, "Keep the newest N by semver after the other rules.", {}, {}, 1, 100000},
+       }});
   s.push_back({"artifact_types",
-               "Artifact types (media types or shorthands) to mirror or leave out.",
+               "Tag types to mirror or leave out: the artifactType, else the config media type, else the manifest's.",
                {
-                   {"include", strings, "Only these types."},
-                   {"exclude", strings, "Never these types."},
+                   {"include", strings, "Only tags of these types."},
+                   {"exclude", strings, "Never tags of these types (exclude wins)."},
                }});
   s.push_back({"referrers",
                "Which referrers travel with each tag, by artifact type.",

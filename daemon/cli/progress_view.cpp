@@ -25,10 +25,10 @@ std::string percent(std::uint64_t done, std::uint64_t total) {
 
 std::string blob_line(const progress_snapshot::blob& b, std::size_t cols) {
   // "  NAME [####....] 12.3 MiB/40.0 MiB  30%": the name gives way first, then the bar.
+  const auto compact = " " + human_bytes(b.done) + "/" + human_bytes(b.size) + " " + percent(b.done, b.size);
   // Sizes right-aligned in a steady width, so the bar does not jump as the numbers grow.
-  auto sizes = human_bytes(b.done) + "/" + human_bytes(b.size) + " " + percent(b.done, b.size);
-  if (sizes.size() < 26) sizes.insert(0, 26 - sizes.size(), ' ');
-  sizes.insert(0, " ");
+  auto sizes = compact;
+  if (sizes.size() < 27) sizes.insert(0, 27 - sizes.size(), ' ');
   const double fraction = b.size ? double(b.done) / double(b.size) : 0;
   if (cols >= sizes.size() + 2 + 12 + 13) {
     const auto bar_cols = std::min<std::size_t>(30, (cols - sizes.size() - 2) / 3);
@@ -37,7 +37,8 @@ std::string blob_line(const progress_snapshot::blob& b, std::size_t cols) {
     name.resize(name_cols, ' ');
     return "  " + name + " " + bar(fraction, bar_cols) + sizes;
   }
-  return fit("  " + b.name + sizes, cols);
+  if (cols >= compact.size() + 2 + 4) return "  " + fit(b.name, cols - compact.size() - 2) + compact;
+  return fit(compact.substr(1), cols);
 }
 
 std::string overall(const progress_snapshot& s, bool terminal) {

@@ -33,7 +33,9 @@ TEST(ProgressView, EveryLineFitsTheTerminalHoweverNarrow) {
   EXPECT_EQ(wide[8], "  +3 more");
   EXPECT_EQ(wide[9].rfind("tags 12/66, blobs 30/120, 300.0 MiB of 900.0 MiB, 100.0 MiB/s, ETA ", 0), 0u) << wide[9];
   const auto narrow = terminal_lines(busy(), 40, 8);
-  EXPECT_EQ(narrow[0].find('['), std::string::npos) << "no room for a bar: the sizes are kept: " << narrow[0];
+  EXPECT_EQ(narrow[0].find('['), std::string::npos) << "no room for a bar: " << narrow[0];
+  EXPECT_TRUE(narrow[1].ends_with(" 1.0 MiB/40.0 MiB   2%")) << "the name gives way, the sizes stay: " << narrow[1];
+  EXPECT_EQ(narrow[1], "  mirror/team/... 1.0 MiB/40.0 MiB   2%");
 }
 
 TEST(ProgressView, EtaFromWhatIsKnownAndFromTheTagsStillToCome) {
