@@ -187,12 +187,6 @@ std::vector<section_spec> build() {
 
 }  // namespace
 
-std::vector<std::string_view> section_spec::names() const {
-  std::vector<std::string_view> out;
-  for (const auto& k : keys) out.push_back(k.name);
-  return out;
-}
-
 const key_spec* section_spec::find(std::string_view key) const {
   for (const auto& k : keys)
     if (k.name == key) return &k;

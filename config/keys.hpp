@@ -36,7 +36,6 @@ struct key_spec {
 struct section_spec {
   std::string_view name, help;
   std::vector<key_spec> keys;
-  std::vector<std::string_view> names() const;
   const key_spec* find(std::string_view key) const;
 };
 
