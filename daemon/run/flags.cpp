@@ -26,24 +26,26 @@ po::options_description network_flags::describe() {
 }
 
 namespace {
-/// A flag taking a duration ("30s", "2m", or bare seconds) into `out`, checked when the options are notified.
-po::typed_value<std::string>* seconds_flag(const char* name, int& out) {
-  return po::value<std::string>()->default_value(format_seconds(out))->notifier([name, &out](const std::string& v) {
-    auto s = parse_seconds(v);
-    if (!s || *s > std::numeric_limits<int>::max())
-      throw po::error(std::string("--") + name + " '" + v + "' is not a duration (30s, 2m, 1h30m, or seconds)");
-    out = static_cast<int>(*s);
-  });
-}
-/// A flag taking a size ("8MiB", "512KiB", "1GB", or bytes) into `out`.
-template <class T>
-po::typed_value<std::string>* size_flag(const char* name, T& out) {
-  return po::value<std::string>()->default_value(format_size(out))->notifier([name, &out](const std::string& v) {
-    auto n = parse_size(v);
-    if (!n || *n > std::numeric_limits<T>::max())
-      throw po::error(std::string("--") + name + " '" + v + "' is not a size (8MiB, 512KiB, 1GB, or bytes)");
+/// A flag written with units: shown as `format` writes its default, read by `parse` into `out` when the options are
+/// notified; a value that does not parse or does not fit T is refused, saying it is not `what`.
+template <class T, class Value>
+po::typed_value<std::string>* unit_flag(const char* name, T& out, std::optional<Value> (*parse)(std::string_view),
+                                        std::string shown, const char* what) {
+  return po::value<std::string>()->default_value(shown)->notifier([name, &out, parse, what](const std::string& v) {
+    auto n = parse(v);
+    if (!n || *n > static_cast<Value>(std::numeric_limits<T>::max()))
+      throw po::error(std::string("--") + name + " '" + v + "' is not " + what);
     out = static_cast<T>(*n);
   });
+}
+/// A duration ("30s", "2m", or bare seconds).
+po::typed_value<std::string>* seconds_flag(const char* name, int& out) {
+  return unit_flag(name, out, parse_seconds, format_seconds(out), "a duration (30s, 2m, 1h30m, or seconds)");
+}
+/// A size ("8MiB", "512KiB", "1GB", or bytes).
+template <class T>
+po::typed_value<std::string>* size_flag(const char* name, T& out) {
+  return unit_flag(name, out, parse_size, format_size(out), "a size (8MiB, 512KiB, 1GB, or bytes)");
 }
 }  // namespace
 

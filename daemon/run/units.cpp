@@ -1,17 +1,13 @@
 #include "daemon/run/units.hpp"
 
+#include <boost/algorithm/string/case_conv.hpp>
+
 #include <cctype>
 #include <charconv>
 #include <limits>
 
 namespace ocimirror::daemon {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 /// The leading digits of s as a number (consumed from s); nullopt when there are none or they overflow.
 std::optional<std::uint64_t> leading_number(std::string_view& s) {
@@ -41,7 +37,7 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
                                                                          {"t", 1000000000000},
                                                                          {"tb", 1000000000000},
                                                                          {"tib", 1ull << 40}};
-  const auto unit = lower(text);
+  const auto unit = boost::algorithm::to_lower_copy(std::string(text));
   for (const auto& [name, factor] : units) {
     if (unit != name) continue;
     if (*n > std::numeric_limits<std::uint64_t>::max() / factor) return std::nullopt;
