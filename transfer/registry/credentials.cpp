@@ -134,6 +134,15 @@ std::optional<credentials> docker_credentials(std::string_view registry, const f
 }
 
 namespace {
+/// `docker-credential-HELPER VERB` with input on stdin, which must exit 0.
+void run_helper_checked(const std::string& helper, std::string_view verb, std::string_view input) {
+  int status = 0;
+  run_helper(helper, verb, input, status);
+  if (status != 0)
+    throw error(errc::io, "credential helper 'docker-credential-" + helper + " " + std::string(verb) +
+                              "' failed (exit " + std::to_string(status) + ")");
+}
+
 /// The docker config written as docker writes it: 0600, through a temporary file renamed over it.
 void write_config(const json::object& cfg, const fs::path& config) {
   // A directory made here is private; one that exists (a shared 1777 one included) is the user's, left as it is.
@@ -161,11 +170,7 @@ void docker_store_credentials(std::string_view registry, const credentials& c, c
   const std::string key = docker_server_key(registry);
   if (auto helper = helper_for(cfg, registry); !helper.empty()) {
     json::object in{{"ServerURL", key}, {"Username", c.username}, {"Secret", c.password}};
-    int status = 0;
-    run_helper(helper, "store", json::serialize(in), status);
-    if (status != 0)
-      throw error(errc::io, "credential helper 'docker-credential-" + helper + " store' failed (exit " +
-                                std::to_string(status) + ")");
+    run_helper_checked(helper, "store", json::serialize(in));
     return;
   }
   auto& auths = cfg["auths"];
@@ -180,11 +185,7 @@ bool docker_erase_credentials(std::string_view registry, const fs::path& config)
   const std::string key = docker_server_key(registry);
   if (auto helper = helper_for(*cfg, registry); !helper.empty()) {
     if (!run_credential_helper(helper, key)) return false;
-    int status = 0;
-    run_helper(helper, "erase", key, status);
-    if (status != 0)
-      throw error(errc::io, "credential helper 'docker-credential-" + helper + " erase' failed (exit " +
-                                std::to_string(status) + ")");
+    run_helper_checked(helper, "erase", key);
     return true;
   }
   auto* auths = cfg->if_contains("auths");
