@@ -55,8 +55,8 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
   retry_budget refetches(budget_kind::refetch, policy().refetch);
   for (;;) {
     string_response res;
-    rate_pacer::attempt counted{pacer_};  // pace() counts it as sent until it ends
-    co_await pace();                      // manifest GETs are what registries count (Docker Hub: HEAD does not)
+    rate_pacer::attempt counted{pacer_};  // counted as sent from when pace() lets it go until it ends
+    co_await pace(counted);               // manifest GETs are what registries count (Docker Hub: HEAD does not)
     try {
       res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
                           max_manifest_pull, std::string(media::accept_all));

@@ -68,29 +68,37 @@ void rate_pacer::observe(const rate_reading& r, clock::time_point now) {
 
 std::uint64_t rate_pacer::reserve() const { return std::max<std::uint64_t>(8, limit_ ? *limit_ / 10 : 0); }
 
-std::chrono::milliseconds rate_pacer::next(clock::time_point now) {
+std::optional<std::chrono::milliseconds> rate_pacer::next(clock::time_point now) {
   using std::chrono::milliseconds;
+  if (!remaining_ && !answered_any_ && in_flight_ >= probes) return std::nullopt;
   ++in_flight_;
   if (!remaining_) return milliseconds(0);
   const std::uint64_t left = *remaining_;
   if (left > 0) --*remaining_;  // counted locally until the next reading
   if (left > reserve()) return milliseconds(0);
-  // Spread what is left over the time until the window refills: the registry's own reset when it gave one, else
-  // the sustainable rate of limit per window, else one a second.
-  milliseconds spacing(1000);
   auto slot = std::max(now, next_slot_);
-  if (refill_at_ && *refill_at_ > now) {
-    const auto until = std::chrono::duration_cast<milliseconds>(*refill_at_ - now);
-    spacing = left == 0 ? until : until / static_cast<std::int64_t>(left);
-    if (left == 0) slot = std::max(slot, *refill_at_);
-  } else if (limit_ && window_) {
-    spacing = std::chrono::duration_cast<milliseconds>(*window_) / static_cast<std::int64_t>(*limit_);
-  }
-  spacing = std::min(spacing, longest_wait);
-  auto wait = std::chrono::duration_cast<milliseconds>(slot - now);
-  wait = std::min(wait, longest_wait);
-  next_slot_ = now + wait + spacing;
+  if (left == 0 && refill_at_ && *refill_at_ > now) slot = std::max(slot, *refill_at_);
+  auto wait = std::min(std::chrono::ceil<milliseconds>(slot - now), longest_wait);
+  next_slot_ = now + wait + spacing(left, now);
   return wait;
+}
+
+// Spread what is left over the time until the window refills: the registry's own reset when it gave one, else the
+// sustainable rate of limit per window slowed in proportion to how far below the reserve the remainder is (twice as
+// slow at none left), so the remainder climbs back to the reserve instead of hovering at the edge; else one a second.
+std::chrono::milliseconds rate_pacer::spacing(std::uint64_t left, clock::time_point now) const {
+  using std::chrono::milliseconds;
+  milliseconds spacing(1000);
+  if (refill_at_ && *refill_at_ > now) {
+    const auto until = std::chrono::ceil<milliseconds>(*refill_at_ - now);
+    spacing = left == 0 ? until : until / static_cast<std::int64_t>(left);
+  } else if (limit_ && window_) {
+    const auto sustainable =
+        std::chrono::ceil<milliseconds>(std::chrono::duration<double>(*window_) / static_cast<double>(*limit_));
+    const auto r = static_cast<std::int64_t>(reserve());
+    spacing = sustainable * (2 * r - static_cast<std::int64_t>(std::min<std::uint64_t>(left, reserve()))) / r;
+  }
+  return std::min(spacing, longest_wait);
 }
 
 }  // namespace ocimirror::transfer

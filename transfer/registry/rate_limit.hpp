@@ -27,20 +27,28 @@ std::optional<rate_reading> read_rate_headers(std::string_view remaining, std::s
 class rate_pacer {
  public:
   using clock = std::chrono::steady_clock;
+  /// How many requests go out before the first answer says whether the registry counts them: a sync starts with a
+  /// burst, and without this hold the whole burst would be spent before the first reading arrived.
+  static constexpr std::uint64_t probes = 4;
   /// A new reading from the registry replaces what was counted locally, less the other requests still in flight:
   /// the registry had not counted them yet (a reading from concurrent requests would otherwise undo the count).
   void observe(const rate_reading& r, clock::time_point now);
-  /// The wait before the next request that counts, which is then taken as sent (at now + the wait).
-  std::chrono::milliseconds next(clock::time_point now);
+  /// The wait before the next request that counts, which is then taken as sent (at now + the wait); nullopt while
+  /// `probes` requests are out and none has answered yet: nothing is sent, ask again shortly.
+  std::optional<std::chrono::milliseconds> next(clock::time_point now);
   /// A request next() let go has been answered (its reading, when it had one, observed before this).
   void answered() {
+    answered_any_ = true;
     if (in_flight_ > 0) --in_flight_;
   }
-  /// One paced attempt, from before next() until it ends however it ends (answered, failed, cancelled): counted in
-  /// flight for that long.
+  /// One paced attempt, from when next() lets it go until it ends however it ends (answered, failed, cancelled):
+  /// counted in flight for that long. One that never got past next() is not counted.
   struct attempt {
     rate_pacer& pacer;
-    ~attempt() { pacer.answered(); }
+    bool sent = false;
+    ~attempt() {
+      if (sent) pacer.answered();
+    }
   };
   /// The remainder at or below which pacing starts: a tenth of the limit, at least 8 (the requests a registry's
   /// concurrency may have in flight when the reading arrives).
@@ -48,11 +56,14 @@ class rate_pacer {
   bool pacing() const { return remaining_ && *remaining_ <= reserve(); }
 
  private:
+  std::chrono::milliseconds spacing(std::uint64_t left, clock::time_point now) const;
+
   std::optional<std::uint64_t> remaining_, limit_;
   std::optional<std::chrono::seconds> window_;
   std::optional<clock::time_point> refill_at_;
   clock::time_point next_slot_{};
   std::uint64_t in_flight_ = 0;
+  bool answered_any_ = false;
 };
 
 }  // namespace ocimirror::transfer

@@ -169,8 +169,9 @@ class registry_client {
   /// A manifest PUT an immutable tag refused: done when the tag already holds these bytes, else a clear error.
   awaitable<std::string> immutable_tag(const std::string& repo, const std::string& tag, const std::string& bytes,
                                        const string_response& refused);
-  /// Waits, when the registry's rate-limit headers say little is left, before a request that counts against it.
-  awaitable<void> pace();
+  /// Waits, when the registry's rate-limit headers say little is left, before a request that counts against it;
+  /// marks `attempt` sent once the pacer lets it go.
+  awaitable<void> pace(rate_pacer::attempt& attempt);
   /// Takes the registry's rate-limit headers from a response, when it sent them.
   void read_rate(const string_response& res);
   void waited(std::chrono::milliseconds d);

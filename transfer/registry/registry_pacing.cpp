@@ -33,12 +33,15 @@ void registry_client::read_rate(const string_response& res) {
   if (auto r = read_rate_headers(remaining, limit, reset, epoch.count())) pacer_.observe(*r, rate_pacer::clock::now());
 }
 
-awaitable<void> registry_client::pace() {
-  const auto wait = pacer_.next(rate_pacer::clock::now());
-  if (wait.count() == 0) co_return;
-  if (trace::enabled()) trace::emit("pace", {{"registry", name_}, {"waitMs", wait.count()}});
-  waited(wait);
-  co_await sleep_for(wait, http_.options().stop);
+awaitable<void> registry_client::pace(rate_pacer::attempt& attempt) {
+  constexpr std::chrono::milliseconds poll(10);  // while the first requests are out with no answer yet
+  std::optional<std::chrono::milliseconds> wait;
+  while (!(wait = pacer_.next(rate_pacer::clock::now()))) co_await sleep_for(poll, http_.options().stop);
+  attempt.sent = true;
+  if (wait->count() == 0) co_return;
+  if (trace::enabled()) trace::emit("pace", {{"registry", name_}, {"waitMs", wait->count()}});
+  waited(*wait);
+  co_await sleep_for(*wait, http_.options().stop);
 }
 
 }  // namespace ocimirror::transfer

@@ -37,11 +37,35 @@ TEST(RateLimit, NothingWaitsWhilePlentyIsLeft) {
 TEST(RateLimit, LowRemainderIsSpreadAtTheSustainableRate) {
   rate_pacer p;
   const auto t0 = rate_pacer::clock::now();
-  p.observe(*read_rate_headers("5;w=10", "20;w=10", "", 0), t0);  // 20 per 10 s: one per 500 ms
+  p.observe(*read_rate_headers("8;w=10", "20;w=10", "", 0), t0);  // 20 per 10 s: one per 500 ms; reserve 8
   EXPECT_EQ(p.next(t0), 0ms);
-  EXPECT_EQ(p.next(t0), 500ms);
-  EXPECT_EQ(p.next(t0), 1000ms);
-  EXPECT_EQ(p.next(t0 + 1000ms), 500ms) << "slots are kept, not restarted";
+  EXPECT_EQ(p.next(t0), 500ms) << "at the reserve: the sustainable rate";
+  EXPECT_EQ(p.next(t0), 500ms + 562ms) << "one below it: 9/8 of the spacing, so the remainder climbs back";
+  EXPECT_EQ(p.next(t0 + 1000ms), 687ms) << "slots are kept, not restarted";
+}
+
+TEST(RateLimit, NoneLeftGoesAtHalfTheSustainableRate) {
+  // Pacing at exactly the refill rate would keep a spent limit spent, with every request at the edge of a 429.
+  rate_pacer p;
+  const auto t0 = rate_pacer::clock::now();
+  p.observe(*read_rate_headers("0;w=2", "40;w=2", "", 0), t0);  // 40 per 2 s: one per 50 ms
+  EXPECT_EQ(p.next(t0), 0ms);
+  EXPECT_EQ(p.next(t0), 100ms);
+  EXPECT_EQ(p.next(t0), 200ms);
+}
+
+TEST(RateLimit, TheFirstRequestsWaitForAnAnswer) {
+  // A sync starts with a burst: the whole of a small limit would be spent before the first reading came back.
+  rate_pacer p;
+  const auto t0 = rate_pacer::clock::now();
+  for (std::uint64_t i = 0; i < rate_pacer::probes; ++i) EXPECT_EQ(p.next(t0), 0ms) << i;
+  EXPECT_FALSE(p.next(t0)) << "held until an answer says whether the registry counts";
+  p.answered();  // without a reading: this registry does not say, so nothing is held from now on
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(p.next(t0), 0ms) << i;
+  rate_pacer read;
+  for (std::uint64_t i = 0; i < rate_pacer::probes; ++i) read.next(t0);
+  read.observe(*read_rate_headers("36;w=2", "40;w=2", "", 0), t0);
+  EXPECT_EQ(read.next(t0), 0ms) << "a reading ends the hold too";
 }
 
 TEST(RateLimit, ResetSpreadsWhatIsLeftAndZeroWaitsForTheReset) {
