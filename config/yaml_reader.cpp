@@ -2,6 +2,7 @@
 
 #include "config/keys.hpp"
 #include "policy/schedule.hpp"
+#include "transfer/oci/suggest.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -23,11 +24,16 @@ bool yaml_reader::check_map(const YAML::Node& n, const std::string& path, std::s
   const auto& known = config::section(section);
   for (const auto& kv : n) {
     auto key = kv.first.as<std::string>();
-    if (!known.find(key)) {
-      std::string list;
-      for (const auto& k : known.keys) list += (list.empty() ? "" : ", ") + std::string(k.name);
-      error(kv.first, path.empty() ? key : path + "." + key, "unknown key (known: " + list + ")");
+    if (known.find(key)) continue;
+    std::string list;
+    std::vector<std::string_view> names;
+    for (const auto& k : known.keys) {
+      list += (list.empty() ? "" : ", ") + std::string(k.name);
+      names.push_back(k.name);
     }
+    const auto meant = transfer::closest(key, names);
+    error(kv.first, path.empty() ? key : path + "." + key,
+          "unknown key" + (meant ? "; did you mean '" + *meant + "'?" : std::string()) + " (known: " + list + ")");
   }
   return true;
 }

@@ -1,8 +1,8 @@
 #include "daemon/cli/commands.hpp"
-#include "daemon/cli/suggest.hpp"
 #include "daemon/run/session.hpp"
 #include "daemon/version.hpp"
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/suggest.hpp"
 
 #include <openssl/crypto.h>
 #include <rocksdb/version.h>
@@ -96,7 +96,7 @@ int run_cli(int argc, char** argv) {
     names.push_back(name);
     list += (list.empty() ? "" : ", ") + std::string(name);
   }
-  const auto meant = closest(cmd, names);
+  const auto meant = transfer::closest(cmd, names);
   print_error("unknown command '" + transfer::printable(cmd, 40) + "'" +
               (meant ? "; did you mean '" + *meant + "'?" : "") + " (commands: " + list + "; see --help)");
   return exit_usage;

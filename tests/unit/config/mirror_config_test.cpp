@@ -74,6 +74,24 @@ TEST(MirrorConfig, LoadsEveryKeyOfTheExample) {
   EXPECT_EQ(c.find("nightly"), &c.policies[1]);
 }
 
+TEST(MirrorConfig, AMistypedKeySaysWhichOneWasMeant) {
+  auto errs = errors_of(R"(state_dir: /tmp/x
+registries:
+  r.example: {tsl: disabled}
+policies:
+  - name: one
+    from: r.example/a
+    to: r.example/b
+    shedule: {every: 1h}
+    tags: {inclde: [x], zebra: 1}
+)");
+  EXPECT_TRUE(has(errs, "m.yaml:3:15: registries.r.example.tsl: unknown key; did you mean 'tls'? (known: "));
+  EXPECT_TRUE(has(errs, "m.yaml:8:5: policies[0].shedule: unknown key; did you mean 'schedule'? (known: "));
+  EXPECT_TRUE(has(errs, "m.yaml:9:12: policies[0].tags.inclde: unknown key; did you mean 'include'?"));
+  EXPECT_TRUE(has(errs, "m.yaml:9:25: policies[0].tags.zebra: unknown key (known: include, exclude, semver, latest)"))
+      << "nothing near: no guess";
+}
+
 TEST(MirrorConfig, EveryProblemAtOnceWithLineAndColumn) {
   auto errs = errors_of(R"(state_dir: /tmp/x
 registries:

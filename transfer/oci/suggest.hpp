@@ -5,13 +5,14 @@
 #include <string_view>
 #include <vector>
 
-namespace ocimirror::daemon {
+namespace ocimirror::transfer {
 
 /// Edits (insert, delete, replace, swap two neighbours) from a to b.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The known word `word` most likely meant: the one it starts (at least 3 letters), else the nearest within a third
-/// of its length (at least 1, at most 2 edits); nullopt when none is that near or two are equally near.
+/// of its length (at least 1, at most 2 edits); nullopt when none is that near, two are equally near, or the word is
+/// over 64 characters (config keys come from files, which may be hostile).
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string_view>& known);
 
-}  // namespace ocimirror::daemon
+}  // namespace ocimirror::transfer

@@ -1,8 +1,8 @@
-#include "daemon/cli/suggest.hpp"
+#include "transfer/oci/suggest.hpp"
 
 #include <gtest/gtest.h>
 
-using namespace ocimirror::daemon;
+using namespace ocimirror::transfer;
 
 namespace {
 const std::vector<std::string_view> commands = {"copy", "inspect", "tags",   "login",     "logout", "push",
@@ -27,6 +27,7 @@ TEST(DidYouMean, NothingWhenFarOrAmbiguous) {
   EXPECT_EQ(closest("pu", commands), std::nullopt) << "push and pull are as near";
   EXPECT_EQ(closest("log", commands), std::nullopt) << "login and logout both start with it";
   EXPECT_EQ(closest("xxxxxxxxxxxxxxxxxxxx", commands), std::nullopt);
+  EXPECT_EQ(closest("sync" + std::string(100000, 'c'), commands), std::nullopt) << "a hostile key: not even measured";
 }
 
 TEST(DidYouMean, EditDistanceCountsASwapAsOne) {

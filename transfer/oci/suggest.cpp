@@ -1,8 +1,8 @@
-#include "daemon/cli/suggest.hpp"
+#include "transfer/oci/suggest.hpp"
 
 #include <algorithm>
 
-namespace ocimirror::daemon {
+namespace ocimirror::transfer {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Optimal string alignment: Levenshtein plus a swap of two neighbours ("snyc" -> "sync" is one edit).
@@ -20,7 +20,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string_view>& known) {
-  if (word.empty()) return std::nullopt;
+  constexpr std::size_t longest = 64;  // no known word is near a longer one, and the distance table grows with it
+  if (word.empty() || word.size() > longest) return std::nullopt;
   std::vector<std::string_view> prefixed;
   for (auto k : known)
     if (word.size() >= 3 && k.starts_with(word)) prefixed.push_back(k);
@@ -41,4 +42,4 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   return std::string(*best);
 }
 
-}  // namespace ocimirror::daemon
+}  // namespace ocimirror::transfer
