@@ -2,7 +2,8 @@
 """The configuration's JSON Schema against the loader it is made from.
 
 1. config/ocimirror-config.schema.json is exactly what `ocimirror check --schema` prints (regenerate it with
-   `build/ocimirror check --schema > config/ocimirror-config.schema.json` when the key table changes).
+   `build/ocimirror check --schema > config/ocimirror-config.schema.json` when the key table changes), and the
+   Helm chart's values.schema.json carries it under `config` (deploy/helm/values_schema.py).
 2. It is a valid draft 2020-12 schema, and every shipped configuration passes it: examples/*.yaml,
    systemd/config.example.yaml, the Helm chart's inline config in tests/helm/all-features.yaml, and every README
    block that is a configuration.
@@ -32,6 +33,10 @@ with open(committed_path) as f:
 if committed != printed:
     failures.append("config/ocimirror-config.schema.json is not what `ocimirror check --schema` prints; regenerate "
                     "it: build/ocimirror check --schema > config/ocimirror-config.schema.json")
+helm = subprocess.run([sys.executable, os.path.join(src, "deploy/helm/values_schema.py"), src, "--check"],
+                      capture_output=True, text=True)
+if helm.returncode != 0:
+    failures.append(helm.stdout.strip() or helm.stderr.strip())
 schema = json.loads(printed)
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
