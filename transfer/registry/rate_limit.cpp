@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 namespace ocimirror::transfer {
 
 namespace {
 
 constexpr std::chrono::milliseconds longest_wait{60'000};  // as a Retry-After is capped (retry_policy)
+// A window or reset further off than this is a broken or hostile registry's: capped before any time arithmetic,
+// which would otherwise overflow (waits are capped at longest_wait anyway).
+constexpr std::chrono::seconds longest_period{366 * 24 * 3600};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -44,13 +48,13 @@ std::optional<rate_reading> read_rate_headers(std::string_view remaining, std::s
   if (r.limit == 0) r.limit.reset();
   auto w = window_of(remaining);
   if (!w) w = window_of(limit);
-  if (w && *w > 0) r.window = std::chrono::seconds(*w);
+  if (w && *w > 0) r.window = std::chrono::seconds(std::min<std::uint64_t>(*w, longest_period.count()));
   if (auto t = leading_number(reset)) {
     // x-ratelimit-reset is an epoch time (GitHub); RateLimit-Reset is seconds from now (IETF draft).
     constexpr std::uint64_t epoch_2001 = 1'000'000'000;
-    const std::int64_t in =
-        *t >= epoch_2001 ? static_cast<std::int64_t>(*t) - now_epoch : static_cast<std::int64_t>(*t);
-    r.reset_in = std::chrono::seconds(std::max<std::int64_t>(in, 0));
+    const auto t_capped = static_cast<std::int64_t>(std::min<std::uint64_t>(*t, 1ull << 62));
+    const std::int64_t in = *t >= epoch_2001 ? t_capped - now_epoch : t_capped;
+    r.reset_in = std::chrono::seconds(std::clamp<std::int64_t>(in, 0, longest_period.count()));
   }
   return r;
 }
@@ -88,17 +92,19 @@ std::optional<std::chrono::milliseconds> rate_pacer::next(clock::time_point now)
 // slow at none left), so the remainder climbs back to the reserve instead of hovering at the edge; else one a second.
 std::chrono::milliseconds rate_pacer::spacing(std::uint64_t left, clock::time_point now) const {
   using std::chrono::milliseconds;
-  milliseconds spacing(1000);
+  milliseconds gap(1000);
   if (refill_at_ && *refill_at_ > now) {
     const auto until = std::chrono::ceil<milliseconds>(*refill_at_ - now);
-    spacing = left == 0 ? until : until / static_cast<std::int64_t>(left);
-  } else if (limit_ && window_) {
-    const auto sustainable =
-        std::chrono::ceil<milliseconds>(std::chrono::duration<double>(*window_) / static_cast<double>(*limit_));
-    const auto r = static_cast<std::int64_t>(reserve());
-    spacing = sustainable * (2 * r - static_cast<std::int64_t>(std::min<std::uint64_t>(left, reserve()))) / r;
+    gap = left == 0 ? until : until / static_cast<std::int64_t>(left);
+  } else if (limit_ && window_) {  // in floating point: the limit is a registry's number, up to 2^64
+    const double sustainable =
+        std::chrono::duration<double, std::milli>(*window_).count() / static_cast<double>(*limit_);
+    const double r = static_cast<double>(reserve());
+    const double behind = 1 + (r - static_cast<double>(std::min(left, reserve()))) / r;  // 1 at the reserve, 2 at 0
+    const double ms = std::min(sustainable * behind, static_cast<double>(longest_wait.count()));
+    gap = milliseconds(static_cast<std::int64_t>(std::ceil(ms)));
   }
-  return std::min(spacing, longest_wait);
+  return std::min(gap, longest_wait);
 }
 
 }  // namespace ocimirror::transfer

@@ -40,8 +40,8 @@ TEST(RateLimit, LowRemainderIsSpreadAtTheSustainableRate) {
   p.observe(*read_rate_headers("8;w=10", "20;w=10", "", 0), t0);  // 20 per 10 s: one per 500 ms; reserve 8
   EXPECT_EQ(p.next(t0), 0ms);
   EXPECT_EQ(p.next(t0), 500ms) << "at the reserve: the sustainable rate";
-  EXPECT_EQ(p.next(t0), 500ms + 562ms) << "one below it: 9/8 of the spacing, so the remainder climbs back";
-  EXPECT_EQ(p.next(t0 + 1000ms), 687ms) << "slots are kept, not restarted";
+  EXPECT_EQ(p.next(t0), 500ms + 563ms) << "one below it: 9/8 of the spacing, so the remainder climbs back";
+  EXPECT_EQ(p.next(t0 + 1000ms), 688ms) << "slots are kept, not restarted";
 }
 
 TEST(RateLimit, NoneLeftGoesAtHalfTheSustainableRate) {
@@ -88,6 +88,26 @@ TEST(RateLimit, NoWaitIsLongerThanAMinute) {
   hub.observe(*read_rate_headers("2;w=21600", "100;w=21600", "", 0), t0);  // 216 s per pull
   EXPECT_EQ(hub.next(t0), 0ms);
   EXPECT_EQ(hub.next(t0), 60000ms);
+}
+
+TEST(RateLimit, AbsurdNumbersFromARegistryAreCappedNotOverflowed) {
+  const auto t0 = rate_pacer::clock::now();
+  auto r = read_rate_headers("0;w=18446744073709551615", "18446744073709551615", "18446744073709551615", 1700000000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->window, std::chrono::seconds(366 * 24 * 3600));
+  EXPECT_EQ(r->reset_in, std::chrono::seconds(366 * 24 * 3600));
+  rate_pacer p;
+  p.observe(*r, t0);
+  EXPECT_EQ(p.next(t0), 60000ms);
+  rate_pacer no_reset;  // the spacing from limit and window alone, at a limit of 2^64 - 1
+  no_reset.observe(*read_rate_headers("0;w=18446744073709551615", "18446744073709551615", "", 0), t0);
+  EXPECT_EQ(no_reset.next(t0), 0ms);
+  EXPECT_GE(no_reset.next(t0), 0ms);
+  EXPECT_LE(no_reset.next(t0), 60000ms);
+  rate_pacer int64;  // a window of 2^63 - 1 seconds overflowed the old millisecond conversion
+  int64.observe(*read_rate_headers("0;w=9223372036854775807", "1", "", 0), t0);
+  EXPECT_EQ(int64.next(t0), 0ms);
+  EXPECT_EQ(int64.next(t0), 60000ms);
 }
 
 TEST(RateLimit, AReadingDoesNotUndoTheRequestsStillInFlight) {
