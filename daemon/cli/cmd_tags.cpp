@@ -1,6 +1,7 @@
 // `ocimirror tags REPO`: every tag, following the registry's pagination.
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/read_args.hpp"
+#include "transfer/oci/reference.hpp"
 
 #include <boost/json.hpp>
 
@@ -9,14 +10,15 @@
 namespace ocimirror::daemon {
 namespace {
 
-/// e told about the repository it concerns, as a missing manifest names its reference: "repository H/R not found
-/// (NAME_UNKNOWN: ...)" rather than the registry's words alone.
-transfer::error named(const transfer::error& e, const std::string& registry, const std::string& repository) {
-  std::string words = e.what();
-  if (const auto lead = "registry " + registry + ": "; words.starts_with(lead)) words.erase(0, lead.size());
-  if (e.code() == transfer::errc::not_found)
-    return transfer::error(e.code(), "repository " + repository + " not found (" + words + ")");
-  return transfer::error(e.code(), "tags of " + repository + ": " + words);
+/// e told which repository it concerns: the client's own messages name it ("repository H/R not found (...)",
+/// "registry H: list tags of R: ..."); a failure below them (a refused connection, a timeout) does not, and is
+/// prefixed "tags of H/R: ".
+transfer::error named(const transfer::error& e, const transfer::reference& ref) {
+  const std::string words = e.what();
+  const bool client_named = words.starts_with("repository " + ref.registry + "/" + ref.repository + " ") ||
+                            words.find("list tags of " + ref.repository + ": ") != std::string::npos;
+  if (client_named) return e;
+  return transfer::error(e.code(), "tags of " + ref.str() + ": " + words);
 }
 
 }  // namespace
@@ -43,7 +45,7 @@ Example:
     try {
       s.run([&]() -> transfer::awaitable<void> { tags = co_await s.client(*ref).list_tags(ref->repository); });
     } catch (const transfer::error& e) {
-      throw named(e, ref->registry, ref->str());
+      throw named(e, *ref);
     }
     if (p.output == "json") {
       json::array arr;

@@ -54,6 +54,11 @@ TEST(Cli, TagsErrorsNameTheRepository) {
   r = cli({"tags", "--plain-http", "--timeout", "2s", "127.0.0.1:1/acme/app"});
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("tags of 127.0.0.1:1/acme/app: "), std::string::npos) << r.err;
+  // The client names the repository itself, so every command listing tags says which one is missing.
+  r = cli({"inventory", "--plain-http", reg.host() + "/acme/nothing"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("repository " + reg.host() + "/acme/nothing not found (NAME_UNKNOWN"), std::string::npos)
+      << r.err;
 }
 
 TEST(Cli, LogoutRemovesOnlyThatRegistrysCredentials) {

@@ -175,7 +175,8 @@ class registry_client {
   /// Takes the registry's rate-limit headers from a response, when it sent them.
   void read_rate(const string_response& res);
   void waited(std::chrono::milliseconds d);
-  awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const char* key);
+  /// A tag list (repo given: a 404 is "repository H/R not found") or the catalog (repo empty), every page bounded.
+  awaitable<std::vector<std::string>> paginate(std::string url, const scope_set& scopes, const std::string& repo);
   [[noreturn]] void fail(const string_response& res, const std::string& what) const;
   std::string url(const std::string& path) const { return base_ + path; }
 

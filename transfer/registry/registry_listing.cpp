@@ -10,8 +10,9 @@
 namespace ocimirror::transfer {
 
 awaitable<std::vector<std::string>> registry_client::paginate(std::string target, const scope_set& scopes,
-                                                              const char* key) {
-  const bool tags = std::string_view(key) == "tags";
+                                                              const std::string& repo) {
+  const bool tags = !repo.empty();
+  const char* key = tags ? "tags" : "repositories";
   // Artifactory may list digests among the tags (containers/skopeo#2346): accepted on the page, then dropped.
   const bool digests = tags && profile_->digests_in_tags;
   list_pager pager(
@@ -26,9 +27,11 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
     auto res = co_await call(http::verb::get, pager.url(), scopes, {}, {}, 16u << 20);
     if (res.result_int() == 404) {
       if (!is_registry_error_body(res.body())) co_await require_registry();
-      throw error(errc::not_found, "registry " + name_ + ": " + describe_registry_error(404, res.body()));
+      const auto why = describe_registry_error(404, res.body());
+      throw error(errc::not_found, tags ? "repository " + name_ + "/" + repo + " not found (" + why + ")"
+                                        : "registry " + name_ + ": " + why);
     }
-    if (res.result_int() != 200) fail(res, std::string("list ") + key);
+    if (res.result_int() != 200) fail(res, tags ? "list tags of " + repo : std::string("list repositories"));
     switch (pager.add(res.body(), res[http::field::link])) {
       case list_pager::outcome::done: {
         auto names = pager.take();
@@ -51,8 +54,7 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
 }
 
 awaitable<std::vector<std::string>> registry_client::list_tags(const std::string& repo, unsigned page_size) {
-  co_return co_await paginate(url("/v2/" + repo + "/tags/list?n=" + std::to_string(page_size)), pull_scope(repo),
-                              "tags");
+  co_return co_await paginate(url("/v2/" + repo + "/tags/list?n=" + std::to_string(page_size)), pull_scope(repo), repo);
 }
 
 awaitable<std::vector<std::string>> registry_client::catalog(unsigned page_size) {
@@ -61,7 +63,7 @@ awaitable<std::vector<std::string>> registry_client::catalog(unsigned page_size)
                                      ") has no catalog to list repositories from; name them under `repositories:`");
   const scope_set scopes{
       std::string("registry:catalog:*")};  // a named local: GCC 12 miscompiles a braced temporary here
-  co_return co_await paginate(url("/v2/_catalog?n=" + std::to_string(page_size)), scopes, "repositories");
+  co_return co_await paginate(url("/v2/_catalog?n=" + std::to_string(page_size)), scopes, std::string());
 }
 
 }  // namespace ocimirror::transfer
