@@ -61,9 +61,10 @@ awaitable<std::vector<std::string>> registry_client::catalog(unsigned page_size)
   if (!profile_->catalog)  // GHCR and Docker Hub have none: say so instead of a 404 about a repository "_catalog"
     throw error(errc::not_found, "registry " + name_ + " (" + std::string(profile_->family) +
                                      ") has no catalog to list repositories from; name them under `repositories:`");
-  const scope_set scopes{
-      std::string("registry:catalog:*")};  // a named local: GCC 12 miscompiles a braced temporary here
-  co_return co_await paginate(url("/v2/_catalog?n=" + std::to_string(page_size)), scopes, std::string());
+  // Named locals: GCC 12 miscompiles a temporary built inside a co_await expression (CONTRIBUTING.md).
+  const scope_set scopes{std::string("registry:catalog:*")};
+  const std::string no_repository;  // the catalog, not a tag list
+  co_return co_await paginate(url("/v2/_catalog?n=" + std::to_string(page_size)), scopes, no_repository);
 }
 
 }  // namespace ocimirror::transfer
