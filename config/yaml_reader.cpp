@@ -25,15 +25,10 @@ bool yaml_reader::check_map(const YAML::Node& n, const std::string& path, std::s
   for (const auto& kv : n) {
     auto key = kv.first.as<std::string>();
     if (known.find(key)) continue;
-    std::string list;
     std::vector<std::string_view> names;
-    for (const auto& k : known.keys) {
-      list += (list.empty() ? "" : ", ") + std::string(k.name);
-      names.push_back(k.name);
-    }
-    const auto meant = transfer::closest(key, names);
+    for (const auto& k : known.keys) names.push_back(k.name);
     error(kv.first, path.empty() ? key : path + "." + key,
-          "unknown key" + (meant ? "; did you mean '" + *meant + "'?" : std::string()) + " (known: " + list + ")");
+          "unknown key" + transfer::did_you_mean(key, names) + " (known: " + transfer::joined(names) + ")");
   }
   return true;
 }

@@ -91,14 +91,9 @@ int run_cli(int argc, char** argv) {
     return exit_ok;
   }
   std::vector<std::string_view> names;
-  std::string list;
-  for (const auto& [name, run] : commands) {
-    names.push_back(name);
-    list += (list.empty() ? "" : ", ") + std::string(name);
-  }
-  const auto meant = transfer::closest(cmd, names);
-  print_error("unknown command '" + transfer::printable(cmd, 40) + "'" +
-              (meant ? "; did you mean '" + *meant + "'?" : "") + " (commands: " + list + "; see --help)");
+  for (const auto& [name, run] : commands) names.push_back(name);
+  print_error("unknown command '" + transfer::printable(cmd, 40) + "'" + transfer::did_you_mean(cmd, names) +
+              " (commands: " + transfer::joined(names) + "; see --help)");
   return exit_usage;
 }
 

@@ -42,4 +42,15 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   return std::string(*best);
 }
 
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& known) {
+  const auto meant = closest(word, known);
+  return meant ? "; did you mean '" + *meant + "'?" : std::string();
+}
+
+std::string joined(const std::vector<std::string_view>& known) {
+  std::string out;
+  for (auto k : known) out += (out.empty() ? "" : ", ") + std::string(k);
+  return out;
+}
+
 }  // namespace ocimirror::transfer

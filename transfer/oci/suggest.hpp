@@ -15,4 +15,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// over 64 characters (config keys come from files, which may be hostile).
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string_view>& known);
 
+/// "; did you mean 'X'?" when closest() finds X, else empty: what an "unknown ..." message adds after the word.
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& known);
+
+/// The known words joined by ", ", as an "unknown ..." message lists them.
+std::string joined(const std::vector<std::string_view>& known);
+
 }  // namespace ocimirror::transfer

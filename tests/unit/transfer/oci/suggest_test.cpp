@@ -36,3 +36,10 @@ TEST(DidYouMean, EditDistanceCountsASwapAsOne) {
   EXPECT_EQ(edit_distance("", "abc"), 3u);
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
 }
+
+TEST(DidYouMean, TheMessagePartsEveryUnknownWordShares) {
+  EXPECT_EQ(did_you_mean("snyc", commands), "; did you mean 'sync'?");
+  EXPECT_EQ(did_you_mean("mirror", commands), "");
+  EXPECT_EQ(joined({"a", "b", "c"}), "a, b, c");
+  EXPECT_EQ(joined({}), "");
+}
