@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <span>
+
 namespace ocimirror::transfer {
 namespace json = boost::json;
 
@@ -114,6 +116,17 @@ boost::system::result<manifest, std::string> parse_manifest(std::string_view byt
         "since 2017 and refused by current registries; ocimirror copies schema 2 and OCI only: convert it once with "
         "`skopeo copy --format v2s2 docker://SRC docker://DST`, or rebuild and push the image")};
   if (!media::is_manifest(m.media_type)) return failure{"unsupported manifest media type '" + m.media_type + "'"};
+  // CVE-2021-41190: a document that is both an image and an index reads as one to one tool and as the other to
+  // the next. Refused as containers/image (validateUnambiguousManifestFormat) and distribution refuse it.
+  static constexpr const char* image_only[] = {"config", "layers", "fsLayers", "history"};
+  static constexpr const char* index_only[] = {"manifests", "fsLayers", "history"};
+  std::string foreign;
+  for (const char* field :
+       m.is_index() ? std::span<const char* const>(image_only) : std::span<const char* const>(index_only))
+    if (o.contains(field)) foreign += std::string(foreign.empty() ? "" : ", ") + "'" + field + "'";
+  if (!foreign.empty())
+    return failure{"ambiguous manifest: its media type is " + m.media_type + " but it also carries " + foreign +
+                   ", which " + (m.is_index() ? "an image manifest" : "an index") + " has; refused (CVE-2021-41190)"};
 
   m.artifact_type = str_field(o, "artifactType");
   m.annotations = parse_annotations(o);

@@ -1,7 +1,12 @@
 #include "transfer/oci/tar.hpp"
 
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/regular_file.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -206,11 +211,24 @@ boost::system::result<pax, std::string> parse_pax(std::string_view records) {
 }
 
 index index::scan(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw error(errc::io, "cannot open " + path + ": " + std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  const std::uint64_t total = static_cast<std::uint64_t>(in.tellg());
-  in.seekg(0);
+  const int f = open_regular(path);  // a FIFO or a device is refused, never waited on
+  struct closer {
+    int f;
+    ~closer() { ::close(f); }
+  } closing{f};
+  struct stat st {};
+  ::fstat(f, &st);
+  const std::uint64_t total = static_cast<std::uint64_t>(st.st_size);
+  auto read_at = [&](std::uint64_t where, char* out, std::size_t n) {
+    while (n > 0) {
+      const auto got = ::pread(f, out, n, static_cast<off_t>(where));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0)
+        throw error(errc::io, "cannot read " + path +
+                                  (got < 0 ? ": " + std::string(std::strerror(errno)) : std::string(" (it shrank)")));
+      out += got, n -= static_cast<std::size_t>(got), where += static_cast<std::uint64_t>(got);
+    }
+  };
   index idx;
   std::uint64_t at = 0;
   std::array<char, block> b{};
@@ -219,8 +237,7 @@ index index::scan(const std::string& path) {
     if (at + block > total)
       throw error(errc::bad_archive, path + " is truncated: it ends at byte " + std::to_string(total) +
                                          " without the end-of-archive marker");
-    in.seekg(static_cast<std::streamoff>(at));
-    if (!in.read(b.data(), block)) throw error(errc::io, "cannot read " + path);
+    read_at(at, b.data(), block);
     auto h = parse_header(b, next ? next->path : std::nullopt);
     if (!h) throw error(errc::bad_archive, path + " at byte " + std::to_string(at) + ": " + h.error());
     if (h->end) {
@@ -234,9 +251,7 @@ index index::scan(const std::string& path) {
         throw error(errc::bad_archive, path + " at byte " + std::to_string(at - block) + ": a PAX header of " +
                                            std::to_string(h->e.size) + " bytes");
       std::string records(h->e.size, '\0');
-      in.seekg(static_cast<std::streamoff>(at));
-      if (!in.read(records.data(), static_cast<std::streamsize>(records.size())))
-        throw error(errc::io, "cannot read " + path);
+      read_at(at, records.data(), records.size());
       auto p = parse_pax(records);
       if (!p) throw error(errc::bad_archive, path + " at byte " + std::to_string(at - block) + ": " + p.error());
       if (h->extension == 'x') next = std::move(*p);

@@ -92,3 +92,23 @@ TEST(Digest, ValidatesAndHashes) {
   h.update(std::string_view("c"));
   EXPECT_EQ(h.finish(), sha256_digest("abc"));
 }
+
+TEST(Manifest, AnAmbiguousManifestIsRefusedWithTheFieldsNamed) {
+  // CVE-2021-41190: containers/image refuses these ("rejecting ambiguous manifest"), distribution refuses the push.
+  const std::string desc = R"({"mediaType":"x","digest":")" + d1 + R"(","size":3})";
+  const std::string image_with_manifests = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+    "config":)" + desc + R"(,"layers":[],"manifests":[)" + desc + "]}";
+  auto r = parse_manifest(image_with_manifests, "");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("ambiguous manifest"), std::string::npos) << r.error();
+  EXPECT_NE(r.error().find("'manifests'"), std::string::npos) << r.error();
+  const std::string index_with_layers = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json",
+    "manifests":[)" + desc + R"(],"config":)" + desc + R"(,"layers":[)" + desc + "]}";
+  r = parse_manifest(index_with_layers, "");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("'config', 'layers'"), std::string::npos) << r.error();
+  // No mediaType, both shapes: read as an index by its content type, and still refused.
+  const std::string both = R"({"schemaVersion":2,"config":)" + desc + R"(,"layers":[],"manifests":[]})";
+  EXPECT_FALSE(parse_manifest(both, "application/vnd.oci.image.index.v1+json"));
+  EXPECT_FALSE(parse_manifest(both, "application/vnd.oci.image.manifest.v1+json"));
+}
