@@ -1,12 +1,15 @@
 #include "transfer/net/file_io.hpp"
 
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/regular_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -47,8 +50,8 @@ void pread_all(int f, char* out, std::size_t n, std::uint64_t offset, const std:
   }
 }
 
-std::string read_file(const std::string& path, std::size_t limit) {
-  fd f(open_or_throw(path, O_RDONLY));
+std::string read_file(const std::string& path, std::size_t limit, links how) {
+  fd f(open_regular(path, how));
   std::string out;
   char buf[64 << 10];
   for (;;) {
@@ -67,23 +70,49 @@ void fsync_dir(const std::string& dir) {
   if (d.n >= 0) ::fsync(d.n);
 }
 
+std::string failure_reason(const std::exception& e, const std::string& path) {
+  std::string_view what = e.what();
+  for (const std::string& prefix : {"cannot open " + path + ": ", "cannot read " + path + ": ", path + " "})
+    if (what.starts_with(prefix)) return std::string(what.substr(prefix.size()));
+  return std::string(what);
+}
+
+temp_file::~temp_file() {
+  if (!path.empty()) ::unlink(path.c_str());
+}
+
+temp_file make_temp_file(const std::string& dir, std::string_view name) {
+  std::string templ = (dir.empty() ? std::string(".") : dir) + "/" + std::string(name) + "XXXXXX";
+  const int f = ::mkostemp(templ.data(), O_CLOEXEC);  // O_EXCL, 0600, a random name: nothing planted is used
+  if (f < 0) fail("create a temporary file in", dir.empty() ? "." : dir);
+  return temp_file(fd(f), templ);
+}
+
+temp_dir::~temp_dir() {
+  std::error_code ignored;
+  if (!path.empty()) std::filesystem::remove_all(path, ignored);  // links inside are removed, never followed
+}
+
+temp_dir make_temp_dir(const std::string& dir, std::string_view name) {
+  std::string base = dir;
+  if (base.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    base = t && *t ? t : "/tmp";
+  }
+  std::string templ = base + "/" + std::string(name) + "XXXXXX";
+  if (!::mkdtemp(templ.data())) fail("create a temporary directory in", base);
+  return temp_dir(templ);
+}
+
 void write_atomic(const std::string& path, std::string_view data) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
-  {
-    fd f(open_or_throw(tmp, O_WRONLY | O_CREAT | O_EXCL));
-    try {
-      write_all(f.n, data, tmp);
-      if (::fsync(f.n) != 0) fail("fsync", tmp);
-    } catch (...) {
-      ::unlink(tmp.c_str());
-      throw;
-    }
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    fail("rename into", path);
-  }
-  fsync_dir(std::filesystem::path(path).parent_path().string());
+  const auto p = std::filesystem::path(path);
+  auto tmp = make_temp_file(p.parent_path().string(), p.filename().string() + ".tmp-");
+  write_all(tmp.f.n, data, tmp.path);
+  if (::fsync(tmp.f.n) != 0) fail("fsync", tmp.path);
+  if (::fchmod(tmp.f.n, 0644) != 0) fail("chmod", tmp.path);  // what open(..., 0644) under umask 022 gave
+  if (::rename(tmp.path.c_str(), path.c_str()) != 0) fail("rename into", path);
+  tmp.keep();
+  fsync_dir(p.parent_path().string());
 }
 
 namespace {

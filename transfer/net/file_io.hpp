@@ -1,6 +1,7 @@
 #pragma once
 // Small POSIX file helpers for layouts: errors as transfer::error (errc::io) naming the path and errno's words.
 #include "transfer/net/http.hpp"
+#include "transfer/oci/regular_file.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -22,7 +23,37 @@ struct fd {
 int open_or_throw(const std::string& path, int flags, int mode = 0644);
 void write_all(int f, std::string_view data, const std::string& path);
 void pread_all(int f, char* out, std::size_t n, std::uint64_t offset, const std::string& path);
-std::string read_file(const std::string& path, std::size_t limit);
+/// The whole of a regular file (never a FIFO or device: transfer/oci/regular_file.hpp), at most limit bytes.
+std::string read_file(const std::string& path, std::size_t limit, links how = links::follow);
+/// Every temporary file and directory ocimirror makes, made one way: mkstemp / mkdtemp (a random name, created
+/// exclusively, 0600 / 0700), so a link or file a local user planted at a predictable name is never written
+/// through. Removed on destruction unless kept.
+struct temp_file {
+  fd f;
+  std::string path;
+  temp_file(fd file, std::string p) : f(std::move(file)), path(std::move(p)) {}
+  temp_file(temp_file&&) = default;
+  ~temp_file();
+  /// The file stays (renamed into place by the caller, say): not removed on destruction.
+  void keep() { path.clear(); }
+};
+/// DIR/NAMEXXXXXX (NAME ends in its own separator: "index.json.tmp-"), DIR being where the file must live (beside its
+/// destination, for a rename into place).
+temp_file make_temp_file(const std::string& dir, std::string_view name);
+struct temp_dir {
+  std::string path;
+  explicit temp_dir(std::string p) : path(std::move(p)) {}
+  temp_dir(temp_dir&& o) noexcept : path(std::exchange(o.path, {})) {}
+  ~temp_dir();  ///< removed with everything in it
+  void keep() { path.clear(); }
+};
+/// DIR/NAMEXXXXXX; DIR empty: $TMPDIR, else /tmp.
+temp_dir make_temp_dir(const std::string& dir, std::string_view name);
+
+/// What a file error says beyond the path it names ("No such file or directory", "is not a regular file (a FIFO,
+/// device or socket); refused"): for messages that name the file themselves.
+std::string failure_reason(const std::exception& e, const std::string& path);
+
 /// Writes data to path atomically: a temporary name beside it, fsync, rename, fsync of the directory.
 void write_atomic(const std::string& path, std::string_view data);
 void fsync_dir(const std::string& dir);

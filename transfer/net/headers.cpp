@@ -1,5 +1,7 @@
 #include "transfer/net/headers.hpp"
 
+#include "transfer/net/url.hpp"
+#include "transfer/oci/errors.hpp"
 #include "transfer/oci/whole_number.hpp"
 
 #include <boost/url.hpp>
@@ -111,12 +113,13 @@ std::string resolve_url(std::string_view base, std::string_view location) {
 }
 
 std::string url_origin(std::string_view url) {
-  auto u = boost::urls::parse_uri(url);
-  if (!u || !u->has_authority()) return {};
-  std::string scheme = lower(u->scheme());
-  std::string port(u->port());
-  if (port.empty()) port = scheme == "https" ? "443" : "80";
-  return scheme + "://" + lower(u->host()) + ":" + port;
+  try {
+    const auto u = split_url(url);  // the one parser: a URL it refuses has no origin, so matches none
+    const bool v6 = u.host.find(':') != std::string::npos;
+    return std::string(u.tls ? "https" : "http") + "://" + (v6 ? "[" + u.host + "]" : u.host) + ":" + u.port;
+  } catch (const error&) {
+    return {};
+  }
 }
 
 std::string base64_encode(std::string_view in) {

@@ -1,8 +1,10 @@
 #include "transfer/net/http.hpp"
 
 #include "transfer/net/http_connection.hpp"
+#include "transfer/net/own_listener.hpp"
 #include "transfer/net/trace.hpp"
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/outside.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -12,30 +14,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/url/parse.hpp>
 
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace ocimirror::transfer {
-
-url_parts split_url(std::string_view url) {
-  auto u = boost::urls::parse_uri(url);
-  if (!u || (u->scheme() != "https" && u->scheme() != "http") || !u->has_authority() || u->host().empty())
-    throw error(errc::protocol, "not an http(s) URL: '" + std::string(url) + "'");
-  url_parts p;
-  p.tls = u->scheme() == "https";
-  p.host =
-      u->host_type() == boost::urls::host_type::ipv6 ? std::string(u->encoded_host_address()) : std::string(u->host());
-  p.port = u->has_port() ? std::string(u->port()) : (p.tls ? "443" : "80");
-  p.target = std::string(u->encoded_path());
-  if (p.target.empty()) p.target = "/";
-  if (u->has_query()) p.target += "?" + std::string(u->encoded_query());
-  p.authority = std::string(u->encoded_authority());
-  p.origin = std::string(u->scheme()) + "://" + p.authority;
-  return p;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // http_client
@@ -112,6 +97,13 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
   if (cec == beast::error::timeout) throw error(errc::timeout, "timed out connecting to " + to);
   if (cec) throw error(errc::network, "cannot connect to " + to + ": " + cec.message());
   tcp_stream.socket().set_option(tcp::no_delay(true));
+  if (!proxy) {
+    boost::system::error_code rec2, lec;
+    const auto remote = tcp_stream.socket().remote_endpoint(rec2), local = tcp_stream.socket().local_endpoint(lec);
+    if (!rec2 && !lec && reaches_own_listener(remote, local))
+      throw error(errc::protocol, "refused to connect to " + u.authority +
+                                      ": it is this daemon's own admin API, which no URL from outside may reach");
+  }
   if (proxy && u.tls) co_await open_tunnel(tcp_stream, u, *proxy, opts_.connect_timeout);
 
   if (u.tls) {
@@ -172,6 +164,11 @@ void http_client::prepare(Req& req, const url_parts& u) const {
   req.set(http::field::host, u.authority);
   req.set(http::field::user_agent, opts_.user_agent);
   req.keep_alive(true);
+  // Beast writes field values as given: the last line of defence for a value from outside that slipped past the
+  // check where it entered (a token, a session token, a helper's secret). The value itself is never shown.
+  for (const auto& f : req)
+    if (!header_value_ok(f.value()))
+      check_header_value(f.value(), "the " + std::string(f.name_string()) + " header of a request to " + u.authority);
 }
 
 /// One debug line per exchange: method, URL without its query, status (never a header).

@@ -2,6 +2,7 @@
 // HTTP/1.1 client on Boost.Beast: TLS (verification on unless told otherwise), SNI, a keep-alive connection pool
 // per origin, a deadline on every step, and bodies streamed in both directions. One io_context thread drives it.
 #include "transfer/net/proxy.hpp"
+#include "transfer/net/url.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -55,17 +56,6 @@ struct http_options {
                                               bool tls)>
       proxy_for;
 };
-
-struct url_parts {
-  bool tls = true;
-  std::string host;  ///< without brackets for IPv6
-  std::string port;
-  std::string target;     ///< path and query
-  std::string origin;     ///< "https://host:443"
-  std::string authority;  ///< Host header value, as written in the URL
-};
-/// Throws transfer::error(protocol) for anything but an absolute http(s) URL.
-url_parts split_url(std::string_view url);
 
 using string_response = http::response<http::string_body>;
 struct connection;
