@@ -1,6 +1,8 @@
 #include "config/mirror_config.hpp"
 
+#include "transfer/net/file_io.hpp"
 #include "transfer/net/proxy.hpp"
+#include "transfer/oci/errors.hpp"
 
 #include "config/overlap.hpp"
 #include "config/policy_reader.hpp"
@@ -213,11 +215,13 @@ load_result load_config_text(const std::string& text, const std::string& name, c
 }
 
 load_result load_config_file(const std::string& path, const env_lookup& env) {
-  std::ifstream in(path);
-  if (!in) return {std::nullopt, {{path, 0, 0, "", "cannot read the file"}}};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return load_config_text(ss.str(), path, env);
+  std::string text;
+  try {  // a regular file only: a FIFO would hold a reload (and the daemon's loop) in open()
+    text = transfer::file::read_file(path, std::size_t(16) << 20);
+  } catch (const transfer::error& e) {
+    return {std::nullopt, {{path, 0, 0, "", "cannot read the file (" + transfer::file::failure_reason(e, path) + ")"}}};
+  }
+  return load_config_text(text, path, env);
 }
 
 }  // namespace ocimirror::config

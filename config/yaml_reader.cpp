@@ -2,6 +2,8 @@
 
 #include "config/keys.hpp"
 #include "policy/schedule.hpp"
+#include "transfer/net/file_io.hpp"
+#include "transfer/oci/errors.hpp"
 #include "transfer/oci/suggest.hpp"
 
 #include <cstdlib>
@@ -110,14 +112,14 @@ std::optional<std::string> yaml_reader::secret(const YAML::Node& map, const std:
   if (!map[file_key]) return std::nullopt;
   auto name = str(map[file_key], path + "." + file_key);
   if (!name) return std::nullopt;
-  std::ifstream in(*name, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in) {
-    error(map[file_key], path + "." + file_key, "cannot read '" + *name + "'");
+  std::string value;
+  try {  // a regular file of at most 1 MiB: never a FIFO that holds a reload in open()
+    value = transfer::file::read_file(*name, std::size_t(1) << 20);
+  } catch (const transfer::error& e) {
+    error(map[file_key], path + "." + file_key,
+          "cannot read '" + *name + "' (" + transfer::file::failure_reason(e, *name) + ")");
     return std::nullopt;
   }
-  auto value = text.str();
   if (value.ends_with("\r\n"))
     value.resize(value.size() - 2);
   else if (value.ends_with('\n'))

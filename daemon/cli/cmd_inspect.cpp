@@ -5,6 +5,7 @@
 #include "daemon/run/endpoints.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/oci/manifest.hpp"
+#include "transfer/oci/outside.hpp"
 
 #include <boost/json.hpp>
 
@@ -57,30 +58,35 @@ json::object summary_json(const std::string& name, const transfer::fetched_manif
   return o;
 }
 
+/// What a registry wrote, as one line of a terminal's output: a newline or an escape in an annotation cannot forge
+/// lines of the summary (-o json and --raw carry the bytes as they are).
+std::string shown(std::string_view text) { return transfer::terminal_safe(text); }
+
 void print_summary(const std::string& name, const transfer::fetched_manifest& m, const transfer::manifest& parsed) {
-  std::cout << "Reference:     " << name << "\n"
+  std::cout << "Reference:     " << shown(name) << "\n"
             << "Digest:        " << m.digest << "\n"
-            << "Media type:    " << parsed.media_type << "\n"
+            << "Media type:    " << shown(parsed.media_type) << "\n"
             << "Size:          " << m.bytes.size() << " bytes\n";
-  if (!parsed.artifact_type.empty()) std::cout << "Artifact type: " << parsed.artifact_type << "\n";
+  if (!parsed.artifact_type.empty()) std::cout << "Artifact type: " << shown(parsed.artifact_type) << "\n";
   if (parsed.config)
-    std::cout << "Config:        " << parsed.config->media_type << " (" << human_bytes(parsed.config->size) << ")\n";
+    std::cout << "Config:        " << shown(parsed.config->media_type) << " (" << human_bytes(parsed.config->size)
+              << ")\n";
   if (!parsed.is_index()) {
     std::uint64_t total = 0;
     for (const auto& l : parsed.layers) total += l.size;
     std::cout << "Layers:        " << parsed.layers.size() << " (" << human_bytes(total) << ")\n";
     for (const auto& l : parsed.layers)
-      std::cout << "  " << l.digest << "  " << human_bytes(l.size) << "  " << l.media_type << "\n";
+      std::cout << "  " << l.digest << "  " << human_bytes(l.size) << "  " << shown(l.media_type) << "\n";
   } else {
     std::cout << "Manifests:     " << parsed.manifests.size() << "\n";
     for (const auto& c : parsed.manifests)
-      std::cout << "  " << (c.platform ? c.platform->str() : std::string("(no platform)")) << "  " << c.digest << "  "
-                << c.media_type << "\n";
+      std::cout << "  " << shown(c.platform ? c.platform->str() : std::string("(no platform)")) << "  " << c.digest
+                << "  " << shown(c.media_type) << "\n";
   }
   if (parsed.subject) std::cout << "Subject:       " << parsed.subject->digest << "\n";
   if (!parsed.annotations.empty()) {
     std::cout << "Annotations:\n";
-    for (const auto& [k, v] : parsed.annotations) std::cout << "  " << k << ": " << v << "\n";
+    for (const auto& [k, v] : parsed.annotations) std::cout << "  " << shown(k) << ": " << shown(v) << "\n";
   }
 }
 

@@ -1,3 +1,9 @@
 #include "daemon/cli/commands.hpp"
 
-int main(int argc, char** argv) { return ocimirror::daemon::run_cli(argc, argv); }
+#include <csignal>
+
+int main(int argc, char** argv) {
+  // A credential helper that exits before reading its input must fail that lookup (EPIPE), not end the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  return ocimirror::daemon::run_cli(argc, argv);
+}

@@ -2,6 +2,7 @@
 // transfer tuning, each taking units ("30s", "8MiB") and checked when parsed.
 #include "daemon/run/session.hpp"
 #include "daemon/run/units.hpp"
+#include "transfer/registry/credentials.hpp"
 
 #include <limits>
 
@@ -49,6 +50,8 @@ po::typed_value<std::string>* size_flag(const char* name, T& out) {
 }
 }  // namespace
 
+po::typed_value<std::string>* size_option(const char* name, std::uint64_t& out) { return size_flag(name, out); }
+
 void time_limits::describe(po::options_description& d) {
   d.add_options()("timeout", seconds_flag("timeout", timeout_seconds),
                   "how long any one network step (connect, TLS handshake, one read or write) may take")(
@@ -57,13 +60,17 @@ void time_limits::describe(po::options_description& d) {
       "none)")("min-rate", size_flag("min-rate", min_rate),
                "bytes per second a response body must average over --min-rate-window of waiting, or it is given up "
                "and retried (0: none)")("min-rate-window", seconds_flag("min-rate-window", rate_window_seconds),
-                                        "the waiting on a body over which --min-rate is judged");
+                                        "the waiting on a body over which --min-rate is judged")(
+      "credential-helper-timeout", seconds_flag("credential-helper-timeout", helper_timeout_seconds),
+      "how long a docker-credential-* helper may run before it is killed and its lookup fails (it runs off the "
+      "event loop; its output is capped at 1 MiB)");
 }
 
 void time_limits::check() const {
   if (timeout_seconds < 1) throw po::error("--timeout must be at least 1 second");
   if (deadline_seconds < 0) throw po::error("--deadline must be 0 (none) or a number of seconds");
   if (rate_window_seconds < 1) throw po::error("--min-rate-window must be at least 1 second");
+  if (helper_timeout_seconds < 1) throw po::error("--credential-helper-timeout must be at least 1 second");
 }
 
 transfer::http_options time_limits::http() const {
@@ -74,6 +81,8 @@ transfer::http_options time_limits::http() const {
   o.request_deadline = std::chrono::seconds(deadline_seconds);
   o.min_rate = min_rate;
   o.rate_window = std::chrono::seconds(rate_window_seconds);
+  // Helpers are the process's (a docker config is too): set here, where every command's limits take effect.
+  transfer::set_credential_helper_limits(std::chrono::seconds(helper_timeout_seconds));
   return o;
 }
 

@@ -1,5 +1,7 @@
 #include "daemon/run/session.hpp"
 
+#include "transfer/oci/outside.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -93,11 +95,15 @@ transfer::registry_client::package_lister session::github_lister(const std::stri
     auto base = transfer::github_api_base(api ? api : "");
     if (!base) throw transfer::error(errc::bad_reference, base.error());
     // GITHUB_TOKEN (as Actions provides it), else the password configured for the registry (a PAT).
-    std::string token;
-    if (const char* t = std::getenv("GITHUB_TOKEN"); t && *t)
+    std::string token, from = "GITHUB_TOKEN";
+    if (const char* t = std::getenv("GITHUB_TOKEN"); t && *t) {
       token = t;
-    else if (auto c = lookup_ ? lookup_(registry) : std::nullopt)
-      token = c->password;
+    } else {
+      auto c = co_await auth_.credentials_of(registry);
+      if (c) token = c->password;
+      from = "the password configured for " + registry;
+    }
+    transfer::check_header_value(token, from);  // it goes as "Bearer TOKEN" to the GitHub API
     co_return co_await transfer::list_github_packages(http_, *base, owner, token, settings_.get(registry).listing);
   };
 }

@@ -42,12 +42,16 @@ struct time_limits {
   int deadline_seconds = 300;     ///< a request whose answer is read whole (manifests, lists, tokens)
   std::uint64_t min_rate = 1024;  ///< bytes/s a body must average over rate_window_seconds of waiting (0: none)
   int rate_window_seconds = 30;
+  int helper_timeout_seconds = 30;  ///< a credential helper's run, start to exit
   /// Adds --timeout, --deadline, --min-rate and --min-rate-window to d.
   void describe(po::options_description& d);
   /// Throws po::error for a value that makes no sense (a timeout of 0, a window of 0).
   void check() const;
   transfer::http_options http() const;
 };
+
+/// A flag that takes a size with units ("100MiB", "512KiB", or bytes), as every size flag does.
+po::typed_value<std::string>* size_option(const char* name, std::uint64_t& out);
 
 /// Network options every command takes; fills a registry_settings_map.
 struct network_flags {

@@ -1,5 +1,7 @@
 #include "daemon/service/admin_server.hpp"
 
+#include "transfer/net/own_listener.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,6 +13,7 @@
 
 #include <cerrno>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace ocimirror::daemon {
@@ -39,10 +42,13 @@ tcp::endpoint admin_server::listen(const std::string& host, unsigned short port)
     throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
   }
   asio::co_spawn(io_, accept_loop(), asio::detached);
-  return acceptor_.local_endpoint();
+  listening_ = acceptor_.local_endpoint();
+  transfer::register_own_listener(listening_);  // no URL from outside (a realm, a Location) may make us call it
+  return listening_;
 }
 
 void admin_server::close() {
+  if (acceptor_.is_open()) transfer::forget_own_listener(listening_);
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   conns_->closing = true;
@@ -91,6 +97,32 @@ asio::awaitable<void> admin_server::accept_loop() {
   }
 }
 
+namespace {
+/// 414 when the request line alone passed the header limit (no line end arrived), 431 for the header, 413 for the
+/// body; nullopt for any other failure.
+std::optional<unsigned> oversize_status(const boost::system::error_code& ec, const beast::flat_buffer& buffer) {
+  if (ec == http::error::body_limit) return 413;
+  if (ec != http::error::header_limit) return std::nullopt;
+  const std::string_view got(static_cast<const char*>(buffer.data().data()), buffer.data().size());
+  return got.find("\r\n") == std::string_view::npos ? 414u : 431u;
+}
+
+asio::awaitable<void> refuse_oversize(beast::tcp_stream& stream, unsigned status) {
+  http::response<http::string_body> res{static_cast<http::status>(status), 11};
+  res.set(http::field::server, "ocimirror");
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::connection, "close");
+  res.body() = std::string(R"({"error":"request )") +
+               (status == 414   ? "line"
+                : status == 431 ? "header"
+                                : "body") +
+               R"( over the admin API's limit"})";
+  res.prepare_payload();
+  stream.expires_after(std::chrono::seconds(5));
+  co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+}
+}  // namespace
+
 asio::awaitable<void> admin_server::serve(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer(16 * 1024 + 64 * 1024);  // at most a whole header and body: never grows past them
@@ -111,6 +143,10 @@ asio::awaitable<void> admin_server::serve(tcp::socket socket) {
     auto [rec, read] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)read;
     conns->idle.erase(id);
+    if (const auto status = oversize_status(rec, buffer)) {  // told why, then closed: not a bare reset
+      co_await refuse_oversize(stream, *status);
+      break;
+    }
     if (rec) break;  // closed (or evicted), idle too long, or not HTTP
     const auto& req = parser.get();
     admin_request ar{std::string(req.method_string()), std::string(req.target()),

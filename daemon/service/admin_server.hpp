@@ -53,7 +53,8 @@ class admin_server {
   void evict_one();
 
   boost::asio::ip::tcp::acceptor acceptor_;
-  std::size_t active_ = 0;  ///< connections being served
+  boost::asio::ip::tcp::endpoint listening_;  ///< registered as one of our own (transfer/net/own_listener.hpp)
+  std::size_t active_ = 0;                    ///< connections being served
   std::shared_ptr<table> conns_ = std::make_shared<table>();
 };
 

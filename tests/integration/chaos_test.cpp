@@ -54,7 +54,7 @@ class Chaos : public ::testing::Test {
         << R"({"auths":{")" << from << R"(":{"auth":")" << ocimirror::transfer::base64_encode("mirror:s3cret-mirror-pw")
         << "\"}}}";
     std::ofstream(d + "/mirror.yaml") << "state_dir: " << d << "/state\nregistries:\n  " << from
-                                      << ": {tls: disabled}\n  " << to
+                                      << ": {tls: disabled}\n  " << tokens->host() << ": {tls: disabled}\n  " << to
                                       << ": {tls: disabled}\npolicies:\n  - name: fleet\n    from: " << from
                                       << "/fleet\n    to: " << to << "/" << prefix << "\n    repositories: ["
                                       << repositories << "]\n";

@@ -62,7 +62,8 @@ class Secrets : public ::testing::Test {
         << dst->host() << R"(":{"auth":")" << base64_encode("pusher:" + push_password) << "\"}}}";
     std::ofstream(d + "/mirror.yaml") << "state_dir: " << d << "/state\ndaemon: {listen: \"" << listen
                                       << "\", token: \"" << admin_token << "\"}\nregistries:\n  " << src->host()
-                                      << ": {tls: disabled}\n  " << dst->host() << ": {ca_file: " << ca->ca_cert
+                                      << ": {tls: disabled}\n  " << tokens->host() << ": {tls: disabled}\n  "
+                                      << dst->host() << ": {ca_file: " << ca->ca_cert
                                       << "}\npolicies:\n  - name: team\n"
                                       << "    from: " << src->host() << "/team\n    to: " << dst->host() << "/" << name
                                       << "\n    repositories: ['**']\n    schedule: {every: 1s}\n";
@@ -109,8 +110,8 @@ TEST_F(Secrets, NoneInLogsReportsMetricsStatusOrErrorsAtTheMostVerboseLevel) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("credentials were rejected"), std::string::npos) << refused.err;
   expect_no_secret("failed sync", refused.out + refused.err);
-  auto copy = cli({"copy", "--plain-http-host", src->host(), "--ca-file", ca->ca_cert, src->host() + "/team/app:v1",
-                   dst->host() + "/copied/app:v1"},
+  auto copy = cli({"copy", "--plain-http-host", src->host(), "--plain-http-host", tokens->host(), "--ca-file",
+                   ca->ca_cert, src->host() + "/team/app:v1", dst->host() + "/copied/app:v1"},
                   {{"DOCKER_CONFIG", bad + "/docker"}});
   EXPECT_NE(copy.exit_code, 0);
   expect_no_secret("failed copy", copy.out + copy.err);

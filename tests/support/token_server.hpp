@@ -21,6 +21,7 @@ class token_server {
                std::string issuer = "ocimirror-test-issuer");
 
   std::string realm() const { return "http://" + server_.host() + "/token"; }
+  std::string host() const { return server_.host(); }  ///< "127.0.0.1:PORT": configure it plain, as its realm is
   int requests() const { return requests_; }
   /// Every token handed out so far (tests check none of them leaks).
   std::vector<std::string> issued() const;

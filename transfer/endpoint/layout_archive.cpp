@@ -20,7 +20,7 @@ std::string member_of(const std::string& digest) { return "blobs/sha256/" + dige
 layout_archive_reader::layout_archive_reader(std::string file)
     : layout_endpoint("oci-archive:" + file), file_(std::move(file)) {
   members_ = tar::index::scan(file_);
-  fd_ = file::open_or_throw(file_, O_RDONLY);
+  fd_ = open_regular(file_);
   if (!members_.files.count("oci-layout"))
     throw error(errc::bad_archive, file_ + " is not an OCI archive: it has no oci-layout member");
   auto idx = members_.files.find("index.json");
@@ -55,7 +55,7 @@ std::string layout_archive_reader::read_stored(const std::string& digest, std::s
 
 http_client::chunk_source layout_archive_reader::open_stored(const std::string& digest) {
   const auto& m = members_.files.at(member_of(digest));
-  auto f = std::make_shared<file::fd>(file::open_or_throw(file_, O_RDONLY));
+  auto f = std::make_shared<file::fd>(open_regular(file_));
   return file::reader(f, m.offset, m.size, file_);
 }
 

@@ -48,7 +48,7 @@ layout_dir::layout_dir(std::string dir, mode m) : layout_endpoint("oci:" + dir),
   }
   if (!fs::exists(dir_ + "/oci-layout"))
     throw error(errc::bad_archive, dir_ + " is not an OCI image layout (no oci-layout file)");
-  auto parsed = layout_index::parse(file::read_file(dir_ + "/index.json", max_manifest_pull));
+  auto parsed = layout_index::parse(file::read_file(dir_ + "/index.json", max_manifest_pull, links::refuse));
   if (!parsed) throw error(errc::bad_archive, dir_ + "/" + parsed.error());
   index_ = std::move(*parsed);
 }
@@ -72,12 +72,12 @@ std::optional<std::uint64_t> layout_dir::stored_size(const std::string& digest) 
 }
 
 std::string layout_dir::read_stored(const std::string& digest, std::size_t limit) {
-  return file::read_file(blob_path(digest), limit);
+  return file::read_file(blob_path(digest), limit, links::refuse);
 }
 
 http_client::chunk_source layout_dir::open_stored(const std::string& digest) {
   const auto path = blob_path(digest);
-  auto f = std::make_shared<file::fd>(file::open_or_throw(path, O_RDONLY));
+  auto f = std::make_shared<file::fd>(open_regular(path, links::refuse));
   struct stat st {};
   ::fstat(f->n, &st);
   return file::reader(f, 0, static_cast<std::uint64_t>(st.st_size), path);
@@ -85,28 +85,28 @@ http_client::chunk_source layout_dir::open_stored(const std::string& digest) {
 
 awaitable<void> layout_dir::store(const std::string& digest, std::uint64_t size, http_client::chunk_source next) {
   const auto final_path = blob_path(digest);
-  const auto tmp =
-      dir_ + "/blobs/sha256/.tmp-" + hex_of(digest).substr(0, 16) + "-" + std::to_string(std::random_device{}());
-  file::fd f(file::open_or_throw(tmp, O_WRONLY | O_CREAT | O_EXCL));
+  const std::string name = ".tmp-" + hex_of(digest).substr(0, 16) + "-";
+  auto tmp = file::make_temp_file(dir_ + "/blobs/sha256", name);  // removed unless renamed into place
   std::exception_ptr failed;
   try {
     std::uint64_t written = 0;
     for (;;) {
       auto piece = co_await next();
       if (piece.empty()) break;
-      file::write_all(f.n, std::string_view(piece.data(), piece.size()), tmp);
+      file::write_all(tmp.f.n, std::string_view(piece.data(), piece.size()), tmp.path);
       written += piece.size();
     }
     if (written != size)
       throw error(errc::digest_mismatch, name_ + ": blob " + digest + " came with " + std::to_string(written) +
                                              " bytes, not " + std::to_string(size));
-    if (::fsync(f.n) != 0) file::fail("fsync", tmp);
-    if (::rename(tmp.c_str(), final_path.c_str()) != 0) file::fail("rename into", final_path);
+    if (::fsync(tmp.f.n) != 0) file::fail("fsync", tmp.path);
+    if (::fchmod(tmp.f.n, 0644) != 0) file::fail("chmod", tmp.path);  // blobs are content, readable as before
+    if (::rename(tmp.path.c_str(), final_path.c_str()) != 0) file::fail("rename into", final_path);
+    tmp.keep();
   } catch (...) {
     failed = std::current_exception();
   }
   if (failed) {
-    ::unlink(tmp.c_str());
     std::rethrow_exception(failed);
   }
 }

@@ -1,6 +1,7 @@
 #include "transfer/registry/auth.hpp"
 
 #include "transfer/net/headers.hpp"
+#include "transfer/net/off_loop.hpp"
 #include "transfer/net/retrier.hpp"
 #include "transfer/net/trace.hpp"
 #include "transfer/oci/errors.hpp"
@@ -17,6 +18,18 @@ scope_set pull_scope(const std::string& repo) { return {"repository:" + repo + "
 scope_set push_scope(const std::string& repo) { return {"repository:" + repo + ":pull,push"}; }
 
 namespace {
+constexpr std::size_t max_token_answer = 1u << 20;
+
+/// Whether the realm is a URL ocimirror would send a request to at all.
+bool realm_usable(std::string_view realm) {
+  try {
+    split_url(realm);
+    return true;
+  } catch (const error&) {
+    return false;
+  }
+}
+
 std::string form_escape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
@@ -38,39 +51,67 @@ std::optional<std::string> realm_refusal(std::string_view registry, std::string_
   url_parts u;
   try {
     u = split_url(realm);
-  } catch (const error&) {
-    return "registry " + std::string(registry) + " sent a token realm that is not an http(s) URL";
+  } catch (const error& e) {
+    return "registry " + std::string(registry) + " sent a token realm ocimirror will not use: " + e.what();
   }
   if (u.tls) return std::nullopt;
-  if (plain && (plain(u.authority) || plain(u.host + ":" + u.port))) return std::nullopt;
-  if (plain && plain(registry)) {
-    try {
-      if (split_url("https://" + std::string(registry)).host == u.host) return std::nullopt;
-    } catch (const error&) {}
-  }
+  // Over plain HTTP only to an origin the operator named: the realm's own host and port, or the registry's own
+  // origin when the registry is plain. Hosts alone are not enough: another port on the registry's host is another
+  // service (the daemon's own admin API among them).
+  const std::string hostport = (u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host) + ":" + u.port;
+  if (plain && (plain(u.authority) || plain(hostport))) return std::nullopt;
+  if (plain && plain(registry) && same_origin("http://" + std::string(registry), u.origin)) return std::nullopt;
   return "registry " + std::string(registry) + " asks for its token at " + printable(u.origin) +
-         " over plain HTTP; ocimirror sends credentials over plain HTTP only to hosts configured so (tls: disabled "
+         " over plain HTTP; ocimirror sends credentials over plain HTTP only to origins configured so (tls: disabled "
          "for " +
          u.authority + ", or --plain-http-host " + u.authority + ")";
 }
 
 authenticator::authenticator(http_client& http, credential_lookup lookup) : http_(http), lookup_(std::move(lookup)) {}
 
-const std::optional<credentials>& authenticator::creds_for(const std::string& registry, registry_state& st) {
-  if (!st.creds) st.creds = lookup_ ? lookup_(registry) : std::nullopt;
-  return *st.creds;
+awaitable<const std::optional<credentials>*> authenticator::creds_for(const std::string& registry, registry_state& st) {
+  if (!st.creds) {
+    // The lookup may run a credential helper or read a file: on a thread of its own, once per registry, while the
+    // loop (health checks, metrics, other policies) goes on.
+    auto turn = co_await looking_up_.begin(registry);
+    if (!turn) {  // another request looked meanwhile: its answer, or its failure
+      if (st.lookup_failed) std::rethrow_exception(st.lookup_failed);
+    } else if (!st.creds) {
+      st.lookup_failed = nullptr;
+      try {
+        std::function<std::optional<credentials>()> job;
+        if (lookup_) job = [lookup = lookup_, registry] { return lookup(registry); };
+        std::optional<credentials> found;
+        if (job) found = co_await off_loop(job);
+        st.creds = std::move(found);
+      } catch (...) {
+        st.lookup_failed = std::current_exception();  // asked again by the next request: a helper may recover
+        throw;
+      }
+    }
+  }
+  if (!st.creds) co_return &no_credentials_;
+  co_return &*st.creds;
+}
+
+awaitable<std::optional<credentials>> authenticator::credentials_of(const std::string& registry) {
+  const auto* c = co_await creds_for(registry, state_[registry]);
+  co_return *c;
 }
 
 bool authenticator::has_credentials(const std::string& registry) {
-  return creds_for(registry, state_[registry]).has_value();
+  auto it = state_.find(registry);
+  return it != state_.end() && it->second.creds && it->second.creds->has_value();
 }
 
 awaitable<void> authenticator::refresh_if_due(const std::string& registry, registry_state& st) {
   if (!refresh_) co_return;
   if (!st.expires) {
-    if (creds_for(registry, st) || st.refresh_tried) co_return;  // the lookup's own credentials win
-  } else if (std::chrono::system_clock::now() + std::chrono::minutes(10) < *st.expires) {
-    co_return;
+    const auto* own = co_await creds_for(registry, st);
+    if (own->has_value() || st.refresh_tried) co_return;  // the lookup's own credentials win
+  } else if (std::chrono::system_clock::now() + std::chrono::minutes(10) < *st.expires ||
+             std::chrono::steady_clock::now() < st.fetched + min_refresh_interval) {
+    co_return;  // still fresh; or fetched moments ago, whatever expiry the answer claimed
   }
   // Requests that start together wait for one fetch instead of each asking (or going on without credentials).
   auto turn = co_await refreshing_.begin(registry);
@@ -87,6 +128,7 @@ awaitable<void> authenticator::refresh_if_due(const std::string& registry, regis
     }
     st.creds = std::optional<credentials>(std::move(fresh->creds));
     st.expires = fresh->expires;
+    st.fetched = std::chrono::steady_clock::now();
   } catch (...) {
     st.refresh_failed = std::current_exception();  // the next request asks again: a failure may pass
     throw;
@@ -97,7 +139,7 @@ awaitable<std::string> authenticator::authorization(const std::string& registry,
   auto& st = state_[registry];
   co_await refresh_if_due(registry, st);
   if (st.auth.how() == auth_state::scheme::basic) {
-    const auto& c = creds_for(registry, st);
+    const auto& c = *co_await creds_for(registry, st);
     co_return c ? "Basic " + base64_encode(c->username + ":" + c->password) : std::string();
   }
   if (st.auth.how() != auth_state::scheme::bearer) co_return std::string();
@@ -113,7 +155,8 @@ awaitable<bool> authenticator::on_unauthorized(const std::string& registry, cons
                                                std::string_view header) {
   auto& st = state_[registry];
   co_await refresh_if_due(registry, st);
-  const bool have = creds_for(registry, st).has_value();
+  const auto* known = co_await creds_for(registry, st);
+  const bool have = known->has_value();
   const auto lesson = st.auth.learn(parse_www_authenticate(header), scopes, have);
   if (lesson.what == auth_state::lesson::next::fetch_token) {
     // Even when the token service hands back the same string: the caller bounds the tries.
@@ -126,9 +169,10 @@ awaitable<bool> authenticator::on_unauthorized(const std::string& registry, cons
 
 awaitable<string_response> authenticator::ask_token_service(const std::string& registry, registry_state& st,
                                                             const scope_set& scopes) {
-  const auto& c = creds_for(registry, st);
+  const auto& c = *co_await creds_for(registry, st);
   if (c)
-    if (auto why = realm_refusal(registry, st.auth.realm(), plain_)) throw error(errc::tls, *why);
+    if (auto why = realm_refusal(registry, st.auth.realm(), plain_))
+      throw error(realm_usable(st.auth.realm()) ? errc::tls : errc::protocol, *why);
   if (trace::enabled() && url_origin(st.auth.realm()) != url_origin("https://" + registry))
     trace::emit("token-realm", {{"registry", registry}, {"realm", trace::redact_url(st.auth.realm())}});
   if (c && !c->identity_token.empty()) {
@@ -141,8 +185,12 @@ awaitable<string_response> authenticator::ask_token_service(const std::string& r
     http::request<http::string_body> req{http::verb::post, "", 11};
     req.set(http::field::content_type, "application/x-www-form-urlencoded");
     req.body() = std::move(form);
-    co_return co_await http_.send(st.auth.realm(), std::move(req), 1 << 20);
+    co_return co_await http_.send(st.auth.realm(), std::move(req), max_token_answer);
   }
+  if (!realm_usable(st.auth.realm()))  // file://, a user name in it: the registry's fault, not TLS's
+    throw error(errc::protocol, "registry " + registry +
+                                    " sent a token realm ocimirror will not use: not an http(s) URL without a user "
+                                    "name or password");
   auto parsed = boost::urls::parse_uri(st.auth.realm());
   if (!parsed) throw error(errc::protocol, "registry " + registry + " sent an invalid token realm");
   boost::urls::url u = *parsed;
@@ -151,14 +199,14 @@ awaitable<string_response> authenticator::ask_token_service(const std::string& r
   http::request<http::string_body> req{http::verb::get, "", 11};
   if (c && !c->username.empty())
     req.set(http::field::authorization, "Basic " + base64_encode(c->username + ":" + c->password));
-  co_return co_await http_.send(u.buffer(), std::move(req), 1 << 20);
+  co_return co_await http_.send(u.buffer(), std::move(req), max_token_answer);
 }
 
 // The token service fails like any server (throttling, 5xx, broken connections) and its answer can arrive garbled:
 // asked again a few times with a backoff before the failure is reported.
 awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, registry_state& st,
                                                    const scope_set& scopes) {
-  const auto& c = creds_for(registry, st);
+  const auto& c = *co_await creds_for(registry, st);
   retrier retry("token service of " + registry, retry_policy{}, http_.options().stop);
   retry_budget asks(budget_kind::token, retry.policy().token);
   string_response res;
@@ -171,6 +219,11 @@ awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, 
       if (res.result_int() == 200) doc = json::parse(res.body(), ec);
       if (!retryable_status(res.result_int()) && (res.result_int() != 200 || (!ec && doc.is_object()))) break;
     } catch (const error& e) {
+      // Its own failure, named as the token service's: not a "manifest too large" of the request that needed it.
+      if (e.code() == errc::too_large)
+        throw error(errc::protocol, "token service of " + registry + " (" + printable(url_origin(st.auth.realm())) +
+                                        ") answered more than " + std::to_string(max_token_answer >> 10) +
+                                        " KiB; refused");
       if (!retryable(e.code())) throw;
       broken = std::current_exception();
     }

@@ -49,20 +49,27 @@ class authenticator {
   awaitable<std::string> authorization(const std::string& registry, const scope_set& scopes);
   /// Learns from a 401's WWW-Authenticate header; true when a retry carries new authorization.
   awaitable<bool> on_unauthorized(const std::string& registry, const scope_set& scopes, std::string_view header);
-  /// Whether credentials are configured for the registry (for messages only).
+  /// The lookup's credentials for the registry (looked up once, off the event loop; shared with the GitHub API).
+  awaitable<std::optional<credentials>> credentials_of(const std::string& registry);
+  /// Whether credentials were found for the registry so far (for messages only: never looks them up).
   bool has_credentials(const std::string& registry);
 
  private:
   struct registry_state {
     auth_state auth;                                               // scheme, token service, tokens: the pure part
     std::optional<std::optional<credentials>> creds;               // looked up once
+    std::exception_ptr lookup_failed;                              // the last lookup's failure, for its waiters
     std::optional<std::chrono::system_clock::time_point> expires;  // set when creds came from the refresh
+    std::chrono::steady_clock::time_point fetched{};               // when the refresh last answered
     bool refresh_tried = false;                                    // it found none: not asked again
     std::exception_ptr refresh_failed;                             // the last fetch's failure, for its waiters
   };
+  /// Expiring credentials are not fetched again sooner than this, whatever expiry their source claimed.
+  static constexpr std::chrono::seconds min_refresh_interval{60};
   /// Fetches expiring credentials when the lookup had none, or when they are about to expire.
   awaitable<void> refresh_if_due(const std::string& registry, registry_state& st);
-  const std::optional<credentials>& creds_for(const std::string& registry, registry_state& st);
+  /// The lookup's answer for the registry, looked up on first use (never null).
+  awaitable<const std::optional<credentials>*> creds_for(const std::string& registry, registry_state& st);
   awaitable<bearer_token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes);
   awaitable<string_response> ask_token_service(const std::string& registry, registry_state& st,
                                                const scope_set& scopes);
@@ -70,7 +77,8 @@ class authenticator {
   http_client& http_;
   credential_lookup lookup_;
   credential_refresh refresh_;
-  single_flight refreshing_;
+  single_flight refreshing_, looking_up_;
+  const std::optional<credentials> no_credentials_;
   plain_http_check plain_;
   std::map<std::string, registry_state> state_;
 };

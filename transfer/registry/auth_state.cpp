@@ -1,5 +1,7 @@
 #include "transfer/registry/auth_state.hpp"
 
+#include "transfer/oci/outside.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -22,9 +24,15 @@ boost::system::result<bearer_token, std::string> token_from(const boost::json::v
     if (auto* v = o.if_contains(k); v && v->is_string() && !v->as_string().empty())
       t.value = std::string(v->as_string());
   if (t.value.empty()) return {boost::system::in_place_error, "answered without a token"};
-  std::int64_t expires_in = 60;  // the spec's default
-  if (auto* v = o.if_contains("expires_in"); v && v->is_int64() && v->as_int64() > 0)
-    expires_in = std::min<std::int64_t>(v->as_int64(), 365LL * 24 * 3600);
+  // The token goes into every later request's Authorization header: RFC 6750's grammar, or nothing at all.
+  if (!is_b64token(t.value))
+    return {boost::system::in_place_error,
+            "answered a token that is not an RFC 6750 b64token (letters, digits, -._~+/ and trailing =); refused"};
+  // The spec's default is 60 s, and "a token should never be returned with less than 60 seconds to live": a
+  // shorter (or absurd) lifetime is not taken at its word, so tokens are never fetched more often than that.
+  std::int64_t expires_in = 60;
+  if (auto* v = o.if_contains("expires_in"))
+    expires_in = clamped_number<std::int64_t>(*v, 60, 365LL * 24 * 3600).value_or(60);
   // Renewed at 90 % of the lifetime, so a token never expires between the check and the request.
   t.renew_at = now + std::chrono::milliseconds(expires_in * 900);
   return t;

@@ -1,5 +1,8 @@
 #include "transfer/registry/aws_chain.hpp"
 
+#include "transfer/net/url.hpp"
+#include "transfer/oci/errors.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -140,12 +143,20 @@ aws_endpoint aws_endpoint_for(std::string_view service, const std::string& regio
   }
   if (url) {
     while (!url->empty() && url->back() == '/') url->pop_back();
-    const auto host = url->starts_with("http://") ? host_only(url->substr(7)) : std::string();
-    if (url->starts_with("https://")) return {*url, {}};
-    if (url->starts_with("http://") && (host == "127.0.0.1" || host == "localhost" || url->starts_with("http://[::1]")))
-      return {*url, {}};
+    // Parsed as a whole (Boost.URL): "http://localhost:1@other-host" names other-host, and is refused for its
+    // user name besides. Its answers and the calls signed for it carry credentials.
+    url_parts u;
+    try {
+      u = split_url(*url);
+    } catch (const error& e) {
+      return {{}, named + " is not a usable endpoint: " + e.what()};
+    }
+    if (u.target != "/")
+      return {{}, named + "=" + printable(*url) + " has a path or query; give only SCHEME://HOST[:PORT]"};
+    if (u.tls || is_loopback_url(*url)) return {u.origin, {}};
     return {{},
-            named + "=" + *url + " must be an https:// URL (http:// only on loopback): its answers carry credentials"};
+            named + "=" + printable(*url) +
+                " must be an https:// URL (http:// only on loopback): its answers carry credentials"};
   }
   if (region.empty())
     return {{}, "no AWS region for the " + std::string(service) + " API: set AWS_REGION (or use an ECR registry host)"};

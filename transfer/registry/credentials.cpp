@@ -1,9 +1,14 @@
 #include "transfer/registry/credentials.hpp"
 
+#include "transfer/net/child_process.hpp"
+#include "transfer/net/file_io.hpp"
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/outside.hpp"
 
 #include <boost/json.hpp>
 #include <boost/process.hpp>
+
+#include <algorithm>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -63,23 +68,52 @@ std::string helper_for(const json::object& cfg, std::string_view registry) {
   return string_at(cfg, "credsStore");
 }
 
+child_limits& limits() {
+  static child_limits l;
+  return l;
+}
+
+/// docker-credential-NAME as docker allows NAME: lowercase letters, digits, '.', '_' and '-'; never a path.
+void check_helper_name(std::string_view helper) {
+  const bool ok = !helper.empty() && helper.size() <= 64 && helper != "." && helper != ".." &&
+                  std::all_of(helper.begin(), helper.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+                  });
+  if (!ok)
+    throw error(errc::io, "credential helper name '" + printable(helper, 80) +
+                              "' in the docker config is not one docker allows ([a-z0-9._-], no '/')");
+}
+
 std::string run_helper(std::string_view helper, std::string_view verb, std::string_view input, int& status) {
-  std::string exe = "docker-credential-" + std::string(helper);
+  check_helper_name(helper);
+  const std::string exe = "docker-credential-" + std::string(helper);
   auto path = bp::search_path(exe);
   if (path.empty()) throw error(errc::io, "credential helper '" + exe + "' named in the docker config is not in PATH");
-  bp::opstream to;
-  bp::ipstream from;
-  bp::child c(path, std::string(verb), bp::std_in<to, bp::std_out> from, bp::std_err > bp::null);
-  to << input;
-  to.flush();
-  to.pipe().close();
-  std::string out((std::istreambuf_iterator<char>(from)), std::istreambuf_iterator<char>());
-  c.wait();
-  status = c.exit_code();
-  return out;
+  const auto& l = limits();
+  auto r = run_child(path.string(), {std::string(verb)}, input, l);
+  const std::string named = "credential helper '" + exe + " " + std::string(verb) + "'";
+  if (r.timed_out)
+    throw error(errc::timeout, named + " did not finish within " + std::to_string(l.timeout.count() / 1000) +
+                                   " s; killed (raise --credential-helper-timeout if it is only slow)");
+  if (r.over_cap)
+    throw error(errc::io, named + " printed more than " + std::to_string(l.output_cap >> 10) + " KiB; killed");
+  status = r.exit_code;
+  return std::move(r.out);
+}
+
+/// A field of a helper's answer, refused when it could not be sent in a header (the secret is never shown).
+std::string answer_field(const json::object& o, std::string_view key, std::string_view helper) {
+  auto v = string_at(o, key);
+  check_header_value(v, "the " + std::string(key) + " that credential helper 'docker-credential-" +
+                            std::string(helper) + "' answered");
+  return v;
 }
 
 }  // namespace
+
+void set_credential_helper_limits(std::chrono::milliseconds timeout, std::size_t output_cap) {
+  limits() = child_limits{timeout, output_cap};
+}
 
 std::optional<credentials> run_credential_helper(std::string_view helper, std::string_view server) {
   int status = 0;
@@ -94,8 +128,8 @@ std::optional<credentials> run_credential_helper(std::string_view helper, std::s
   if (ec || !v.is_object())
     throw error(errc::io, "credential helper 'docker-credential-" + std::string(helper) + "' printed no JSON object");
   credentials c;
-  c.username = string_at(v.as_object(), "Username");
-  std::string secret = string_at(v.as_object(), "Secret");
+  c.username = answer_field(v.as_object(), "Username", helper);
+  std::string secret = answer_field(v.as_object(), "Secret", helper);
   if (c.username == "<token>") {
     c.username.clear();
     c.identity_token = std::move(secret);
@@ -126,6 +160,10 @@ std::optional<credentials> docker_credentials(std::string_view registry, const f
         c.password = decoded->substr(colon + 1);
       }
       c.identity_token = string_at(v.as_object(), "identitytoken");
+      const std::string where = "docker config " + config.string() + ": auths." + printable(k, 80);
+      check_header_value(c.username, where + ".auth's user name");
+      check_header_value(c.password, where + ".auth's password");
+      check_header_value(c.identity_token, where + ".identitytoken");
       if (!c.username.empty() || !c.identity_token.empty()) return c;
     }
   }
@@ -150,18 +188,12 @@ void write_config(const json::object& cfg, const fs::path& config) {
     fs::create_directories(config.parent_path());
     fs::permissions(config.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
   }
-  fs::path tmp = config;
-  tmp += ".tmp." + std::to_string(::getpid());
-  ::unlink(tmp.c_str());  // a leftover of a killed process with this pid, never something to write through
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) throw error(errc::io, "cannot write " + tmp.string());
+  auto tmp = file::make_temp_file(config.parent_path().string(), config.filename().string() + ".tmp-");  // 0600
   std::string text = json::serialize(cfg) + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), config.c_str()) != 0) {
-    ::unlink(tmp.c_str());
+  file::write_all(tmp.f.n, text, tmp.path);
+  if (::fsync(tmp.f.n) != 0 || ::rename(tmp.path.c_str(), config.c_str()) != 0)
     throw error(errc::io, "cannot write " + config.string());
-  }
+  tmp.keep();
 }
 }  // namespace
 

@@ -4,6 +4,8 @@
 // component except as request headers.
 #include "transfer/net/headers.hpp"
 
+#include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -34,6 +36,12 @@ void docker_store_credentials(std::string_view registry, const credentials& c, c
 /// Removes what `docker logout` would: through the helper the config names (`erase`), else every `auths` entry for
 /// the registry (the file rewritten as docker_store_credentials writes it). False when nothing was stored for it.
 bool docker_erase_credentials(std::string_view registry, const std::filesystem::path& config);
+
+/// Every helper run is killed after `timeout` or once it prints more than `output_cap` bytes (defaults: 30 s,
+/// 1 MiB), its name checked as docker checks it, its answer checked for what a header cannot hold. Process-wide:
+/// set once from --credential-helper-timeout before anything runs. Helpers block: awaiting code runs the lookup
+/// through off_loop (transfer/registry/auth.cpp), never on the event loop.
+void set_credential_helper_limits(std::chrono::milliseconds timeout, std::size_t output_cap = 1u << 20);
 
 /// Runs `docker-credential-<helper> get` with the server URL on stdin; nullopt when the helper knows no entry.
 std::optional<credentials> run_credential_helper(std::string_view helper, std::string_view server);

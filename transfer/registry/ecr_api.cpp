@@ -2,6 +2,7 @@
 
 #include "transfer/net/headers.hpp"
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/outside.hpp"
 
 #include <boost/json.hpp>
 
@@ -16,12 +17,8 @@ namespace {
 
 constexpr const char* target_prefix = "AmazonEC2ContainerRegistry_V20150921.";
 
-/// "host[:port]" of an endpoint URL: what the Host header carries and SigV4 signs.
-std::string authority_of(const std::string& url) {
-  auto start = url.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  return url.substr(start, url.find('/', start) - start);
-}
+/// "host[:port]" of an endpoint URL, as the Host header carries it and SigV4 signs it: from the one URL parser.
+std::string authority_of(const std::string& url) { return split_url(url).authority; }
 
 std::string form_value(std::string_view s) { return aws_uri_encode(s); }
 
@@ -64,6 +61,16 @@ file_read_fn local_files() {
   };
 }
 
+awaitable<string_response> ecr_api::answer_of(const std::string& what, const std::string& url,
+                                              http::request<http::string_body>& req) {
+  try {
+    co_return co_await http_.send(url, std::move(req), 1 << 20);
+  } catch (const error& e) {
+    if (e.code() != errc::too_large) throw;
+  }
+  throw error(errc::protocol, what + " answered more than 1 MiB; refused");  // named as its own, not a manifest's
+}
+
 awaitable<aws_credentials> ecr_api::keys(const aws_source& src) {
   if (!src.web_identity()) co_return src.keys;
   const auto now = std::chrono::system_clock::now();
@@ -79,9 +86,15 @@ awaitable<aws_credentials> ecr_api::keys(const aws_source& src) {
   req.set(http::field::content_type, "application/x-www-form-urlencoded");
   req.body() = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" + form_value(src.role_arn) +
                "&RoleSessionName=" + form_value(src.session) + "&WebIdentityToken=" + form_value(*jwt);
-  auto res = co_await http_.send(ep.url + "/", std::move(req), 1 << 20);
+  const std::string sts_url = ep.url + "/";
+  const std::string sts_what = "STS AssumeRoleWithWebIdentity at " + ep.url;
+  auto res = co_await answer_of(sts_what, sts_url, req);
   std::int64_t expires = 0;
   auto creds = parse_sts_credentials(res.body(), &expires);
+  if (res.result_int() == 200 && creds.empty())  // answered, but not with credentials: STS's fault, said so
+    throw error(errc::protocol, "STS AssumeRoleWithWebIdentity at " + ep.url + " for role " + src.role_arn +
+                                    " answered HTTP 200 without credentials (no AccessKeyId, SecretAccessKey and "
+                                    "SessionToken in its XML)");
   if (res.result_int() != 200 || creds.empty()) {
     const auto& b = res.body();  // STS errors are XML: <Error><Code>...</Code><Message>...</Message></Error>
     auto at = b.find("<Message>");
@@ -108,6 +121,10 @@ awaitable<std::string> ecr_api::call(const std::string& registry, const std::str
   const auto ep = aws_endpoint_for("ecr", region, env_);
   if (!ep.problem.empty()) throw error(errc::bad_reference, ep.problem);
   const auto creds = co_await keys(src);
+  // The key id and session token become header values (Authorization, X-Amz-Security-Token): from STS or a file,
+  // they are checked before anything is signed.
+  check_header_value(creds.access_key_id, "the AWS access key id from " + creds.source);
+  check_header_value(creds.session_token, "the AWS session token from " + creds.source);
   sigv4_request sig{"POST",
                     authority_of(ep.url),
                     "/",
@@ -120,7 +137,9 @@ awaitable<std::string> ecr_api::call(const std::string& registry, const std::str
   for (const auto& [k, v] : sigv4_sign(sig, creds, region, "ecr", amz_date(std::chrono::system_clock::now())))
     req.set(k, v);
   req.body() = std::move(body);
-  auto res = co_await http_.send(ep.url + "/", std::move(req), 1 << 20);
+  const std::string api_url = ep.url + "/";
+  const std::string api_what = "ECR API " + action + " at " + ep.url;
+  auto res = co_await answer_of(api_what, api_url, req);
   if (res.result_int() == 200) co_return std::move(res.body());
   if (exists && res.body().find("RepositoryAlreadyExistsException") != std::string::npos) {
     *exists = true;
@@ -150,11 +169,20 @@ awaitable<std::optional<ecr_api::token>> ecr_api::authorization(const std::strin
   const auto colon = decoded ? decoded->find(':') : std::string::npos;
   if (colon == std::string::npos)
     throw error(errc::protocol, "ECR API GetAuthorizationToken for " + registry + " answered without a token");
-  token t{{decoded->substr(0, colon), decoded->substr(colon + 1), {}},
-          std::chrono::system_clock::now() + std::chrono::hours(12)};
-  if (auto* at = data->as_object().if_contains("expiresAt"); at && at->is_number())
-    t.expires =
-        std::chrono::system_clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(at->to_number<double>())));
+  const std::string where = "ECR GetAuthorizationToken's authorization data for " + registry;
+  check_header_value(*decoded, where);
+  const auto now = std::chrono::system_clock::now();
+  token t{{decoded->substr(0, colon), decoded->substr(colon + 1), {}}, now + std::chrono::hours(12)};
+  // Seconds since the epoch, as AWS JSON writes timestamps. Kept within [now + 15 min, now + 12 h] (the token's
+  // documented lifetime): 0, -1e300 or 1e300 neither overflow nor make every request fetch a new password.
+  if (auto* at = data->as_object().if_contains("expiresAt"); at && at->is_number()) {
+    const auto epoch = [](std::chrono::system_clock::time_point p) {
+      return std::chrono::duration_cast<std::chrono::seconds>(p.time_since_epoch()).count();
+    };
+    const auto secs =
+        clamped_number<std::int64_t>(*at, epoch(now + std::chrono::minutes(15)), epoch(now + std::chrono::hours(12)));
+    t.expires = std::chrono::system_clock::time_point(std::chrono::seconds(*secs));
+  }
   co_return t;
 }
 

@@ -34,6 +34,9 @@ class ecr_api {
   /// Signs and sends one ECR API action; returns the JSON answer or throws with AWS's error type and message.
   awaitable<std::string> call(const std::string& registry, const std::string& action, std::string body,
                               bool* exists = nullptr);
+  /// One call's answer (at most 1 MiB, else errc::protocol naming `what`).
+  awaitable<string_response> answer_of(const std::string& what, const std::string& url,
+                                       http::request<http::string_body>& req);
   /// The chain's keys, a web identity exchanged at STS (and kept until shortly before it expires).
   awaitable<aws_credentials> keys(const aws_source& src);
 

@@ -1,6 +1,7 @@
 #include "transfer/registry/listing.hpp"
 
 #include "transfer/net/headers.hpp"
+#include "transfer/net/url.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/reference.hpp"
 
@@ -95,13 +96,14 @@ boost::system::result<std::string, std::string> github_api_base(std::string_view
   std::string url(configured.empty() ? std::string_view("https://api.github.com") : configured);
   while (!url.empty() && url.back() == '/') url.pop_back();
   using result = boost::system::result<std::string, std::string>;
-  if (url.starts_with("https://")) return result(boost::system::in_place_value, url);
-  const auto origin = url_origin(url);
-  if (origin.starts_with("http://127.0.0.1:") || origin.starts_with("http://localhost:") ||
-      origin.starts_with("http://[::1]:"))
-    return result(boost::system::in_place_value, url);
+  try {
+    const auto u = split_url(url);  // GitHub Enterprise's is https://HOST/api/v3: a path is fine, a user name not
+    if (u.tls || is_loopback_url(url)) return result(boost::system::in_place_value, url);
+  } catch (const error& e) {
+    return result(boost::system::in_place_error, "GITHUB_API_URL is not usable: " + std::string(e.what()));
+  }
   return result(boost::system::in_place_error,
-                "GITHUB_API_URL=" + url +
+                "GITHUB_API_URL=" + printable(url) +
                     " must be an https:// URL (http:// only on loopback): the token goes with each request");
 }
 

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 
@@ -183,7 +186,16 @@ TEST(MirrorConfig, DefaultsAndDiagnosticFormat) {
   EXPECT_EQ((diagnostic{"f.yaml", 0, 0, "", "cannot read the file"}).str(), "f.yaml: cannot read the file");
   auto missing = load_config_file("/nonexistent/ocimirror.yaml");
   ASSERT_EQ(missing.errors.size(), 1u);
-  EXPECT_EQ(missing.errors[0].str(), "/nonexistent/ocimirror.yaml: cannot read the file");
+  EXPECT_EQ(missing.errors[0].str(), "/nonexistent/ocimirror.yaml: cannot read the file (No such file or directory)");
+  // A FIFO would hold the load (and a daemon's reload, on its one loop) in open(): refused at once, named.
+  const std::string fifo = ::testing::TempDir() + "/ocimirror-config-fifo-" + std::to_string(::getpid());
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto piped = load_config_file(fifo);
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(piped.errors.size(), 1u);
+  EXPECT_NE(piped.errors[0].str().find("cannot read the file (is not a regular file"), std::string::npos)
+      << piped.errors[0].str();
 }
 
 TEST(MirrorConfig, EveryShippedExampleIsValid) {

@@ -73,7 +73,7 @@ TEST(ConfigSecrets, AMissingEmptyOrDoubledSecretIsRefusedNamingTheFileNotTheSecr
                          "m.yaml", env_of({})));
   };
   EXPECT_EQ(errs("{username: u, password_file: /nonexistent/pw}"),
-            "m.yaml:2:38: registries.r.io.password_file: cannot read '/nonexistent/pw'");
+            "m.yaml:2:38: registries.r.io.password_file: cannot read '/nonexistent/pw' (No such file or directory)");
   temp_file empty("\n");
   EXPECT_NE(errs("{username: u, password_file: " + empty.path + "}").find("is empty"), std::string::npos);
   temp_file pw("hunter2");

@@ -71,3 +71,30 @@ TEST(AuthState, TokenAnswersAsTokenServicesWriteThem) {
   EXPECT_FALSE(token_from(boost::json::parse(R"({"token":""})"), now));
   EXPECT_FALSE(token_from(boost::json::parse(R"([1])"), now));
 }
+
+TEST(AuthState, ATokenOutsideRFC6750sGrammarIsRefusedNotSent) {
+  const auto now = clock_type::now();
+  // Real shapes: a JWT (Docker Hub, Harbor, ACR), GHCR's base64, Google's ya29.…
+  for (const char* ok :
+       {"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "djE6b2NpbWlycm9yOjE3MDA=", "ya29.a0Af_h-Z~1+/=="}) {
+    auto t = token_from(boost::json::value{{"token", ok}}, now);
+    EXPECT_TRUE(t) << ok;
+  }
+  // CR LF would put a header of the token service's choosing into every later registry request.
+  for (const char* bad : {"T\r\nX-Injected: yes", "T\nX", "has space", "=abc", "a=b", "\x7f"}) {
+    auto t = token_from(boost::json::value{{"token", bad}}, now);
+    ASSERT_FALSE(t) << bad;
+    EXPECT_NE(t.error().find("RFC 6750"), std::string::npos) << t.error();
+    EXPECT_EQ(t.error().find(bad), std::string::npos) << "the token itself is never shown";
+  }
+}
+
+TEST(AuthState, LifetimesFromOutsideAreClampedSoTokensAreNotFetchedPerRequest) {
+  const auto now = clock_type::now();
+  for (const char* lifetime : {"0", "-5", "1", "1e300", "-1e300", "0.001", "\"300\"", "null"}) {
+    auto t = token_from(boost::json::parse(std::string(R"({"token":"t","expires_in":)") + lifetime + "}"), now);
+    ASSERT_TRUE(t) << lifetime;
+    EXPECT_GE(t->renew_at, now + 54s) << lifetime << ": at least the spec's 60 s";
+    EXPECT_LE(t->renew_at, now + std::chrono::hours(24 * 366)) << lifetime;
+  }
+}

@@ -100,6 +100,26 @@ TEST(AwsChain, EcrHostsAndEndpoints) {
   EXPECT_NE(refused.problem.find("AWS_ENDPOINT_URL=http://api.example must be an https:// URL"), std::string::npos);
 }
 
+TEST(AwsChain, EndpointURLsAreParsedWholeNotCutAtTheFirstColon) {
+  world w;
+  auto at = [&](const std::string& url) {
+    w.env = {{"AWS_ENDPOINT_URL", url}};
+    return aws_endpoint_for("sts", "x", w.lookup());
+  };
+  // The host is other-host: the web identity JWT would have gone there in clear text.
+  auto smuggled = at("http://localhost:1@other-host:8080");
+  EXPECT_TRUE(smuggled.url.empty());
+  EXPECT_NE(smuggled.problem.find("user name or password"), std::string::npos) << smuggled.problem;
+  EXPECT_TRUE(at("http://localhost.evil.example:4566").url.empty());
+  EXPECT_TRUE(at("http://127.0.0.1.evil.example").url.empty());
+  EXPECT_TRUE(at("https://user:pw@sts.example").url.empty()) << "no credentials in a URL, even over TLS";
+  EXPECT_TRUE(at("https://sts.example/path").url.empty());
+  EXPECT_EQ(at("HTTPS://sts.example").url, "https://sts.example") << "schemes ignore case";
+  EXPECT_EQ(at("http://[::1]:4566").url, "http://[::1]:4566");
+  EXPECT_EQ(at("http://127.0.0.2:4566").url, "http://127.0.0.2:4566");
+  EXPECT_EQ(at("http://LOCALHOST:4566/").url, "http://LOCALHOST:4566");
+}
+
 TEST(AwsChain, StsAnswer) {
   std::int64_t expires = 0;
   auto c = parse_sts_credentials(

@@ -96,9 +96,17 @@ TEST(RealmRefusal, CredentialsGoOverPlainHTTPOnlyWhereTheOperatorSaidSo) {
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("over plain HTTP"), std::string::npos) << *why;
   EXPECT_NE(why->find("--plain-http-host registry.example"), std::string::npos) << *why;
-  // A plain-HTTP registry's realm on its own host, or a realm host configured plain: what the operator chose.
-  EXPECT_FALSE(realm_refusal("127.0.0.1:5000", "http://127.0.0.1:5001/token", plain));
+  // A plain-HTTP registry's realm at its own origin, or a realm origin configured plain: what the operator chose.
+  EXPECT_FALSE(realm_refusal("127.0.0.1:5000", "http://127.0.0.1:5000/token", plain));
+  EXPECT_FALSE(realm_refusal("127.0.0.1:5000", "HTTP://127.0.0.1:5000/token", plain));  // schemes ignore case
   EXPECT_FALSE(realm_refusal("ghcr.io", "http://tokens.lan/token", plain));
   EXPECT_TRUE(realm_refusal("127.0.0.1:5000", "http://localhost:5001/token", plain));
   EXPECT_TRUE(realm_refusal("r.io", "ftp://r.io/token", plain));
+  // Another port on the registry's own host is another service (the daemon's admin API, say): whole origins.
+  EXPECT_TRUE(realm_refusal("127.0.0.1:5000", "http://127.0.0.1:5001/token", plain));
+  EXPECT_TRUE(realm_refusal("127.0.0.1:5000", "http://127.0.0.1:9090/v1/policies/p/run", plain));
+  // Credentials never ride in the realm's URL: a user name there would go as "Host: user@host".
+  auto userinfo = realm_refusal("127.0.0.1:5000", "http://127.0.0.1:5000@evil.example/token", plain);
+  ASSERT_TRUE(userinfo);
+  EXPECT_NE(userinfo->find("user name or password"), std::string::npos) << *userinfo;
 }
