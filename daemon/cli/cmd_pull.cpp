@@ -3,11 +3,13 @@
 #include "daemon/cli/console.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/artifact/artifact.hpp"
+#include "transfer/artifact/unpack.hpp"
 #include "transfer/copy/blob_pipe.hpp"
 #include "transfer/endpoint/endpoint.hpp"
 #include "transfer/net/file_io.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -55,19 +57,16 @@ chosen_layer choose_layer(const transfer::manifest& m, const std::string& ref) {
   return {&m.layers.front(), "Flux artifact"};
 }
 
-bool starts_gzip(const std::string& path) {
-  char magic[2] = {};
-  transfer::file::fd f(transfer::file::open_or_throw(path, O_RDONLY));
-  return ::pread(f.n, magic, 2, 0) == 2 && magic[0] == '\x1f' && magic[1] == '\x8b';
-}
-
 }  // namespace
 
 int cmd_pull(const args& a) {
   network_flags net;
   std::vector<std::string> positional;
+  std::uint64_t max_size = 100ull << 20;
   po::options_description opts("Pull");
-  opts.add_options()("help,h", "show this help");
+  opts.add_options()("help,h", "show this help")(
+      "max-size", size_option("max-size", max_size),
+      "the most the layer may unpack to: bytes inflated, and the files' total (default 100MiB, as flux's untar)");
   opts.add(net.describe());
   const bool json = false;
   return guarded(json, [&]() -> int {
@@ -79,16 +78,9 @@ int cmd_pull(const args& a) {
     const std::string dir = positional[1];
     if (fs::exists(dir) && !fs::is_empty(dir))
       throw transfer::error(transfer::errc::io, dir + " exists and is not empty; pull into a new directory");
-    const std::string tgz = dir + ".layer-" + std::to_string(::getpid()), tarball = tgz + ".tar";
-    struct cleanup {
-      std::vector<std::string> paths;
-      ~cleanup() {
-        std::error_code ec;
-        for (const auto& p : paths) fs::remove(p, ec);
-      }
-    } gone{{tgz, tarball}};
     session s(net);
     std::string kind;
+    std::unique_ptr<art::layer_unpacker> unpacked;
     s.run([&]() -> awaitable<void> {
       auto& c = s.client(*from);
       auto m = co_await c.get_manifest(from->repository, from->target());
@@ -103,26 +95,22 @@ int cmd_pull(const args& a) {
                   << "\n";
       transfer::registry_endpoint src(c);
       auto raw = co_await src.open_blob(from->repository, layer->digest);
-      auto checked = transfer::verified_source(std::move(raw), *layer, "layer " + layer->digest + " of " + from->str());
-      transfer::file::fd out(transfer::file::open_or_throw(tgz, O_WRONLY | O_CREAT | O_TRUNC, 0600));
+      const std::string what = "layer " + layer->digest + " of " + from->str();
+      auto checked = transfer::verified_source(std::move(raw), *layer, what);
+      // Inflated and untarred as it arrives, under a private scratch directory beside DIR: nothing spooled, memory
+      // flat. The scratch becomes DIR only after the last piece, whose arrival means the digest matched.
+      unpacked = std::make_unique<art::layer_unpacker>(dir, max_size, what);
       for (;;) {
         auto piece = co_await checked();
         if (piece.empty()) break;
-        transfer::file::write_all(out.n, std::string_view(piece.data(), piece.size()), tgz);
+        unpacked->feed(std::string_view(piece.data(), piece.size()));
       }
     });
-    if (!starts_gzip(tgz)) {  // a Flux static layer: the content is one file, written as PATH (flux pull does so)
-      if (fs::exists(dir))
-        throw transfer::error(
-            transfer::errc::io,
-            from->str() + " holds one file, not a tar.gz: name a file that does not exist yet, not " + dir);
-      fs::rename(tgz, dir);
+    const auto files = unpacked->commit();
+    if (unpacked->single_file())  // a Flux static layer: the content is one file, written as PATH (flux pull does so)
       std::cerr << "pulled " << kind << " " << from->str() << ": its one file into " << dir << "\n";
-      return exit_ok;
-    }
-    art::gunzip_file(tgz, tarball, std::uint64_t(4) << 30);
-    const auto files = art::extract(tarball, dir);
-    std::cerr << "pulled " << kind << " " << from->str() << ": " << files << " files into " << dir << "\n";
+    else
+      std::cerr << "pulled " << kind << " " << from->str() << ": " << files << " files into " << dir << "\n";
     return exit_ok;
   });
 }

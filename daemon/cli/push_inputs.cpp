@@ -49,15 +49,11 @@ std::string format_rfc3339(std::time_t t, bool local) {
 transfer::helm::metadata read_chart(const std::string& tgz_path) {
   if (fs::is_directory(tgz_path))
     throw error(errc::io, tgz_path + " is a directory; push a packaged chart (helm package DIR makes one)");
-  const auto scratch = fs::temp_directory_path() / ("ocimirror-chart-" + std::to_string(::getpid()));
-  struct cleanup {
-    fs::path p;
-    ~cleanup() {
-      std::error_code ec;
-      fs::remove(p, ec);
-    }
-  } gone{scratch};
-  transfer::artifact::gunzip_file(tgz_path, scratch.string(), 256u << 20);
+  // A private directory (mkdtemp, 0700) holds the inflated chart: no predictable /tmp name to plant a link at.
+  const auto scratch_dir = transfer::file::make_temp_dir("", "ocimirror-chart-");
+  const auto tar = transfer::file::make_temp_file(scratch_dir.path, "chart.tar-");
+  const fs::path scratch = tar.path;
+  transfer::artifact::gunzip_file(tgz_path, tar, 256u << 20);
   const auto members = transfer::tar::index::scan(scratch.string());
   // helm's LoadArchive drops each name's first segment: the chart's own files are <top>/Chart.yaml and so on.
   const transfer::tar::member *chart = nullptr, *requirements = nullptr;

@@ -146,6 +146,61 @@ TEST_F(Push, PullRefusesLayersThatWouldEscapeAndWritesNothing) {
     EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
 }
 
+TEST_F(Push, PullStreamsALayerAndRefusesABombWithFlatMemory) {
+  seeder s({reg->host()});
+  namespace tar = ocimirror::transfer::tar;
+  // 300 MiB of one file, gzipped to ~300 KiB: refused at the 100 MiB default while inflating, nothing written.
+  std::string bomb(tar::header({"zeros", tar::kind::file, 300ull << 20}).data(), tar::block);
+  bomb += std::string(300ull << 20, '\0') + std::string(1024, '\0');
+  const std::string flux_config = "application/vnd.cncf.flux.config.v1+json";
+  const std::string flux_layer = "application/vnd.cncf.flux.content.v1.tar+gzip";
+  s.image("flux/bomb", "v1",
+          image_spec{.config_media_type = flux_config, .config = "{}", .layers = {{flux_layer, art::gzip(bomb)}}});
+  bomb.clear();
+  bomb.shrink_to_fit();
+  const std::string target = dir + "/bomb";
+  auto r = run({"bash", "-c",
+                "/usr/bin/time -f 'rss=%M' '" + ocimirror_bin() + "' pull --plain-http " + reg->host() +
+                    "/flux/bomb:v1 '" + target + "'"});
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("unpacks to more than 100 MiB (member 'zeros' at byte 512); raise --max-size"),
+            std::string::npos)
+      << r.err;
+  const auto rss = r.err.substr(r.err.rfind("rss=") + 4);
+  EXPECT_LT(std::stol(rss), 64 * 1024) << "KiB: nothing spooled, nothing held";
+  EXPECT_FALSE(fs::exists(target));
+  // With room for it, the same layer arrives, streamed: one file of 300 MiB.
+  r = cli({"pull", "--plain-http", "--max-size", "400MiB", reg->host() + "/flux/bomb:v1", target});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::file_size(target + "/zeros"), 300ull << 20);
+  fs::remove_all(target);
+  // A small tar followed by 300 MiB of zeros after its end: the inflating itself is bounded.
+  std::string trailer(tar::header({"small", tar::kind::file, 0}).data(), tar::block);
+  trailer += std::string(1024, '\0') + std::string(300ull << 20, '\0');
+  s.image("flux/trailer", "v1",
+          image_spec{.config_media_type = flux_config, .config = "{}", .layers = {{flux_layer, art::gzip(trailer)}}});
+  trailer = std::string();
+  r = cli({"pull", "--plain-http", reg->host() + "/flux/trailer:v1", target});
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("inflates to more than 100 MiB; raise --max-size"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(target));
+  // Many entries: bounded too (100,000), named.
+  std::string many;
+  for (int i = 0; i < 100'001; ++i)
+    many += std::string(tar::header({"f" + std::to_string(i), tar::kind::file, 0}).data(), tar::block);
+  many += std::string(1024, '\0');
+  s.image("flux/many", "v1",
+          image_spec{.config_media_type = flux_config, .config = "{}", .layers = {{flux_layer, art::gzip(many)}}});
+  r = cli({"pull", "--plain-http", reg->host() + "/flux/many:v1", target});
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("holds more than 100000 entries"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(target));
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const auto name = e.path().filename().string();
+    EXPECT_TRUE(name.find(".partial-") == std::string::npos && name.find(".layer-") == std::string::npos) << name;
+  }
+}
+
 }  // namespace
 
 namespace {

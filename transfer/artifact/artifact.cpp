@@ -36,10 +36,10 @@ std::string gzip(std::string_view data) {
   return out;
 }
 
-void gunzip_file(const std::string& in_path, const std::string& out_path, std::uint64_t max_bytes) {
+void gunzip_file(const std::string& in_path, const file::temp_file& out, std::uint64_t max_bytes) {
   std::ifstream in(in_path, std::ios::binary);
   if (!in) throw error(errc::io, "cannot open " + in_path);
-  file::fd out(file::open_or_throw(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600));
+  const std::string& out_path = out.path;
   z_stream z{};
   if (inflateInit2(&z, 15 + 32) != Z_OK) throw error(errc::io, "zlib inflateInit2 failed");
   std::vector<char> ibuf(256 << 10), obuf(256 << 10);
@@ -62,52 +62,13 @@ void gunzip_file(const std::string& in_path, const std::string& out_path, std::u
       total += n;
       if (total > max_bytes)
         throw error(errc::too_large, in_path + " inflates to more than " + std::to_string(max_bytes >> 20) + " MiB");
-      file::write_all(out.n, std::string_view(obuf.data(), n), out_path);
+      file::write_all(out.f.n, std::string_view(obuf.data(), n), out_path);
     }
   } catch (...) {
     inflateEnd(&z);
     throw;
   }
   inflateEnd(&z);
-}
-
-std::size_t extract(const std::string& tar_path, const std::string& dir) {
-  if (fs::exists(dir) && !fs::is_empty(dir))
-    throw error(errc::io, dir + " exists and is not empty; pull into a new directory");
-  const auto members = tar::index::scan(tar_path);  // refuses links, devices, absolute names and '..' up front
-  const std::string partial = dir + ".partial-" + std::to_string(::getpid());
-  fs::remove_all(partial);
-  fs::create_directories(partial);
-  file::fd in(file::open_or_throw(tar_path, O_RDONLY));
-  try {
-    // Directories first, empty ones included, so that what the archive holds is what arrives.
-    for (const auto& [name, mode] : members.directories) fs::create_directories(fs::path(partial) / name);
-    for (const auto& [name, m] : members.files) {
-      const fs::path target = fs::path(partial) / name;
-      fs::create_directories(target.parent_path());
-      file::fd out(file::open_or_throw(target.string(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
-      std::vector<char> buf(1 << 20);
-      for (std::uint64_t at = 0; at < m.size;) {
-        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), m.size - at));
-        file::pread_all(in.n, buf.data(), n, m.offset + at, tar_path);
-        file::write_all(out.n, std::string_view(buf.data(), n), target.string());
-        at += n;
-      }
-      // The archive's permission bits (0777 at most), as tar and flux's extraction keep them; owner read kept.
-      if (::fchmod(out.n, static_cast<mode_t>(m.mode | 0400)) != 0) file::fail("chmod", target.string());
-    }
-    // Directory modes last, deepest first: a read-only directory would refuse the files written into it.
-    for (auto it = members.directories.rbegin(); it != members.directories.rend(); ++it)
-      fs::permissions(fs::path(partial) / it->first, static_cast<fs::perms>(it->second | 0700),
-                      fs::perm_options::replace);
-    if (fs::exists(dir)) fs::remove(dir);  // empty
-    fs::rename(partial, dir);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(partial, ec);
-    throw;
-  }
-  return members.files.size();
 }
 
 namespace {

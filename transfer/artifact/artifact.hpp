@@ -1,7 +1,7 @@
 #pragma once
 // Flux artifacts and Helm charts as `flux push artifact` and `helm push` make them: the config, layers and
 // manifest bytes as their Go code marshals them, and the reverse: a layer extracted into a directory without
-// anything escaping it.
+// anything escaping it (unpack.hpp).
 #include "transfer/artifact/helm_chart.hpp"
 #include "transfer/oci/manifest.hpp"
 
@@ -10,6 +10,10 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace ocimirror::transfer::file {
+struct temp_file;
+}
 
 namespace ocimirror::transfer::artifact {
 
@@ -25,14 +29,10 @@ inline constexpr std::string_view helm_chart_legacy = "application/tar+gzip";
 
 /// gzip of data, deterministic (no name, mtime 0, level 9).
 std::string gzip(std::string_view data);
-/// Inflates a gzip file into out_path, refusing more than max_bytes. Throws transfer::error (bad_archive, too_large).
-void gunzip_file(const std::string& in_path, const std::string& out_path, std::uint64_t max_bytes);
+/// Inflates a gzip file into a temporary file (file_io.hpp's make_temp_file), refusing more than max_bytes. Throws
+/// transfer::error (bad_archive, too_large).
+void gunzip_file(const std::string& in_path, const file::temp_file& out, std::uint64_t max_bytes);
 
-/// Extracts a tar file into dir, which must not exist yet: written under dir.partial-PID and renamed when whole.
-/// Directories (empty ones included) and files keep the archive's permission bits (at most 0777); PAX headers and
-/// a root "./" entry (what Go's and flux's tar writers produce) are read. Links, devices, absolute names and '..'
-/// are refused before anything is written. Returns the files written.
-std::size_t extract(const std::string& tar_path, const std::string& dir);
 
 struct blob {
   std::string media_type, bytes, digest;
