@@ -5,6 +5,7 @@
 #include "daemon/cli/push_inputs.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/artifact/artifact.hpp"
+#include "transfer/artifact/flux_pack.hpp"
 #include "transfer/artifact/flux_tar.hpp"
 #include "transfer/net/file_io.hpp"
 #include "transfer/oci/digest.hpp"
@@ -56,7 +57,11 @@ awaitable<void> push_built(transfer::registry_client& c, const transfer::referen
       co_return std::exchange(sent, true) ? std::span<const char>()
                                           : std::span<const char>(blob->bytes.data(), blob->bytes.size());
     };
-    co_await c.push_blob(to.repository, blob->digest, blob->bytes.size(), once, {});
+    if (blob->file) {  // a packed Flux layer: read from its file in pieces, never held whole
+      auto fd = std::make_shared<transfer::file::fd>(transfer::open_regular(blob->file->path));
+      once = transfer::file::reader(fd, 0, blob->file_size, blob->file->path);
+    }
+    co_await c.push_blob(to.repository, blob->digest, blob->size(), once, {});
   }
   co_await c.put_manifest(to.repository, to.tag, b.manifest, std::string(transfer::media::oci_manifest));
 }
@@ -100,12 +105,13 @@ art::built build_flux(const std::string& path, const flux_flags& f) {
   auto patterns = transfer::ignore::flux_defaults();
   for (auto& p : split_commas(f.ignore_paths)) patterns.push_back(std::move(p));
   transfer::flux_tar::report rep;
-  const auto tar = transfer::flux_tar::build(path, transfer::ignore::matcher(patterns), rep);
+  std::string diff_id;
+  auto layer = art::pack_flux(path, transfer::ignore::matcher(patterns), rep, diff_id);
   for (const auto& s : rep.skipped)
     std::cerr << "ocimirror: warning: skipped " << s << ": a symbolic link or special file (flux skips them too)\n";
   if (!rep.ignored.empty())
     std::cerr << "left out " << rep.ignored.size() << " ignored path(s), e.g. " << rep.ignored.front() << "\n";
-  return art::flux(tar, annotations);
+  return art::flux(std::move(layer), diff_id, annotations);
 }
 
 art::built build_helm(const std::string& chart, std::string prov_path, const std::string& created) {
@@ -171,7 +177,7 @@ int cmd_push(const args& a) {
     std::cout << transfer::sha256_digest(b.manifest) << "\n";
     const auto content = std::find_if(b.layers.begin(), b.layers.end(),
                                       [](const art::blob& l) { return l.media_type != art::media::helm_prov; });
-    std::cerr << "pushed " << to->str() << " (" << human_bytes(content->bytes.size()) << " "
+    std::cerr << "pushed " << to->str() << " (" << human_bytes(content->size()) << " "
               << (helm.empty() ? "layer" : "chart") << (b.layers.size() > 1 ? " and its provenance file" : "") << ")\n";
     return exit_ok;
   });

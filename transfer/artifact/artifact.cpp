@@ -74,7 +74,7 @@ void gunzip_file(const std::string& in_path, const file::temp_file& out, std::ui
 namespace {
 
 blob make_blob(std::string_view media_type, std::string bytes) {
-  blob b{std::string(media_type), std::move(bytes), {}};
+  blob b{std::string(media_type), std::move(bytes), {}, {}, 0};
   b.digest = sha256_digest(b.bytes);
   return b;
 }
@@ -85,9 +85,9 @@ std::string descriptor(const blob& b, bool ggcr_order) {
   go_json::object o;
   o.str("mediaType", b.media_type);
   if (ggcr_order)
-    o.raw("size", std::to_string(b.bytes.size())).str("digest", b.digest);
+    o.raw("size", std::to_string(b.size())).str("digest", b.digest);
   else
-    o.str("digest", b.digest).raw("size", std::to_string(b.bytes.size()));
+    o.str("digest", b.digest).raw("size", std::to_string(b.size()));
   return o.json();
 }
 
@@ -144,22 +144,25 @@ std::optional<std::string> rfc3339(std::string_view s) {
 }
 
 built flux(const std::string& tar, const std::map<std::string, std::string>& annotations) {
+  return flux(make_blob(media::flux_content, gzip(tar)), sha256_digest(tar), annotations);
+}
+
+built flux(blob layer, const std::string& diff_id, const std::map<std::string, std::string>& annotations) {
   const auto created = rfc3339(
       annotations.count("org.opencontainers.image.created") ? annotations.at("org.opencontainers.image.created") : "");
   if (!created) throw error(errc::bad_manifest, "org.opencontainers.image.created is not an RFC 3339 time");
   built b;
-  b.layers.push_back(make_blob(media::flux_content, gzip(tar)));
-  const std::string config = go_json::object()
-                                 .str("architecture", "")
-                                 .str("created", *created)
-                                 .raw("history", R"([{"created":"0001-01-01T00:00:00Z"}])")
-                                 .str("os", "")
-                                 .raw("rootfs", go_json::object()
-                                                    .str("type", "layers")
-                                                    .raw("diff_ids", go_json::string_array({sha256_digest(tar)}))
-                                                    .json())
-                                 .raw("config", "{}")
-                                 .json();
+  b.layers.push_back(std::move(layer));
+  const std::string config =
+      go_json::object()
+          .str("architecture", "")
+          .str("created", *created)
+          .raw("history", R"([{"created":"0001-01-01T00:00:00Z"}])")
+          .str("os", "")
+          .raw("rootfs",
+               go_json::object().str("type", "layers").raw("diff_ids", go_json::string_array({diff_id})).json())
+          .raw("config", "{}")
+          .json();
   b.config = make_blob(media::flux_config, config);
   go_json::object m;
   m.raw("schemaVersion", "2").str("mediaType", transfer::media::oci_manifest);

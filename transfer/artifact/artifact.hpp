@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,9 +34,12 @@ std::string gzip(std::string_view data);
 /// transfer::error (bad_archive, too_large).
 void gunzip_file(const std::string& in_path, const file::temp_file& out, std::uint64_t max_bytes);
 
-
 struct blob {
   std::string media_type, bytes, digest;
+  /// Set instead of bytes for a layer too large to hold (flux_pack.hpp): the bytes are in this file.
+  std::shared_ptr<const file::temp_file> file;
+  std::uint64_t file_size = 0;
+  std::uint64_t size() const { return file ? file_size : bytes.size(); }
 };
 struct built {
   blob config;
@@ -54,6 +58,9 @@ std::optional<std::string> rfc3339(std::string_view s);
 /// "diff_ids":[sha256 of tar]},"config":{}}, the gzip of tar as the layer, `annotations` on the manifest. The
 /// annotations must hold org.opencontainers.image.created as RFC 3339 (checked by the caller).
 built flux(const std::string& tar, const std::map<std::string, std::string>& annotations);
+/// The same around a layer already packed (pack_flux: gzipped into a file as the tar was made), `diff_id` being the
+/// digest of its tar.
+built flux(blob layer, const std::string& diff_id, const std::map<std::string, std::string>& annotations);
 
 /// A Helm chart as helm's pkg/registry Client.Push builds it: config = json.Marshal(Metadata), the chart .tgz as
 /// it is, the provenance file when given, layers sorted by digest, generateOCIAnnotations on the manifest.

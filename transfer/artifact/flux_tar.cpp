@@ -5,6 +5,7 @@
 #include "transfer/oci/errors.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -13,23 +14,35 @@ namespace ocimirror::transfer::flux_tar {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::size_t max_file = std::size_t(1) << 31;
-
 /// FileInfoHeader's mode: the permission bits plus setuid, setgid and sticky (std::filesystem::perms has the POSIX
 /// values), from the status the walk already read.
 std::uint32_t go_mode(const fs::file_status& st) { return static_cast<std::uint32_t>(st.permissions()) & 07777; }
 
-void append_file(std::string& out, const std::string& name, const fs::path& p, std::uint32_t mode) {
-  const auto body = file::read_file(p.string(), max_file);
-  out += go_tar::header(name, go_tar::type::file, mode, body.size());
-  out += body;
-  out.append((512 - body.size() % 512) % 512, '\0');
+/// A file's header and bytes, read in pieces (never held whole): a 2 GiB file costs 1 MiB of memory. A file that
+/// grows or shrinks while it is read is refused: the header already gave its size.
+void append_file(const sink& out, const std::string& name, const fs::path& p, std::uint32_t mode) {
+  file::fd f(open_regular(p.string()));
+  struct stat st {};
+  if (::fstat(f.n, &st) != 0) file::fail("stat", p.string());
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  out(go_tar::header(name, go_tar::type::file, mode, size));
+  std::string buf(std::min<std::uint64_t>(size, 1u << 20), '\0');
+  for (std::uint64_t at = 0; at < size;) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - at));
+    file::pread_all(f.n, buf.data(), n, at, p.string());
+    out(std::string_view(buf.data(), n));
+    at += n;
+  }
+  char more;
+  if (::pread(f.n, &more, 1, static_cast<off_t>(size)) != 0)
+    throw error(errc::io, p.string() + " changed while it was read; push again once it is still");
+  out(std::string((512 - size % 512) % 512, '\0'));
 }
 
 struct walker {
   const ignore::matcher& ignore;
   report& rep;
-  std::string out;
+  const sink& out;
 
   void dir(const fs::path& at, std::vector<std::string>& rel) {
     std::vector<fs::directory_entry> entries(fs::directory_iterator(at), fs::directory_iterator{});
@@ -44,7 +57,7 @@ struct walker {
         if (ignore.excluded(rel, true))
           rep.ignored.push_back(name);
         else
-          out += go_tar::header(name, go_tar::type::directory, go_mode(st), 0), ++rep.directories;
+          out(go_tar::header(name, go_tar::type::directory, go_mode(st), 0)), ++rep.directories;
         dir(e.path(), rel);  // WalkDir still walks an excluded directory: a '!' pattern may take a child back
       } else if (fs::is_regular_file(st)) {
         if (ignore.excluded(rel, false))
@@ -67,28 +80,33 @@ mode_t current_umask() {
 
 }  // namespace
 
-std::string build(const std::string& path, const ignore::matcher& ignore, report& rep) {
+void build(const std::string& path, const ignore::matcher& ignore, report& rep, const sink& out) {
   std::error_code ec;
   const auto st = fs::status(path, ec);  // the root is followed if it is a link
   if (ec || !fs::exists(st)) throw error(errc::not_found, "source path does not exist: " + path);
-  walker w{ignore, rep, {}};
+  walker w{ignore, rep, out};
   if (fs::is_directory(st)) {
-    w.out += go_tar::header(".", go_tar::type::directory, go_mode(st), 0);
+    out(go_tar::header(".", go_tar::type::directory, go_mode(st), 0));
     std::vector<std::string> rel;
     w.dir(path, rel);
   } else if (fs::is_regular_file(st)) {
     // build() copies the file into os.MkdirTemp (0700) with OpenFile(mode.Perm()), which the umask trims.
-    w.out += go_tar::header(".", go_tar::type::directory, 0700, 0);
+    out(go_tar::header(".", go_tar::type::directory, 0700, 0));
     const auto name = fs::path(path).filename().string();
     if (ignore.excluded({name}, false))
       rep.ignored.push_back(name);
     else
-      append_file(w.out, name, path, (go_mode(st) & 0777) & ~current_umask()), ++rep.files;
+      append_file(out, name, path, (go_mode(st) & 0777) & ~current_umask()), ++rep.files;
   } else {
     throw error(errc::io, path + " is neither a directory nor a regular file");
   }
-  w.out += go_tar::trailer();
-  return std::move(w.out);
+  out(go_tar::trailer());
+}
+
+std::string build(const std::string& path, const ignore::matcher& ignore, report& rep) {
+  std::string tar;
+  build(path, ignore, rep, [&tar](std::string_view piece) { tar.append(piece); });
+  return tar;
 }
 
 }  // namespace ocimirror::transfer::flux_tar

@@ -1,8 +1,11 @@
 // The tar flux writes (fluxcd/pkg tar/tar.go Tar, oci/build.go build) and the patterns it leaves out
 // (sourceignore.ExcludeVCS/ExcludeExt, go-git's gitignore matcher), and Go's archive/tar header bytes.
 #include "transfer/artifact/flux_tar.hpp"
+#include "transfer/artifact/flux_pack.hpp"
 #include "transfer/artifact/go_tar.hpp"
 #include "transfer/artifact/ignore.hpp"
+#include "transfer/net/file_io.hpp"
+#include "transfer/oci/digest.hpp"
 #include "transfer/oci/tar.hpp"
 
 #include <gtest/gtest.h>
@@ -152,4 +155,28 @@ TEST(FluxTar, SingleFileIsStagedAloneAsFluxDoes) {
   using row = std::tuple<std::string, char, unsigned>;
   EXPECT_EQ(members(t),
             (std::vector<row>{{".", '5', 0700}, {"app.yaml", '0', 0644}}));  // MkdirTemp's 0700, umask applied
+}
+
+TEST(FluxTar, APackedLayerIsTheGzipOfTheWholeTarByteForByte) {
+  namespace art = ocimirror::transfer::artifact;
+  const fs::path d = fs::path(::testing::TempDir()) / "flux-pack";
+  fs::remove_all(d);
+  std::string big;
+  for (int i = 0; big.size() < (3u << 20); ++i) big += "line " + std::to_string(i * 7919 % 10007) + "\n";
+  write(d / "big.txt", big, fs::perms(0644));
+  write(d / "small.yaml", "kind: ConfigMap\n", fs::perms(0644));
+  flux_tar::report rep, rep2;
+  const auto whole = flux_tar::build(d.string(), ignore::matcher({}), rep);
+  std::string diff_id;
+  const auto layer = art::pack_flux(d.string(), ignore::matcher({}), rep2, diff_id);
+  std::ifstream in(layer.file->path, std::ios::binary);
+  const std::string packed{std::istreambuf_iterator<char>(in), {}};
+  const auto one_shot = art::gzip(whole);
+  EXPECT_EQ(packed, one_shot) << "streamed deflate gives the bytes gzip() gives";
+  EXPECT_EQ(layer.digest, ocimirror::transfer::sha256_digest(one_shot));
+  EXPECT_EQ(layer.size(), one_shot.size());
+  EXPECT_EQ(diff_id, ocimirror::transfer::sha256_digest(whole));
+  // The manifest and config are those of the in-memory path.
+  const std::map<std::string, std::string> notes{{"org.opencontainers.image.created", "1970-01-01T00:00:00Z"}};
+  EXPECT_EQ(art::flux(layer, diff_id, notes).manifest, art::flux(whole, notes).manifest);
 }
