@@ -106,7 +106,12 @@ struct loader : detail::policy_reader {
     }
     if (n["ca_file"])
       if (auto f = str(n["ca_file"], path + ".ca_file")) {
-        if (!std::ifstream(*f)) error(n["ca_file"], path + ".ca_file", "cannot read '" + *f + "'");
+        try {  // a regular file: a FIFO would hold the load (and a reload, on the daemon's loop) in open()
+          transfer::file::fd(transfer::open_regular(*f));
+        } catch (const transfer::error& e) {
+          error(n["ca_file"], path + ".ca_file",
+                "cannot read '" + *f + "' (" + transfer::file::failure_reason(e, *f) + ")");
+        }
         s.ca_files.push_back(*f);
       }
     if (n["proxy"])

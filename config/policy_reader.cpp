@@ -1,6 +1,8 @@
 // The `policies:` entries of the configuration: each key read strictly, every problem reported with its line:col.
 #include "config/policy_reader.hpp"
 
+#include "transfer/net/file_io.hpp"
+
 #include "policy/next_run.hpp"
 #include "transfer/artifact/cosign.hpp"
 #include "transfer/endpoint/layout.hpp"
@@ -182,10 +184,16 @@ void policy_reader::parse_verify(const YAML::Node& v, const std::string& vp, pol
         std::error_code ec;
         kp = (folder.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(folder, ec)) / kp;
       }
-      std::ifstream in(kp, std::ios::binary);
-      std::string pem((std::istreambuf_iterator<char>(in)), {});
-      if (!in.good() && pem.empty()) {
-        error(v["cosign_public_key"], vp + ".cosign_public_key", "cannot read " + kp.string());
+      std::string pem;
+      std::string unreadable;
+      try {  // a regular file of at most 1 MiB: a FIFO would hold a reload in open()
+        pem = transfer::file::read_file(kp.string(), std::size_t(1) << 20);
+      } catch (const transfer::error& e) {
+        unreadable = transfer::file::failure_reason(e, kp.string());
+      }
+      if (!unreadable.empty()) {
+        error(v["cosign_public_key"], vp + ".cosign_public_key",
+              "cannot read " + kp.string() + " (" + unreadable + ")");
       } else {
         try {
           transfer::cosign::public_key check(pem);

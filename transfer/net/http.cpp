@@ -1,10 +1,12 @@
 #include "transfer/net/http.hpp"
 
+#include "transfer/net/file_io.hpp"
 #include "transfer/net/http_connection.hpp"
 #include "transfer/net/own_listener.hpp"
 #include "transfer/net/trace.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/outside.hpp"
+#include "transfer/oci/regular_file.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -37,6 +39,7 @@ asio::ssl::context& http_client::tls_context(const url_parts& u) {
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
   ctx->set_default_verify_paths();
   for (const auto& ca : t.ca_files) {
+    file::fd(open_regular(ca));  // OpenSSL's fopen would wait on a FIFO, on the event loop
     boost::system::error_code ec;
     ctx->load_verify_file(ca, ec);
     if (ec) throw error(errc::io, "cannot load CA file '" + ca + "': " + ec.message());
