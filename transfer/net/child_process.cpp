@@ -43,8 +43,14 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args, pipe_
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // Its own process group: a deadline kills what it started too (a shell's `sleep`), not only the helper.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(), environ);
+  const int rc = ::posix_spawn(&pid, path.c_str(), &fa, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw error(errc::io, "cannot start " + path + ": " + std::strerror(rc));
   return pid;
@@ -86,46 +92,45 @@ child_result run_child(const std::string& path, const std::vector<std::string>& 
   std::size_t written = 0;
   if (input.empty()) in.close_w();
   char buf[16384];
-  while (out.r >= 0) {
-    pollfd fds[2] = {{out.r, POLLIN, 0}, {in.w, POLLOUT, 0}};
+  auto read_some = [&] {  // false once stdout is closed, or the cap is passed
+    const auto n = ::read(out.r, buf, sizeof buf);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) out.close_r();
+    if (n > 0) res.out.append(buf, static_cast<std::size_t>(n));
+    if (res.out.size() > limits.output_cap) {
+      res.over_cap = true;
+      res.out.resize(limits.output_cap);
+    }
+    return n > 0 && !res.over_cap;
+  };
+  int status = 0;
+  bool exited = false;
+  // Until it exits (what it left in the pipe is then read) or the deadline: a helper whose stdout a child it
+  // started still holds has answered all the same once it exits.
+  while (!exited && !res.over_cap) {
     const int ms = remaining_ms(deadline);
     if (ms == 0) {
       res.timed_out = true;
       break;
     }
-    if (::poll(fds, in.w >= 0 ? 2 : 1, ms) < 0 && errno != EINTR) break;
+    pollfd fds[2] = {{out.r, POLLIN, 0}, {in.w, POLLOUT, 0}};
+    const nfds_t n = out.r >= 0 ? (in.w >= 0 ? 2 : 1) : 0;
+    if (::poll(n ? fds : nullptr, n, std::min(ms, 50)) < 0 && errno != EINTR) break;
     if (in.w >= 0 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      const auto n = ::write(in.w, input.data() + written, input.size() - written);
-      if (n > 0) written += static_cast<std::size_t>(n);
-      if (n < 0 && errno != EAGAIN && errno != EINTR) in.close_w();  // it will not read: its answer says why
+      const auto put = ::write(in.w, input.data() + written, input.size() - written);
+      if (put > 0) written += static_cast<std::size_t>(put);
+      if (put < 0 && errno != EAGAIN && errno != EINTR) in.close_w();  // it will not read: its answer says why
       if (written == input.size()) in.close_w();
     }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      const auto n = ::read(out.r, buf, sizeof buf);
-      if (n == 0) out.close_r();
-      if (n < 0 && errno != EAGAIN && errno != EINTR) out.close_r();
-      if (n > 0) res.out.append(buf, static_cast<std::size_t>(n));
-      if (res.out.size() > limits.output_cap) {
-        res.over_cap = true;
-        res.out.resize(limits.output_cap);
-        break;
-      }
-    }
+    if (out.r >= 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) read_some();
+    exited = ::waitpid(pid, &status, WNOHANG) == pid;
   }
-  if (res.timed_out || res.over_cap) ::kill(pid, SIGKILL);
-  in.close_both(), out.close_both();
-  int status = 0;
-  // Its stdout closed: it is ending. A child that closed stdout and lingers is given until the deadline.
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (remaining_ms(deadline) == 0) {
-      res.timed_out = true;
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      break;
-    }
-    ::usleep(5000);
+  if (exited)
+    while (out.r >= 0 && read_some()) {}
+  if (!exited) {
+    ::kill(-pid, SIGKILL);  // the whole group: the helper and whatever it started
+    ::waitpid(pid, &status, 0);
   }
-  res.exit_code = WIFEXITED(status) && !res.timed_out && !res.over_cap ? WEXITSTATUS(status) : -1;
+  res.exit_code = exited && WIFEXITED(status) && !res.over_cap ? WEXITSTATUS(status) : -1;
   return res;
 }
 

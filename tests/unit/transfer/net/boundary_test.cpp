@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace t = ocimirror::transfer;
 namespace fs = std::filesystem;
@@ -94,6 +96,18 @@ TEST(ChildProcess, RunsBoundedInTimeAndOutput) {
   auto deaf = t::run_child("/bin/sh", {"-c", "exec <&-; echo hi"}, std::string(1 << 20, 'x'), {});
   EXPECT_EQ(deaf.out, "hi\n");
   EXPECT_THROW(t::run_child("/nonexistent/helper", {}, "", {}), t::error);
+  // It exits while something it started still holds its stdout: done when it exits, not at the deadline.
+  const auto quick = std::chrono::steady_clock::now();
+  auto forked = t::run_child("/bin/sh", {"-c", "sleep 29.5 & echo ok"}, "", {.timeout = 10s});
+  EXPECT_EQ(forked.exit_code, 0);
+  EXPECT_EQ(forked.out, "ok\n");
+  EXPECT_LT(std::chrono::steady_clock::now() - quick, 5s);
+  (void)::system("pkill -f 'slee[p] 29.5'");
+  // Killed at the deadline with what it started: no `sleep` left behind.
+  auto group = t::run_child("/bin/sh", {"-c", "sleep 28.5; echo never"}, "", {.timeout = 300ms});
+  EXPECT_TRUE(group.timed_out);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_NE(::system("pgrep -f 'slee[p] 28.5' >/dev/null"), 0) << "the helper's own child was killed with it";
 }
 
 TEST(RegularFile, AFIFOOrDeviceIsRefusedWithoutWaiting) {
