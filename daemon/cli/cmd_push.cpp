@@ -61,7 +61,8 @@ awaitable<void> push_built(transfer::registry_client& c, const transfer::referen
       auto fd = std::make_shared<transfer::file::fd>(transfer::open_regular(blob->file->path));
       once = transfer::file::reader(fd, 0, blob->file_size, blob->file->path);
     }
-    co_await c.push_blob(to.repository, blob->digest, blob->size(), once, {});
+    const transfer::upload_options plain_push{};  // a named local: GCC 12 and co_await (CONTRIBUTING)
+    co_await c.push_blob(to.repository, blob->digest, blob->size(), once, plain_push);
   }
   co_await c.put_manifest(to.repository, to.tag, b.manifest, std::string(transfer::media::oci_manifest));
 }

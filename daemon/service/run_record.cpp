@@ -1,5 +1,7 @@
 #include "daemon/service/run_record.hpp"
 
+#include "transfer/net/file_io.hpp"
+
 #include <boost/json.hpp>
 
 #include <fcntl.h>
@@ -157,14 +159,12 @@ bool write_status_file(const std::string& state_dir, const remembered_map& m) {
     policies[name] = std::move(o);
   }
   const std::string text = json::serialize(json::object{{"policies", std::move(policies)}}) + "\n";
-  const std::string path = status_path(state_dir), tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (ok) ok = std::rename(tmp.c_str(), path.c_str()) == 0;
-  if (!ok) ::unlink(tmp.c_str());
-  return ok;
+  try {  // a temporary of a random name (mkstemp), never a planted daemon-status.json.tmp
+    transfer::file::write_atomic(status_path(state_dir), text);
+    return true;
+  } catch (const transfer::error&) {
+    return false;
+  }
 }
 
 }  // namespace ocimirror::daemon

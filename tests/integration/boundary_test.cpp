@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -228,6 +229,44 @@ TEST_F(Boundary, AFIFOInALayoutOrAsAnArchiveIsRefusedAtOnce) {
     EXPECT_NE(r.exit_code, 0) << ref;
     EXPECT_LT(std::chrono::steady_clock::now() - start, 10s) << ref;
     EXPECT_NE(r.err.find("is not a regular file"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(Boundary, LinksPlantedAtTemporaryNamesAreNeverWrittenThrough) {
+  // The names the previous binary used, one per likely process id: /tmp/ocimirror-chart-PID (push --helm),
+  // DIR.layer-PID and DIR.layer-PID.tar (pull), DIR.partial-PID (pull's extraction), CONFIG.tmp.PID (login).
+  const std::string victim = dir + "/victim", out = dir + "/pulled";
+  std::ofstream(victim) << "precious";
+  fs::create_directories(dir + "/chart/web");
+  std::ofstream(dir + "/chart/web/Chart.yaml") << "apiVersion: v2\nname: web\nversion: 0.1.0\n";
+  ASSERT_EQ(run({"tar", "czf", dir + "/web.tgz", "-C", dir + "/chart", "web"}).exit_code, 0);
+  std::vector<std::string> planted;
+  const int near = ::getpid();
+  for (int pid = near; pid < near + 400; ++pid) {
+    const std::string p = std::to_string(pid);
+    for (const std::string& at : {"/tmp/ocimirror-chart-" + p, out + ".layer-" + p, out + ".layer-" + p + ".tar",
+                                  dir + "/docker-login/config.json.tmp." + p})
+      planted.push_back(at);
+  }
+  fs::create_directories(dir + "/docker-login");
+  for (const auto& at : planted) {
+    std::error_code ec;
+    fs::create_symlink(victim, at, ec);
+  }
+  auto r = cli({"push", "--plain-http", "--helm", dir + "/web.tgz", dst->host() + "/charts"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = cli({"pull", "--plain-http", dst->host() + "/charts/web:0.1.0", out});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out + "/web/Chart.yaml"));
+  r = run({"bash", "-c",
+           "printf 'pw\\n' | '" + ocimirror_bin() + "' login --plain-http -u someone --password-stdin " + dst->host()},
+          {{"DOCKER_CONFIG", dir + "/docker-login"}});
+  std::ifstream in(victim);
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  EXPECT_EQ(text, "precious") << "a planted link was written through";
+  for (const auto& at : planted) {
+    std::error_code ec;
+    fs::remove(at, ec);
   }
 }
 

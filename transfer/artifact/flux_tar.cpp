@@ -20,8 +20,9 @@ std::uint32_t go_mode(const fs::file_status& st) { return static_cast<std::uint3
 
 /// A file's header and bytes, read in pieces (never held whole): a 2 GiB file costs 1 MiB of memory. A file that
 /// grows or shrinks while it is read is refused: the header already gave its size.
-void append_file(const sink& out, const std::string& name, const fs::path& p, std::uint32_t mode) {
-  file::fd f(open_regular(p.string()));
+void append_file(const sink& out, const std::string& name, const fs::path& p, std::uint32_t mode,
+                 links how = links::refuse) {
+  file::fd f(open_regular(p.string(), how));  // the walk saw a regular file: a link swapped in since is refused
   struct stat st {};
   if (::fstat(f.n, &st) != 0) file::fail("stat", p.string());
   const auto size = static_cast<std::uint64_t>(st.st_size);
@@ -96,7 +97,7 @@ void build(const std::string& path, const ignore::matcher& ignore, report& rep, 
     if (ignore.excluded({name}, false))
       rep.ignored.push_back(name);
     else
-      append_file(out, name, path, (go_mode(st) & 0777) & ~current_umask()), ++rep.files;
+      append_file(out, name, path, (go_mode(st) & 0777) & ~current_umask(), links::follow), ++rep.files;
   } else {
     throw error(errc::io, path + " is neither a directory nor a regular file");
   }

@@ -38,6 +38,8 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args, pipe_
   posix_spawn_file_actions_adddup2(&fa, in.r, 0);
   posix_spawn_file_actions_adddup2(&fa, out.w, 1);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  // Nothing else of ours goes with it: Asio's sockets (the admin listener, registry connections) lack O_CLOEXEC.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   std::vector<std::string> argv_s{path};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -46,8 +48,15 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args, pipe_
   // Its own process group: a deadline kills what it started too (a shell's `sleep`), not only the helper.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  // ... and signals as a fresh process has them: not SIGPIPE ignored (main) nor blocked (this thread).
+  sigset_t none, pipe_only;
+  sigemptyset(&none);
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &pipe_only);
   pid_t pid = -1;
   const int rc = ::posix_spawn(&pid, path.c_str(), &fa, &attr, argv.data(), environ);
   posix_spawnattr_destroy(&attr);

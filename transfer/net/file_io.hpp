@@ -32,7 +32,7 @@ struct temp_file {
   fd f;
   std::string path;
   temp_file(fd file, std::string p) : f(std::move(file)), path(std::move(p)) {}
-  temp_file(temp_file&&) = default;
+  temp_file(temp_file&& o) noexcept : f(std::move(o.f)), path(std::exchange(o.path, {})) {}
   ~temp_file();
   /// The file stays (renamed into place by the caller, say): not removed on destruction.
   void keep() { path.clear(); }

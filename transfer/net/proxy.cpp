@@ -1,6 +1,8 @@
 #include "transfer/net/proxy.hpp"
 
 #include "transfer/net/headers.hpp"
+#include "transfer/net/url.hpp"
+#include "transfer/oci/errors.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -101,9 +103,16 @@ boost::system::result<proxy_endpoint, std::string> parse_proxy_url(std::string_v
   if (!u->encoded_path().empty() && u->encoded_path() != "/")
     return boost::system::result<proxy_endpoint, std::string>(boost::system::in_place_error,
                                                               "has a path; give only http://HOST:PORT");
+  url_parts checked;  // host and port as the one URL parser takes them (the port 1-65535, the host a name or address)
+  try {
+    checked = split_url("http://" + std::string(u->encoded_host_and_port()));
+  } catch (const error& e) {
+    return boost::system::result<proxy_endpoint, std::string>(boost::system::in_place_error,
+                                                              "is not usable: " + std::string(e.what()));
+  }
   proxy_endpoint p;
-  p.host = lower(u->host_address());
-  p.port = u->has_port() && !u->port().empty() ? std::string(u->port()) : "1080";
+  p.host = checked.host;
+  p.port = u->has_port() && !u->port().empty() ? checked.port : "1080";
   if (u->has_userinfo())
     p.authorization = "Basic " + base64_encode(std::string(u->user()) + ":" + std::string(u->password()));
   const bool v6 = p.host.find(':') != std::string::npos;

@@ -22,6 +22,10 @@ url_parts split_url(std::string_view url);
 /// either does not parse.
 bool same_origin(std::string_view a, std::string_view b);
 
+/// The URL without what may be a secret: a user name and password (however malformed), the query and fragment. For
+/// messages and traces.
+std::string redacted_url(std::string_view url);
+
 /// Whether url's host is a loopback name or address (localhost, 127.0.0.0/8, ::1); false when it does not parse.
 bool is_loopback_url(std::string_view url);
 

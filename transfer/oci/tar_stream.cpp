@@ -81,9 +81,13 @@ void stream_reader::on_header() {
   if (h->root) return;
   if (++entries_ > limits_.max_entries)
     throw error(errc::too_large, what_ + " holds more than " + std::to_string(limits_.max_entries) + " entries");
-  if (!names_.insert(h->e.name).second) refuse("member '" + h->e.name + "' appears twice");
+  // A directory named twice is one directory (GNU tar writes `tar cf - d d/sub` so); a file twice, or a file and a
+  // directory of one name, is refused: which would be meant?
+  const auto [seen, fresh] = names_.emplace(h->e.name, h->e.type);
+  if (!fresh && (seen->second != kind::directory || h->e.type != kind::directory))
+    refuse("member '" + h->e.name + "' appears twice");
   if (h->e.type == kind::directory) {
-    sink_.directory(h->e.name, h->e.mode);
+    if (fresh) sink_.directory(h->e.name, h->e.mode);
     return;
   }
   if (h->e.size > limits_.max_bytes - std::min(bytes_, limits_.max_bytes))

@@ -6,7 +6,7 @@
 #include "transfer/oci/tar.hpp"
 
 #include <cstdint>
-#include <set>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -56,7 +56,7 @@ class stream_reader {
   std::uint64_t left_ = 0;        ///< bytes of the current body, or of its padding, still to come
   std::uint64_t offset_ = 0;      ///< bytes read so far: where an error is
   std::uint64_t entries_ = 0, files_ = 0, bytes_ = 0;
-  std::set<std::string> names_;  ///< bounded by max_entries
+  std::map<std::string, kind> names_;  ///< bounded by max_entries
 };
 
 }  // namespace ocimirror::transfer::tar

@@ -9,6 +9,7 @@
 #include <boost/process.hpp>
 
 #include <algorithm>
+#include <atomic>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,12 +39,15 @@ std::string docker_server_key(std::string_view registry) {
 namespace {
 
 std::optional<json::object> load_config(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
+  std::string text;
+  try {  // a regular file of at most 1 MiB: off the loop, but a FIFO would still hold every lookup forever
+    text = file::read_file(path.string(), std::size_t(1) << 20);
+  } catch (const error& e) {
+    if (!fs::exists(path)) return std::nullopt;
+    throw error(errc::io, "docker config " + path.string() + ": " + file::failure_reason(e, path.string()));
+  }
   boost::system::error_code ec;
-  auto v = json::parse(ss.str(), ec);
+  auto v = json::parse(text, ec);
   if (ec || !v.is_object()) throw error(errc::io, "docker config " + path.string() + " is not a JSON object");
   return std::move(v.as_object());
 }
@@ -68,10 +72,10 @@ std::string helper_for(const json::object& cfg, std::string_view registry) {
   return string_at(cfg, "credsStore");
 }
 
-child_limits& limits() {
-  static child_limits l;
-  return l;
-}
+/// Set by each session (a reload makes one) while helper threads read them: atomics, read by value.
+std::atomic<std::int64_t> timeout_ms{30'000};
+std::atomic<std::size_t> helper_output_cap{1u << 20};
+child_limits limits() { return {std::chrono::milliseconds(timeout_ms.load()), helper_output_cap.load()}; }
 
 /// docker-credential-NAME as docker allows NAME: lowercase letters, digits, '.', '_' and '-'; never a path.
 void check_helper_name(std::string_view helper) {
@@ -89,7 +93,7 @@ std::string run_helper(std::string_view helper, std::string_view verb, std::stri
   const std::string exe = "docker-credential-" + std::string(helper);
   auto path = bp::search_path(exe);
   if (path.empty()) throw error(errc::io, "credential helper '" + exe + "' named in the docker config is not in PATH");
-  const auto& l = limits();
+  const auto l = limits();
   auto r = run_child(path.string(), {std::string(verb)}, input, l);
   const std::string named = "credential helper '" + exe + " " + std::string(verb) + "'";
   if (r.timed_out)
@@ -112,7 +116,8 @@ std::string answer_field(const json::object& o, std::string_view key, std::strin
 }  // namespace
 
 void set_credential_helper_limits(std::chrono::milliseconds timeout, std::size_t output_cap) {
-  limits() = child_limits{timeout, output_cap};
+  timeout_ms = timeout.count();
+  helper_output_cap = output_cap;
 }
 
 std::optional<credentials> run_credential_helper(std::string_view helper, std::string_view server) {

@@ -1,11 +1,13 @@
 #include "transfer/registry/ecr_api.hpp"
 
+#include "transfer/net/file_io.hpp"
 #include "transfer/net/headers.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/outside.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -19,6 +21,10 @@ constexpr const char* target_prefix = "AmazonEC2ContainerRegistry_V20150921.";
 
 /// "host[:port]" of an endpoint URL, as the Host header carries it and SigV4 signs it: from the one URL parser.
 std::string authority_of(const std::string& url) { return split_url(url).authority; }
+
+std::int64_t epoch_seconds(std::chrono::system_clock::time_point p) {
+  return std::chrono::duration_cast<std::chrono::seconds>(p.time_since_epoch()).count();
+}
 
 std::string form_value(std::string_view s) { return aws_uri_encode(s); }
 
@@ -55,9 +61,11 @@ env_lookup_fn process_environment() {
 
 file_read_fn local_files() {
   return [](const std::string& path) -> std::optional<std::string> {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    try {  // a regular file of at most 1 MiB: read on the loop, so never a FIFO that would hold it in open()
+      return file::read_file(path, std::size_t(1) << 20);
+    } catch (const error&) {
+      return std::nullopt;
+    }
   };
 }
 
@@ -105,7 +113,10 @@ awaitable<aws_credentials> ecr_api::keys(const aws_source& src) {
   }
   creds.source = src.where + " via STS";
   assumed_ = creds;
-  assumed_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(expires));
+  // Missing, garbled or absurd, Expiration is kept within [now + 10 min, now + 12 h] (STS's shortest session is 15):
+  // STS is never asked per call.
+  assumed_until_ = std::chrono::system_clock::time_point(std::chrono::seconds(std::clamp<std::int64_t>(
+      expires, epoch_seconds(now + std::chrono::minutes(10)), epoch_seconds(now + std::chrono::hours(12)))));
   co_return creds;
 }
 
@@ -176,11 +187,8 @@ awaitable<std::optional<ecr_api::token>> ecr_api::authorization(const std::strin
   // Seconds since the epoch, as AWS JSON writes timestamps. Kept within [now + 15 min, now + 12 h] (the token's
   // documented lifetime): 0, -1e300 or 1e300 neither overflow nor make every request fetch a new password.
   if (auto* at = data->as_object().if_contains("expiresAt"); at && at->is_number()) {
-    const auto epoch = [](std::chrono::system_clock::time_point p) {
-      return std::chrono::duration_cast<std::chrono::seconds>(p.time_since_epoch()).count();
-    };
-    const auto secs =
-        clamped_number<std::int64_t>(*at, epoch(now + std::chrono::minutes(15)), epoch(now + std::chrono::hours(12)));
+    const auto secs = clamped_number<std::int64_t>(*at, epoch_seconds(now + std::chrono::minutes(15)),
+                                                   epoch_seconds(now + std::chrono::hours(12)));
     t.expires = std::chrono::system_clock::time_point(std::chrono::seconds(*secs));
   }
   co_return t;

@@ -66,6 +66,9 @@ TEST(TarStream, ReadsTheSameWhateverThePiecesAreAndSkipsPadding) {
 TEST(TarStream, RefusesWhatTheIndexRefusesAndStaysBounded) {
   const std::string a = member({"a", tar::kind::file, 1}, "x");
   EXPECT_THROW(read(a + a + marker, 512), t::error) << "a name twice";
+  const std::string d = member({"a", tar::kind::directory, 0}, "");
+  EXPECT_THROW(read(d + a + marker, 512), t::error) << "a file and a directory of one name";
+  EXPECT_EQ(read(d + d + marker, 512).size(), 1u) << "a directory twice is one (GNU tar: tar cf - d d/sub)";
   EXPECT_THROW(read(a, 512), t::error) << "no end marker: truncated";
   EXPECT_THROW(read(a.substr(0, 600), 512), t::error);
   try {
