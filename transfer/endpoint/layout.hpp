@@ -11,8 +11,12 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace ocimirror::transfer {
+namespace file {
+struct temp_file;
+}
 
 /// What layout directories and archives share: index lookups, manifests read back and checked against their digest.
 class layout_endpoint : public endpoint {
@@ -139,13 +143,13 @@ class layout_archive_writer final : public layout_endpoint {
  private:
   void open_partial();
   void append(const std::string& member, std::uint64_t size, int from_fd);
+  file::temp_file temporary(std::string_view kind) const;
   std::string file_, partial_;
   int out_ = -1;
   std::uint64_t at_ = 0;
   std::map<std::string, std::uint64_t> written_;  ///< digest -> size
   std::map<std::string, std::string> manifests_;  ///< digest -> bytes, for reading back (small)
   std::set<std::string> since_, left_out_;
-  std::size_t spools_ = 0;
   bool committed_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include "transfer/oci/errors.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -88,7 +89,6 @@ void layout_archive_reader::verify_blobs() const {
 
 layout_archive_writer::layout_archive_writer(std::string file, std::set<std::string> since)
     : layout_endpoint("oci-archive:" + file), file_(std::move(file)), since_(std::move(since)) {
-  partial_ = file_ + ".partial-" + std::to_string(::getpid());
   // What a killed writer of this same file left: its partial archive and spools, once that process is gone.
   const std::filesystem::path f(file_);
   const std::string dir = f.has_parent_path() ? f.parent_path().string() : ".", base = f.filename().string();
@@ -102,11 +102,22 @@ layout_archive_writer::~layout_archive_writer() {
   if (!committed_) ::unlink(partial_.c_str());  // nothing half-written under the real name
 }
 
+/// FILE.KIND-PID-XXXXXX beside the archive, made by mkstemp: nothing planted is written through, and the pid lets
+/// the next writer sweep what a killed one left (file::sweep_orphans).
+file::temp_file layout_archive_writer::temporary(std::string_view kind) const {
+  const std::filesystem::path f(file_);
+  const std::string dir = f.has_parent_path() ? f.parent_path().string() : ".";
+  return file::make_temp_file(dir,
+                              f.filename().string() + "." + std::string(kind) + "-" + std::to_string(::getpid()) + "-");
+}
+
 void layout_archive_writer::open_partial() {
   if (out_ >= 0) return;
-  // O_EXCL | O_NOFOLLOW: a name planted in advance (a symlink to somewhere else) is refused, never written through.
-  ::unlink(partial_.c_str());  // only a leftover of a killed process with this same pid
-  out_ = file::open_or_throw(partial_, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW);
+  auto t = temporary("partial");
+  ::fchmod(t.f.n, 0644);  // an archive to be shared, as open(..., 0644) made it
+  partial_ = t.path;
+  out_ = std::exchange(t.f.n, -1);  // the writer owns it now: unlinked by the destructor unless committed
+  t.keep();
 }
 
 awaitable<std::optional<std::uint64_t>> layout_archive_writer::blob_size(const std::string&,
@@ -156,9 +167,11 @@ void layout_archive_writer::append(const std::string& member, std::uint64_t size
 awaitable<void> layout_archive_writer::store(const std::string& digest, std::uint64_t size,
                                              http_client::chunk_source next) {
   // Spooled first: other blobs may be arriving at the same time, and only checked bytes go into the archive.
-  const auto spool = file_ + ".spool-" + std::to_string(::getpid()) + "-" + std::to_string(spools_++);
-  file::fd f(file::open_or_throw(spool, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
+  auto spooled = temporary("spool");
+  const std::string spool = spooled.path;
   ::unlink(spool.c_str());  // anonymous from here on: gone with the descriptor whatever happens
+  spooled.keep();
+  const auto& f = spooled.f;
   std::uint64_t written = 0;
   for (;;) {
     auto piece = co_await next();
