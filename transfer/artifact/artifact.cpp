@@ -1,6 +1,7 @@
 #include "transfer/artifact/artifact.hpp"
 
 #include "transfer/artifact/go_json.hpp"
+#include "transfer/artifact/unpack.hpp"
 #include "transfer/net/file_io.hpp"
 #include "transfer/oci/digest.hpp"
 #include "transfer/oci/errors.hpp"
@@ -13,8 +14,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 namespace ocimirror::transfer::artifact {
@@ -37,38 +38,17 @@ std::string gzip(std::string_view data) {
 }
 
 void gunzip_file(const std::string& in_path, const file::temp_file& out, std::uint64_t max_bytes) {
-  std::ifstream in(in_path, std::ios::binary);
-  if (!in) throw error(errc::io, "cannot open " + in_path);
-  const std::string& out_path = out.path;
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 32) != Z_OK) throw error(errc::io, "zlib inflateInit2 failed");
-  std::vector<char> ibuf(256 << 10), obuf(256 << 10);
-  std::uint64_t total = 0;
-  int rc = Z_OK;
-  try {
-    while (rc != Z_STREAM_END) {
-      if (z.avail_in == 0) {
-        in.read(ibuf.data(), static_cast<std::streamsize>(ibuf.size()));
-        if (in.gcount() == 0) throw error(errc::bad_archive, in_path + " is truncated: the gzip stream does not end");
-        z.next_in = reinterpret_cast<Bytef*>(ibuf.data());
-        z.avail_in = static_cast<uInt>(in.gcount());
-      }
-      z.next_out = reinterpret_cast<Bytef*>(obuf.data());
-      z.avail_out = static_cast<uInt>(obuf.size());
-      rc = inflate(&z, Z_NO_FLUSH);
-      if (rc != Z_OK && rc != Z_STREAM_END)
-        throw error(errc::bad_archive, in_path + " is not valid gzip: " + (z.msg ? z.msg : "corrupt"));
-      const auto n = obuf.size() - z.avail_out;
-      total += n;
-      if (total > max_bytes)
-        throw error(errc::too_large, in_path + " inflates to more than " + std::to_string(max_bytes >> 20) + " MiB");
-      file::write_all(out.f.n, std::string_view(obuf.data(), n), out_path);
-    }
-  } catch (...) {
-    inflateEnd(&z);
-    throw;
+  file::fd in(open_regular(in_path));
+  gunzip_stream gz([&out](std::string_view piece) { file::write_all(out.f.n, piece, out.path); }, max_bytes, in_path);
+  std::vector<char> buf(256 << 10);
+  for (;;) {
+    const auto n = ::read(in.n, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) file::fail("read", in_path);
+    if (n == 0) break;
+    gz.feed(std::string_view(buf.data(), static_cast<std::size_t>(n)));
   }
-  inflateEnd(&z);
+  gz.finish();
 }
 
 namespace {

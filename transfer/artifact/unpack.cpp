@@ -20,8 +20,12 @@ struct gunzip_stream::state {
   std::vector<char> out = std::vector<char>(256u << 10);
 };
 
-gunzip_stream::gunzip_stream(output out, std::uint64_t max_bytes, std::string what)
-    : z_(std::make_unique<state>()), out_(std::move(out)), max_(max_bytes), what_(std::move(what)) {
+gunzip_stream::gunzip_stream(output out, std::uint64_t max_bytes, std::string what, std::string hint)
+    : z_(std::make_unique<state>()),
+      out_(std::move(out)),
+      max_(max_bytes),
+      what_(std::move(what)),
+      hint_(std::move(hint)) {
   if (inflateInit2(&z_->z, 15 + 32) != Z_OK) throw error(errc::io, "zlib inflateInit2 failed");  // gzip or zlib
 }
 
@@ -44,8 +48,7 @@ void gunzip_stream::feed(std::string_view compressed) {
     const auto n = z_->out.size() - z.avail_out;
     total_ += n;
     if (total_ > max_)
-      throw error(errc::too_large, what_ + " inflates to more than " + std::to_string(max_ >> 20) +
-                                       " MiB; raise --max-size if that is meant");
+      throw error(errc::too_large, what_ + " inflates to more than " + std::to_string(max_ >> 20) + " MiB" + hint_);
     if (n) out_(std::string_view(z_->out.data(), n));
     if (rc == Z_STREAM_END) ended_ = true;
     if (rc == Z_BUF_ERROR && n == 0) break;  // needs more input
@@ -108,7 +111,8 @@ void layer_unpacker::start(bool gzip) {
   scratch_ = std::make_unique<file::temp_dir>(file::make_temp_dir(parent_, base_ + ".partial-"));
   sink_ = std::make_unique<extract_sink>(scratch_->path);
   tar_ = std::make_unique<tar::stream_reader>(*sink_, tar::stream_limits{.max_bytes = max_}, what_);
-  gz_ = std::make_unique<gunzip_stream>([this](std::string_view out) { tar_->feed(out); }, max_, what_);
+  gz_ = std::make_unique<gunzip_stream>([this](std::string_view out) { tar_->feed(out); }, max_, what_,
+                                        "; raise --max-size if that is meant");
 }
 
 void layer_unpacker::feed(std::string_view bytes) {

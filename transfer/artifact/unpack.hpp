@@ -23,8 +23,9 @@ namespace ocimirror::transfer::artifact {
 class gunzip_stream {
  public:
   using output = std::function<void(std::string_view)>;
-  /// `what` names the stream in errors; more than max_bytes inflated is refused (too_large).
-  gunzip_stream(output out, std::uint64_t max_bytes, std::string what);
+  /// `what` names the stream in errors; more than max_bytes inflated is refused (too_large), the message ending with
+  /// `hint` (how to raise the bound, where there is a way).
+  gunzip_stream(output out, std::uint64_t max_bytes, std::string what, std::string hint = {});
   ~gunzip_stream();
   gunzip_stream(const gunzip_stream&) = delete;
   gunzip_stream& operator=(const gunzip_stream&) = delete;
@@ -38,7 +39,7 @@ class gunzip_stream {
   std::unique_ptr<state> z_;
   output out_;
   std::uint64_t max_, total_ = 0;
-  std::string what_;
+  std::string what_, hint_;
   bool ended_ = false;
 };
 
