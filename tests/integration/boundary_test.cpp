@@ -3,6 +3,7 @@
 // own admin API. Each case ran against the previous binary and broke it; each is shown held here.
 #include "tests/integration/helpers.hpp"
 #include "tests/support/loopback_server.hpp"
+#include "tests/support/realm_registry.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
 
@@ -15,7 +16,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 
 using namespace ocimirror::testing;
 using namespace std::chrono_literals;
@@ -23,57 +23,6 @@ namespace fs = std::filesystem;
 namespace http = boost::beast::http;
 
 namespace {
-
-/// A registry that challenges every request with a Bearer realm chosen by repository:
-///   helper/app   realm on this server, a valid token (credentials come from a credential helper)
-///   inject/app   realm on this server, which answers the token "T\r\nX-Injected: yes"
-///   admin/app    realm = the URL set with admin_realm (the daemon's own admin API)
-///   big/app      realm on this server, which answers a 3 MiB token
-///   file/app     realm = file:///etc/passwd
-class realm_registry {
- public:
-  realm_registry() : server_([this](loopback_server::request& req) { return handle(req); }) {}
-  std::string host() const { return server_.host(); }
-  void admin_realm(std::string url) {
-    std::lock_guard l(m_);
-    admin_realm_ = std::move(url);
-  }
-  bool saw_injected() const { return injected_; }
-
- private:
-  loopback_server::response handle(loopback_server::request& req) {
-    if (req.find("X-Injected") != req.end()) injected_ = true;
-    const std::string target(req.target());
-    loopback_server::response res{http::status::ok, 11};
-    res.set(http::field::content_type, "application/json");
-    if (target.starts_with("/token-big")) {
-      res.body() = R"({"token":")" + std::string(3u << 20, 'a') + "\"}";  // 3 MiB
-    } else if (target.starts_with("/token")) {
-      res.body() = target.find("inject") != std::string::npos ? R"({"token":"T\r\nX-Injected: yes"})"
-                                                              : R"({"token":"good-token"})";
-    } else if (req[http::field::authorization] == "Bearer good-token") {
-      res.body() = R"({"name":"helper/app","tags":["v1"]})";
-    } else {
-      std::string realm = "http://" + host() + "/token";
-      if (target.find("/inject/") != std::string::npos) realm += "-inject";
-      if (target.find("/big/") != std::string::npos) realm += "-big";
-      if (target.find("/file/") != std::string::npos) realm = "file:///etc/passwd";
-      if (target.find("/admin/") != std::string::npos) {
-        std::lock_guard l(m_);
-        realm = admin_realm_;
-      }
-      res.result(http::status::unauthorized);
-      res.set(http::field::www_authenticate, "Bearer realm=\"" + realm + "\",service=\"realm-registry\"");
-      res.body() = R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})";
-    }
-    res.prepare_payload();
-    return res;
-  }
-  std::mutex m_;
-  std::string admin_realm_;
-  std::atomic<bool> injected_{false};
-  loopback_server server_;  // last: its thread calls handle
-};
 
 class Boundary : public ::testing::Test {
  protected:
