@@ -21,7 +21,7 @@ printf 'dockerConfig:\n  json: %s\n' "'{\"auths\": {\"ghcr.io\": {\"auth\": \"dT
 render -f "$tmp/inline.yaml" > "$tmp/inline-out.yaml"
 python3 "$src/tests/helm_render_check.py" "$tmp/inline-out.yaml" inline "$build/ocimirror"
 # The values README's "On Kubernetes" walk-through gives, as written there.
-sed -n "/^cat > my-values.yaml <<'VALUES'$/,/^VALUES$/p" "$src/README.md" | sed '1d;$d' > "$tmp/readme.yaml"
+sed -n "/^cat > my-values.yaml <<'VALUES'$/,/^VALUES$/p" "$src/docs/kubernetes.md" | sed '1d;$d' > "$tmp/readme.yaml"
 [ -s "$tmp/readme.yaml" ] || { echo "README has no my-values.yaml example"; exit 1; }
 render -f "$tmp/readme.yaml" > "$tmp/readme-out.yaml"
 python3 "$src/tests/helm_render_check.py" "$tmp/readme-out.yaml" readme "$build/ocimirror"
