@@ -24,10 +24,15 @@ with open(values_path) as f:
 values = json.loads(current)
 
 keys = config["properties"]
-values["properties"]["config"]["properties"] = {
+# No policy is left to the chart's own check (templates/_helpers.tpl, ocimirror.validate), which says what to write;
+# the schema would only say "Array must have at least 1 items" or "policies is required".
+policies = {k: v for k, v in keys["policies"].items() if k != "minItems"}
+config_values = values["properties"]["config"]
+config_values.pop("required", None)
+config_values["properties"] = {
     "registries": keys["registries"],
     "defaults": keys["defaults"],
-    "policies": keys["policies"],
+    "policies": policies,
 }
 # draft-07 is what helm's validator (gojsonschema) reads; the configuration's schema uses nothing newer.
 written = json.dumps(values, indent=2, ensure_ascii=False) + "\n"

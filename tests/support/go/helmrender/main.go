@@ -1,10 +1,15 @@
-// helmrender CHART_DIR [-f VALUES.yaml ...] [--name RELEASE] [--namespace NS]: renders a Helm chart the way
-// `helm template` does, for a machine without helm (it is not in Debian): Go's text/template with sprig's
-// functions (Debian's golang-github-masterminds-sprig-dev, as helm uses them) plus helm's own (include, tpl,
-// required, toYaml, fromYaml, toJson, lookup returning nothing), .Values merged from values.yaml and each -f file,
-// validated against values.schema.json with gojsonschema (Debian's, as helm 3 validates), .Files.Get, and
-// missingkey=zero with "<no value>" blanked, as helm's engine does. Prints each non-empty rendered template as a
-// "---\n# Source: CHART/templates/NAME" document, NOTES.txt and _partials excluded; errors go to stderr, exit 1.
+// helmrender CHART_DIR [-f VALUES.yaml ...] [--name RELEASE] [--namespace NS] [--lookup OBJECTS.yaml] [--upgrade]
+// [--notes FILE]: renders a Helm chart the way `helm template` does, for a machine without helm (it is not in
+// Debian): Go's text/template with sprig's functions (Debian's golang-github-masterminds-sprig-dev, as helm uses
+// them, `fail` included) plus helm's own (include, tpl, required, toYaml, fromYaml, toJson, lookup), .Values merged
+// from values.yaml and each -f file, validated against values.schema.json with gojsonschema (Debian's, as helm 3
+// validates), .Files.Get, and missingkey=zero with "<no value>" blanked, as helm's engine does. Prints each
+// non-empty rendered template as a "---\n# Source: CHART/templates/NAME" document, _partials excluded; NOTES.txt is
+// rendered too (its errors fail as helm install's would) and written to --notes FILE. Errors go to stderr, exit 1.
+//
+// lookup answers as under `helm template`, an empty map, unless --lookup names a file of objects (YAML documents)
+// standing for the cluster `helm upgrade` would see: lookup API KIND NS NAME then returns the object of that
+// apiVersion, kind, namespace (the release's when it has none) and name. --upgrade sets .Release.IsUpgrade.
 package main
 
 import (
@@ -82,14 +87,68 @@ func validate(chart string, values map[string]interface{}) {
 	}
 }
 
+// cluster is what --lookup gives: the objects lookup can find.
+type cluster []map[string]interface{}
+
+func readObjects(path string) cluster {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		fail("%v", err)
+	}
+	var out cluster
+	for _, doc := range strings.Split("\n"+string(b), "\n---") {
+		obj := map[string]interface{}{}
+		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+			fail("%s: %v", path, err)
+		}
+		if len(obj) > 0 {
+			out = append(out, obj)
+		}
+	}
+	return out
+}
+
+// lookup as helm's: one object by name, or {"items": [...]} of a kind when name is empty; an empty map if none.
+func (c cluster) lookup(releaseNS string) func(api, kind, ns, name string) map[string]interface{} {
+	return func(api, kind, ns, name string) map[string]interface{} {
+		var items []interface{}
+		for _, o := range c {
+			meta, _ := o["metadata"].(map[string]interface{})
+			ons, _ := meta["namespace"].(string)
+			if ons == "" {
+				ons = releaseNS
+			}
+			if o["apiVersion"] != api || o["kind"] != kind || (ns != "" && ons != ns) {
+				continue
+			}
+			if name == "" {
+				items = append(items, o)
+			} else if meta["name"] == name {
+				return o
+			}
+		}
+		if name == "" {
+			return map[string]interface{}{"items": items}
+		}
+		return map[string]interface{}{}
+	}
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: helmrender CHART_DIR [-f VALUES.yaml ...] [--name RELEASE] [--namespace NS]")
+		fail("usage: helmrender CHART_DIR [-f VALUES.yaml ...] [--name RELEASE] [--namespace NS] " +
+			"[--lookup OBJECTS.yaml] [--upgrade] [--notes FILE]")
 	}
 	chart := os.Args[1]
-	release, namespace := "release", "default"
+	release, namespace, notes := "release", "default", ""
+	upgrade := false
+	var objects cluster
 	values := readYAML(filepath.Join(chart, "values.yaml"))
 	for i := 2; i < len(os.Args); i++ {
+		if os.Args[i] == "--upgrade" {
+			upgrade = true
+			continue
+		}
 		if i+1 >= len(os.Args) {
 			fail("%s needs a value", os.Args[i])
 		}
@@ -100,6 +159,10 @@ func main() {
 			release = os.Args[i+1]
 		case "--namespace":
 			namespace = os.Args[i+1]
+		case "--lookup":
+			objects = append(objects, readObjects(os.Args[i+1])...)
+		case "--notes":
+			notes = os.Args[i+1]
 		default:
 			fail("unknown argument %s", os.Args[i])
 		}
@@ -107,9 +170,14 @@ func main() {
 	}
 	validate(chart, values)
 	meta := readYAML(filepath.Join(chart, "Chart.yaml"))
+	revision := 1
+	if upgrade {
+		revision = 2
+	}
 	top := map[string]interface{}{
-		"Values":  values,
-		"Release": map[string]interface{}{"Name": release, "Namespace": namespace, "Service": "Helm", "IsInstall": true, "Revision": 1},
+		"Values": values,
+		"Release": map[string]interface{}{"Name": release, "Namespace": namespace, "Service": "Helm",
+			"IsInstall": !upgrade, "IsUpgrade": upgrade, "Revision": revision},
 		"Chart": map[string]interface{}{"Name": meta["name"], "Version": meta["version"], "AppVersion": meta["appVersion"],
 			"Description": meta["description"]},
 		"Capabilities": map[string]interface{}{"KubeVersion": map[string]interface{}{"Version": "v1.28.0"}},
@@ -155,7 +223,7 @@ func main() {
 		}
 		return v, nil
 	}
-	funcs["lookup"] = func(...interface{}) map[string]interface{} { return map[string]interface{}{} }
+	funcs["lookup"] = objects.lookup(namespace)
 	root.Funcs(funcs).Option("missingkey=zero")
 	dir := filepath.Join(chart, "templates")
 	entries, err := os.ReadDir(dir)
@@ -173,7 +241,7 @@ func main() {
 		if _, err := root.New(full).Parse(string(b)); err != nil {
 			fail("%v", err)
 		}
-		if !strings.HasPrefix(e.Name(), "_") && strings.HasSuffix(e.Name(), ".yaml") {
+		if !strings.HasPrefix(e.Name(), "_") && (strings.HasSuffix(e.Name(), ".yaml") || e.Name() == "NOTES.txt") {
 			names = append(names, full)
 		}
 	}
@@ -189,6 +257,14 @@ func main() {
 			fail("%v", err)
 		}
 		out := strings.ReplaceAll(buf.String(), "<no value>", "")
+		if strings.HasSuffix(full, "/NOTES.txt") {
+			if notes != "" {
+				if err := os.WriteFile(notes, []byte(out), 0o644); err != nil {
+					fail("%v", err)
+				}
+			}
+			continue
+		}
 		for _, doc := range strings.Split(out, "\n---") {
 			if strings.TrimSpace(doc) == "" {
 				continue
