@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The container image (deploy/container/build-image.sh), as an operator would use it: built offline from this
 # machine's Debian packages; the Dockerfile's runtime packages are exactly the ones the binary needs; it runs
-# `ocimirror --version` as user 65532 with no shell in it; the image itself (pushed to a registry by the host's
+# `ocimirror --version` as user 65532 with no shell in it, ocimirror's copyright file beside the libraries'; the image itself (pushed to a registry by the host's
 # ocimirror) and a second data set are mirrored by `ocimirror sync` running inside the image (buildah run, chroot
 # isolation, the host's network), digest for digest; and the copy at the destination runs too.
 # Usage: container_image_test.sh BUILD_DIR
@@ -48,6 +48,9 @@ v=$(buildah run --isolation chroot "$ctr" -- /usr/bin/ocimirror --version) && gr
 if buildah run --isolation chroot "$ctr" -- /bin/sh -c true >/dev/null 2>&1; then fail "the image has a shell"; fi
 [ "$(buildah inspect --format '{{.OCIv1.Config.User}}' "$ctr")" = 65532:65532 ] || fail "the image does not run as 65532"
 buildah run --isolation chroot "$ctr" -- /usr/bin/ocimirror inspect --help >/dev/null || fail "inspect --help"
+mnt=$(buildah mount "$ctr")
+cmp -s "$mnt/usr/share/doc/ocimirror/copyright" deploy/debian/copyright || fail "the image lacks ocimirror's copyright file"
+buildah umount "$ctr" >/dev/null
 
 s=$(start_registry "$work/src"); d=$(start_registry "$work/dst")
 "$build/ocimirror" copy --plain-http "oci-archive:$work/image.tar" "$s/ocimirror/ocimirror:$version" >/dev/null 2>&1

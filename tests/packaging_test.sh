@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# What `cmake --install` delivers: the binary, a systemd unit that `systemd-analyze verify` accepts without a word,
-# pointing at the installed binary and configuration, and an example configuration that passes `ocimirror check`;
-# and the Helm chart's static consistency (tests/helm_chart_check.py). Usage: packaging_test.sh BUILD_DIR
+# What `cmake --install` delivers: the binary, the man pages, the copyright file and the examples, a systemd unit
+# that `systemd-analyze verify` accepts without a word, pointing at the installed binary and configuration, and an
+# example configuration that passes `ocimirror check`; and the Helm chart's static consistency
+# (tests/helm_chart_check.py). Usage: packaging_test.sh BUILD_DIR
 set -euo pipefail
 build=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp" >/dev/null
 unit=$tmp/lib/systemd/system/ocimirror.service
-for f in "$tmp/bin/ocimirror" "$unit" "$tmp/etc/ocimirror/config.example.yaml"; do
+for f in "$tmp/bin/ocimirror" "$unit" "$tmp/etc/ocimirror/config.example.yaml" "$tmp/share/man/man1/ocimirror.1.gz" \
+         "$tmp/share/man/man1/ocimirror-sync.1.gz" "$tmp/share/man/man5/ocimirror.yaml.5.gz" \
+         "$tmp/share/doc/ocimirror/copyright"; do
   [ -e "$f" ] || { echo "not installed: $f"; exit 1; }
+done
+# The examples, under the doc directory as the .deb carries them.
+for e in "$src"/examples/*.yaml; do
+  cmp -s "$e" "$tmp/share/doc/ocimirror/examples/$(basename "$e")" || { echo "not installed: examples/$(basename "$e")"; exit 1; }
 done
 out=$(systemd-analyze verify "$unit" 2>&1) || { echo "systemd-analyze verify failed:"; echo "$out"; exit 1; }
 [ -z "$out" ] || { echo "systemd-analyze verify complained:"; echo "$out"; exit 1; }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds ocimirror's container image offline, from this machine's Debian packages: the stripped binary, the shared
 # libraries it loads (from the bookworm packages installed here, each package's copyright file beside them), the
-# CA certificates, a non-root user (65532) and nothing else: no shell, no package manager. Written as an OCI archive
-# with buildah (a scratch container, one layer, timestamps at the commit's time so the same inputs give the same
-# digest). deploy/container/Dockerfile builds the same image where a network and docker are at hand.
+# CA certificates, ocimirror's own copyright file (deploy/debian/copyright, as in the .deb), a non-root user (65532)
+# and nothing else: no shell, no package manager. Written as an OCI archive with buildah (a scratch container, one
+# layer, timestamps at the commit's time so the same inputs give the same digest). deploy/container/Dockerfile
+# builds the same image where a network and docker are at hand.
 # Usage: build-image.sh BUILD_DIR OUTPUT.tar [NAME:TAG]   (default NAME:TAG: ghcr.io/ocimirror/ocimirror:VERSION)
+# (scripts/package.sh --image builds BUILD_DIR without the tests and runs this.)
 # Prints the runtime packages, one "name version" per line, on stdout (the Dockerfile installs the same).
 set -euo pipefail
 build=$(cd "$1" && pwd) out=$2
@@ -23,6 +25,7 @@ install -d -m 0700 "$root/var/lib/ocimirror"
 chown 65532:65532 "$root/var/lib/ocimirror"
 objcopy --strip-unneeded "$bin" "$root/usr/bin/ocimirror"
 chmod 0755 "$root/usr/bin/ocimirror"
+install -m 0644 "$(dirname "$0")/../debian/copyright" "$root/usr/share/doc/ocimirror/copyright"
 
 # The libraries, at the paths the loader looks them up by, and the Debian packages they come from.
 libs=$(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
