@@ -18,7 +18,9 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace ocimirror::config {
 
@@ -156,7 +158,8 @@ struct loader : detail::policy_reader {
     try {
       root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-      return {std::nullopt, {{file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax: " + e.msg}}};
+      return {std::nullopt,
+              {{file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax: " + e.msg + flow_hint(text, e.mark.line)}}};
     }
     try {
       return load_tree(root);
@@ -165,9 +168,48 @@ struct loader : detail::policy_reader {
     }
   }
 
+  /// In a flow mapping ({a: b}), an unquoted ${VAR}'s braces are YAML's own: the usual cause of a bare YAML error
+  /// on a line (or the line before) that holds one.
+  static std::string flow_hint(const std::string& text, int line) {
+    std::vector<std::string_view> lines;
+    for (std::size_t at = 0; at <= text.size();) {
+      const auto end = std::min(text.find('\n', at), text.size());
+      lines.push_back(std::string_view(text).substr(at, end - at));
+      at = end + 1;
+    }
+    for (int l = std::max(line - 1, 0); l <= line && l < static_cast<int>(lines.size()); ++l) {
+      const auto v = lines[static_cast<std::size_t>(l)];
+      const auto var = v.find("${");
+      if (var == std::string_view::npos) continue;
+      const auto flow = v.find_first_of("{[");
+      if (flow < var || v.find_first_of("{[", var + 2) != std::string_view::npos || l < line)
+        return " (a ${VAR} inside a flow mapping `{...}` or list `[...]` must be quoted: \"${VAR}\")";
+    }
+    return {};
+  }
+
+  /// "~" and "~/x" as a shell would say them ($HOME), since YAML keeps them literal and a directory named "~"
+  /// would appear; "~user" is refused rather than guessed.
+  std::string home_expanded(const YAML::Node& at, const std::string& path) {
+    if (!path.starts_with("~")) return path;
+    const char* process_home = std::getenv("HOME");
+    const auto home_value = env ? env("HOME") : process_home ? std::optional<std::string>(process_home) : std::nullopt;
+    const char* home = home_value ? home_value->c_str() : nullptr;
+    if (path != "~" && !path.starts_with("~/")) {
+      error(at, "state_dir", "'" + path + "': only ~ and ~/PATH are expanded; write the whole path");
+      return path;
+    }
+    if (!home || !*home) {
+      error(at, "state_dir", "'" + path + "' needs $HOME, which is not set; write the whole path");
+      return path;
+    }
+    return std::string(home) + path.substr(1);
+  }
+
   load_result load_tree(const YAML::Node& root) {
     mirror_config c;
     c.file = file;
+    c.registries.from_file = true;
     if (!root.IsMap())
       return {std::nullopt, {{file, 0, 0, "", "the file must be a YAML mapping with registries and policies"}}};
     check_duplicates(root, "");
@@ -175,7 +217,7 @@ struct loader : detail::policy_reader {
     if (root["daemon"]) detail::parse_daemon(*this, root["daemon"], c.daemon);
     c.state_dir = "/var/lib/ocimirror";
     if (root["state_dir"])
-      if (auto s = str(root["state_dir"], "state_dir")) c.state_dir = *s;
+      if (auto s = str(root["state_dir"], "state_dir")) c.state_dir = home_expanded(root["state_dir"], *s);
     if (auto regs = root["registries"]) {
       if (!regs.IsMap())
         error(regs, "registries", "must be a mapping of HOST[:PORT] to settings");

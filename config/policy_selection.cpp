@@ -7,6 +7,26 @@
 
 namespace ocimirror::config::detail {
 
+namespace {
+/// Tag patterns are regular expressions, but `*-stable` is a glob: say which regex the glob means.
+std::string glob_hint(const std::string& text) {
+  if (text.find('*') == std::string::npos && text.find('?') == std::string::npos) return {};
+  std::string re = "^";
+  for (char c : text) {
+    if (c == '*')
+      re += ".*";
+    else if (c == '?')
+      re += '.';
+    else if (std::string_view("\\.^$+()[]{}|").find(c) != std::string_view::npos)
+      re += std::string("\\") + c;
+    else
+      re += c;
+  }
+  re += '$';
+  return "; tag patterns are regular expressions, not globs: for the glob '" + text + "' write '" + re + "'";
+}
+}  // namespace
+
 std::vector<std::regex> policy_reader::regexes(const YAML::Node& n, const std::string& path) {
   std::vector<std::regex> out;
   if (!n.IsSequence()) {
@@ -20,7 +40,8 @@ std::vector<std::regex> policy_reader::regexes(const YAML::Node& n, const std::s
     if (re)
       out.push_back(std::move(*re));
     else
-      error(n[i], path + "[" + std::to_string(i) + "]", "invalid regular expression '" + *s + "': " + re.error());
+      error(n[i], path + "[" + std::to_string(i) + "]",
+            "invalid regular expression '" + *s + "': " + re.error() + glob_hint(*s));
   }
   return out;
 }

@@ -38,6 +38,8 @@ class registry_settings_map {
  public:
   registry_settings defaults;
   std::map<std::string, registry_settings, std::less<>> by_registry;
+  /// From a configuration file (sync, the daemon): errors then name its keys, not a command's flags.
+  bool from_file = false;
 
   const registry_settings& get(std::string_view registry) const;
   /// TLS options for the HTTP client; `authority` is "host:port" as in URLs.

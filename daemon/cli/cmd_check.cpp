@@ -6,17 +6,24 @@
 
 #include <boost/json.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 namespace ocimirror::daemon {
 
 namespace {
 
-constexpr const char* check_help = R"(Usage: ocimirror check --config FILE [--output json]
+constexpr const char* check_help =
+    R"(Usage: ocimirror check --config FILE [--env-file FILE]... [--state-dir DIR] [--output json]
        ocimirror check --schema > ocimirror-config.schema.json
 
 Validates a mirror configuration without contacting any registry: every problem is reported at once as
-FILE:LINE:COL: key.path: problem. Exit 0 when valid, 2 otherwise.
+FILE:LINE:COL: key.path: problem (with --output json, as objects with file, line, column, key and message), and
+the state directory must be one this user can write. Exit 0 when valid, 2 otherwise.
+
+--env-file loads KEY=VALUE lines the way systemd's EnvironmentFile= does before ${VAR} is expanded, so the file
+the unit runs is checked with the unit's secrets: `sudo ocimirror check --config /etc/ocimirror/config.yaml
+--env-file /etc/ocimirror/env`. --state-dir checks the directory a run would be given instead of state_dir.
 
 --schema prints the configuration's JSON Schema, made from the same key table the check uses: point an editor's
 YAML support at it (a first line `# yaml-language-server: $schema=PATH`) for completion and checks as you type.
@@ -25,9 +32,13 @@ YAML support at it (a first line `# yaml-language-server: $schema=PATH`) for com
 }  // namespace
 
 int cmd_check(const args& a) {
-  std::string file, output = "text";
+  std::string file, output = "text", state_dir;
+  std::vector<std::string> env_files;
   po::options_description opts("Check");
   opts.add_options()("help,h", "show this help")("config,c", po::value(&file), "the mirror configuration (YAML)")(
+      "env-file", po::value(&env_files)->composing(),
+      "set the variables of this KEY=VALUE file first, as systemd's EnvironmentFile= does (repeatable)")(
+      "state-dir", po::value(&state_dir), "check this state directory instead of state_dir from the file")(
       "output,o", po::value(&output), "text (default) or json");
   bool schema = false;
   opts.add_options()("schema", po::bool_switch(&schema), "print the configuration's JSON Schema and exit");
@@ -39,8 +50,21 @@ int cmd_check(const args& a) {
       return exit_ok;
     }
     if (file.empty()) throw po::error("check needs --config FILE");
+    load_env_files(env_files);
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;
+    if (!state_dir.empty()) cfg->state_dir = std::filesystem::absolute(state_dir).lexically_normal().string();
+    if (auto why = state_dir_problem(cfg->state_dir)) {
+      const config::diagnostic d{file, 0, 0, "state_dir", *why};
+      std::cerr << d.str() << "\n"
+                << "ocimirror: error: 1 problem(s) in " << file << "; nothing was done\n";
+      if (json)
+        std::cout << boost::json::serialize(boost::json::object{{"valid", false},
+                                                                {"errors", boost::json::array{diagnostic_json(d)}},
+                                                                {"exitCode", exit_usage}})
+                  << "\n";
+      return exit_usage;
+    }
     if (json)
       std::cout << boost::json::serialize(config_json(*cfg)) << "\n";
     else

@@ -2,11 +2,15 @@
 
 #include "daemon/cli/logging_flags.hpp"
 
+#include "config/env_file.hpp"
+#include "transfer/net/file_io.hpp"
+
 #include "daemon/run/session.hpp"
 #include "daemon/service/log.hpp"
 
 #include <boost/json.hpp>
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -35,6 +39,11 @@ bool parse_or_help(const args& a, const po::options_description& opts, const cha
   return false;
 }
 
+boost::json::object diagnostic_json(const config::diagnostic& d) {
+  return {{"file", d.file}, {"line", d.line},       {"column", d.col},
+          {"key", d.path},  {"message", d.message}, {"text", d.str()}};
+}
+
 /// Loads the config or prints its diagnostics; relative state_dir is resolved against the file's directory.
 std::optional<config::mirror_config> load_or_report(const std::string& file, bool json) {
   auto loaded = config::load_config_file(file);
@@ -42,16 +51,32 @@ std::optional<config::mirror_config> load_or_report(const std::string& file, boo
     boost::json::array errs;
     for (const auto& d : loaded.errors) {
       std::cerr << d.str() << "\n";
-      errs.push_back(boost::json::value(d.str()));
+      errs.push_back(diagnostic_json(d));
     }
     std::cerr << "ocimirror: error: " << loaded.errors.size() << " problem(s) in " << file << "; nothing was done\n";
     if (json)
-      std::cout << boost::json::serialize(boost::json::object{{"errors", errs}, {"exitCode", exit_usage}}) << "\n";
+      std::cout << boost::json::serialize(
+                       boost::json::object{{"valid", false}, {"errors", errs}, {"exitCode", exit_usage}})
+                << "\n";
     return std::nullopt;
   }
   auto& c = *loaded.config;
   resolve_state_dir(c);
   return std::move(c);
+}
+
+void load_env_files(const std::vector<std::string>& files) {
+  for (const auto& f : files) {
+    std::string text;
+    try {
+      text = transfer::file::read_file(f, 1 << 20);  // a regular file, bounded
+    } catch (const transfer::error& e) {
+      throw po::error("--env-file " + f + ": " + e.what());
+    }
+    auto entries = config::parse_env_file(text, f);
+    if (!entries) throw po::error("--env-file " + entries.error());
+    for (const auto& [k, v] : *entries) ::setenv(k.c_str(), v.c_str(), 1);
+  }
 }
 
 po::options_description policy_run_flags::describe() {

@@ -8,10 +8,12 @@
 #include "policy/shard.hpp"
 #include "transfer/registry/auth.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/program_options.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ocimirror::daemon {
 
@@ -20,9 +22,16 @@ namespace ocimirror::daemon {
 bool parse_or_help(const args& a, const boost::program_options::options_description& opts, const char* help,
                    const std::string& output, bool& json);
 
+/// A problem as --output json gives it: {file, line, column, key, message, text}.
+boost::json::object diagnostic_json(const config::diagnostic& d);
+
 /// Loads the config or prints its diagnostics (as JSON too when json); a relative state_dir is resolved against
 /// the file's directory.
 std::optional<config::mirror_config> load_or_report(const std::string& file, bool json);
+
+/// Sets the variables of each KEY=VALUE file (systemd's EnvironmentFile= syntax) before a configuration's ${VAR}
+/// are expanded; a file that cannot be read or parsed is a po::error naming it and its line.
+void load_env_files(const std::vector<std::string>& files);
 
 /// What the commands that run policies (sync, daemon) take besides the transfer flags.
 struct policy_run_flags {

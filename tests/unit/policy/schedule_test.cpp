@@ -45,3 +45,25 @@ TEST(Cron, RejectsWhatCronRejects) {
                           "* * * * 8", "5-1 * * * *", "*/0 * * * *", "a * * * *"})
     EXPECT_FALSE(parse_cron(bad)) << bad;
 }
+
+TEST(Cron, ShorthandsAndNamesAsCronTakesThem) {
+  auto daily = parse_cron("@daily");
+  ASSERT_TRUE(daily) << daily.error();
+  EXPECT_TRUE(daily->minutes[0] && daily->hours[0] && !daily->hours[1]);
+  auto hourly = parse_cron("@hourly");
+  ASSERT_TRUE(hourly);
+  EXPECT_TRUE(hourly->minutes[0] && !hourly->minutes[1] && hourly->hours[13]);
+  for (const char* ok : {"@weekly", "@monthly", "@yearly", "@annually", "@midnight"}) EXPECT_TRUE(parse_cron(ok)) << ok;
+  auto named = parse_cron("30 2 * jan-MAR,dec mon-fri");
+  ASSERT_TRUE(named) << named.error();
+  EXPECT_TRUE(named->months[1] && named->months[3] && !named->months[4] && named->months[12]);
+  EXPECT_TRUE(named->weekdays[1] && named->weekdays[5] && !named->weekdays[0] && !named->weekdays[6]);
+  auto sun = parse_cron("0 0 * * SUN");
+  ASSERT_TRUE(sun);
+  EXPECT_TRUE(sun->weekdays[0]);
+  auto reboot = parse_cron("@reboot");
+  ASSERT_FALSE(reboot);
+  EXPECT_NE(reboot.error().find("@hourly, @daily"), std::string::npos) << reboot.error();
+  EXPECT_FALSE(parse_cron("0 0 * foo *"));
+  EXPECT_FALSE(parse_cron("0 0 * * monday"));
+}
