@@ -51,6 +51,7 @@ transfer::http_options http_options_for(const time_limits& limits, const config:
                                         transfer::stopper* stop) {
   auto o = limits.http();
   o.stop = stop;
+  o.hints = transfer::advice_from_environment(settings->from_file);
   o.tls_for = [settings](std::string_view authority) { return settings->tls_for(authority); };
   o.proxy_for = [settings, env = environment_proxies()](std::string_view authority, std::string_view host,
                                                         std::string_view port, bool tls) {

@@ -16,9 +16,13 @@ awaitable<std::vector<std::string>> registry_endpoint::repositories(const std::s
   try {
     co_return co_await c_.catalog();
   } catch (const error& e) {
+    // Only for a registry that answered and refused its catalog: not for one that could not be reached.
+    const bool refused = e.code() == errc::not_found || e.code() == errc::protocol || e.code() == errc::unauthorized ||
+                         e.code() == errc::denied;
+    if (!refused) throw;
     throw error(e.code(), std::string(e.what()) +
-                              "; registries without a catalog (ghcr.io, Docker Hub, ECR public) need "
-                              "`repositories:` to name each repository without wildcards");
+                              "; registries without a catalog (Docker Hub, ECR Public, ghcr.io when `from:` names no "
+                              "owner) need `repositories:` to name each repository without wildcards");
   }
 }
 

@@ -118,9 +118,11 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
       long vr = SSL_get_verify_result(c->secure->native_handle());
       if (vr != X509_V_OK) why = std::string("certificate verify failed: ") + X509_verify_cert_error_string(vr);
       if (hec == beast::error::timeout) throw error(errc::timeout, "timed out in TLS handshake with " + u.authority);
+      if (vr == X509_V_OK && plain_http_answer(why))
+        throw error(errc::tls, "TLS handshake with " + u.authority + " failed: " + opts_.hints.go_plain(u.authority));
       throw error(vr != X509_V_OK ? errc::tls : errc::network,
                   "TLS handshake with " + u.authority + " failed: " + why +
-                      " (trust its CA with --ca-file, or use --plain-http if it serves plain HTTP)");
+                      (vr != X509_V_OK ? " (" + opts_.hints.trust(u.authority) + ")" : std::string()));
     }
   }
   co_return c;

@@ -1,6 +1,7 @@
 #pragma once
 // HTTP/1.1 client on Boost.Beast: TLS (verification on unless told otherwise), SNI, a keep-alive connection pool
 // per origin, a deadline on every step, and bodies streamed in both directions. One io_context thread drives it.
+#include "transfer/net/advice.hpp"
 #include "transfer/net/proxy.hpp"
 #include "transfer/net/url.hpp"
 
@@ -47,6 +48,8 @@ struct http_options {
   std::string user_agent = "ocimirror/0.1";
   /// When set and stopped, sockets in use are closed and new requests refused with errc::cancelled (a drain).
   stopper* stop = nullptr;
+  /// How errors advise fixing what they report: flags or configuration keys (advice.hpp).
+  advice hints;
   /// TLS settings per host ("host:port" as in the URL); default: verify against the system store.
   std::function<tls_options(std::string_view host)> tls_for;
   /// The proxy a request goes through (authority as in the URL, host without brackets); nullopt or unset: direct.

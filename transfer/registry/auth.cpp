@@ -47,7 +47,7 @@ std::string form_escape(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm,
-                                         const plain_http_check& plain) {
+                                         const plain_http_check& plain, const advice& hints) {
   url_parts u;
   try {
     u = split_url(realm);
@@ -62,9 +62,8 @@ std::optional<std::string> realm_refusal(std::string_view registry, std::string_
   if (plain && (plain(u.authority) || plain(hostport))) return std::nullopt;
   if (plain && plain(registry) && same_origin("http://" + std::string(registry), u.origin)) return std::nullopt;
   return "registry " + std::string(registry) + " asks for its token at " + printable(u.origin) +
-         " over plain HTTP; ocimirror sends credentials over plain HTTP only to origins configured so (tls: disabled "
-         "for " +
-         u.authority + ", or --plain-http-host " + u.authority + ")";
+         " over plain HTTP; ocimirror sends credentials over plain HTTP only to origins configured so (" +
+         hints.allow_plain(u.authority) + ")";
 }
 
 authenticator::authenticator(http_client& http, credential_lookup lookup) : http_(http), lookup_(std::move(lookup)) {}
@@ -171,7 +170,7 @@ awaitable<string_response> authenticator::ask_token_service(const std::string& r
                                                             const scope_set& scopes) {
   const auto& c = *co_await creds_for(registry, st);
   if (c)
-    if (auto why = realm_refusal(registry, st.auth.realm(), plain_))
+    if (auto why = realm_refusal(registry, st.auth.realm(), plain_, http_.options().hints))
       throw error(realm_usable(st.auth.realm()) ? errc::tls : errc::protocol, *why);
   if (trace::enabled() && url_origin(st.auth.realm()) != url_origin("https://" + registry))
     trace::emit("token-realm", {{"registry", registry}, {"realm", trace::redact_url(st.auth.realm())}});
@@ -238,7 +237,7 @@ awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, 
                 "registry " + registry + " refused " +
                     (c ? "the credentials for user '" + c->username + "'" : std::string("anonymous access")) +
                     " at its token service (" + describe_registry_error(res.result_int(), res.body()) +
-                    (c ? "); check the username and password" : "); log in with `ocimirror login " + registry + "`"));
+                    (c ? "); check the username and password" : "); " + http_.options().hints.login(registry)));
   if (res.result_int() != 200)
     throw error(errc_from_status(res.result_int()),
                 "token service of " + registry + " answered " + describe_registry_error(res.result_int(), res.body()));

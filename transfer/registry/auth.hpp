@@ -28,7 +28,7 @@ using plain_http_check = std::function<bool(std::string_view authority)>;
 /// itself is configured so. (An HTTPS registry whose challenge names an http:// realm would otherwise receive the
 /// password in clear text.)
 std::optional<std::string> realm_refusal(std::string_view registry, std::string_view realm,
-                                         const plain_http_check& plain);
+                                         const plain_http_check& plain, const advice& hints = {});
 
 class authenticator {
  public:

@@ -66,9 +66,12 @@ void registry_client::fail(const string_response& res, const std::string& what) 
   const unsigned status = res.result_int();
   std::string msg = "registry " + name_ + ": " + what + ": " + describe_registry_error(status, res.body());
   const std::string& body = res.body();
+  const auto& hints = http_.options().hints;
+  if (https_port_answer(status, body))
+    throw error(errc::tls, "registry " + name_ + ": " + what + ": " + hints.go_tls(name_));
   if (status == 401)
     msg += auth_.has_credentials(name_) ? " (the credentials were rejected; check the username and password)"
-                                        : " (no credentials for " + name_ + "; run `ocimirror login " + name_ + "`)";
+                                        : " (no credentials for " + name_ + "; " + hints.login(name_) + ")";
   else if (body.find("NAME_UNKNOWN") != std::string::npos && what.starts_with("push"))
     msg += profile_->repositories_must_exist
                ? " (" + std::string(profile_->family) +
@@ -81,9 +84,9 @@ void registry_client::fail(const string_response& res, const std::string& what) 
   else if (what.starts_with("push blob") && profile_->name == "generic" &&
            (status == 413 || status == 416 || body.find("UNSUPPORTED") != std::string::npos))
     msg +=
-        " (the registry refuses this upload's shape: if it is a registry family README \"Registry families\" "
-        "lists, under another host name, set `registries." +
-        name_ + ".profile` or `--registry-profile`)";
+        " (the registry refuses this upload's shape: if it is a registry family docs/registries.md \"Registry "
+        "families\" lists, under another host name, set " +
+        (hints.config ? "`profile:` under registries.\"" + name_ + "\"" : std::string("--registry-profile")) + ")";
   else if (status == 403 || body.find("DENIED") != std::string::npos)
     msg += " (the credentials lack the rights this needs" + std::string(what.starts_with("push") ? ": push" : "") + ")";
   throw error(errc_from_status(status), msg);
