@@ -255,19 +255,36 @@ std::optional<std::string> repo_pattern::literal() const {
   return text_;
 }
 
-std::vector<std::string> select_tags(const std::vector<std::string>& tags, const tag_rules& rules) {
+std::vector<std::string> select_tags(const std::vector<std::string>& tags, const tag_rules& rules,
+                                     std::vector<dropped_tag>* dropped) {
   std::vector<std::string> kept;
   std::vector<semver> versions;
   const bool need_version = rules.range || rules.latest;
+  auto drop = [dropped](const std::string& t, const char* rule, std::string why) {
+    if (dropped) dropped->push_back({t, rule, std::move(why)});
+  };
   for (const auto& t : tags) {
     if (!rules.include.empty() && std::none_of(rules.include.begin(), rules.include.end(),
-                                               [&](const auto& r) { return std::regex_search(t, r); }))
+                                               [&](const auto& r) { return std::regex_search(t, r); })) {
+      drop(t, "include", "no `include` pattern matches it");
       continue;
-    if (std::any_of(rules.exclude.begin(), rules.exclude.end(), [&](const auto& r) { return std::regex_search(t, r); }))
+    }
+    if (std::any_of(rules.exclude.begin(), rules.exclude.end(),
+                    [&](const auto& r) { return std::regex_search(t, r); })) {
+      drop(t, "exclude", "an `exclude` pattern matches it");
       continue;
+    }
     if (need_version) {
       auto v = parse_semver(t);
-      if (!v || (rules.range && !rules.range->contains(*v))) continue;
+      if (!v) {
+        drop(t, "semver",
+             std::string("not a semantic version, which `") + (rules.range ? "semver" : "latest") + "` needs");
+        continue;
+      }
+      if (rules.range && !rules.range->contains(*v)) {
+        drop(t, "semver", "outside the `semver` range");
+        continue;
+      }
       versions.push_back(std::move(*v));
     }
     kept.push_back(t);
@@ -275,7 +292,11 @@ std::vector<std::string> select_tags(const std::vector<std::string>& tags, const
   if (!rules.latest) return kept;
   std::stable_sort(versions.begin(), versions.end(),
                    [](const semver& a, const semver& b) { return compare(a, b) > 0; });
-  if (versions.size() > *rules.latest) versions.resize(*rules.latest);
+  if (versions.size() > *rules.latest) {
+    for (auto v = versions.begin() + static_cast<std::ptrdiff_t>(*rules.latest); v != versions.end(); ++v)
+      drop(v->text, "latest", "older than the newest " + std::to_string(*rules.latest) + " (`latest`)");
+    versions.resize(*rules.latest);
+  }
   kept.clear();
   for (auto& v : versions) kept.push_back(std::move(v.text));
   return kept;

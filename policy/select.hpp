@@ -60,7 +60,14 @@ struct tag_rules {
 };
 /// The tags kept, in the order given (latest-N keeps them newest first). Non-semver tags fall out when a range or
 /// latest is set.
-std::vector<std::string> select_tags(const std::vector<std::string>& tags, const tag_rules& rules);
+/// A tag the rules left out, and which rule did: "include", "exclude", "semver" (not a version, or outside the
+/// range) or "latest" (older than the newest N), with words for people in `why`.
+struct dropped_tag {
+  std::string tag;
+  std::string rule, why;
+};
+std::vector<std::string> select_tags(const std::vector<std::string>& tags, const tag_rules& rules,
+                                     std::vector<dropped_tag>* dropped = nullptr);
 
 /// "charts/web" under from-namespace "acme" is "acme/charts/web"; the reverse gives the relative path.
 std::string join_path(std::string_view prefix, std::string_view rest);

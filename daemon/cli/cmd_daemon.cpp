@@ -84,6 +84,10 @@ int cmd_daemon(const args& a) {
     service s(io, std::move(o), std::move(*loaded.config));
     try {
       return s.run();
+    } catch (const refusal& e) {
+      log::error(std::string("not started: ") + e.what(), {{"config", file}});
+      log::flush();
+      std::_Exit(exit_usage);  // as above; exit 2 stops systemd's restarts (RestartPreventExitStatus=2)
     } catch (const std::exception& e) {
       log::error(std::string("cannot start: ") + e.what(), {{"config", file}});
       log::flush();

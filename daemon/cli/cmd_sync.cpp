@@ -47,8 +47,11 @@ anything is pushed.
 --shard I/N splits the work across N replicas with no coordination: each handles the source repositories whose
 xxh3 hash mod N is I (give each replica its own state_dir), so every repository is mirrored by exactly one.
 
-Exit codes: 0 everything done; 1 some tags failed (all others completed; each failure is named); 2 the
-configuration or the arguments are wrong (nothing was done).
+Exit codes: 0 everything done; 2 the configuration or the arguments are wrong (nothing was done). When tags failed
+(all others completed; failures with one cause are reported once, with a count and examples), the code says what
+failed: 3 not found (a repository named in `repositories:` that does not exist; a policy that selected nothing),
+4 authentication or access, 5 network, TLS or timeout, 6 integrity; failures of different kinds give 1, as does
+any other failure.
 
 Examples:
   ocimirror sync --config /etc/ocimirror/config.yaml
@@ -60,7 +63,7 @@ Examples:
 /// The flags of `sync`.
 struct sync_flags {
   std::string file, output = "text";
-  std::vector<std::string> names, since_files;
+  std::vector<std::string> names, since_files, env_files;
   bool dry_run = false, quiet = false, verify = false;
   policy_run_flags runs;
   transfer_flags xfer;
@@ -74,6 +77,8 @@ struct sync_flags {
         "check every tag at the destination down to its blobs; repair what is missing")(
         "since", po::value(&since_files)->composing(),
         "archive destinations: leave out blobs in this earlier bundle or digest list (repeatable)")(
+        "env-file", po::value(&env_files)->composing(),
+        "set the variables of this KEY=VALUE file first, as systemd's EnvironmentFile= does (repeatable)")(
         "output,o", po::value(&output), "text (default) or json")("quiet,q", po::bool_switch(&quiet),
                                                                   "no progress display");
     opts.add(runs.describe()).add(xfer.describe());
@@ -114,6 +119,7 @@ int cmd_sync(const args& a) {
   return guarded(json, [&]() -> int {
     if (parse_or_help(a, opts, sync_help, f.output, json)) return exit_ok;
     if (f.file.empty()) throw po::error("sync needs --config FILE");
+    load_env_files(f.env_files);
     auto cfg = load_or_report(f.file, json);
     if (!cfg) return exit_usage;
     if (!f.runs.state_dir.empty()) cfg->state_dir = f.runs.state_dir;
@@ -143,9 +149,7 @@ int cmd_sync(const args& a) {
       if (!warning.empty()) reports.back().warnings.insert(reports.back().warnings.begin(), std::exchange(warning, {}));
       if (!json) print_report_text(reports.back(), f.dry_run, std::cout, std::cerr);
     }
-    bool failed = false;
-    for (const auto& r : reports) failed |= !r.failures.empty();
-    const int code = failed ? exit_failed : exit_ok;
+    const int code = sync_exit_code(reports);
     if (json) std::cout << boost::json::serialize(reports_json(reports, f.dry_run, code)) << "\n";
     return code;
   });

@@ -2,6 +2,7 @@
 
 #include "daemon/cli/console.hpp"
 
+#include "daemon/run/failure_groups.hpp"
 #include "daemon/run/session.hpp"
 
 #include <boost/json.hpp>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 namespace ocimirror::daemon {
 namespace json = boost::json;
@@ -52,6 +54,17 @@ std::string schedule_text(const config::policy_config& p) {
   return "no schedule";
 }
 
+/// Dry runs: which tags the rules left out and which rule did, at most a screenful (JSON has every one).
+void print_dropped(const policy_report& r, std::ostream& out) {
+  constexpr std::size_t most = 20;
+  for (std::size_t i = 0; i < r.dropped.size() && i < most; ++i) {
+    const auto& [repo, d] = r.dropped[i];
+    out << "  left out   " << (repo.empty() ? "" : repo + ":") << d.tag << "  (" << d.rule << ": " << d.why << ")\n";
+  }
+  if (r.dropped.size() > most)
+    out << "  left out   ... and " << r.dropped.size() - most << " more (every one: --output json)\n";
+}
+
 }  // namespace
 
 std::string policy_names(const config::mirror_config& c) {
@@ -62,7 +75,14 @@ std::string policy_names(const config::mirror_config& c) {
 
 void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, std::ostream& err) {
   for (const auto& w : r.warnings) err << "ocimirror: warning: " << w << "\n";
-  for (const auto& f : r.failures) err << "ocimirror: error: " << f.what << ": " << f.message << "\n";
+  for (const auto& g : group_failures(r.failures, {registry_of(r.source), registry_of(r.destination)})) {
+    const auto lines = group_lines(g);
+    err << "ocimirror: error: " << lines.front() << "\n";
+    for (std::size_t i = 1; i < lines.size(); ++i) err << lines[i] << "\n";
+  }
+  if (!r.selected_nothing.empty())
+    err << "ocimirror: error: " << r.selected_nothing
+        << " (check `from:` and the patterns; `ocimirror tags` and `--dry-run` show what the source has)\n";
   auto n = count_plan(r);
   if (dry_run) {
     out << "policy " << r.name << ": " << r.source << " -> " << r.destination << " (dry run: nothing changed)\n";
@@ -81,9 +101,12 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
                     short_digest(it.source_digest.empty() ? it.destination_digest : it.source_digest).c_str());
       out << line;
     }
+    print_dropped(r, out);
     out << "  plan: " << n[action::copy] << " to copy, " << n[action::overwrite] << " to overwrite, "
-        << n[action::unchanged] << " unchanged, " << n[action::kept] << " kept (overwrite: never), " << n[action::prune]
-        << " to prune; " << r.failures.size() << " failed to plan\n";
+        << n[action::unchanged] << " unchanged, ";
+    if (n[action::kept]) out << n[action::kept] << " kept (they differ; overwrite: never), ";
+    out << n[action::prune] << " to prune, " << r.dropped.size() << " left out by the tag rules; " << r.failures.size()
+        << " failed to plan\n";
     return;
   }
   char line[512];
@@ -118,6 +141,17 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
         << " (source digest in annotation io.ocimirror.source.digest)\n";
 }
 
+int sync_exit_code(const std::vector<policy_report>& reports) {
+  std::optional<int> code;
+  auto add = [&code](int c) { code = !code || *code == c ? c : int(exit_failed); };
+  for (const auto& r : reports) {
+    // A name that cannot be mapped is found while running, after other tags were done: not a usage error here.
+    for (const auto& f : r.failures) add(f.kind == transfer::errc::bad_reference ? exit_failed : exit_code_for(f.kind));
+    if (outcome_of(r) == run_outcome::empty) add(exit_not_found);
+  }
+  return code.value_or(exit_ok);
+}
+
 json::value reports_json(const std::vector<policy_report>& reports, bool dry_run, int exit_code) {
   json::array pols;
   for (const auto& r : reports) {
@@ -132,6 +166,9 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
     for (const auto& w : r.warnings) warnings.push_back(json::value(w));
     for (const auto& f : r.failures)
       failures.push_back(json::object{{"what", f.what}, {"error", f.message}, {"kind", transfer::errc_name(f.kind)}});
+    json::array dropped;
+    for (const auto& [repo, d] : r.dropped)
+      dropped.push_back(json::object{{"source", repo + ":" + d.tag}, {"rule", d.rule}, {"why", d.why}});
     for (const auto& [from, to] : r.remapped)
       remapped.push_back(json::object{{"sourceDigest", from}, {"destinationDigest", to}});
     auto n = count_plan(r);
@@ -142,6 +179,10 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
                          {"prune", n[action::prune]}};
     json::object o{{"name", r.name}, {"source", r.source},   {"destination", r.destination}, {"planned", planned},
                    {"plan", plan},   {"warnings", warnings}, {"failures", failures},         {"seconds", r.seconds}};
+    o["outcome"] = to_string(outcome_of(r));
+    if (dry_run) o["leftOut"] = std::move(dropped);
+    o["selectedTags"] = r.selected;
+    if (!r.selected_nothing.empty()) o["selectedNothing"] = r.selected_nothing;
     json::object phases;
     for (const auto& [step, seconds] : r.phases) phases[step] = seconds;
     o["phaseSeconds"] = std::move(phases);

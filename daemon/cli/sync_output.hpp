@@ -17,6 +17,10 @@ std::string policy_names(const config::mirror_config& c);
 
 /// The plan table (dry run) or the run summary on out; warnings and failures on err.
 void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, std::ostream& err);
+/// The exit code of a sync: 0 when every policy succeeded; when something failed, the code of the failures' kind
+/// (3 not found, 4 authentication, 5 network or TLS, 6 integrity; a policy that selected nothing counts as 3) when
+/// they all agree, else 1.
+int sync_exit_code(const std::vector<policy_report>& reports);
 /// {"policies":[...], "dryRun":..., "exitCode":...}
 boost::json::value reports_json(const std::vector<policy_report>& reports, bool dry_run, int exit_code);
 

@@ -20,20 +20,23 @@ std::optional<std::string> selected_relative(const config::policy_config& p, con
 
 awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, const config::policy_config& p) {
   std::vector<std::string> names;
+  std::vector<std::string> literal;  // named without wildcards, in order: each must exist, catalog or not
   bool all_literal = !p.repositories.empty();
   for (const auto& pat : p.repositories) {
     auto lit = pat.literal();
     if (!lit)
       all_literal = false;
     else if (p.picks(*lit))  // not excluded
-      names.push_back(policy::join_path(p.from.path, *lit));
+      literal.push_back(policy::join_path(p.from.path, *lit));
   }
   if (!all_literal) {
-    names.clear();
     auto catalog = co_await src.repositories(p.from.path);
     for (auto& n : catalog)
       if (selected_relative(p, n)) names.push_back(std::move(n));
   }
+  // A literal name the catalog lacks is still asked for: its listing says whether it exists (catalogs lag).
+  for (const auto& n : literal)
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   std::vector<repo_state> out;
   std::set<std::string> seen;
   std::map<std::string, std::string> landing;  // destination -> source: two sources never share one
@@ -55,6 +58,7 @@ awaitable<std::vector<repo_state>> list_repositories(transfer::endpoint& src, co
                             "repositories '" + at->second + "' and '" + n + "' of " + p.from.registry +
                                 " would both land at " + p.to.registry + "/" + r.destination +
                                 ": rename one of them (rename:) or leave one out (repositories: exclude:)");
+    r.named = std::find(literal.begin(), literal.end(), n) != literal.end();
     r.source = std::move(n);
     out.push_back(std::move(r));
   }

@@ -21,8 +21,10 @@ enum class listing { listed, missing, failed };
 struct repo_state {
   std::string source, destination;
   listing status = listing::failed;
-  std::vector<std::string> tags;      ///< selected by the tag rules
-  std::vector<std::string> all_tags;  ///< every tag (cosign and fallback tags are looked up here)
+  bool named = false;                        ///< named literally by the policy: its absence is a failure
+  std::vector<std::string> tags;             ///< selected by the tag rules
+  std::vector<std::string> all_tags;         ///< every tag (cosign and fallback tags are looked up here)
+  std::vector<policy::dropped_tag> dropped;  ///< dry runs: the tags the rules left out, and why
 };
 
 /// What step 2 learns of one selected source tag.

@@ -61,14 +61,20 @@ awaitable<void> policy_run::discover_all(handoff_queue<job*>& queue) {
   } on_end{queue};
   co_await each(repos.size(), discovery_at_once, [this](std::size_t i) { return discover(i); });
   collect();
-  // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them (sync_list.cpp).
-  if (p.prune) co_await plan_prunes(*src, p, repos, records, selected, opts.shard, report);
+  report.selected = selected.size();
   // A replica whose shard owns none of the repositories is normal (more replicas than repositories).
-  const bool matches_nothing =
-      repos.empty() ? report.other_shards == 0 : report.plan.empty() && report.failures.empty();
-  if (matches_nothing)
-    report.warnings.push_back("policy " + p.name + " (line " + std::to_string(p.line) + ") matches nothing at " +
-                              p.from.str() + (repos.empty() ? ": no repository" : ": no tag"));
+  if (selected.empty() && report.failures.empty() && !(repos.empty() && report.other_shards > 0))
+    report.selected_nothing =
+        "policy " + p.name + " (line " + std::to_string(p.line) + ") selected nothing at " + p.from.str() +
+        (repos.empty() ? ": no repository matches `repositories:`"
+                       : ": no tag of its " + std::to_string(repos.size()) + " repositories passes `tags:`");
+  // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them (sync_list.cpp).
+  // Never when nothing is selected: a typo in a pattern would otherwise delete everything the policy mirrored.
+  if (p.prune && !selected.empty()) co_await plan_prunes(*src, p, repos, records, selected, opts.shard, report);
+  if (p.prune && selected.empty() && !records.empty())
+    report.warnings.push_back("not pruned: policy " + p.name + " selected nothing this run, and " +
+                              std::to_string(records.size()) +
+                              " mirrored tags would go; prune resumes once it selects a tag again");
   planned_at = std::chrono::steady_clock::now();
 }
 
@@ -107,6 +113,10 @@ bool policy_run::to_copy(const policy::plan_item& it) const {
 }
 
 void policy_run::collect() {
+  for (auto& r : repos)
+    for (auto& d : r.dropped)
+      // Signature and fallback tags (sha256-<hex>...) travel with their subjects, whatever the rules say.
+      if (!d.tag.starts_with("sha256-")) report.dropped.emplace_back(r.source, std::move(d));
   for (const auto& js : repo_jobs)
     for (const auto& j : js) {
       if (!j.gone) selected.insert({j.repo->destination, j.tag});

@@ -29,6 +29,27 @@ std::string arrow(const config::policy_config& p, const std::string& src_repo, c
   return side(p.from.registry, src_repo) + " -> " + side(p.to.registry, dst_repo);
 }
 
+run_outcome outcome_of(const policy_report& r) {
+  if (!r.failures.empty()) return run_outcome::failure;
+  if (r.interrupted) return run_outcome::interrupted;
+  if (!r.selected_nothing.empty()) return run_outcome::empty;
+  return run_outcome::success;
+}
+
+const char* to_string(run_outcome o) {
+  switch (o) {
+    case run_outcome::success:
+      return "success";
+    case run_outcome::failure:
+      return "failure";
+    case run_outcome::empty:
+      return "empty";
+    case run_outcome::interrupted:
+      return "interrupted";
+  }
+  return "failure";
+}
+
 std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& registries,
                          const config::policy_config& p) {
   return std::max<std::size_t>(
@@ -102,11 +123,19 @@ awaitable<void> policy_run::each(std::size_t n, std::size_t most, std::function<
 awaitable<void> policy_run::list_tags(repo_state& r) {
   try {
     r.all_tags = co_await src->list_tags(r.source);
-    r.tags = policy::select_tags(r.all_tags, p.tags);
+    r.tags = policy::select_tags(r.all_tags, p.tags, opts.dry_run ? &r.dropped : nullptr);
     r.status = listing::listed;
   } catch (const transfer::error& e) {
-    if (e.code() == transfer::errc::not_found) {
+    if (e.code() == transfer::errc::not_found && r.named) {
+      // Named literally in `repositories:`: a typo, or a repository that was deleted. Either way not a success.
       r.status = listing::missing;
+      report.failures.push_back({"list tags of " + p.from.registry + "/" + r.source,
+                                 "source repository " + p.from.registry + "/" + r.source +
+                                     " does not exist (named in `repositories:` of policy " + p.name + ", line " +
+                                     std::to_string(p.line) + ")",
+                                 transfer::errc::not_found});
+    } else if (e.code() == transfer::errc::not_found) {
+      r.status = listing::missing;  // listed by the catalog a moment ago, gone now
       report.warnings.push_back("source repository " + p.from.registry + "/" + r.source + " does not exist");
     } else {
       report.failures.push_back(failure_from("list tags of " + p.from.registry + "/" + r.source, e));

@@ -5,6 +5,7 @@
 #include "config/mirror_config.hpp"
 #include "daemon/run/session.hpp"
 #include "policy/plan.hpp"
+#include "policy/select.hpp"
 #include "policy/shard.hpp"
 #include "transfer/copy/copy.hpp"
 #include "transfer/copy/referrers_copy.hpp"
@@ -39,6 +40,12 @@ struct policy_report {
   std::size_t other_shards = 0;  ///< source repositories left to the other replicas
   std::size_t interrupted = 0;   ///< tags not started because the run was asked to stop (the next run does them)
   std::size_t left_out = 0;      ///< blobs an incremental bundle left out because the far side has them
+  std::size_t selected = 0;      ///< source tags the repository patterns and tag rules selected
+  /// Dry runs: the tags the rules left out, each with its source repository and the rule that did.
+  std::vector<std::pair<std::string, policy::dropped_tag>> dropped;
+  /// Why the run selected nothing ("no repository under X matches ...", "no tag of ..."); empty when it selected
+  /// something, or when this replica's shard simply owns none of the repositories.
+  std::string selected_nothing;
   /// Tags the signature gate (verify.cosign_public_key) kept out, each with why.
   std::vector<failure> unverified;
   std::size_t referrers = 0, cosign_tags = 0;  ///< referrer manifests and cosign tags that travel with the tags
@@ -54,6 +61,12 @@ struct policy_report {
   /// those that were; shared clients make it approximate when policies run at once.
   std::vector<std::pair<std::string, double>> waited;
 };
+
+/// How a finished run ended: every selected tag done; some failed; the patterns and rules selected nothing (most
+/// often a typo in `repositories:` or `from:`, so not a success); stopped by a drain before it was done.
+enum class run_outcome { success, failure, empty, interrupted };
+run_outcome outcome_of(const policy_report& r);
+const char* to_string(run_outcome o);
 
 struct run_options {
   bool dry_run = false;

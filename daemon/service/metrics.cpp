@@ -25,7 +25,7 @@ const pm::Histogram::BucketBoundaries run_buckets{1, 5, 15, 30, 60, 120, 300, 60
 const pm::Histogram::BucketBoundaries request_buckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 constexpr const char* blob_results[] = {"copied", "mounted", "skipped", "failed"};
 constexpr const char* tag_results[] = {"pushed", "skipped", "failed"};
-constexpr const char* run_results[] = {"success", "failure", "interrupted"};
+constexpr const char* run_results[] = {"success", "failure", "empty", "interrupted"};
 
 pm::MetricFamily one(const char* name, const char* help, pm::MetricType type, double value) {
   pm::ClientMetric m;
@@ -60,17 +60,25 @@ metrics::metrics(const std::string& version, const std::string& commit)
       manifests_(counter(*registry_, "ocimirror_manifests_total",
                          "Tags by policy and outcome: pushed, skipped (already there), failed")),
       runs_(counter(*registry_, "ocimirror_policy_runs_total",
-                    "Finished policy runs by result: success, failure, interrupted")),
+                    "Finished policy runs by result: success, failure, empty (selected nothing), interrupted")),
       failures_(counter(*registry_, "ocimirror_policy_failures_total",
                         "What failed in policy runs (a tag's copy, a listing, a prune...) by policy and error kind")),
       last_success_(gauge(*registry_, "ocimirror_policy_last_success_timestamp_seconds",
                           "Unix time the policy's last successful run ended; 0 until it has succeeded once")),
-      last_run_success_(gauge(*registry_, "ocimirror_policy_last_run_success",
-                              "1 when the policy's last finished run succeeded, 0 when it failed or none has run")),
+      last_run_success_(
+          gauge(*registry_, "ocimirror_policy_last_run_success",
+                "1 when the policy's last finished run succeeded, 0 when it failed, selected nothing or none "
+                "has run")),
       last_run_time_(gauge(*registry_, "ocimirror_policy_last_run_timestamp_seconds",
                            "Unix time the policy's last finished run (success or failure) ended; 0 before the first")),
       next_run_(gauge(*registry_, "ocimirror_policy_next_run_timestamp_seconds",
                       "Unix time the policy is scheduled to run next; 0 while it runs or when it has no schedule")),
+      period_(gauge(*registry_, "ocimirror_policy_schedule_period_seconds",
+                    "Seconds between two scheduled runs of the policy (its `every:`, or the gap between its cron "
+                    "schedule's next two times); 0 when it runs only when triggered")),
+      selected_(gauge(*registry_, "ocimirror_policy_last_run_selected_tags",
+                      "Source tags the last finished run's repository patterns and tag rules selected; 0 when it "
+                      "selected nothing (a typo in `repositories:` or `from:`, most often)")),
       duration_(histogram(*registry_, "ocimirror_policy_run_duration_seconds", "Wall time of policy runs")),
       requests_(counter(*registry_, "ocimirror_registry_requests_total", "Registry responses by HTTP status code")),
       request_seconds_(histogram(*registry_, "ocimirror_registry_request_duration_seconds",
@@ -112,7 +120,7 @@ void metrics::policies(const std::vector<std::string>& names) {
     for (const char* r : blob_results) blobs_.Add({{"policy", p}, {"result", r}});
     for (const char* r : tag_results) manifests_.Add({{"policy", p}, {"result", r}});
     for (const char* r : run_results) runs_.Add({{"policy", p}, {"result", r}});
-    for (auto* f : {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_})
+    for (auto* f : {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_})
       f->Add({{"policy", p}});
     duration_.Add({{"policy", p}}, run_buckets);
     unverified_.Add({{"policy", p}});
@@ -124,7 +132,7 @@ void metrics::policies(const std::vector<std::string>& names) {
 }
 
 void metrics::forget(const std::string& policy) {
-  for (auto* f : {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_})
+  for (auto* f : {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_})
     f->Remove(&f->Add({{"policy", policy}}));
 }
 
@@ -161,17 +169,21 @@ void metrics::run_finished(const policy_report& r, std::size_t blobs_failed, dou
   for (const auto& it : r.plan) hits += it.cached ? 1 : 0;
   cache_hits_.Increment(static_cast<double>(hits));
   unverified_.Add(policy).Increment(static_cast<double>(r.unverified.size()));
-  const char* result = !r.failures.empty() ? "failure" : r.interrupted ? "interrupted" : "success";
+  const auto outcome = outcome_of(r);
+  const char* result = to_string(outcome);
   runs_.Add(with(result)).Increment();
   for (const auto& f : r.failures)
     failures_.Add({{"policy", r.name}, {"kind", std::string(transfer::errc_name(f.kind))}}).Increment();
   duration_.Add(policy, run_buckets).Observe(r.seconds);
-  if (std::string_view(result) != "interrupted") set_last_run(r.name, r.failures.empty(), end_unix_seconds);
-  if (r.failures.empty() && !r.interrupted) set_last_success(r.name, end_unix_seconds);
+  if (outcome != run_outcome::interrupted) {
+    set_last_run(r.name, outcome == run_outcome::success, end_unix_seconds, r.selected);
+  }
+  if (outcome == run_outcome::success) set_last_success(r.name, end_unix_seconds);
 }
 
-void metrics::set_last_run(const std::string& policy, bool success, double t) {
+void metrics::set_last_run(const std::string& policy, bool success, double t, std::size_t selected) {
   last_run_success_.Add({{"policy", policy}}).Set(success ? 1 : 0);
+  selected_.Add({{"policy", policy}}).Set(static_cast<double>(selected));
   last_run_time_.Add({{"policy", policy}}).Set(t);
 }
 
@@ -180,6 +192,7 @@ void metrics::reload(bool ok, double t) {
   reload_ok_.Set(ok ? 1 : 0);
   if (ok) reload_time_.Set(t);
 }
+void metrics::loaded(double t) { reload_time_.Set(t); }
 void metrics::set_inflight(std::size_t n) { inflight_.Set(static_cast<double>(n)); }
 void metrics::set_limits(const std::map<std::string, std::size_t>& by_registry) {
   for (const auto& [name, n] : by_registry) limits_.Add({{"registry", name}}).Set(static_cast<double>(n));
@@ -189,6 +202,9 @@ void metrics::set_running(const std::string& policy, bool running) {
 }
 void metrics::set_next_run(const std::string& policy, std::optional<double> t) {
   next_run_.Add({{"policy", policy}}).Set(t.value_or(0));
+}
+void metrics::set_schedule_period(const std::string& policy, double seconds) {
+  period_.Add({{"policy", policy}}).Set(seconds);
 }
 void metrics::set_last_success(const std::string& policy, double t) { last_success_.Add({{"policy", policy}}).Set(t); }
 

@@ -35,9 +35,12 @@ class metrics {
   void waited(const std::string& registry, double seconds);
   /// A finished policy run. `blobs_failed` comes from the run's progress counters (failed copies keep no stats).
   void run_finished(const policy_report& r, std::size_t blobs_failed, double end_unix_seconds);
-  /// A finished run's outcome: success or failure (an interrupted run changes neither). Restored at start.
-  void set_last_run(const std::string& policy, bool success, double end_unix_seconds);
+  /// A finished run's outcome: success or not, and how many tags it selected (an interrupted run changes neither).
+  /// Restored at start.
+  void set_last_run(const std::string& policy, bool success, double end_unix_seconds, std::size_t selected);
   void reload(bool ok, double unix_seconds);
+  /// The configuration in use was loaded at start (not a reload: the reload counters stay).
+  void loaded(double unix_seconds);
   /// Values read at scrape time.
   void set_inflight(std::size_t blob_transfers);
   /// Each registry's adaptive concurrency limit (what the engine found the registry and the link take).
@@ -45,6 +48,8 @@ class metrics {
   void set_running(const std::string& policy, bool running);
   /// When the policy runs next (nullopt: not scheduled now, it is running or has no schedule).
   void set_next_run(const std::string& policy, std::optional<double> unix_seconds);
+  /// Seconds between two scheduled runs (0: triggered only), for alerts that wait a number of periods.
+  void set_schedule_period(const std::string& policy, double seconds);
   /// Restores the last success time persisted by an earlier process, so the gauge survives restarts.
   void set_last_success(const std::string& policy, double unix_seconds);
   /// The Prometheus text exposition format (version 0.0.4).
@@ -62,6 +67,8 @@ class metrics {
   prometheus::Family<prometheus::Gauge>& last_run_success_;
   prometheus::Family<prometheus::Gauge>& last_run_time_;
   prometheus::Family<prometheus::Gauge>& next_run_;
+  prometheus::Family<prometheus::Gauge>& period_;
+  prometheus::Family<prometheus::Gauge>& selected_;
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& request_seconds_;

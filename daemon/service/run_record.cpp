@@ -1,5 +1,6 @@
 #include "daemon/service/run_record.hpp"
 
+#include "daemon/run/failure_groups.hpp"
 #include "transfer/net/file_io.hpp"
 
 #include <boost/json.hpp>
@@ -21,11 +22,12 @@ run_record record_of(const policy_report& r, policy::wall_time start, policy::wa
   out.start = start;
   out.end = end;
   out.trigger = std::move(trigger);
-  out.result = !r.failures.empty() ? "failure" : r.interrupted ? "interrupted" : "success";
+  out.result = to_string(outcome_of(r));
   out.copied = r.copied;
   out.pruned = r.pruned;
   out.failed = r.failures.size();
   out.interrupted = r.interrupted;
+  out.selected = r.selected;
   for (const auto& it : r.plan) {
     if (it.what == policy::action::unchanged) ++out.unchanged;
     if (it.cached) ++out.cache_hits;
@@ -36,6 +38,17 @@ run_record record_of(const policy_report& r, policy::wall_time start, policy::wa
   out.bytes = r.blobs.bytes_copied;
   out.seconds = std::round(r.seconds * 1000) / 1000;
   if (!r.failures.empty()) out.error = r.failures.front().what + ": " + r.failures.front().message;
+  if (r.failures.empty() && !r.selected_nothing.empty()) out.error = r.selected_nothing;
+  constexpr std::size_t most = 100;  // names per group kept in the record (the file and /v1/status)
+  for (const auto& g : group_failures(r.failures, {registry_of(r.source), registry_of(r.destination)})) {
+    json::array what;
+    for (std::size_t i = 0; i < g.what.size() && i < most; ++i) what.push_back(json::value(g.what[i]));
+    out.failures.push_back(json::object{{"kind", transfer::errc_name(g.kind)},
+                                        {"registry", g.registry},
+                                        {"count", g.what.size()},
+                                        {"message", g.message},
+                                        {"what", std::move(what)}});
+  }
   return out;
 }
 
@@ -75,10 +88,12 @@ json::object to_json(const run_record& r) {
                             {"pruned", r.pruned},
                             {"failed", r.failed},
                             {"cacheHits", r.cache_hits},
-                            {"interrupted", r.interrupted}}},
+                            {"interrupted", r.interrupted},
+                            {"selected", r.selected}}},
       {"blobs", json::object{{"copied", r.blobs_copied}, {"mounted", r.blobs_mounted}, {"skipped", r.blobs_skipped}}},
       {"bytes", r.bytes}};
   if (!r.error.empty()) o["error"] = r.error;
+  if (!r.failures.empty()) o["failures"] = r.failures;
   return o;
 }
 
@@ -108,12 +123,13 @@ std::optional<run_record> run_record_from(const json::value& v) {
   r.trigger = string_of(o, "trigger");
   r.result = string_of(o, "result");
   r.error = string_of(o, "error");
+  if (const auto* f = o.if_contains("failures"); f && f->is_array()) r.failures = f->get_array();
   if (const auto* s = o.if_contains("seconds"); s && s->is_number()) r.seconds = s->to_number<double>();
   if (const auto* t = o.if_contains("tags"); t && t->is_object()) {
     const auto& tags = t->get_object();
     r.copied = count_of(tags, "copied"), r.unchanged = count_of(tags, "unchanged"), r.pruned = count_of(tags, "pruned");
     r.failed = count_of(tags, "failed"), r.cache_hits = count_of(tags, "cacheHits"),
-    r.interrupted = count_of(tags, "interrupted");
+    r.interrupted = count_of(tags, "interrupted"), r.selected = count_of(tags, "selected");
   }
   if (const auto* b = o.if_contains("blobs"); b && b->is_object()) {
     const auto& blobs = b->get_object();

@@ -5,6 +5,7 @@
 #include "daemon/run/sync_run.hpp"
 #include "policy/next_run.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <map>
@@ -16,12 +17,16 @@ namespace ocimirror::daemon {
 struct run_record {
   policy::wall_time start, end;
   std::string trigger;  ///< "schedule", "start" (at_start), "resume" (the last run was interrupted) or "manual"
-  std::string result;   ///< "success", "failure" (some tags failed) or "interrupted" (stopped by a drain)
+  std::string result;   ///< "success", "failure" (some tags failed), "empty" (selected nothing) or "interrupted"
   std::size_t copied = 0, unchanged = 0, pruned = 0, failed = 0, cache_hits = 0, interrupted = 0;
+  std::size_t selected = 0;  ///< source tags the patterns and rules selected (0: the run selected nothing)
   std::size_t blobs_copied = 0, blobs_mounted = 0, blobs_skipped = 0;
   std::uint64_t bytes = 0;
   double seconds = 0;
   std::string error;  ///< the first failure, "what: message"
+  /// The failures grouped by cause (kind and registry): [{kind, registry, count, message, what: [...]}], each
+  /// group's names bounded; /v1/status shows them.
+  boost::json::array failures;
 };
 
 run_record record_of(const policy_report& r, policy::wall_time start, policy::wall_time end, std::string trigger);

@@ -6,6 +6,7 @@
 #include "daemon/service/scheduling.hpp"
 #include "daemon/service/sd_notify.hpp"
 #include "daemon/version.hpp"
+#include "policy/next_run.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -56,6 +57,22 @@ std::shared_ptr<service::generation> service::make_generation(config::mirror_con
   return g;
 }
 
+namespace {
+/// Each policy's schedule period as a metric: `every:` itself, or the gap between a cron schedule's next two times
+/// (a weekday-only schedule measured on a Friday says three days, which is what an alert should wait for).
+void export_schedules(metrics& m, const config::mirror_config& cfg) {
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& p : cfg.policies) {
+    double period = 0;
+    if (p.every) period = static_cast<double>(p.every->count());
+    if (p.cron)
+      if (auto a = policy::next_cron(*p.cron, now))
+        if (auto b = policy::next_cron(*p.cron, *a)) period = std::chrono::duration<double>(*b - *a).count();
+    m.set_schedule_period(p.name, period);
+  }
+}
+}  // namespace
+
 int service::run() {
   const auto& cfg = gen_->cfg;
   std::string warning;
@@ -64,22 +81,23 @@ int service::run() {
   if (!warning.empty()) log::warn(warning);
   auto remembered = read_status_file(cfg.state_dir);
   metrics_.policies(policy_names(cfg));
+  metrics_.loaded(unix_seconds(std::chrono::system_clock::now()));
+  export_schedules(metrics_, cfg);
   for (const auto& p : cfg.policies) {
     auto& st = states_[p.name];
     if (auto r = remembered.find(p.name); r != remembered.end()) st.memory = r->second;
     if (st.memory.last_success) metrics_.set_last_success(p.name, unix_seconds(*st.memory.last_success));
     if (const auto& last = st.memory.last; last && last->result != "interrupted")
-      metrics_.set_last_run(p.name, last->result == "success", unix_seconds(last->end));
+      metrics_.set_last_run(p.name, last->result == "success", unix_seconds(last->end), last->selected);
   }
   auto listen = config::parse_listen(opts_.listen.value_or(cfg.daemon.listen()));
-  if (!listen) throw std::runtime_error("--listen " + *opts_.listen + ": " + listen.error());
+  if (!listen) throw refusal("--listen " + *opts_.listen + ": " + listen.error());
   // POST /v1/... starts runs: without a token, only this machine may reach it unless the operator says otherwise.
   if (!is_loopback_host(listen->first) && cfg.daemon.token.empty() && !opts_.allow_unauthenticated &&
       !cfg.daemon.allow_unauthenticated)
-    throw std::runtime_error(
-        "refusing to serve the admin API on " + opts_.listen.value_or(cfg.daemon.listen()) +
-        " without daemon.token: anyone who reaches it could start runs; set daemon.token, listen on "
-        "loopback, or allow it explicitly (--allow-unauthenticated or daemon.allow_unauthenticated: true)");
+    throw refusal("refusing to serve the admin API on " + opts_.listen.value_or(cfg.daemon.listen()) +
+                  " without daemon.token: anyone who reaches it could start runs; set daemon.token, listen on "
+                  "loopback, or allow it explicitly (--allow-unauthenticated or daemon.allow_unauthenticated: true)");
   asio::ip::tcp::endpoint ep;
   try {
     ep = admin_.listen(listen->first, listen->second);
@@ -180,6 +198,7 @@ void service::reload() {
   log::info("configuration reloaded",
             {{"policies", gen_->cfg.policies.size()}, {"added", added}, {"removed", removed}});
   metrics_.policies(policy_names(gen_->cfg));
+  export_schedules(metrics_, gen_->cfg);
   metrics_.reload(true, unix_seconds(std::chrono::system_clock::now()));
   sd_notify("READY=1\nSTATUS=serving on " + bound_);
   wake_.cancel();

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -35,6 +36,12 @@ struct daemon_options {
   std::size_t jobs = 4, blob_jobs = 8;
   time_limits limits;
   transfer::pipe_options pipe;
+};
+
+/// A start the configuration or the arguments forbid (a listen address without a token, say): exit 2, which the
+/// unit's RestartPreventExitStatus=2 takes as "do not restart until someone fixes it".
+struct refusal : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 class service final : public admin_api {

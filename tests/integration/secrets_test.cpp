@@ -107,7 +107,7 @@ TEST_F(Secrets, NoneInLogsReportsMetricsStatusOrErrorsAtTheMostVerboseLevel) {
 
   const auto bad = setup("bad", wrong_pw);
   auto refused = sync(bad, {});
-  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.exit_code, 4);  // authentication
   EXPECT_NE(refused.err.find("credentials were rejected"), std::string::npos) << refused.err;
   expect_no_secret("failed sync", refused.out + refused.err);
   auto copy = cli({"copy", "--plain-http-host", src->host(), "--plain-http-host", tokens->host(), "--ca-file",

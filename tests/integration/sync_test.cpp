@@ -261,24 +261,27 @@ TEST_F(Sync, ErrorsAndExitCodes) {
   r = sync({"--policy", "nope"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("apps, charts, flux, multi, no-helm"), std::string::npos) << r.err;
-  // A destination that cannot be reached: every tag fails, each named; exit 1.
+  // A destination that cannot be reached: every tag fails, each named; exit 5 (network, as every failure is).
   const std::string down = dst->dir() + "/down.yaml", nobody = "127.0.0.1:" + std::to_string(free_port());
   std::ofstream(down) << "state_dir: " << dst->dir() << "/state-down\nregistries:\n  " << nobody
                       << ": {tls: disabled}\n  " << src->host()
                       << ": {tls: disabled}\npolicies:\n  - name: down\n    from: " << src->host()
                       << "/acme/flux\n    to: " << nobody << "/m\n    repositories: [infra]\n";
   r = cli({"sync", "--config", down, "--timeout", "5"});
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("acme/flux/infra:main -> "), std::string::npos) << r.err;
-  // A policy that matches nothing is a warning, not a failure.
+  // A policy that selects nothing is not a success: exit 3, saying which policy and what matched nothing.
   const std::string empty = dst->dir() + "/empty.yaml";
   std::ofstream(empty) << "state_dir: " << dst->dir() << "/state-empty\nregistries:\n  " << src->host()
                        << ": {tls: disabled}\n  " << dst->host()
                        << ": {tls: disabled}\npolicies:\n  - name: none\n    from: " << src->host()
                        << "/acme\n    to: " << dst->host() << "/none\n    repositories: ['nothing-*']\n";
   r = cli({"sync", "--config", empty});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("warning: policy none (line 6) matches nothing"), std::string::npos) << r.err;
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("error: policy none (line 6) selected nothing at " + src->host() +
+                       "/acme: no repository matches `repositories:`"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ TEST(SyncOutput, DryRunTableNamesEveryTagAndAction) {
   EXPECT_NE(text.find("ACTION"), std::string::npos);
   EXPECT_NE(text.find("copy       acme/app:v2"), std::string::npos) << text;
   EXPECT_NE(text.find("prune      acme/old:v0"), std::string::npos) << text;
-  EXPECT_NE(text.find("1 to copy, 0 to overwrite, 1 unchanged, 0 kept (overwrite: never), 1 to prune; 1 failed"),
+  EXPECT_NE(text.find("1 to copy, 0 to overwrite, 1 unchanged, 1 to prune, 0 left out by the tag rules; 1 failed"),
             std::string::npos)
       << text;
   EXPECT_NE(err.str().find("ocimirror: warning: source repository src.example/acme/gone does not exist"),
@@ -73,4 +73,26 @@ TEST(SyncOutput, CheckNeverPrintsSecrets) {
   EXPECT_EQ(out.str().find("hunter2"), std::string::npos);
   EXPECT_EQ(js.find("hunter2"), std::string::npos);
   EXPECT_NE(out.str().find("credentials from the file"), std::string::npos);
+}
+
+TEST(SyncExitCode, TheFailuresKindWhenTheyAgreeElseOne) {
+  using ocimirror::transfer::errc;
+  auto with = [](std::vector<errc> kinds) {
+    policy_report r;
+    for (auto k : kinds) r.failures.push_back({"t", "m", k});
+    return r;
+  };
+  EXPECT_EQ(sync_exit_code({with({})}), 0);
+  EXPECT_EQ(sync_exit_code({with({errc::unauthorized, errc::denied})}), 4);
+  EXPECT_EQ(sync_exit_code({with({errc::network}), with({errc::tls, errc::timeout})}), 5);
+  EXPECT_EQ(sync_exit_code({with({errc::not_found})}), 3);
+  EXPECT_EQ(sync_exit_code({with({errc::digest_mismatch})}), 6);
+  EXPECT_EQ(sync_exit_code({with({errc::unauthorized, errc::network})}), 1);  // mixed
+  EXPECT_EQ(sync_exit_code({with({errc::bad_reference})}), 1);                // found while running: not a usage error
+  policy_report empty;
+  empty.selected_nothing = "policy p (line 3) selected nothing at r/x: no repository matches `repositories:`";
+  EXPECT_EQ(sync_exit_code({empty}), 3);
+  EXPECT_EQ(sync_exit_code({empty, with({errc::unauthorized})}), 1);
+  EXPECT_EQ(outcome_of(empty), run_outcome::empty);
+  EXPECT_STREQ(to_string(outcome_of(empty)), "empty");
 }
