@@ -5,8 +5,8 @@
    `build/ocimirror check --schema > config/ocimirror-config.schema.json` when the key table changes), and the
    Helm chart's values.schema.json carries it under `config` (deploy/helm/values_schema.py).
 2. It is a valid draft 2020-12 schema, and every shipped configuration passes it: examples/*.yaml,
-   systemd/config.example.yaml, the Helm chart's inline config in tests/helm/all-features.yaml, and every README
-   block that is a configuration.
+   systemd/config.example.yaml, the Helm chart's inline config in tests/helm/all-features.yaml, and every block of
+   README.md and docs/*.md that is a configuration.
 3. Mistakes the loader refuses, the schema refuses too: an unknown key at each level, a wrong type, a choice not
    offered, a number out of range, a missing required key, a per-policy key in `defaults:`.
 
@@ -42,19 +42,20 @@ jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
 
 
-def readme_configs():
-    """YAML fences and heredocs of README.md that are configurations (a mapping with `policies`)."""
-    with open(os.path.join(src, "README.md")) as f:
-        text = f.read()
-    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S) + re.findall(r"<<'YAML'\n(.*?)\nYAML\n", text, re.S)
+def documented_configs():
+    """YAML fences and heredocs of README.md and docs/*.md that are configurations (a mapping with `policies`)."""
     out = []
-    for i, b in enumerate(blocks):
-        try:
-            doc = yaml.safe_load(b)
-        except yaml.YAMLError:
-            continue
-        if isinstance(doc, dict) and "policies" in doc:
-            out.append((f"README.md config block {i + 1}", doc))
+    for path in [os.path.join(src, "README.md")] + sorted(glob.glob(os.path.join(src, "docs", "*.md"))):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        blocks = re.findall(r"```yaml\n(.*?)```", text, re.S) + re.findall(r"<<'YAML'\n(.*?)\nYAML\n", text, re.S)
+        for i, b in enumerate(blocks):
+            try:
+                doc = yaml.safe_load(b)
+            except yaml.YAMLError:
+                continue
+            if isinstance(doc, dict) and "policies" in doc:
+                out.append((f"{os.path.relpath(path, src)} config block {i + 1}", doc))
     return out
 
 
@@ -64,9 +65,11 @@ for path in sorted(glob.glob(os.path.join(src, "examples/*.yaml"))) + [os.path.j
         shipped.append((os.path.relpath(path, src), yaml.safe_load(f)))
 with open(os.path.join(src, "tests/helm/all-features.yaml")) as f:
     shipped.append(("tests/helm/all-features.yaml config:", yaml.safe_load(f)["config"]))
-shipped += readme_configs()
-if len(shipped) < 9:
-    failures.append(f"only {len(shipped)} configurations found to check; the README's blocks went missing?")
+documented = documented_configs()
+shipped += documented
+if len(shipped) < 9 or len(documented) < 2:
+    failures.append(f"only {len(shipped)} configurations found to check, {len(documented)} of them in README.md and "
+                    "docs/*.md; the documentation's blocks went missing?")
 for name, doc in shipped:
     for e in validator.iter_errors(doc):
         failures.append(f"{name}: {'/'.join(map(str, e.absolute_path))}: {e.message}")
