@@ -43,6 +43,18 @@ std::optional<wall_time> next_cron(const cron_spec& c, wall_time after) {
   return std::nullopt;
 }
 
+std::chrono::seconds cron_period(const cron_spec& c, wall_time now) {
+  std::chrono::seconds longest{0};
+  auto at = next_cron(c, now);
+  for (int i = 0; at && i < 4096 && *at - now < std::chrono::hours(24 * 14); ++i) {
+    const auto next = next_cron(c, *at);
+    if (!next) break;
+    longest = std::max(longest, std::chrono::duration_cast<std::chrono::seconds>(*next - *at));
+    at = next;
+  }
+  return longest;
+}
+
 milliseconds max_jitter(seconds period) {
   return std::min<milliseconds>(duration_cast<milliseconds>(period) / 20, seconds(30));
 }

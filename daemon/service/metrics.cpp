@@ -79,6 +79,8 @@ metrics::metrics(const std::string& version, const std::string& commit)
       selected_(gauge(*registry_, "ocimirror_policy_last_run_selected_tags",
                       "Source tags the last finished run's repository patterns and tag rules selected; 0 when it "
                       "selected nothing (a typo in `repositories:` or `from:`, most often)")),
+      empty_(gauge(*registry_, "ocimirror_policy_last_run_empty",
+                   "1 when the policy's last finished run selected nothing (its outcome was `empty`), else 0")),
       duration_(histogram(*registry_, "ocimirror_policy_run_duration_seconds", "Wall time of policy runs")),
       requests_(counter(*registry_, "ocimirror_registry_requests_total", "Registry responses by HTTP status code")),
       request_seconds_(histogram(*registry_, "ocimirror_registry_request_duration_seconds",
@@ -120,7 +122,8 @@ void metrics::policies(const std::vector<std::string>& names) {
     for (const char* r : blob_results) blobs_.Add({{"policy", p}, {"result", r}});
     for (const char* r : tag_results) manifests_.Add({{"policy", p}, {"result", r}});
     for (const char* r : run_results) runs_.Add({{"policy", p}, {"result", r}});
-    for (auto* f : {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_})
+    for (auto* f :
+         {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_, &empty_})
       f->Add({{"policy", p}});
     duration_.Add({{"policy", p}}, run_buckets);
     unverified_.Add({{"policy", p}});
@@ -132,7 +135,8 @@ void metrics::policies(const std::vector<std::string>& names) {
 }
 
 void metrics::forget(const std::string& policy) {
-  for (auto* f : {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_})
+  for (auto* f :
+       {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_, &empty_})
     f->Remove(&f->Add({{"policy", policy}}));
 }
 
@@ -176,13 +180,14 @@ void metrics::run_finished(const policy_report& r, std::size_t blobs_failed, dou
     failures_.Add({{"policy", r.name}, {"kind", std::string(transfer::errc_name(f.kind))}}).Increment();
   duration_.Add(policy, run_buckets).Observe(r.seconds);
   if (outcome != run_outcome::interrupted) {
-    set_last_run(r.name, outcome == run_outcome::success, end_unix_seconds, r.selected);
+    set_last_run(r.name, outcome, end_unix_seconds, r.selected);
   }
   if (outcome == run_outcome::success) set_last_success(r.name, end_unix_seconds);
 }
 
-void metrics::set_last_run(const std::string& policy, bool success, double t, std::size_t selected) {
-  last_run_success_.Add({{"policy", policy}}).Set(success ? 1 : 0);
+void metrics::set_last_run(const std::string& policy, run_outcome outcome, double t, std::size_t selected) {
+  last_run_success_.Add({{"policy", policy}}).Set(outcome == run_outcome::success ? 1 : 0);
+  empty_.Add({{"policy", policy}}).Set(outcome == run_outcome::empty ? 1 : 0);
   selected_.Add({{"policy", policy}}).Set(static_cast<double>(selected));
   last_run_time_.Add({{"policy", policy}}).Set(t);
 }

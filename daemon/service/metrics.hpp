@@ -35,9 +35,9 @@ class metrics {
   void waited(const std::string& registry, double seconds);
   /// A finished policy run. `blobs_failed` comes from the run's progress counters (failed copies keep no stats).
   void run_finished(const policy_report& r, std::size_t blobs_failed, double end_unix_seconds);
-  /// A finished run's outcome: success or not, and how many tags it selected (an interrupted run changes neither).
-  /// Restored at start.
-  void set_last_run(const std::string& policy, bool success, double end_unix_seconds, std::size_t selected);
+  /// A finished run's outcome (success, failure or empty), and how many tags it selected (an interrupted run changes
+  /// neither). Restored at start.
+  void set_last_run(const std::string& policy, run_outcome outcome, double end_unix_seconds, std::size_t selected);
   void reload(bool ok, double unix_seconds);
   /// The configuration in use was loaded at start (not a reload: the reload counters stay).
   void loaded(double unix_seconds);
@@ -69,6 +69,7 @@ class metrics {
   prometheus::Family<prometheus::Gauge>& next_run_;
   prometheus::Family<prometheus::Gauge>& period_;
   prometheus::Family<prometheus::Gauge>& selected_;
+  prometheus::Family<prometheus::Gauge>& empty_;
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& request_seconds_;

@@ -13,6 +13,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 #include <csignal>
 #include <cstdlib>
 
@@ -58,16 +60,13 @@ std::shared_ptr<service::generation> service::make_generation(config::mirror_con
 }
 
 namespace {
-/// Each policy's schedule period as a metric: `every:` itself, or the gap between a cron schedule's next two times
-/// (a weekday-only schedule measured on a Friday says three days, which is what an alert should wait for).
+/// Each policy's schedule period as a metric: `every:` itself, or a cron schedule's longest gap (cron_period).
 void export_schedules(metrics& m, const config::mirror_config& cfg) {
   const auto now = std::chrono::system_clock::now();
   for (const auto& p : cfg.policies) {
     double period = 0;
     if (p.every) period = static_cast<double>(p.every->count());
-    if (p.cron)
-      if (auto a = policy::next_cron(*p.cron, now))
-        if (auto b = policy::next_cron(*p.cron, *a)) period = std::chrono::duration<double>(*b - *a).count();
+    if (p.cron) period = static_cast<double>(policy::cron_period(*p.cron, now).count());
     m.set_schedule_period(p.name, period);
   }
 }
@@ -88,7 +87,11 @@ int service::run() {
     if (auto r = remembered.find(p.name); r != remembered.end()) st.memory = r->second;
     if (st.memory.last_success) metrics_.set_last_success(p.name, unix_seconds(*st.memory.last_success));
     if (const auto& last = st.memory.last; last && last->result != "interrupted")
-      metrics_.set_last_run(p.name, last->result == "success", unix_seconds(last->end), last->selected);
+      metrics_.set_last_run(p.name,
+                            last->result == "success" ? run_outcome::success
+                            : last->result == "empty" ? run_outcome::empty
+                                                      : run_outcome::failure,
+                            unix_seconds(last->end), last->selected);
   }
   auto listen = config::parse_listen(opts_.listen.value_or(cfg.daemon.listen()));
   if (!listen) throw refusal("--listen " + *opts_.listen + ": " + listen.error());

@@ -62,3 +62,13 @@ TEST(NextRun, JitterIsSmallBoundedAndDeterministic) {
   }
   EXPECT_TRUE(differ);
 }
+
+TEST(NextRun, APeriodIsTheLongestGapWhateverDayItIsReadOn) {
+  const auto weekdays = *parse_cron("0 9 * * mon-fri");
+  // 2026-12-04 is a Friday: the next two runs are a weekend apart; on a Tuesday, a day apart. Both say three days.
+  EXPECT_EQ(cron_period(weekdays, at(2026, 12, 4, 18, 0)), hours(72));
+  EXPECT_EQ(cron_period(weekdays, at(2026, 12, 8, 18, 0)), hours(72));
+  EXPECT_EQ(cron_period(*parse_cron("@hourly"), at(2026, 12, 8, 18, 30)), hours(1));
+  EXPECT_EQ(cron_period(*parse_cron("@daily"), at(2026, 12, 8, 18, 30)), hours(24));
+  EXPECT_EQ(cron_period(*parse_cron("0 0 30 2 *"), at(2026, 12, 8, 18, 30)), seconds(0));
+}
