@@ -46,8 +46,7 @@ boost::system::result<env_entries, std::string> parse_env_file(std::string_view 
     if (eq == std::string_view::npos) return {boost::system::in_place_error, where + "not KEY=VALUE"};
     const auto key = trim(line.substr(0, eq));
     if (!valid_name(key))
-      return {boost::system::in_place_error,
-              where + "'" + std::string(key.substr(0, 64)) + "' is not a variable name (letters, digits, _)"};
+      return {boost::system::in_place_error, where + "not KEY=VALUE: the name must be letters, digits and _"};
     auto value = unquoted(trim(line.substr(eq + 1)));
     if (!value)
       return {boost::system::in_place_error, where + "the value of " + std::string(key) + " has no closing quote"};

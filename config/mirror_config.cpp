@@ -182,7 +182,7 @@ struct loader : detail::policy_reader {
       const auto var = v.find("${");
       if (var == std::string_view::npos) continue;
       const auto flow = v.find_first_of("{[");
-      if (flow < var || v.find_first_of("{[", var + 2) != std::string_view::npos || l < line)
+      if (flow < var || v.find_first_of("{[", var + 2) != std::string_view::npos)
         return " (a ${VAR} inside a flow mapping `{...}` or list `[...]` must be quoted: \"${VAR}\")";
     }
     return {};
@@ -216,7 +216,11 @@ struct loader : detail::policy_reader {
     check_map(root, "", "file");
     if (root["daemon"]) detail::parse_daemon(*this, root["daemon"], c.daemon);
     c.state_dir = "/var/lib/ocimirror";
-    if (root["state_dir"])
+    if (root["state_dir"] && root["state_dir"].IsNull())
+      error(root["state_dir"], "state_dir",
+            "is empty (a bare ~ is YAML's null): write \"~\" or ~/PATH for the home "
+            "directory, or the whole path");
+    else if (root["state_dir"])
       if (auto s = str(root["state_dir"], "state_dir")) c.state_dir = home_expanded(root["state_dir"], *s);
     if (auto regs = root["registries"]) {
       if (!regs.IsMap())

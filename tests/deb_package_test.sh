@@ -53,6 +53,11 @@ MANWIDTH=100 man -l "$tmp/x/usr/share/man/man1/ocimirror-sync.1.gz" 2>/dev/null 
 for want in '^SYNOPSIS' '^OPTIONS' '^EXIT STATUS' '^EXAMPLES' '-n, --dry-run' '--jobs arg \(default: [0-9]+\)'; do
   grep -Eq -- "$want" "$tmp/sync.txt" || fail "ocimirror-sync(1) lacks '$want'"
 done
+# Each exit code of sync an entry of its own, as its --help lists them (a help text the splitter misreads folds them).
+zcat "$tmp/x/usr/share/man/man1/ocimirror-sync.1.gz" | sed -n '/^\.SH EXIT STATUS/,/^\.SH [A-Z]/p' > "$tmp/sync-exit"
+for n in 0 1 2 3 4 5 6; do
+  grep -qx "\.B $n" "$tmp/sync-exit" || fail "ocimirror-sync(1) EXIT STATUS has no entry for $n"
+done
 MANWIDTH=100 man -l "$tmp/x/usr/share/man/man5/ocimirror.yaml.5.gz" 2>/dev/null > "$tmp/yaml.txt"
 for want in 'policies\[\]\.from \(string, required\)' 'registries\.HOST\.tls \(one of: enabled' 'daemon\.listen'; do
   grep -Eq -- "$want" "$tmp/yaml.txt" || fail "ocimirror.yaml(5) lacks '$want'"

@@ -31,6 +31,10 @@ grep -qF "ExecStart=$tmp/bin/ocimirror daemon --config $tmp/etc/ocimirror/config
   { echo "ExecStart does not name the installed binary and configuration:"; grep ExecStart "$unit"; exit 1; }
 echo "systemd: $(systemd-analyze security --offline=yes "$unit" 2>&1 | grep -o 'Overall exposure level.*' || true)"
 OCIMIRROR_ADMIN_TOKEN=example-token-0123456789 INTERNAL_REGISTRY_PASSWORD=example \
-  "$tmp/bin/ocimirror" check --config "$tmp/etc/ocimirror/config.example.yaml" >/dev/null
+  "$tmp/bin/ocimirror" check --config "$tmp/etc/ocimirror/config.example.yaml" --state-dir "$tmp/state" >/dev/null
+# README is an entry page into the manual: the manual is installed beside it, so its links hold.
+for f in README.md docs/README.md docs/daemon.md docs/configuration.md; do
+  [ -f "$tmp/share/doc/ocimirror/$f" ] || { echo "not installed: share/doc/ocimirror/$f"; exit 1; }
+done
 /usr/bin/python3 "$src/tests/helm_chart_check.py" "$src/deploy/helm/ocimirror" "$tmp/bin/ocimirror"
 echo "packaging: ok"

@@ -19,7 +19,9 @@ constexpr const char* check_help =
 
 Validates a mirror configuration without contacting any registry: every problem is reported at once as
 FILE:LINE:COL: key.path: problem (with --output json, as objects with file, line, column, key and message), and
-the state directory must be one this user can write. Exit 0 when valid, 2 otherwise.
+the state directory must be one this user can write (run it as the daemon's user, or give --state-dir).
+
+Exit codes: 0 the configuration is valid; 2 it is not, or the arguments are wrong.
 
 --env-file loads KEY=VALUE lines the way systemd's EnvironmentFile= does before ${VAR} is expanded, so the file
 the unit runs is checked with the unit's secrets: `sudo ocimirror check --config /etc/ocimirror/config.yaml
@@ -28,6 +30,18 @@ the unit runs is checked with the unit's secrets: `sudo ocimirror check --config
 --schema prints the configuration's JSON Schema, made from the same key table the check uses: point an editor's
 YAML support at it (a first line `# yaml-language-server: $schema=PATH`) for completion and checks as you type.
 )";
+
+/// One problem found outside the file's own lines (the environment file, the state directory): said as the file's
+/// problems are, exit 2.
+int refuse(const config::diagnostic& d, const std::string& file, bool json) {
+  std::cerr << d.str() << "\n"
+            << "ocimirror: error: 1 problem(s) in " << file << "; nothing was done\n";
+  if (json)
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"valid", false}, {"errors", boost::json::array{diagnostic_json(d)}}, {"exitCode", exit_usage}})
+              << "\n";
+  return exit_usage;
+}
 
 }  // namespace
 
@@ -50,21 +64,11 @@ int cmd_check(const args& a) {
       return exit_ok;
     }
     if (file.empty()) throw po::error("check needs --config FILE");
-    load_env_files(env_files);
+    if (auto bad = load_env_files(env_files)) return refuse(*bad, bad->file, json);
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;
     if (!state_dir.empty()) cfg->state_dir = std::filesystem::absolute(state_dir).lexically_normal().string();
-    if (auto why = state_dir_problem(cfg->state_dir)) {
-      const config::diagnostic d{file, 0, 0, "state_dir", *why};
-      std::cerr << d.str() << "\n"
-                << "ocimirror: error: 1 problem(s) in " << file << "; nothing was done\n";
-      if (json)
-        std::cout << boost::json::serialize(boost::json::object{{"valid", false},
-                                                                {"errors", boost::json::array{diagnostic_json(d)}},
-                                                                {"exitCode", exit_usage}})
-                  << "\n";
-      return exit_usage;
-    }
+    if (auto why = state_dir_problem(cfg->state_dir)) return refuse({file, 0, 0, "state_dir", *why}, file, json);
     if (json)
       std::cout << boost::json::serialize(config_json(*cfg)) << "\n";
     else

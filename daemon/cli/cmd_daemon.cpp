@@ -33,8 +33,9 @@ Under systemd (Type=notify) it reports READY=1, RELOADING=1, STOPPING=1 and WATC
 Logs go to stderr: readable text, or one JSON object per line with --log-format json; one line per policy run
 with its summary. Run state survives restarts in state_dir (cache and daemon-status.json).
 
-Exit codes: 0 stopped by a signal; 2 the configuration or the arguments are wrong; 1 it could not start (the
-cache is held by another process, the address is in use).
+Exit codes: 0 stopped by a signal; 1 it could not start for a reason a restart may cure (the cache is held by
+another process, the address is in use); 2 the configuration or the arguments are refused (problems in the file,
+a bad --listen, a non-loopback listen without daemon.token): systemd's RestartPreventExitStatus=2 stops there.
 
 Examples:
   ocimirror daemon --config /etc/ocimirror/config.yaml

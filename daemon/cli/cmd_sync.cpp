@@ -47,11 +47,12 @@ anything is pushed.
 --shard I/N splits the work across N replicas with no coordination: each handles the source repositories whose
 xxh3 hash mod N is I (give each replica its own state_dir), so every repository is mirrored by exactly one.
 
-Exit codes: 0 everything done; 2 the configuration or the arguments are wrong (nothing was done). When tags failed
-(all others completed; failures with one cause are reported once, with a count and examples), the code says what
-failed: 3 not found (a repository named in `repositories:` that does not exist; a policy that selected nothing),
-4 authentication or access, 5 network, TLS or timeout, 6 integrity; failures of different kinds give 1, as does
-any other failure.
+When tags fail, all others still complete; failures with one cause are reported once, with a count and examples,
+and the exit code says what failed when every failure is of one kind.
+
+Exit codes: 0 everything done; 1 failures of different kinds, or a registry or protocol failure; 2 the configuration
+or the arguments are wrong (nothing was done); 3 not found: a repository named in `repositories:` that does not
+exist, or a policy that selected nothing; 4 authentication or access; 5 network, TLS or timeout; 6 integrity.
 
 Examples:
   ocimirror sync --config /etc/ocimirror/config.yaml
@@ -119,7 +120,7 @@ int cmd_sync(const args& a) {
   return guarded(json, [&]() -> int {
     if (parse_or_help(a, opts, sync_help, f.output, json)) return exit_ok;
     if (f.file.empty()) throw po::error("sync needs --config FILE");
-    load_env_files(f.env_files);
+    if (auto bad = load_env_files(f.env_files)) throw po::error("--env-file " + bad->str());
     auto cfg = load_or_report(f.file, json);
     if (!cfg) return exit_usage;
     if (!f.runs.state_dir.empty()) cfg->state_dir = f.runs.state_dir;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -65,18 +67,24 @@ std::optional<config::mirror_config> load_or_report(const std::string& file, boo
   return std::move(c);
 }
 
-void load_env_files(const std::vector<std::string>& files) {
+std::optional<config::diagnostic> load_env_files(const std::vector<std::string>& files) {
   for (const auto& f : files) {
     std::string text;
     try {
       text = transfer::file::read_file(f, 1 << 20);  // a regular file, bounded
     } catch (const transfer::error& e) {
-      throw po::error("--env-file " + f + ": " + e.what());
+      return config::diagnostic{f, 0, 0, "",
+                                "cannot read the environment file (" + transfer::file::failure_reason(e, f) + ")"};
     }
     auto entries = config::parse_env_file(text, f);
-    if (!entries) throw po::error("--env-file " + entries.error());
+    if (!entries) {  // "FILE:LINE: problem"
+      const auto rest = entries.error().substr(f.size() + 1);
+      const auto colon = rest.find(':');
+      return config::diagnostic{f, std::atoi(rest.c_str()), 1, "", rest.substr(std::min(colon + 2, rest.size()))};
+    }
     for (const auto& [k, v] : *entries) ::setenv(k.c_str(), v.c_str(), 1);
   }
+  return std::nullopt;
 }
 
 po::options_description policy_run_flags::describe() {

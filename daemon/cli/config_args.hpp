@@ -30,8 +30,9 @@ boost::json::object diagnostic_json(const config::diagnostic& d);
 std::optional<config::mirror_config> load_or_report(const std::string& file, bool json);
 
 /// Sets the variables of each KEY=VALUE file (systemd's EnvironmentFile= syntax) before a configuration's ${VAR}
-/// are expanded; a file that cannot be read or parsed is a po::error naming it and its line.
-void load_env_files(const std::vector<std::string>& files);
+/// are expanded. The first file that cannot be read or parsed is returned as a problem naming it and its line (never
+/// a value), and nothing after it is loaded.
+std::optional<config::diagnostic> load_env_files(const std::vector<std::string>& files);
 
 /// What the commands that run policies (sync, daemon) take besides the transfer flags.
 struct policy_run_flags {

@@ -104,7 +104,8 @@ transfer::awaitable<void> show_progress(const transfer::copy_progress& p, std::s
     s.elapsed = std::chrono::duration<double>(now - start).count();
     if (mode == progress_mode::terminal) {
       block.draw(terminal_lines(s, terminal_width(), 8));
-    } else if (now - last_summary >= every) {
+    } else if (now - last_summary >= every && (s.tags_total || s.blobs_total || s.bytes_done)) {
+      // (Nothing known yet, as while a connection is retried: no line that says only zeros.)
       std::fprintf(stderr, "%s%s\n", label.empty() ? "" : (label + ": ").c_str(), summary_line(s).c_str());
       last_summary = now;
     }

@@ -16,7 +16,9 @@ struct failure_group {
   std::vector<std::string> what;  ///< every failure of the group, in the order they happened
 };
 
-/// Groups in order of first appearance. `registries`: the hosts a message may name (the policy's two sides).
+/// Groups in order of first appearance: one per error kind, registry at fault and cause (the message with the
+/// failure's own references taken out: a missing repository and a missing manifest are two causes). `registries`: the
+/// hosts a message may name.
 std::vector<failure_group> group_failures(const std::vector<failure>& failures,
                                           const std::vector<std::string>& registries);
 

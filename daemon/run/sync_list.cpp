@@ -93,8 +93,11 @@ awaitable<void> plan_prunes(transfer::endpoint& src, const config::policy_config
     if (selected.count(key) || !selected_relative(p, rec.source_repo)) continue;
     if (!shard.owns(rec.source_repo)) continue;  // another replica's now: never pruned from here
     auto st = listed_repos.find(rec.source_repo);
-    if (st != listed_repos.end() && st->second->status == listing::failed)
-      continue;  // unknown: never prune on a failed listing
+    // Unknown: never prune on a failed listing, nor in a repository the policy names that the source now denies
+    // having (a typo, a deletion, or a registry that answers 404 for "no access"): that run is a failure.
+    if (st != listed_repos.end() &&
+        (st->second->status == listing::failed || (st->second->status == listing::missing && st->second->named)))
+      continue;
     if (st != listed_repos.end() && st->second->status == listing::listed &&
         std::find(st->second->all_tags.begin(), st->second->all_tags.end(), key.second) == st->second->all_tags.end()) {
       // Left out of the tag list: make sure with the source itself before deleting anything on its word.

@@ -72,9 +72,9 @@ awaitable<void> policy_run::discover_all(handoff_queue<job*>& queue) {
   // Never when nothing is selected: a typo in a pattern would otherwise delete everything the policy mirrored.
   if (p.prune && !selected.empty()) co_await plan_prunes(*src, p, repos, records, selected, opts.shard, report);
   if (p.prune && selected.empty() && !records.empty())
-    report.warnings.push_back("not pruned: policy " + p.name + " selected nothing this run, and " +
+    report.warnings.push_back("not pruned: policy " + p.name + " selected nothing this run, so nothing of the " +
                               std::to_string(records.size()) +
-                              " mirrored tags would go; prune resumes once it selects a tag again");
+                              " tags it has mirrored is deleted; prune resumes once it selects a tag again");
   planned_at = std::chrono::steady_clock::now();
 }
 

@@ -138,7 +138,14 @@ awaitable<void> policy_run::list_tags(repo_state& r) {
       r.status = listing::missing;  // listed by the catalog a moment ago, gone now
       report.warnings.push_back("source repository " + p.from.registry + "/" + r.source + " does not exist");
     } else {
-      report.failures.push_back(failure_from("list tags of " + p.from.registry + "/" + r.source, e));
+      auto f = failure_from("list tags of " + p.from.registry + "/" + r.source, e);
+      // Docker Hub, and ghcr.io to anonymous clients, answer 401 for a repository they do not have.
+      if (r.named && (e.code() == transfer::errc::unauthorized || e.code() == transfer::errc::denied))
+        f.message +=
+            "; or the repository does not exist (some registries answer so for names they do not have: "
+            "check `repositories:` of policy " +
+            p.name + ")";
+      report.failures.push_back(std::move(f));
     }
   }
   listed_at = std::max(listed_at, std::chrono::steady_clock::now());

@@ -198,6 +198,14 @@ TEST_F(Operator, RefusalsOfTheConfigurationExitTwoAndCheckSaysWhy) {
   r = cli({"check", "--config", with_var, "--env-file", env_file});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ((r.out + r.err).find("s3cret"), std::string::npos);
+  // A line of the environment file that is not KEY=VALUE: named by file and line, never echoed, as JSON too.
+  std::ofstream(env_file) << "OPERATOR_TEST_PASSWORD=x\nMIIBsecret+part/of=key==\n";
+  r = cli({"check", "--config", with_var, "--env-file", env_file, "-o", "json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ((r.out + r.err).find("MIIB"), std::string::npos) << r.out << r.err;
+  const auto env_error = boost::json::parse(r.out).at("errors").at(0);
+  EXPECT_EQ(env_error.at("file").as_string(), env_file);
+  EXPECT_EQ(env_error.at("line").as_int64(), 2);
 }
 
 TEST_F(Operator, ConfigurationErgonomics) {

@@ -34,6 +34,11 @@ std::string advice::login(std::string_view r) const {
     return "the service reads its credentials from the file its unit's LoadCredential= names (credentials.conf: "
            "/etc/ocimirror/docker/config.json): write it with `DOCKER_CONFIG=/etc/ocimirror/docker ocimirror login " +
            host + " -u USER --password-stdin`, then `systemctl restart ocimirror`";
+  if (systemd_unit)
+    return "the service's dynamic user has no docker config of its own: add the credentials drop-in "
+           "(/etc/ocimirror/credentials.conf.example, `systemctl edit ocimirror`), write its file with "
+           "`DOCKER_CONFIG=/etc/ocimirror/docker ocimirror login " +
+           host + " -u USER --password-stdin` and restart, or set username and password under " + key(r);
   if (config)
     return "run `ocimirror login " + host + "` as the user the mirror runs as, or set username and password (or " +
            "password_file) under " + key(r);
@@ -46,6 +51,8 @@ advice advice_from_environment(bool config) {
   const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
   const char* docker = std::getenv("DOCKER_CONFIG");
   a.systemd_credentials = creds && docker && *creds && std::string_view(creds) == std::string_view(docker);
+  const char* invocation = std::getenv("INVOCATION_ID");
+  a.systemd_unit = !a.systemd_credentials && invocation && *invocation && config;
   return a;
 }
 

@@ -14,6 +14,8 @@ struct advice {
   /// Set when the docker config is systemd's credentials directory ($CREDENTIALS_DIRECTORY): a copy made at the
   /// service's start, so `ocimirror login` inside it changes nothing that lasts.
   bool systemd_credentials = false;
+  /// Run by systemd (INVOCATION_ID set) without such a credential: the unit's dynamic user has no docker config.
+  bool systemd_unit = false;
 
   /// A certificate that did not verify: how to trust the registry's CA.
   std::string trust(std::string_view authority) const;

@@ -86,7 +86,8 @@ void registry_client::fail(const string_response& res, const std::string& what) 
     msg +=
         " (the registry refuses this upload's shape: if it is a registry family docs/registries.md \"Registry "
         "families\" lists, under another host name, set " +
-        (hints.config ? "`profile:` under registries.\"" + name_ + "\"" : std::string("--registry-profile")) + ")";
+        (hints.config ? "`profile:` under registries.\"" + name_ + "\"" : "--registry-profile " + name_ + "=FAMILY") +
+        ")";
   else if (status == 403 || body.find("DENIED") != std::string::npos)
     msg += " (the credentials lack the rights this needs" + std::string(what.starts_with("push") ? ": push" : "") + ")";
   throw error(errc_from_status(status), msg);

@@ -30,7 +30,8 @@ TEST(FailureGroups, OneCauseIsOneMessageWithACountAndExamples) {
       << lines[0];
   EXPECT_NE(lines[1].find("v2 -> r.internal/m/app:v2; and 8 more"), std::string::npos) << lines[1];
   // A group of one reads as the failure itself.
-  EXPECT_EQ(group_lines(groups[1]), std::vector<std::string>{"list tags of ghcr.io/acme/web: registry ghcr.io: list tags: 503"});
+  EXPECT_EQ(group_lines(groups[1]),
+            std::vector<std::string>{"list tags of ghcr.io/acme/web: registry ghcr.io: list tags: 503"});
 }
 
 TEST(FailureGroups, ARegistryIsNamedAsAWholeHost) {
@@ -39,4 +40,18 @@ TEST(FailureGroups, ARegistryIsNamedAsAWholeHost) {
   EXPECT_EQ(g[0].registry, "");  // "a.io" is inside "data.io", but not as a host
   EXPECT_EQ(registry_of("ghcr.io/acme"), "ghcr.io");
   EXPECT_EQ(registry_of("oci:/srv/layout"), "");
+}
+
+TEST(FailureGroups, TwoCausesOfOneKindAtOneRegistryAreTwoGroups) {
+  const std::vector<failure> fs{
+      {"list tags of r.io/acme/ap", "source repository r.io/acme/ap does not exist (named in `repositories:`)",
+       errc::not_found},
+      {"list tags of r.io/acme/wbe", "source repository r.io/acme/wbe does not exist (named in `repositories:`)",
+       errc::not_found},
+      {"r.io/acme/app:v1 -> d.io/m/app:v1",
+       "registry r.io: GET manifest acme/app@sha256:" + std::string(64, 'a') + ": MANIFEST_UNKNOWN", errc::not_found}};
+  const auto groups = group_failures(fs, {"r.io", "d.io"});
+  ASSERT_EQ(groups.size(), 2u);  // the two typos share a cause; the missing manifest is another
+  EXPECT_EQ(groups[0].what.size(), 2u);
+  EXPECT_EQ(groups[1].what.size(), 1u);
 }

@@ -18,6 +18,9 @@ TEST(Advice, NamesTheFlagsOrTheConfigKeysWhereTheSettingsCameFrom) {
   unit.systemd_credentials = true;
   EXPECT_NE(unit.login("r.io").find("LoadCredential="), std::string::npos);
   EXPECT_NE(unit.login("r.io").find("systemctl restart ocimirror"), std::string::npos);
+  advice bare = config;
+  bare.systemd_unit = true;  // under the unit, without the credentials drop-in
+  EXPECT_NE(bare.login("r.io").find("credentials.conf.example"), std::string::npos);
 }
 
 TEST(Advice, RecognisesHttpAndHttpsSpokenToEachOther) {
