@@ -64,10 +64,12 @@ awaitable<void> policy_run::discover_all(handoff_queue<job*>& queue) {
   report.selected = selected.size();
   // A replica whose shard owns none of the repositories is normal (more replicas than repositories).
   if (selected.empty() && report.failures.empty() && !(repos.empty() && report.other_shards > 0))
-    report.selected_nothing =
-        "policy " + p.name + " (line " + std::to_string(p.line) + ") selected nothing at " + p.from.str() +
-        (repos.empty() ? ": no repository matches `repositories:`"
-                       : ": no tag of its " + std::to_string(repos.size()) + " repositories passes `tags:`");
+    report.selected_nothing = "policy " + p.name + " (line " + std::to_string(p.line) + ") selected nothing at " +
+                              p.from.str() +
+                              (repos.empty() ? ": no repository matches `repositories:`"
+                                             : ": no tag of the " + std::to_string(repos.size()) +
+                                                   (repos.size() == 1 ? " repository" : " repositories") +
+                                                   " it lists passes `tags:` (and `artifact_types:`)");
   // 3. Prune: tags this policy recorded whose source repository was listed and no longer selects them (sync_list.cpp).
   // Never when nothing is selected: a typo in a pattern would otherwise delete everything the policy mirrored.
   if (p.prune && !selected.empty()) co_await plan_prunes(*src, p, repos, records, selected, opts.shard, report);

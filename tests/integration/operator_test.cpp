@@ -91,8 +91,9 @@ TEST_F(Operator, ATypoInRepositoriesIsNotFoundAndAPolicyThatSelectsNothingIsNotA
   EXPECT_NE(dry.out.find("left out   acme/app:v1.0.0  (semver: outside the `semver` range)"), std::string::npos);
   EXPECT_NE(dry.out.find("12 left out by the tag rules"), std::string::npos) << dry.out;
   EXPECT_EQ(dry.out.find("kept (overwrite: never)"), std::string::npos) << "no `kept` under overwrite: changed";
-  EXPECT_NE(dry.err.find("selected nothing at " + src->host() + "/acme: no tag of its 1 repositories passes `tags:`"),
-            std::string::npos)
+  EXPECT_NE(
+      dry.err.find("selected nothing at " + src->host() + "/acme: no tag of the 1 repository it lists passes `tags:`"),
+      std::string::npos)
       << dry.err;
 }
 
