@@ -146,6 +146,16 @@ TEST_F(Operator, TlsAndPlainHttpMixedUpAreNamedWithTheKeyToChange) {
             std::string::npos)
       << r.err;
   EXPECT_EQ(r.err.find("HTTP 400"), std::string::npos) << r.err;
+  // The same with flags: whatever request comes first (a HEAD has no body to say it), the flag to drop is named.
+  for (const char* command : {"copy", "inspect"}) {
+    std::vector<std::string> args{command, "--plain-http", tls_host + "/acme/app:v1"};
+    if (std::string(command) == "copy") args.push_back(dst->host() + "/copied/app:v1");
+    r = cli(args);
+    EXPECT_EQ(r.exit_code, 5) << command << ": " << r.err;
+    EXPECT_NE(r.err.find(tls_host + " serves HTTPS, but ocimirror spoke plain HTTP to it: drop --plain-http"),
+              std::string::npos)
+        << command << ": " << r.err;
+  }
   // TLS against a plain HTTP registry: named, with the key (sync) or the flag (copy).
   const std::string path = dir + "/to-plain.yaml";
   std::ofstream(path) << "state_dir: " << dir << "/state-to-plain\npolicies:\n  - name: p\n    from: " << plain_host

@@ -67,8 +67,10 @@ void registry_client::fail(const string_response& res, const std::string& what) 
   std::string msg = "registry " + name_ + ": " + what + ": " + describe_registry_error(status, res.body());
   const std::string& body = res.body();
   const auto& hints = http_.options().hints;
-  if (https_port_answer(status, body))
-    throw error(errc::tls, "registry " + name_ + ": " + what + ": " + hints.go_tls(name_));
+  // Go's TLS server answers plain HTTP with an HTTP/1.0 400 whose body says so (a HEAD drops the body, not the 1.0).
+  const bool https_port = https_port_answer(status, body) ||
+                          (status == 400 && res.version() == 10 && body.empty() && base_.starts_with("http://"));
+  if (https_port) throw error(errc::tls, "registry " + name_ + ": " + what + ": " + hints.go_tls(name_));
   if (status == 401)
     msg += auth_.has_credentials(name_) ? " (the credentials were rejected; check the username and password)"
                                         : " (no credentials for " + name_ + "; " + hints.login(name_) + ")";
