@@ -1,16 +1,13 @@
 #include "config/env_file.hpp"
 
+#include "transfer/oci/outside.hpp"
+
 #include <cctype>
 #include <optional>
 
 namespace ocimirror::config {
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool valid_name(std::string_view k) {
   if (k.empty() || std::isdigit(static_cast<unsigned char>(k.front()))) return false;
@@ -37,17 +34,17 @@ boost::system::result<env_entries, std::string> parse_env_file(std::string_view 
   std::size_t n = 0;
   for (std::size_t at = 0; at <= text.size();) {
     const auto end = std::min(text.find('\n', at), text.size());
-    const auto line = trim(text.substr(at, end - at));
+    const auto line = transfer::trim_space(text.substr(at, end - at));
     at = end + 1;
     ++n;
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     const auto where = file + ":" + std::to_string(n) + ": ";
     const auto eq = line.find('=');
     if (eq == std::string_view::npos) return {boost::system::in_place_error, where + "not KEY=VALUE"};
-    const auto key = trim(line.substr(0, eq));
+    const auto key = transfer::trim_space(line.substr(0, eq));
     if (!valid_name(key))
       return {boost::system::in_place_error, where + "not KEY=VALUE: the name must be letters, digits and _"};
-    auto value = unquoted(trim(line.substr(eq + 1)));
+    auto value = unquoted(transfer::trim_space(line.substr(eq + 1)));
     if (!value)
       return {boost::system::in_place_error, where + "the value of " + std::string(key) + " has no closing quote"};
     out.emplace_back(std::string(key), std::move(*value));

@@ -3,6 +3,7 @@
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/utf8.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 namespace ocimirror::transfer {
@@ -22,6 +23,12 @@ void check_header_value(std::string_view value, std::string_view where) {
   std::snprintf(shown, sizeof shown, "\\x%02X", static_cast<unsigned char>(value[at]));
   throw error(errc::protocol, std::string(where) + " holds a control character (" + shown + " at byte " +
                                   std::to_string(at) + "); refused: it would end or forge an HTTP header");
+}
+
+std::string_view trim_space(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
 }
 
 std::string terminal_safe(std::string_view text, std::size_t max) {

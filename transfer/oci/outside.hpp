@@ -27,6 +27,9 @@ void check_header_value(std::string_view value, std::string_view where);
 /// RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=": what a Bearer token is.
 bool is_b64token(std::string_view token);
 
+/// s without the whitespace (std::isspace) at either end: a line of a KEY=VALUE or INI file as read.
+std::string_view trim_space(std::string_view s);
+
 /// Text from outside made safe for a terminal or a line of output: valid UTF-8 kept, every control (C0, DEL, C1,
 /// so newlines and escape sequences too) and every invalid byte written as \n, \t, \xNN or \u{NN}, the result cut at
 /// `max` bytes with "…". Unlike printable() (errors.hpp), readable non-ASCII text stays readable.

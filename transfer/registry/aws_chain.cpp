@@ -2,6 +2,7 @@
 
 #include "transfer/net/url.hpp"
 #include "transfer/oci/errors.hpp"
+#include "transfer/oci/outside.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,12 +12,6 @@
 namespace ocimirror::transfer {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string host_only(std::string_view registry) {
   std::string h(registry.substr(0, registry.find(':')));
@@ -75,17 +70,17 @@ std::optional<std::string> ini_value(std::string_view text, std::string_view sec
   for (std::size_t at = 0; at < text.size();) {
     auto end = text.find('\n', at);
     if (end == std::string_view::npos) end = text.size();
-    auto line = trim(text.substr(at, end - at));
+    auto line = trim_space(text.substr(at, end - at));
     at = end + 1;
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     if (line.front() == '[') {
       auto close = line.find(']');
-      inside = close != std::string_view::npos && trim(line.substr(1, close - 1)) == section;
+      inside = close != std::string_view::npos && trim_space(line.substr(1, close - 1)) == section;
       continue;
     }
     auto eq = line.find('=');
-    if (inside && eq != std::string_view::npos && trim(line.substr(0, eq)) == key)
-      return std::string(trim(line.substr(eq + 1)));
+    if (inside && eq != std::string_view::npos && trim_space(line.substr(0, eq)) == key)
+      return std::string(trim_space(line.substr(eq + 1)));
   }
   return std::nullopt;
 }
@@ -171,7 +166,7 @@ aws_credentials parse_sts_credentials(std::string_view xml, std::int64_t* expire
     if (a == std::string_view::npos) return {};
     a += open.size();
     auto b = xml.find(close, a);
-    return b == std::string_view::npos ? std::string() : std::string(trim(xml.substr(a, b - a)));
+    return b == std::string_view::npos ? std::string() : std::string(trim_space(xml.substr(a, b - a)));
   };
   aws_credentials c{element("AccessKeyId"), element("SecretAccessKey"), element("SessionToken"), "STS"};
   if (expires_epoch) {
