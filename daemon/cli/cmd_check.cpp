@@ -31,18 +31,6 @@ the unit runs is checked with the unit's secrets: `sudo ocimirror check --config
 YAML support at it (a first line `# yaml-language-server: $schema=PATH`) for completion and checks as you type.
 )";
 
-/// One problem found outside the file's own lines (the environment file, the state directory): said as the file's
-/// problems are, exit 2.
-int refuse(const config::diagnostic& d, const std::string& file, bool json) {
-  std::cerr << d.str() << "\n"
-            << "ocimirror: error: 1 problem(s) in " << file << "; nothing was done\n";
-  if (json)
-    std::cout << boost::json::serialize(boost::json::object{
-                     {"valid", false}, {"errors", boost::json::array{diagnostic_json(d)}}, {"exitCode", exit_usage}})
-              << "\n";
-  return exit_usage;
-}
-
 }  // namespace
 
 int cmd_check(const args& a) {
@@ -64,11 +52,17 @@ int cmd_check(const args& a) {
       return exit_ok;
     }
     if (file.empty()) throw po::error("check needs --config FILE");
-    if (auto bad = load_env_files(env_files)) return refuse(*bad, bad->file, json);
+    if (auto bad = load_env_files(env_files)) {
+      report_problems({*bad}, bad->file, json);
+      return exit_usage;
+    }
     auto cfg = load_or_report(file, json);
     if (!cfg) return exit_usage;
     if (!state_dir.empty()) cfg->state_dir = std::filesystem::absolute(state_dir).lexically_normal().string();
-    if (auto why = state_dir_problem(cfg->state_dir)) return refuse({file, 0, 0, "state_dir", *why}, file, json);
+    if (auto why = state_dir_problem(cfg->state_dir)) {
+      report_problems({{file, 0, 0, "state_dir", *why}}, file, json);
+      return exit_usage;
+    }
     if (json)
       std::cout << boost::json::serialize(config_json(*cfg)) << "\n";
     else

@@ -41,25 +41,31 @@ bool parse_or_help(const args& a, const po::options_description& opts, const cha
   return false;
 }
 
+namespace {
 boost::json::object diagnostic_json(const config::diagnostic& d) {
   return {{"file", d.file}, {"line", d.line},       {"column", d.col},
           {"key", d.path},  {"message", d.message}, {"text", d.str()}};
+}
+}  // namespace
+
+void report_problems(const std::vector<config::diagnostic>& problems, const std::string& file, bool json) {
+  boost::json::array errs;
+  for (const auto& d : problems) {
+    std::cerr << d.str() << "\n";
+    errs.push_back(diagnostic_json(d));
+  }
+  std::cerr << "ocimirror: error: " << problems.size() << " problem(s) in " << file << "; nothing was done\n";
+  if (json)
+    std::cout << boost::json::serialize(
+                     boost::json::object{{"valid", false}, {"errors", errs}, {"exitCode", exit_usage}})
+              << "\n";
 }
 
 /// Loads the config or prints its diagnostics; relative state_dir is resolved against the file's directory.
 std::optional<config::mirror_config> load_or_report(const std::string& file, bool json) {
   auto loaded = config::load_config_file(file);
   if (!loaded.config) {
-    boost::json::array errs;
-    for (const auto& d : loaded.errors) {
-      std::cerr << d.str() << "\n";
-      errs.push_back(diagnostic_json(d));
-    }
-    std::cerr << "ocimirror: error: " << loaded.errors.size() << " problem(s) in " << file << "; nothing was done\n";
-    if (json)
-      std::cout << boost::json::serialize(
-                       boost::json::object{{"valid", false}, {"errors", errs}, {"exitCode", exit_usage}})
-                << "\n";
+    report_problems(loaded.errors, file, json);
     return std::nullopt;
   }
   auto& c = *loaded.config;

@@ -8,7 +8,6 @@
 #include "policy/shard.hpp"
 #include "transfer/registry/auth.hpp"
 
-#include <boost/json/object.hpp>
 #include <boost/program_options.hpp>
 
 #include <optional>
@@ -22,8 +21,9 @@ namespace ocimirror::daemon {
 bool parse_or_help(const args& a, const boost::program_options::options_description& opts, const char* help,
                    const std::string& output, bool& json);
 
-/// A problem as --output json gives it: {file, line, column, key, message, text}.
-boost::json::object diagnostic_json(const config::diagnostic& d);
+/// Problems of `file` (or of what it depends on) as a command refuses it: each as FILE:LINE:COL: key: problem on
+/// stderr and a count; with json, {"valid": false, "errors": [{file, line, column, key, message, text}], ...}.
+void report_problems(const std::vector<config::diagnostic>& problems, const std::string& file, bool json);
 
 /// Loads the config or prints its diagnostics (as JSON too when json); a relative state_dir is resolved against
 /// the file's directory.

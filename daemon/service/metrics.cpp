@@ -122,9 +122,7 @@ void metrics::policies(const std::vector<std::string>& names) {
     for (const char* r : blob_results) blobs_.Add({{"policy", p}, {"result", r}});
     for (const char* r : tag_results) manifests_.Add({{"policy", p}, {"result", r}});
     for (const char* r : run_results) runs_.Add({{"policy", p}, {"result", r}});
-    for (auto* f :
-         {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_, &empty_})
-      f->Add({{"policy", p}});
+    for (auto* f : policy_gauges()) f->Add({{"policy", p}});
     duration_.Add({{"policy", p}}, run_buckets);
     unverified_.Add({{"policy", p}});
     // Every kind a run can report (a drain's `cancelled` becomes an interrupted run, not a failure).
@@ -135,9 +133,11 @@ void metrics::policies(const std::vector<std::string>& names) {
 }
 
 void metrics::forget(const std::string& policy) {
-  for (auto* f :
-       {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_, &empty_})
-    f->Remove(&f->Add({{"policy", policy}}));
+  for (auto* f : policy_gauges()) f->Remove(&f->Add({{"policy", policy}}));
+}
+
+std::array<prometheus::Family<prometheus::Gauge>*, 8> metrics::policy_gauges() {
+  return {&last_success_, &last_run_success_, &last_run_time_, &next_run_, &running_, &period_, &selected_, &empty_};
 }
 
 void metrics::response(const std::string& registry, const transfer::registry_client::response_seen& r) {

@@ -12,6 +12,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,6 +57,9 @@ class metrics {
   std::string text() const;
 
  private:
+  /// Every gauge with one series per policy: made with the policy, dropped with it (one list, so none is missed).
+  std::array<prometheus::Family<prometheus::Gauge>*, 8> policy_gauges();
+
   std::shared_ptr<prometheus::Registry> registry_;
   std::vector<std::string> policies_;
   prometheus::Family<prometheus::Counter>& blob_bytes_;

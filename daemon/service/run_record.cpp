@@ -39,7 +39,7 @@ run_record record_of(const policy_report& r, policy::wall_time start, policy::wa
   out.seconds = std::round(r.seconds * 1000) / 1000;
   if (!r.failures.empty()) out.error = r.failures.front().what + ": " + r.failures.front().message;
   if (r.failures.empty() && !r.selected_nothing.empty()) out.error = r.selected_nothing;
-  constexpr std::size_t most = 100;  // names per group kept in the record (the file and /v1/status)
+  constexpr std::size_t most = 100;  // names per group kept in the record (the file, /v1/status, the log line)
   for (const auto& g : group_failures(r.failures, {registry_of(r.source), registry_of(r.destination)})) {
     json::array what;
     for (std::size_t i = 0; i < g.what.size() && i < most; ++i) what.push_back(json::value(g.what[i]));

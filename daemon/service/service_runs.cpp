@@ -2,7 +2,6 @@
 #include "daemon/service/service.hpp"
 #include "daemon/version.hpp"
 
-#include "daemon/run/failure_groups.hpp"
 #include "daemon/service/log.hpp"
 #include "daemon/service/scheduling.hpp"
 
@@ -17,11 +16,6 @@ namespace ocimirror::daemon {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using std::chrono::system_clock;
-
-namespace {
-/// A group's failures named in a log line; the rest are counted (a run of a million tags must not log a megabyte).
-constexpr std::size_t max_logged_failures = 100;
-}  // namespace
 
 void service::plan_next(const config::policy_config& p, policy_state& st) {
   std::optional<policy::wall_time> last_start;
@@ -105,14 +99,13 @@ void service::finish_run(const std::string& name, const policy_report& report, s
 
   for (const auto& w : report.warnings) log::warn(w, {{"policy", name}});
   // One cause, one line: a group's count and every failure's name in the fields (at most a bounded number).
-  for (const auto& g : group_failures(report.failures, {registry_of(report.source), registry_of(report.destination)})) {
-    json::array what;
-    for (std::size_t i = 0; i < g.what.size() && i < max_logged_failures; ++i) what.push_back(json::value(g.what[i]));
-    log::error(g.message, {{"policy", name},
-                           {"kind", transfer::errc_name(g.kind)},
-                           {"registry", g.registry},
-                           {"count", g.what.size()},
-                           {"what", std::move(what)}});
+  // One cause, one line: the record's groups (run_record.cpp bounds each group's names) with the policy added.
+  for (const auto& g : rec.failures) {
+    json::object fields = g.as_object();
+    const std::string message(fields["message"].as_string());
+    fields.erase("message");
+    fields["policy"] = name;
+    log::error(message, fields);
   }
   if (!report.selected_nothing.empty()) log::error(report.selected_nothing, {{"policy", name}, {"kind", "empty"}});
   for (const auto& u : report.unverified)
