@@ -119,7 +119,7 @@ TEST_P(ProfileFamilies, EveryKindSurvivesAsDestination) {
   profile_proxy proxy(c.family, "127.0.0.1", dst->port());
   const std::string name = std::string("to-") + c.family;
   auto r = sync(name, src->host(), proxy.host(), proxy.host(), c.family);
-  ASSERT_EQ(r.exit_code, 0) << r.err << "\nquirks: " << proxy.summary();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out << "\nquirks: " << proxy.summary();
   expect_all_there(dst->host(), name);
   if (c.dest_quirk) {
     EXPECT_GT(proxy.hits(c.dest_quirk), 0u) << proxy.summary();
@@ -137,7 +137,7 @@ TEST_P(ProfileFamilies, EveryKindSurvivesAsSource) {
                       limited ? rate_window{40, std::chrono::milliseconds(2000)} : rate_window{});
   const std::string name = std::string("from-") + c.family;
   auto r = sync(name, proxy.host(), dst->host(), proxy.host(), c.family);
-  ASSERT_EQ(r.exit_code, 0) << r.err << "\nquirks: " << proxy.summary();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out << "\nquirks: " << proxy.summary();
   expect_all_there(dst->host(), name);
   EXPECT_GT(proxy.hits(c.source_quirk), 0u) << proxy.summary();
   EXPECT_EQ(proxy.refused(), 0u) << "paced before the limit, never refused: " << proxy.summary();
