@@ -13,7 +13,8 @@ pure=(transfer/oci/*.hpp transfer/net/adaptive_limit.hpp transfer/net/headers.hp
       transfer/registry/aws_chain.hpp
       transfer/copy/blob_plan.hpp transfer/artifact/artifact.hpp transfer/artifact/flux_tar.hpp
       transfer/artifact/go_json.hpp transfer/artifact/go_tar.hpp transfer/artifact/go_yaml.hpp
-      transfer/artifact/helm_chart.hpp transfer/artifact/helm_text.hpp transfer/artifact/ignore.hpp policy/*.hpp)
+      transfer/artifact/helm_chart.hpp transfer/artifact/helm_text.hpp transfer/artifact/ignore.hpp policy/*.hpp
+      transfer/sigstore/*.hpp)
 cxx=${CXX:-g++}
 flags=(-std=c++20 -I"$src" -I"$build/generated" -I/usr/include/rocksdb)
 export cxx flags_str="${flags[*]}"

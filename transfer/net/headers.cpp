@@ -122,28 +122,6 @@ std::string url_origin(std::string_view url) {
   }
 }
 
-std::string base64_encode(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view in) {
-  while (!in.empty() && (in.back() == '\n' || in.back() == ' ')) in.remove_suffix(1);
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out(in.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t len = static_cast<std::size_t>(n);
-  if (in.size() >= 1 && in[in.size() - 1] == '=') --len;  // EVP_DecodeBlock counts padding as zero bytes
-  if (in.size() >= 2 && in[in.size() - 2] == '=') --len;
-  out.resize(len);
-  return out;
-}
-
 std::optional<std::uint64_t> parse_content_length(std::string_view value) { return parse_whole<std::uint64_t>(value); }
 
 }  // namespace ocimirror::transfer

@@ -1,6 +1,8 @@
 #pragma once
 // Parsers for the HTTP headers the registry protocol depends on: WWW-Authenticate challenges, Link pagination,
 // Location resolution. Pure functions; fuzzed.
+#include "transfer/oci/base64.hpp"  // base64_encode, base64_decode: Basic credentials
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,10 +29,6 @@ std::optional<std::string> parse_next_link(std::string_view header);
 
 /// Resolves a Location (absolute, or relative to base) into an absolute URL. Empty on a malformed location.
 std::string resolve_url(std::string_view base, std::string_view location);
-
-/// Base64 as Basic credentials and docker config `auth` fields use it; decode gives nullopt for malformed input.
-std::string base64_encode(std::string_view in);
-std::optional<std::string> base64_decode(std::string_view in);
 
 /// Content-Length as a number; nullopt when absent or not one (a registry's header is never trusted to parse).
 std::optional<std::uint64_t> parse_content_length(std::string_view value);

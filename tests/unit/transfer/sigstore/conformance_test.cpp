@@ -1,0 +1,85 @@
+// sigstore-conformance's bundle-verification cases (tests/sigstore/conformance, see tests/sigstore/SOURCES.md), each
+// given the verdict its name asks for: a directory ending in `_fail` must be refused, every other one verified.
+#include "transfer/sigstore/verify.hpp"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using namespace ocimirror::transfer::sigstore;
+
+namespace {
+
+const fs::path data = fs::path(OCIMIRROR_SOURCE_DIR) / "tests/sigstore";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+/// The trust sigstore-conformance's harness gives a client for one case directory.
+trust trust_for(const fs::path& dir) {
+  trust t;
+  const fs::path root_file =
+      fs::exists(dir / "trusted_root.json") ? dir / "trusted_root.json" : data / "trusted_root_public_good.json";
+  auto root = parse_trusted_root(slurp(root_file));
+  if (root) t.root = std::make_shared<const trusted_root>(std::move(*root));
+  t.root_file = root_file.filename().string();
+  identity_rule rule;
+  rule.issuer =
+      fs::exists(dir / "issuer") ? trimmed(slurp(dir / "issuer")) : "https://token.actions.githubusercontent.com";
+  rule.subject =
+      fs::exists(dir / "identity")
+          ? trimmed(slurp(dir / "identity"))
+          : "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/"
+            "extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+  t.identities.push_back(rule);
+  if (fs::exists(dir / "key.pub")) t.keys.push_back({"key.pub", parse_pem_key(slurp(dir / "key.pub"))});
+  return t;
+}
+
+/// The verdict for one case, or the trusted root's own refusal.
+std::pair<bool, std::string> run_case(const fs::path& dir) {
+  const fs::path root_file = dir / "trusted_root.json";
+  if (fs::exists(root_file))
+    if (auto root = parse_trusted_root(slurp(root_file)); !root) return {false, "trusted root: " + root.error()};
+  const std::string art = slurp(fs::exists(dir / "artifact") ? dir / "artifact" : dir.parent_path() / "a.txt");
+  auto b = parse_bundle(slurp(dir / "bundle.sigstore.json"));
+  if (!b) return {false, "bundle: " + b.error()};
+  const std::string digest = sha256_raw(art);
+  auto v = verify_bundle(*b, artifact{digest, std::string_view(art)}, trust_for(dir), std::time(nullptr));
+  return {static_cast<bool>(v), std::string(to_string(v.why)) + ": " + v.reason};
+}
+
+}  // namespace
+
+TEST(SigstoreConformance, EveryBundleVerificationCaseGetsItsVerdict) {
+  int cases = 0, wrong = 0;
+  for (const auto& entry : fs::directory_iterator(data / "conformance")) {
+    if (!entry.is_directory()) continue;
+    const std::string name = entry.path().filename().string();
+    const bool should_fail = name.ends_with("_fail");
+    auto [ok, why] = run_case(entry.path());
+    ++cases;
+    if (ok == should_fail) {
+      ++wrong;
+      ADD_FAILURE() << name << ": "
+                    << (ok ? "verified, but must be refused" : "refused (" + why + "), but must verify");
+    } else {
+      std::cout << (ok ? "  verified  " : "  refused   ") << name << (ok ? "" : "  — " + why) << "\n";
+    }
+  }
+  EXPECT_GE(cases, 70);
+  std::cout << cases << " cases, " << wrong << " wrong\n";
+}
