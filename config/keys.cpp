@@ -104,7 +104,8 @@ section_spec policy_section() {
           own(number("keep", 1, 100000, "to: oci:DIR only: each run is a dated snapshot, the newest `keep` are kept.")),
           {"referrers", boolean_or_section,
            "Signatures, SBOMs and attestations that travel with each tag (default: all); false for none.", "referrers"},
-          {"verify", section, "Mirror only tags signed with this cosign key.", "verify"},
+          {"verify", section, "Mirror only tags with a signature by a trusted signer: keyless identities or keys.",
+           "verify"},
       }};
 }
 
@@ -151,9 +152,35 @@ std::vector<section_spec> selection_sections() {
            {"at_start", boolean, "Also run as soon as the daemon starts."},
        }},
       {"verify",
-       "The cosign key a tag must be signed with.",
+       "The signers a tag must be signed by (a cosign signature or a Sigstore bundle among its referrers).",
        {
-           required({"cosign_public_key", string, "A PEM public key file (relative to the config's folder)."}),
+           {"keyless", section, "Sigstore keyless signers: a trusted root and the identities to accept.", "keyless"},
+           {"keys", strings, "PEM public key files (ECDSA, RSA, Ed25519), relative to the config's folder."},
+           {"cosign_public_key", string, "One PEM public key file (the same as keys: [FILE])."},
+       }},
+      {"keyless",
+       "Keyless (Fulcio certificate) signatures, checked offline against a Sigstore trusted root.",
+       {
+           required({"trusted_root", string,
+                     "Sigstore's trusted_root.json (Fulcio CAs, Rekor, CT logs, TSAs), refreshed out of band."}),
+           required({"identities", section_list, "The signers to accept; one must match.", "identity"}),
+       }},
+      {"identity",
+       "A signer: the OIDC issuer and the certificate's subject (SAN), exactly or by regex.",
+       {
+           required({"issuer", string, "The OIDC issuer, e.g. https://token.actions.githubusercontent.com."}),
+           {"subject", string, "The email or URI, e.g. https://github.com/ORG/REPO/.github/workflows/F.yml@refs/tags/v1."},
+           {"subject_regex", string, "A regular expression the whole subject must match."},
+           {"github", section, "GitHub Actions claims the certificate must also carry.", "github_claims"},
+       }},
+      {"github_claims",
+       "GitHub Actions claims of a Fulcio certificate.",
+       {
+           {"repository", string, "ORG/REPO the workflow ran in."},
+           {"ref", string, "The git ref, e.g. refs/tags/v1.2.3."},
+           {"sha", string, "The commit."},
+           {"trigger", string, "The event, e.g. push or release."},
+           {"workflow", string, "The workflow's name."},
        }},
   };
 }

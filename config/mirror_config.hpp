@@ -9,12 +9,14 @@
 #include "policy/select.hpp"
 #include "transfer/registry/credentials.hpp"
 #include "transfer/registry/referrers.hpp"
+#include "transfer/sigstore/verify.hpp"
 
 #include <boost/system/result.hpp>
 
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,8 +59,8 @@ struct policy_config {
   bool prune = false;
   std::size_t keep = 0;  ///< to: oci:DIR only: each run is a dated snapshot, the newest `keep` are kept (0: none)
   transfer::referrers::filter referrers;  ///< which referrers and cosign tags travel with each tag (default: all)
-  std::string verify_key_pem;   ///< verify.cosign_public_key read: only tags with a cosign signature by it are mirrored
-  std::string verify_key_file;  ///< where it came from (for messages)
+  /// `verify:` read: only tags with a signature by one of these signers are mirrored (null: no gate).
+  std::shared_ptr<const transfer::sigstore::trust> verify;
   std::optional<std::chrono::seconds> every;
   std::optional<policy::cron_spec> cron;
   std::string cron_text;

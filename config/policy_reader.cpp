@@ -4,7 +4,6 @@
 #include "transfer/net/file_io.hpp"
 
 #include "policy/next_run.hpp"
-#include "transfer/artifact/cosign.hpp"
 #include "transfer/endpoint/layout.hpp"
 #include "transfer/oci/reference.hpp"
 
@@ -169,41 +168,6 @@ void policy_reader::parse_schedule(const YAML::Node& s, const std::string& sp, p
         else
           p.cron = *cr, p.cron_text = *v;
       }
-  }
-}
-
-/// verify: the cosign public key a tag must be signed with, read (relative to the file) and checked now.
-void policy_reader::parse_verify(const YAML::Node& v, const std::string& vp, policy_config& p) {
-  if (check_map(v, vp, "verify")) {
-    if (!v["cosign_public_key"])
-      error(v, vp, "needs cosign_public_key: PATH");
-    else if (auto f = str(v["cosign_public_key"], vp + ".cosign_public_key")) {
-      std::filesystem::path kp(*f);
-      if (kp.is_relative()) {
-        const auto folder = std::filesystem::path(file).parent_path();
-        std::error_code ec;
-        kp = (folder.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(folder, ec)) / kp;
-      }
-      std::string pem;
-      std::string unreadable;
-      try {  // a regular file of at most 1 MiB: a FIFO would hold a reload in open()
-        pem = transfer::file::read_file(kp.string(), std::size_t(1) << 20);
-      } catch (const transfer::error& e) {
-        unreadable = transfer::file::failure_reason(e, kp.string());
-      }
-      if (!unreadable.empty()) {
-        error(v["cosign_public_key"], vp + ".cosign_public_key",
-              "cannot read " + kp.string() + " (" + unreadable + ")");
-      } else {
-        try {
-          transfer::cosign::public_key check(pem);
-          p.verify_key_pem = pem;
-          p.verify_key_file = kp.string();
-        } catch (const std::exception& e) {
-          error(v["cosign_public_key"], vp + ".cosign_public_key", kp.string() + " is " + e.what());
-        }
-      }
-    }
   }
 }
 

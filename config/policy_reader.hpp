@@ -31,7 +31,14 @@ struct policy_reader : yaml_reader {
   void parse_selection(const YAML::Node& n, const std::string& path, policy_config& p);
   void parse_tags(const YAML::Node& t, const std::string& tp, policy_config& p);
   void parse_schedule(const YAML::Node& s, const std::string& sp, policy_config& p);
+  // verify_reader.cpp
   void parse_verify(const YAML::Node& v, const std::string& vp, policy_config& p);
+  void parse_keyless(const YAML::Node& k, const std::string& kp, transfer::sigstore::trust& t);
+  void parse_identity(const YAML::Node& n, const std::string& path, transfer::sigstore::trust& t);
+  void parse_key(const YAML::Node& n, const std::string& path, transfer::sigstore::trust& t);
+  /// The file a string names (relative to the configuration's folder), read whole up to limit: {path, content}.
+  std::optional<std::pair<std::string, std::string>> read_beside(const YAML::Node& n, const std::string& path,
+                                                                 std::size_t limit);
   void check_policy(const YAML::Node& n, const std::string& path, const policy_config& p);
 };
 

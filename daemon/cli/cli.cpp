@@ -23,6 +23,7 @@ Commands:
   copy SRC DST        copy one image, index or artifact with everything it references
   inspect REF         show media type, digest, size, platforms and annotations of a manifest
   tags REPO           list a repository's tags
+  verify REF          check that REF is signed by a trusted signer (keyless or key), as `cosign verify` reports
   login HOST          verify credentials and store them in the docker config (as `docker login`)
   logout HOST         remove the credentials stored for HOST (as `docker logout`)
   sync --config FILE  run the mirror policies of FILE once (--dry-run prints the plan)
@@ -77,9 +78,10 @@ int run_cli(int argc, char** argv) {
   const std::string cmd = argv[1];
   const args rest(argv + 2, argv + argc);
   static constexpr std::pair<std::string_view, int (*)(const args&)> commands[] = {
-      {"copy", cmd_copy},     {"inspect", cmd_inspect},     {"tags", cmd_tags},   {"login", cmd_login},
-      {"logout", cmd_logout}, {"push", cmd_push},           {"pull", cmd_pull},   {"sync", cmd_sync},
-      {"daemon", cmd_daemon}, {"inventory", cmd_inventory}, {"check", cmd_check}, {"cache", cmd_cache}};
+      {"copy", cmd_copy},   {"inspect", cmd_inspect}, {"tags", cmd_tags},           {"verify", cmd_verify},
+      {"login", cmd_login}, {"logout", cmd_logout},   {"push", cmd_push},           {"pull", cmd_pull},
+      {"sync", cmd_sync},   {"daemon", cmd_daemon},   {"inventory", cmd_inventory}, {"check", cmd_check},
+      {"cache", cmd_cache}};
   for (const auto& [name, run] : commands)
     if (cmd == name) return run(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {

@@ -10,6 +10,7 @@ using args = std::vector<std::string>;
 int cmd_copy(const args& a);
 int cmd_inspect(const args& a);
 int cmd_tags(const args& a);
+int cmd_verify(const args& a);
 int cmd_login(const args& a);
 int cmd_logout(const args& a);
 int cmd_sync(const args& a);

@@ -129,7 +129,7 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
         << "\n";
   if (!r.unverified.empty()) {
     out << "  " << r.unverified.size() << " tags skipped by the signature gate:\n";
-    for (const auto& u : r.unverified) out << "    " << u.what << ": " << u.message << "\n";
+    for (const auto& u : r.unverified) out << "    " << u.what << ": " << u.refusal << ": " << u.message << "\n";
   }
   for (const auto& [registry, seconds] : r.waited) {
     std::snprintf(line, sizeof line, "  waited %.1fs on %s (its rate limit, or before retries)\n", seconds,
@@ -207,7 +207,7 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
           {"manifests", r.referrers}, {"cosignTags", r.cosign_tags}, {"fallbackIndexes", r.fallback_updates}};
     }
     json::array unverified;
-    for (const auto& u : r.unverified) unverified.push_back(json::object{{"tag", u.what}, {"reason", u.message}});
+    for (const auto& u : r.unverified) unverified.push_back(json::object{{"tag", u.what}, {"refusal", u.refusal}, {"reason", u.message}});
     o["unverified"] = std::move(unverified);
     pols.push_back(std::move(o));
   }

@@ -9,7 +9,6 @@
 #include "daemon/run/session.hpp"
 #include "daemon/run/sync_list.hpp"
 #include "daemon/run/sync_run.hpp"
-#include "transfer/artifact/cosign.hpp"
 #include "transfer/copy/blob_gate.hpp"
 #include "transfer/copy/copy.hpp"
 #include "transfer/endpoint/endpoint.hpp"
@@ -50,7 +49,6 @@ struct policy_run {
   std::set<cache::tag_key> selected{};
   std::map<cache::tag_key, std::string> types{};  ///< artifact types learnt in the facts step
   std::string variant{};                          ///< the platform filter a record must have been pushed under to count
-  std::optional<transfer::cosign::public_key> trusted{};
   std::map<transfer::registry_client*, std::chrono::milliseconds> waited_before{};  ///< per client, at open()
   /// Destination repositories listed before the facts step (those with a tag the cache knows nothing of): the tags
   /// each had. One listing answers for all of its tags, so none of them is asked about alone.

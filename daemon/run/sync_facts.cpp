@@ -2,6 +2,7 @@
 // (when that does not settle it) the destination or its listing say, the signature gate, and from all of it the
 // tag's plan item.
 #include "daemon/run/policy_run.hpp"
+#include "daemon/run/signature_gate.hpp"
 #include "policy/platform.hpp"
 #include "transfer/copy/referrers_copy.hpp"
 #include "transfer/registry/referrers.hpp"
@@ -94,13 +95,18 @@ awaitable<void> policy_run::facts(job& j) {
         co_return;
       }
     }
+    // Behind the gate, signature and fallback tags are not tags of their own: they travel with the subjects that
+    // pass it (step 5), and never with one that does not.
+    if (p.verify && transfer::referrers::is_referrer_tag(j.tag)) {
+      j.gone = true;
+      co_return;
+    }
     auto it = co_await plan_item(j, *head, rec, known);
-    if (trusted && (it.what == action::copy || it.what == action::overwrite)) {
-      std::optional<std::string> why = std::string("signature verification needs a registry source");
-      if (auto* reg = src->registry())
-        why = co_await transfer::cosign::verify_signed(*reg, j.repo->source, head->digest, *trusted, &j.repo->all_tags);
-      if (why) {
-        j.unverified = *why;
+    if (p.verify && (it.what == action::copy || it.what == action::overwrite)) {
+      auto v = co_await find_trusted_signature(*src, j.repo->source, head->digest, *p.verify, &j.repo->all_tags);
+      if (!v) {
+        j.refusal = std::string(transfer::sigstore::to_string(v.why));
+        j.unverified = v.reason;
         co_return;
       }
     }

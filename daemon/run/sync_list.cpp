@@ -80,7 +80,7 @@ awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_co
   r.all_tags = std::move(again);
   r.tags = policy::select_tags(r.all_tags, p.tags);
   for (const auto& t : r.tags)
-    if (!answered.count(t)) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}});
+    if (!answered.count(t)) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}, {}});
 }
 
 awaitable<void> plan_prunes(transfer::endpoint& src, const config::policy_config& p,

@@ -36,6 +36,7 @@ struct job {
   bool vanished = false;   ///< listed, then unknown to the source's HEAD
   std::string type;        ///< artifact type, when the policy filters by type
   std::string unverified;  ///< why the signature gate keeps it out
+  std::string refusal;     ///< the kind of reason: "no signature", "identity", "certificate chain", "time" …
 };
 
 /// The source repository's name relative to `from`, when the policy's patterns select it. A layout's unnamed

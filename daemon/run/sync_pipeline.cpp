@@ -17,7 +17,6 @@ using policy::action;
 using transfer::awaitable;
 
 awaitable<void> policy_run::pipeline() {
-  if (!p.verify_key_pem.empty()) trusted.emplace(p.verify_key_pem);
   for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
   prepare_copies();
   repo_jobs.resize(repos.size());
@@ -85,7 +84,7 @@ awaitable<void> policy_run::discover(std::size_t i) {
   co_await list_tags(r);
   if (r.status != listing::listed) co_return;
   auto& js = repo_jobs[i];
-  for (const auto& t : r.tags) js.push_back({&r, t, std::nullopt, false, false, {}, {}});
+  for (const auto& t : r.tags) js.push_back({&r, t, std::nullopt, false, false, {}, {}, {}});
   co_await survey(r);
   co_await each(js.size(), discovery_at_once, [this, &js](std::size_t k) { return settle(js[k]); });
   const auto first_new = js.size();
@@ -124,7 +123,7 @@ void policy_run::collect() {
       if (!j.gone) selected.insert({j.repo->destination, j.tag});
       if (j.item) report.plan.push_back(*j.item);
       if (!j.unverified.empty())
-        report.unverified.push_back({p.from.registry + "/" + j.repo->source + ":" + j.tag, j.unverified});
+        report.unverified.push_back({p.from.registry + "/" + j.repo->source + ":" + j.tag, j.refusal, j.unverified});
     }
 }
 

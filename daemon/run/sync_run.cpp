@@ -6,7 +6,6 @@
 #include "daemon/run/import_check.hpp"
 #include "daemon/run/sync_list.hpp"
 #include "policy/platform.hpp"
-#include "transfer/artifact/cosign.hpp"
 #include "transfer/copy/copy.hpp"
 #include "transfer/copy/parallel.hpp"
 #include "transfer/oci/reference.hpp"

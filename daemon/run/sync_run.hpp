@@ -28,6 +28,14 @@ inline failure failure_from(std::string what, const transfer::error& e) {
   return {std::move(what), e.what(), e.code()};
 }
 
+/// A tag the signature gate kept out: the kind of reason (sigstore::to_string of the refusal) and the reason itself,
+/// which names the signer found when there was one.
+struct unverified_tag {
+  std::string what;  ///< "REGISTRY/REPO:TAG"
+  std::string refusal;
+  std::string message;
+};
+
 struct policy_report {
   std::string name;
   std::string source, destination;  ///< "registry/path" of the policy
@@ -46,8 +54,8 @@ struct policy_report {
   /// Why the run selected nothing ("no repository under X matches ...", "no tag of ..."); empty when it selected
   /// something, or when this replica's shard simply owns none of the repositories.
   std::string selected_nothing;
-  /// Tags the signature gate (verify.cosign_public_key) kept out, each with why.
-  std::vector<failure> unverified;
+  /// Tags the signature gate (`verify:`) kept out, each with why.
+  std::vector<unverified_tag> unverified;
   std::size_t referrers = 0, cosign_tags = 0;  ///< referrer manifests and cosign tags that travel with the tags
   std::size_t fallback_updates = 0;            ///< fallback tag indexes written at the destination
   transfer::copy_stats blobs;

@@ -109,7 +109,8 @@ void service::finish_run(const std::string& name, const policy_report& report, s
   }
   if (!report.selected_nothing.empty()) log::error(report.selected_nothing, {{"policy", name}, {"kind", "empty"}});
   for (const auto& u : report.unverified)
-    log::warn("not mirrored: no trusted signature", {{"policy", name}, {"tag", u.what}, {"reason", u.message}});
+    log::warn("not mirrored: no trusted signature",
+              {{"policy", name}, {"tag", u.what}, {"refusal", u.refusal}, {"reason", u.message}});
   json::object fields{{"policy", name},
                       {"trigger", rec.trigger},
                       {"result", rec.result},

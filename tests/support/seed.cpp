@@ -184,10 +184,17 @@ pushed seeder::referrers_index(const std::string& repo, const pushed& subject, c
 
 pushed seeder::cosign_signature(const std::string& repo, const std::string& subject_digest, const std::string& payload,
                                 const std::string& signature) {
+  return cosign_signature(repo, subject_digest, payload, {{"dev.cosignproject.cosign/signature", signature}});
+}
+
+pushed seeder::cosign_signature(const std::string& repo, const std::string& subject_digest, const std::string& payload,
+                                const transfer::annotations& annotations) {
   auto cfg = blob(repo, "application/vnd.oci.image.config.v1+json", "{}");
   auto layer = blob(repo, "application/vnd.dev.cosign.simplesigning.v1+json", payload);
   auto l = desc_json(layer);
-  l["annotations"] = {{"dev.cosignproject.cosign/signature", signature}};
+  json::object notes;
+  for (const auto& [k, v] : annotations) notes[k] = v;
+  l["annotations"] = std::move(notes);
   json::object m{{"schemaVersion", 2},
                  {"mediaType", transfer::media::oci_manifest},
                  {"config", desc_json(cfg)},

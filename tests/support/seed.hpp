@@ -62,6 +62,9 @@ class seeder {
   /// `payload`, annotated with `signature` (base64), over an empty config.
   pushed cosign_signature(const std::string& repo, const std::string& subject_digest, const std::string& payload,
                           const std::string& signature);
+  /// The same with the layer's annotations given whole (a keyless signature's certificate, chain, Rekor bundle).
+  pushed cosign_signature(const std::string& repo, const std::string& subject_digest, const std::string& payload,
+                          const transfer::annotations& annotations);
   /// The JSON of an image manifest over already-pushed config and layers.
   static std::string image_json(const image_spec& spec, const pushed& config, const std::vector<pushed>& layers);
 

@@ -24,6 +24,24 @@ std::string identity_rule::describe() const {
   return out;
 }
 
+boost::system::result<pkey_ptr, std::string> parse_trusted_key(std::string_view pem) {
+  auto key = parse_pem_key(pem);
+  if (!key) return std::string("not a PEM public key");
+  const int bits = EVP_PKEY_get_bits(key.get());
+  switch (EVP_PKEY_get_base_id(key.get())) {
+    case EVP_PKEY_EC:
+      if (bits == 256 || bits == 384 || bits == 521) return key;
+      return "an ECDSA key on a " + std::to_string(bits) + "-bit curve (P-256, P-384 or P-521 are accepted)";
+    case EVP_PKEY_RSA:
+      if (bits >= 2048) return key;
+      return "an RSA " + std::to_string(bits) + " key: too short (2048 bits or more)";
+    case EVP_PKEY_ED25519:
+      return key;
+    default:
+      return std::string("a public key of a type cosign does not sign with (ECDSA, RSA or Ed25519)");
+  }
+}
+
 namespace {
 
 std::string annotation(const std::vector<std::pair<std::string, std::string>>& annotations, std::string_view key) {

@@ -168,6 +168,10 @@ std::optional<verdict> check_certificate(const trust& t, X509* leaf, const std::
 
 verdict verify_bundle(const bundle& b, const artifact& a, const trust& t, std::int64_t now) {
   verdict v;
+  if (b.dsse)
+    v.statement = b.dsse->payload;
+  else if (a.bytes)
+    v.statement = std::string(*a.bytes);
   std::string sig;
   if (auto r = check_content(b, a, sig)) return *r;
   // Step 2: who signed.

@@ -39,6 +39,10 @@ struct trust {
   std::vector<named_key> keys;
 };
 
+/// A public key a policy trusts (PEM): ECDSA P-256/P-384/P-521, RSA of 2048 bits or more, or Ed25519. The error
+/// says what the file holds instead ("not a PEM public key", "an RSA 1024 key: too short").
+boost::system::result<pkey_ptr, std::string> parse_trusted_key(std::string_view pem);
+
 /// Why a signature does not vouch, by kind (the report and metrics group by it).
 enum class refusal { none, malformed, no_signature, key, certificate, time, log_entry, identity, artifact, signature };
 std::string_view to_string(refusal r);
@@ -50,6 +54,7 @@ struct verdict {
   std::string key;     ///< keyed: which trusted key
   std::int64_t log_index = -1, integrated_time = 0;
   std::string log_url;
+  std::string statement;  ///< what was signed: the simple-signing payload, or the DSSE envelope's statement
   explicit operator bool() const { return why == refusal::none; }
 };
 

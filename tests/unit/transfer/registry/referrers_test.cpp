@@ -1,6 +1,4 @@
 #include "transfer/registry/referrers.hpp"
-#include "tests/support/signing.hpp"
-#include "transfer/artifact/cosign.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -82,20 +80,3 @@ TEST(Referrers, FilterByArtifactType) {
   EXPECT_TRUE(but.wants("other"));
 }
 
-TEST(Cosign, VerifiesOnlyTheRightDigestUnderTheRightKey) {
-  ocimirror::testing::signing_key key, other;
-  const cosign::public_key trusted(key.public_pem());
-  const auto payload = ocimirror::testing::simple_signing_payload("reg/app", subject);
-  EXPECT_FALSE(cosign::check(trusted, payload, key.sign(payload), subject));
-  auto wrong_key = cosign::check(trusted, payload, other.sign(payload), subject);
-  ASSERT_TRUE(wrong_key);
-  EXPECT_NE(wrong_key->find("does not verify"), std::string::npos);
-  auto other_digest = cosign::check(trusted, payload, key.sign(payload), d1);
-  ASSERT_TRUE(other_digest);
-  EXPECT_NE(other_digest->find("is for " + subject), std::string::npos);
-  auto tampered = payload;
-  tampered.insert(tampered.size() - 1, " ");
-  EXPECT_TRUE(cosign::check(trusted, tampered, key.sign(payload), subject));
-  EXPECT_TRUE(cosign::check(trusted, "not json", key.sign("not json"), subject));
-  EXPECT_THROW(cosign::public_key("-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n"), std::runtime_error);
-}
