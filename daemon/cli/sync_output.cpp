@@ -207,7 +207,8 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
           {"manifests", r.referrers}, {"cosignTags", r.cosign_tags}, {"fallbackIndexes", r.fallback_updates}};
     }
     json::array unverified;
-    for (const auto& u : r.unverified) unverified.push_back(json::object{{"tag", u.what}, {"refusal", u.refusal}, {"reason", u.message}});
+    for (const auto& u : r.unverified)
+      unverified.push_back(json::object{{"tag", u.what}, {"refusal", u.refusal}, {"reason", u.message}});
     o["unverified"] = std::move(unverified);
     pols.push_back(std::move(o));
   }
@@ -236,6 +237,12 @@ void print_config_text(const config::mirror_config& c, std::ostream& out) {
     if (p.prune) out << ", prune";
     if (p.overwrite == config::overwrite_mode::never) out << ", overwrite: never";
     out << "\n";
+    if (p.verify) {
+      // The gate, spelled out: who may sign, checked against which trusted root.
+      for (const auto& id : p.verify->identities)
+        out << "    signed by " << id.describe() << ", checked against " << p.verify->root_file << "\n";
+      for (const auto& k : p.verify->keys) out << "    signed with the key " << k.name << "\n";
+    }
   }
 }
 
@@ -266,6 +273,13 @@ json::value config_json(const config::mirror_config& c) {
                                 {"prune", p.prune},
                                 {"overwrite", p.overwrite == config::overwrite_mode::never ? "never" : "changed"},
                                 {"schedule", schedule_text(p)}});
+    if (p.verify) {
+      json::array ids, keys;
+      for (const auto& id : p.verify->identities) ids.push_back(json::value(id.describe()));
+      for (const auto& k : p.verify->keys) keys.push_back(json::value(k.name));
+      pols.back().as_object()["verify"] =
+          json::object{{"trustedRoot", p.verify->root_file}, {"identities", ids}, {"keys", keys}};
+    }
   }
   return json::object{
       {"valid", true}, {"file", c.file}, {"stateDir", c.state_dir}, {"registries", regs}, {"policies", pols}};

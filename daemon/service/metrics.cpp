@@ -106,7 +106,7 @@ metrics::metrics(const std::string& version, const std::string& commit)
                          "Unix time the configuration in use was loaded")
                        .Add({})),
       unverified_(counter(*registry_, "ocimirror_tags_unverified_total",
-                          "Tags the signature gate kept out (no signature by the trusted key)")) {
+                          "Tags the signature gate kept out (no signature by a trusted signer)")) {
   gauge(*registry_, "ocimirror_build_info", "1, labelled with the version and the commit it was built from")
       .Add({{"version", version}, {"commit", commit}})
       .Set(1);

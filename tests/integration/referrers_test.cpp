@@ -257,3 +257,35 @@ TEST_F(Referrers, CopyAndAnAirGapBundleCarryThemToo) {
 }
 
 }  // namespace
+
+// An air-gap import is gated as a registry source is: the bundle carries the .sig tags, the gate reads them there.
+TEST_F(Referrers, TheGateAppliesToAnImportFromABundle) {
+  auto write = [&](const std::string& name, const std::string& from, const std::string& to, const std::string& extra) {
+    const std::string path = dir + "/" + name + ".yaml";
+    write_file(path, "state_dir: " + dir + "/state-" + name + "\nregistries:\n  " + src->host() +
+                         ": {tls: disabled}\n  " + dst->host() + ": {tls: disabled}\npolicies:\n  - name: " + name +
+                         "\n    from: " + from + "\n    to: " + to + "\n    repositories: [app]\n" + extra);
+    return path;
+  };
+  auto out = cli({"sync", "-q", "--config", write("export", src->host() + "/acme", "oci-archive:bundle.tar", "")});
+  ASSERT_EQ(out.exit_code, 0) << out.err << out.out;
+  auto in = cli({"sync", "-q", "-o", "json", "--config",
+                 write("import", "oci-archive:bundle.tar", dst->host() + "/imported",
+                       "    tags: {include: ['^v[0-9]$']}\n    verify: {keys: [cosign.pub]}\n")});
+  ASSERT_EQ(in.exit_code, 0) << in.err << in.out;
+  const std::string to = dst->host() + "/imported/app";
+  EXPECT_EQ(skopeo_digest(to + ":v1"), images["v1"].digest);
+  EXPECT_FALSE(skopeo_digest(to + ":" + refs::cosign_tags(images["v1"].digest)[0]).empty()) << "its signature too";
+  for (const char* tag : {"v2", "v3", "v4"})
+    EXPECT_TRUE(skopeo_digest(to + ":" + tag).empty()) << tag << " was imported";
+  std::map<std::string, std::string> refusal;
+  const auto doc = json::parse(in.out);
+  for (const auto& u : doc.at("policies").at(0).at("unverified").as_array()) {
+    const std::string tag(u.at("tag").as_string());
+    refusal[tag.substr(tag.rfind('/') + 1)] = std::string(u.at("refusal").as_string());
+  }
+  ASSERT_EQ(refusal.size(), 3u) << in.out;
+  EXPECT_EQ(refusal["app:v2"], "no signature") << in.out;
+  EXPECT_EQ(refusal["app:v3"], "key") << in.out;
+  EXPECT_EQ(refusal["app:v4"], "artifact") << in.out;
+}

@@ -75,7 +75,7 @@ struct reader {
     return n;
   }
 
-  bool proof(const json::object& o, const std::string& path, tlog_entry::proof& out) {
+  bool proof(const json::object& o, const std::string& path, inclusion_proof& out) {
     auto li = int64(o, "logIndex", path), ts = int64(o, "treeSize", path);
     auto root = b64(o, "rootHash", path);
     if (!li || !ts || !root) return false;

@@ -11,6 +11,14 @@
 
 namespace ocimirror::transfer::sigstore {
 
+/// An RFC 6962 inclusion proof and the checkpoint it ends in.
+struct inclusion_proof {
+  std::int64_t log_index = 0, tree_size = 0;
+  std::string root_hash;
+  std::vector<std::string> hashes;
+  std::string checkpoint;  ///< the signed note's text
+};
+
 /// One transparency log entry as the bundle carries it.
 struct tlog_entry {
   std::int64_t log_index = 0;
@@ -19,13 +27,7 @@ struct tlog_entry {
   std::int64_t integrated_time = 0;  ///< 0: none (Rekor v2 entries have none)
   std::string canonical_body;        ///< the log's canonicalized entry, decoded
   std::optional<std::string> set;    ///< inclusionPromise.signedEntryTimestamp, raw signature
-  struct proof {
-    std::int64_t log_index = 0, tree_size = 0;
-    std::string root_hash;
-    std::vector<std::string> hashes;
-    std::string checkpoint;  ///< the signed note's text
-  };
-  std::optional<proof> inclusion;
+  std::optional<inclusion_proof> inclusion;
 };
 
 struct dsse_envelope {
