@@ -169,7 +169,7 @@ std::vector<section_spec> selection_sections() {
        "A signer: the OIDC issuer and the certificate's subject (SAN), exactly or by regex.",
        {
            required({"issuer", string, "The OIDC issuer, e.g. https://token.actions.githubusercontent.com."}),
-           {"subject", string, "The email or URI, e.g. https://github.com/ORG/REPO/.github/workflows/F.yml@refs/tags/v1."},
+           {"subject", string, "The certificate's email or URI exactly, e.g. a workflow's URI ending @refs/tags/v1.2.3."},
            {"subject_regex", string, "A regular expression the whole subject must match."},
            {"github", section, "GitHub Actions claims the certificate must also carry.", "github_claims"},
        }},

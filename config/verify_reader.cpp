@@ -47,13 +47,22 @@ void policy_reader::parse_key(const YAML::Node& n, const std::string& path, tran
 void policy_reader::parse_identity(const YAML::Node& n, const std::string& path, transfer::sigstore::trust& t) {
   if (!check_map(n, path, "identity")) return;
   transfer::sigstore::identity_rule rule;
-  if (auto issuer = str(n["issuer"], path + ".issuer")) rule.issuer = *issuer;
+  // Empty would match a certificate that lacks the field (an unset ${VAR}, say): never a signer anyone meant.
+  auto nonempty = [&](const char* key) -> std::optional<std::string> {
+    auto v = str(n[key], path + "." + key);
+    if (v && v->empty()) {
+      error(n[key], path + "." + key, "is empty");
+      return std::nullopt;
+    }
+    return v;
+  };
+  if (auto issuer = nonempty("issuer")) rule.issuer = *issuer;
   if (n["subject"] && n["subject_regex"]) {
     error(n, path, "give subject or subject_regex, not both");
   } else if (n["subject"]) {
-    if (auto s = str(n["subject"], path + ".subject")) rule.subject = *s;
+    if (auto s = nonempty("subject")) rule.subject = *s;
   } else if (n["subject_regex"]) {
-    if (auto s = str(n["subject_regex"], path + ".subject_regex")) {
+    if (auto s = nonempty("subject_regex")) {
       try {  // the whole subject must match, as cosign's --certificate-identity-regexp is usually meant
         rule.subject_re.emplace(*s, std::regex::ECMAScript);
         rule.subject_regex = *s;

@@ -51,10 +51,13 @@ sigstore::trust trust_of(const verify_args& v) {
     if (t.keys.empty()) throw po::error("give --trusted-root with an identity (keyless), or --key FILE");
     return t;
   }
+  const bool keyless = !v.issuer.empty() || !v.identity.empty() || !v.identity_regex.empty();
   auto root = sigstore::parse_trusted_root(transfer::file::read_file(v.trusted_root, std::size_t(8) << 20));
   if (!root) throw po::error(v.trusted_root + " is not a Sigstore trusted root: " + root.error());
+  if (keyless && root->cas.empty()) throw po::error(v.trusted_root + " lists no certificate authority (Fulcio)");
   t.root = std::make_shared<const sigstore::trusted_root>(std::move(*root));
   t.root_file = v.trusted_root;
+  if (!keyless && !t.keys.empty()) return t;  // keys, with their log entries checked against the root
   if (v.issuer.empty() || (v.identity.empty() == v.identity_regex.empty()))
     throw po::error(
         "keyless needs --certificate-oidc-issuer and one of --certificate-identity, "
@@ -128,7 +131,7 @@ int cmd_verify(const args& a) {
       const std::string target = ref->digest.empty() ? ref->tag : ref->digest;
       auto head = co_await client.head_manifest(ref->repository, target);
       if (!head) throw transfer::error(transfer::errc::not_found, "manifest " + ref->str() + " not found");
-      digest = head->digest;
+      digest = ref->digest.empty() ? head->digest : ref->digest;  // a pinned digest is the one judged
       transfer::registry_endpoint src(client);
       verdict = co_await find_trusted_signature(src, ref->repository, digest, t, nullptr);
     });

@@ -42,13 +42,6 @@ int weight(sigstore::refusal r) {
   }
 }
 
-sigstore::verdict refused(sigstore::refusal why, std::string reason) {
-  sigstore::verdict v;
-  v.why = why;
-  v.reason = std::move(reason);
-  return v;
-}
-
 /// A small blob, whole and checked against its digest; nullopt when it is larger than a signature can be.
 awaitable<std::optional<std::string>> read_small(transfer::endpoint& src, const std::string& repo,
                                                  const descriptor& d) {
@@ -83,18 +76,27 @@ awaitable<std::vector<descriptor>> referrers_of(transfer::endpoint& src, const s
   co_return list ? *list : std::vector<descriptor>{};
 }
 
+/// A candidate that is not there or not what it claims to be (a dangling referrer, a blob of another digest) is
+/// a refusal of that candidate, and the search goes on; a registry that cannot be reached fails the tag as always.
+bool candidate_fault(const transfer::error& e) {
+  using transfer::errc;
+  return e.code() == errc::not_found || e.code() == errc::bad_manifest || e.code() == errc::digest_mismatch ||
+         e.code() == errc::too_large;
+}
+
 struct search {
   transfer::endpoint& src;
   const std::string& repo;
   const std::string& digest;
   const sigstore::trust& t;
   std::int64_t now = std::time(nullptr);
-  std::size_t looked = 0;
+  std::size_t looked = 0;  ///< manifests and blobs fetched: at most most_candidates
   sigstore::verdict best;
 
   void keep(sigstore::verdict v) {
     if (weight(v.why) > weight(best.why)) best = std::move(v);
   }
+  bool spent() { return ++looked > most_candidates; }
 
   /// cosign's `.sig` tag: each layer a simple-signing payload with its signature and certificate in annotations.
   awaitable<void> cosign_tag(const std::vector<std::string>* tags) {
@@ -103,18 +105,23 @@ struct search {
     auto m = co_await src.get_manifest(repo, tag);
     auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
     if (!parsed) {
-      keep(refused(sigstore::refusal::malformed, "the signature manifest " + tag + " is invalid"));
+      keep(sigstore::refused(sigstore::refusal::malformed, "the signature manifest " + tag + " is invalid"));
       co_return;
     }
     for (const auto& layer : parsed->layers) {
       const bool signed_layer = std::any_of(layer.annotations.begin(), layer.annotations.end(), [](const auto& kv) {
         return kv.first == "dev.cosignproject.cosign/signature";
       });
-      if (!signed_layer || ++looked > most_candidates) continue;
-      auto payload = co_await read_small(src, repo, layer);
+      if (!signed_layer || spent()) continue;
+      std::optional<std::string> payload;
+      try {
+        payload = co_await read_small(src, repo, layer);
+      } catch (const transfer::error& e) {
+        if (!candidate_fault(e)) throw;
+      }
       if (!payload) {
-        keep(
-            refused(sigstore::refusal::malformed, "a signature payload in " + tag + " is too large or not its digest"));
+        keep(sigstore::refused(sigstore::refusal::malformed,
+                               "a signature payload in " + tag + " is missing, too large or not its digest"));
         continue;
       }
       keep(sigstore::verify_cosign(*payload, layer.annotations, digest, t, now));
@@ -122,26 +129,43 @@ struct search {
     }
   }
 
-  /// Sigstore bundles (cosign 3's default) attached as referrers: a manifest whose layer is the bundle.
+  /// One referrer that may hold a Sigstore bundle (cosign 3's default): a manifest whose layer is the bundle.
+  awaitable<void> bundle(const descriptor& d) {
+    std::optional<transfer::manifest> parsed;
+    try {
+      auto m = co_await src.get_manifest(repo, d.digest);
+      if (auto p = transfer::parse_manifest(m.bytes, m.media_type)) parsed = std::move(*p);
+    } catch (const transfer::error& e) {
+      if (!candidate_fault(e)) throw;
+    }
+    if (!parsed) {
+      keep(sigstore::refused(sigstore::refusal::malformed,
+                             "the Sigstore bundle referrer " + d.digest + " is missing or invalid"));
+      co_return;
+    }
+    for (const auto& layer : parsed->layers) {
+      if (!is_sigstore_bundle_type(layer.media_type) || spent()) continue;
+      std::optional<std::string> json;
+      try {
+        json = co_await read_small(src, repo, layer);
+      } catch (const transfer::error& e) {
+        if (!candidate_fault(e)) throw;
+      }
+      if (!json) {
+        keep(sigstore::refused(sigstore::refusal::malformed,
+                               "a Sigstore bundle of " + digest + " is missing, too large or not its digest"));
+        continue;
+      }
+      keep(sigstore::verify_image_bundle(*json, digest, t, now));
+      if (best) co_return;
+    }
+  }
+
   awaitable<void> bundles(const std::vector<std::string>* tags) {
     for (const auto& d : co_await referrers_of(src, repo, digest, tags)) {
-      if (!is_sigstore_bundle_type(d.artifact_type) || !transfer::is_valid_digest(d.digest) ||
-          looked >= most_candidates)
-        continue;
-      auto m = co_await src.get_manifest(repo, d.digest);
-      auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
-      if (!parsed) continue;
-      for (const auto& layer : parsed->layers) {
-        if (!is_sigstore_bundle_type(layer.media_type) || ++looked > most_candidates) continue;
-        auto json = co_await read_small(src, repo, layer);
-        if (!json) {
-          keep(refused(sigstore::refusal::malformed,
-                       "a Sigstore bundle of " + digest + " is too large or not its digest"));
-          continue;
-        }
-        keep(sigstore::verify_image_bundle(*json, digest, t, now));
-        if (best) co_return;
-      }
+      if (!is_sigstore_bundle_type(d.artifact_type) || !transfer::is_valid_digest(d.digest) || spent()) continue;
+      co_await bundle(d);
+      if (best) co_return;
     }
   }
 };
@@ -152,9 +176,9 @@ awaitable<sigstore::verdict> find_trusted_signature(transfer::endpoint& src, con
                                                     const std::string& digest, const sigstore::trust& t,
                                                     const std::vector<std::string>* tags) {
   search s{src, repo, digest, t, std::time(nullptr), 0, {}};
-  s.best = refused(sigstore::refusal::no_signature, "no cosign signature tag (" +
-                                                        transfer::referrers::cosign_tags(digest).front() +
-                                                        ") and no Sigstore bundle among its referrers");
+  s.best = sigstore::refused(sigstore::refusal::no_signature, "no cosign signature tag (" +
+                                                                  transfer::referrers::cosign_tags(digest).front() +
+                                                                  ") and no Sigstore bundle among its referrers");
   co_await s.cosign_tag(tags);
   if (!s.best) co_await s.bundles(tags);
   co_return s.best;

@@ -71,9 +71,12 @@ awaitable<void> policy_run::copy_tag(const policy::plan_item& it) {
     co_return;
   }
   try {
-    const auto from = ref_of(p.from.registry, it.source_repo, it.tag);
+    auto from = ref_of(p.from.registry, it.source_repo, it.tag);
     const auto to = ref_of(p.to.registry, it.destination_repo, it.tag);
     const bool verifying = it.what == action::unchanged;
+    // Behind the signature gate, the copy is of the digest the gate judged (its bytes checked against it), never of
+    // whatever the tag points at by now or a source answers a GET with.
+    if (p.verify && !verifying) from.digest = it.source_digest;
     auto how = verifying ? check : co;
     how.tag_checked = !verifying;  // the plan asked the destination (or its listing) about this tag
     std::optional<transfer::fetched_manifest> first;

@@ -27,10 +27,7 @@ const fs::path data = fs::path(OCIMIRROR_SOURCE_DIR) / "tests/sigstore";
 const std::string image_digest = "sha256:0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a";
 const std::string docker_manifest = "application/vnd.docker.distribution.manifest.v2+json";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string slurp(const fs::path& p) { return slurp_file(p.string()); }
 
 /// A blob the registry believes it has in repo: its data file (zeros of the right size) and the repository's link.
 void plant_blob(const registry_fixture& r, const std::string& repo, const std::string& digest, std::uint64_t size) {

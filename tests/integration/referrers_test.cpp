@@ -289,3 +289,34 @@ TEST_F(Referrers, TheGateAppliesToAnImportFromABundle) {
   EXPECT_EQ(refusal["app:v3"], "key") << in.out;
   EXPECT_EQ(refusal["app:v4"], "artifact") << in.out;
 }
+
+// A source whose tag answers GET with an unsigned image while HEAD (passed through) names the signed one: whichever
+// the run looks at, an unsigned image is never mirrored under the tag. The gate judges one digest (the GET's when
+// the plan fetched the manifest, else the HEAD's) and the copy is of that digest, fetched by digest.
+TEST_F(Referrers, WhatTheGateJudgedIsWhatIsCopied) {
+  auto raw = run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + src->host() + "/acme/app:v2"});
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  fault_proxy proxy(
+      "127.0.0.1", src->port(), [&](const fault_proxy::request& req) -> std::optional<fault_proxy::response> {
+        if (req.method() != boost::beast::http::verb::get || std::string(req.target()) != "/v2/acme/app/manifests/v1")
+          return std::nullopt;
+        fault_proxy::response res{boost::beast::http::status::ok, 11};
+        res.set(boost::beast::http::field::content_type, oci_manifest);
+        res.set("Docker-Content-Digest", images["v2"].digest);
+        res.body() = raw.out;
+        res.prepare_payload();
+        return res;
+      });
+  auto r = sync("swap", proxy.host(), "    tags: {include: ['^v1$']}\n    verify: {keys: [cosign.pub]}\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto there = skopeo_digest(dst->host() + "/swap/app:v1");
+  EXPECT_NE(there, images["v2"].digest) << "the unsigned image was mirrored under v1: " << r.out;
+  if (there.empty()) {  // judged what the GET gave: unsigned, so skipped
+    const auto doc = json::parse(r.out);
+    const auto& skipped = doc.at("policies").at(0).at("unverified").as_array();
+    ASSERT_EQ(skipped.size(), 1u) << r.out;
+    EXPECT_EQ(skipped[0].at("refusal").as_string(), "no signature") << r.out;
+  } else {
+    EXPECT_EQ(there, images["v1"].digest) << r.out;
+  }
+}

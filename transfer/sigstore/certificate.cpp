@@ -123,9 +123,12 @@ boost::system::result<x509_ptr, std::string> verify_chain(const trusted_root& ro
 
 namespace {
 
-/// RFC 6962 §3.2: what a CT log signed for a precertificate entry, rebuilt from the final certificate.
+/// RFC 6962 §3.2: what a CT log signed for a precertificate entry, rebuilt from the final certificate as OpenSSL's
+/// SCT_CTX does (a copy without the SCT list, its TBSCertificate re-encoded). OpenSSL's SCT_validate would do this
+/// itself, but needs a CTLOG_STORE, which OpenSSL 3.0 fills only from a file; this verifier reads no files.
 std::optional<std::string> sct_signed_data(const SCT* sct, X509* leaf, X509* issuer) {
   owned<X509> tbs_cert(X509_dup(leaf));
+  if (!tbs_cert) return std::nullopt;
   const int at = X509_get_ext_by_NID(tbs_cert.get(), NID_ct_precert_scts, -1);
   if (at < 0) return std::nullopt;
   X509_EXTENSION_free(X509_delete_ext(tbs_cert.get(), at));
@@ -162,7 +165,9 @@ std::optional<std::string> verify_sct(const trusted_root& root, X509* leaf, X509
     unsigned char* id = nullptr;
     const std::size_t id_len = SCT_get0_log_id(sct, &id);
     const log_key* log = root.ctlog_by_id(std::string_view(reinterpret_cast<char*>(id), id_len));
-    if (!log || SCT_get_version(sct) != SCT_VERSION_V1) continue;
+    // An SCT counts from a log the root trusted when it was issued (its timestamp is in milliseconds).
+    const auto issued = static_cast<std::int64_t>(SCT_get_timestamp(sct) / 1000);
+    if (!log || SCT_get_version(sct) != SCT_VERSION_V1 || !log->valid.contains(issued)) continue;
     unsigned char* sig = nullptr;
     const std::size_t sig_len = SCT_get0_signature(sct, &sig);
     auto data = sct_signed_data(sct, leaf, issuer);

@@ -1,6 +1,7 @@
 // cosign's `.sig` signatures as bundles, images as artifacts, and the policy's identity rules.
 #include "transfer/oci/base64.hpp"
 #include "transfer/oci/digest.hpp"
+#include "transfer/oci/errors.hpp"
 #include "transfer/sigstore/verify.hpp"
 
 #include <boost/json.hpp>
@@ -141,7 +142,6 @@ boost::system::result<bundle, std::string> bundle_of_cosign(
 
 verdict verify_cosign(std::string_view payload, const std::vector<std::pair<std::string, std::string>>& annotations,
                       std::string_view digest, const trust& t, std::int64_t now) {
-  verdict v;
   boost::system::error_code ec;
   auto doc = boost::json::parse(payload, ec);
   const boost::json::value* named = nullptr;
@@ -149,34 +149,21 @@ verdict verify_cosign(std::string_view payload, const std::vector<std::pair<std:
     if (auto* c = doc.as_object().if_contains("critical"); c && c->is_object())
       if (auto* i = c->as_object().if_contains("image"); i && i->is_object())
         named = i->as_object().if_contains("docker-manifest-digest");
-  if (!named || !named->is_string()) {
-    v.why = refusal::malformed;
-    v.reason = "the signature payload is not a simple-signing document";
-    return v;
-  }
-  if (named->as_string() != digest) {
-    v.why = refusal::artifact;
-    v.reason = "the signature is for " + std::string(named->as_string()) + ", not " + std::string(digest);
-    return v;
-  }
+  if (!named || !named->is_string())
+    return refused(refusal::malformed, "the signature payload is not a simple-signing document");
+  if (named->as_string() != digest)
+    return refused(refusal::artifact,
+                   "the signature is for " + printable(named->as_string(), 80) + ", not " + std::string(digest));
   auto b = bundle_of_cosign(payload, annotations);
-  if (!b) {
-    v.why = refusal::malformed;
-    v.reason = b.error();
-    return v;
-  }
+  if (!b) return refused(refusal::malformed, b.error());
   return verify_bundle(*b, artifact{sha256_raw(payload), payload}, t, now);
 }
 
 verdict verify_image_bundle(std::string_view bundle_json, std::string_view digest, const trust& t, std::int64_t now) {
+  if (!is_valid_digest(digest)) return refused(refusal::artifact, "not an image digest: " + printable(digest, 80));
   auto b = parse_bundle(bundle_json);
-  if (!b) {
-    verdict v;
-    v.why = refusal::malformed;
-    v.reason = "the Sigstore bundle is malformed: " + b.error();
-    return v;
-  }
-  const std::string raw = is_valid_digest(digest) ? from_hex(digest.substr(7)) : std::string();
+  if (!b) return refused(refusal::malformed, "the Sigstore bundle is malformed: " + printable(b.error()));
+  const std::string raw = from_hex(digest.substr(7));
   return verify_bundle(*b, artifact{raw, std::nullopt}, t, now);
 }
 

@@ -79,13 +79,23 @@ std::string to_hex(std::string_view raw) {
   return out;
 }
 
-bool verifies(EVP_PKEY* key, std::string_view data, std::string_view sig) {
-  if (!key) return false;
+namespace {
+bool verifies_with(EVP_PKEY* key, const EVP_MD* md, std::string_view data, std::string_view sig) {
   owned<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
-  const bool ed = EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519;
-  return EVP_DigestVerifyInit(ctx.get(), nullptr, ed ? nullptr : EVP_sha256(), nullptr, key) == 1 &&
+  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
          EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
                           reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
+}
+}  // namespace
+
+bool verifies(EVP_PKEY* key, std::string_view data, std::string_view sig) {
+  if (!key) return false;
+  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519) return verifies_with(key, nullptr, data, sig);
+  if (verifies_with(key, EVP_sha256(), data, sig)) return true;
+  // A P-384 or P-521 key signs with the hash of its size where Sigstore's key details say so (P384_SHA_384).
+  const int bits = EVP_PKEY_get_base_id(key) == EVP_PKEY_EC ? EVP_PKEY_get_bits(key) : 0;
+  return (bits == 384 && verifies_with(key, EVP_sha384(), data, sig)) ||
+         (bits == 521 && verifies_with(key, EVP_sha512(), data, sig));
 }
 
 bool verifies_digest(EVP_PKEY* key, std::string_view sha256, std::string_view sig) {

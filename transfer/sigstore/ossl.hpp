@@ -1,5 +1,6 @@
 #pragma once
-// OpenSSL objects owned by std::unique_ptr, and the few conversions every Sigstore check needs. Pure.
+// OpenSSL objects owned by smart pointers (keys and certificates shared, the rest unique), and the few conversions
+// every Sigstore check needs. Pure.
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -31,7 +32,7 @@ x509_ptr parse_certificate(std::string_view der);
 pkey_ptr parse_public_key(std::string_view der);
 /// A PEM public key, or the public key of a PEM certificate; nullptr when it is neither.
 pkey_ptr parse_pem_key(std::string_view pem);
-/// Every certificate in a PEM text, in order (empty when there is none or one is malformed).
+/// The certificates of a PEM text, in order, up to the first that is not one.
 std::vector<x509_ptr> parse_pem_certificates(std::string_view pem);
 
 std::string der_of(X509* cert);
@@ -39,7 +40,8 @@ std::string der_of(EVP_PKEY* key);  ///< SubjectPublicKeyInfo
 std::string sha256_raw(std::string_view data);
 std::string to_hex(std::string_view raw);
 
-/// True when sig verifies over data with key: ECDSA and RSA (PKCS#1 v1.5) over SHA-256, Ed25519 pure.
+/// True when sig verifies over data with key: ECDSA and RSA (PKCS#1 v1.5) over SHA-256 (P-384 also SHA-384, P-521
+/// also SHA-512), Ed25519 pure.
 bool verifies(EVP_PKEY* key, std::string_view data, std::string_view sig);
 /// The same over a SHA-256 digest already computed (ECDSA, RSA; never Ed25519, which signs the message itself).
 bool verifies_digest(EVP_PKEY* key, std::string_view sha256, std::string_view sig);

@@ -77,8 +77,9 @@ std::optional<std::string> hashedrekord_v2(const json::value& spec, const logged
       w.dsse ? std::find(w.dsse->signatures.begin(), w.dsse->signatures.end(), content) != w.dsse->signatures.end()
              : content == w.signature;
   if (!sig_ok) return std::string("the log entry records another signature");
+  const json::value* signature = h->is_object() ? h->as_object().if_contains("signature") : nullptr;
   const json::value* verifier =
-      h->at("signature").is_object() ? h->at("signature").as_object().if_contains("verifier") : nullptr;
+      signature && signature->is_object() ? signature->as_object().if_contains("verifier") : nullptr;
   if (!verifier || !verifier_is(*verifier, w)) return std::string("the log entry records another signer");
   return std::nullopt;
 }

@@ -47,16 +47,21 @@ boost::system::result<pkey_ptr, std::string> parse_trusted_key(std::string_view 
 enum class refusal { none, malformed, no_signature, key, certificate, time, log_entry, identity, artifact, signature };
 std::string_view to_string(refusal r);
 
+struct verdict;
+/// v with `why` and `reason` set: a refusal.
+verdict refused(refusal why, std::string reason, verdict v);
+
 struct verdict {
   refusal why = refusal::none;
   std::string reason;  ///< one sentence, naming what was found
-  identity signer;     ///< keyless: who signed
+  identity signer;     ///< keyless: who signed (set once the certificate chained to a trusted CA)
   std::string key;     ///< keyed: which trusted key
   std::int64_t log_index = -1, integrated_time = 0;
   std::string log_url;
   std::string statement;  ///< what was signed: the simple-signing payload, or the DSSE envelope's statement
   explicit operator bool() const { return why == refusal::none; }
 };
+inline verdict refused(refusal why, std::string reason) { return refused(why, std::move(reason), verdict{}); }
 
 /// The artifact a signature should be for: its SHA-256 (raw), and the bytes when the caller has them (an Ed25519
 /// key signs bytes, not digests).

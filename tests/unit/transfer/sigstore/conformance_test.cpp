@@ -1,5 +1,6 @@
 // sigstore-conformance's bundle-verification cases (tests/sigstore/conformance, see tests/sigstore/SOURCES.md), each
 // given the verdict its name asks for: a directory ending in `_fail` must be refused, every other one verified.
+#include "tests/unit/transfer/sigstore/sigstore_data.hpp"
 #include "transfer/sigstore/verify.hpp"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -14,14 +16,8 @@ using namespace ocimirror::transfer::sigstore;
 
 namespace {
 
-const fs::path data = fs::path(OCIMIRROR_SOURCE_DIR) / "tests/sigstore";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+const fs::path data = ocimirror::testing::sigstore_data::dir;
+using ocimirror::testing::sigstore_data::slurp;
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
@@ -61,6 +57,60 @@ std::pair<bool, std::string> run_case(const fs::path& dir) {
   auto v = verify_bundle(*b, artifact{digest, std::string_view(art)}, trust_for(dir), std::time(nullptr));
   return {static_cast<bool>(v), std::string(to_string(v.why)) + ": " + v.reason};
 }
+
+/// Why each `_fail` case is refused: the kind of the first problem found (a parse error of the bundle or trusted
+/// root, or a verdict's refusal). A case refused for another reason than its own is a regression too.
+const std::map<std::string, std::string> expected_kind = {
+    {"bundle-empty-certificate-chain_fail", "bundle"},
+    {"bundle-from-wrong-instance_fail", "log entry"},
+    {"bundle-invalid-base64-signature_fail", "bundle"},
+    {"bundle-malformed-json_fail", "bundle"},
+    {"bundle-negative-log-index_fail", "bundle"},
+    {"bundle-unknown-version_fail", "bundle"},
+    {"bundle-with-root-cert_fail", "certificate chain"},
+    {"checkpoint-bad-keyhint_fail", "log entry"},
+    {"checkpoint-wrong-roothash_fail", "log entry"},
+    {"dsse-invalid-sig_fail", "signature"},
+    {"dsse-mismatch-envelope_fail", "log entry"},
+    {"dsse-mismatch-sig_fail", "log entry"},
+    {"inclusion-proof-corrupted-hash_fail", "log entry"},
+    {"incorrect-public-key_fail", "log entry"},
+    {"integrated-time-in-future_fail", "time"},
+    {"intoto-expired-certificate_fail", "time"},
+    {"intoto-log-entry-mismatch_fail", "log entry"},
+    {"intoto-missing-inclusion-proof_fail", "log entry"},
+    {"intoto-set-outside-signing-cert-validity_fail", "time"},
+    {"intoto-tsa-timestamp-outside-cert-validity_fail", "time"},
+    {"invalid-checkpoint-signature_fail", "log entry"},
+    {"invalid-ct-key_fail", "certificate chain"},
+    {"invalid-inclusion-proof_fail", "log entry"},
+    {"managed-key-no-key_fail", "key"},
+    {"managed-key-wrong-key_fail", "key"},
+    {"message-digest-mismatch_fail", "artifact"},
+    {"rekor2-checkpoint-missing-log-signature_fail", "log entry"},
+    {"rekor2-checkpoint-missing-origin_fail", "log entry"},
+    {"rekor2-checkpoint-missing-root-hash_fail", "log entry"},
+    {"rekor2-checkpoint-missing-size_fail", "log entry"},
+    {"rekor2-checkpoint-no-matching-signature_fail", "log entry"},
+    {"rekor2-dsse-invalid-sig_fail", "signature"},
+    {"rekor2-dsse-mismatch-envelope_fail", "log entry"},
+    {"rekor2-dsse-mismatch-sig_fail", "log entry"},
+    {"rekor2-no-inclusion-proof_fail", "log entry"},
+    {"rekor2-no-timestamp_fail", "time"},
+    {"rekor2-timestamp-outside-trust-root-tsa-validity_fail", "time"},
+    {"rekor2-timestamp-outside-tsa-cert-validity_fail", "time"},
+    {"rekor2-timestamp-payload-mismatch_fail", "time"},
+    {"rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail", "time"},
+    {"rekor2-timestamp-untrusted-tsa-without-embedded-cert_fail", "time"},
+    {"rekor2-timestamp-with-incorrect-time_fail", "time"},
+    {"set-invalid-signature_fail", "log entry"},
+    {"signature-mismatch_fail", "signature"},
+    {"trust-root-tlog-missing-validity-start_fail", "trusted root"},
+    {"wrong-hashedrekord-artifact_fail", "log entry"},
+    {"wrong-hashedrekord-cert-and-sig_fail", "log entry"},
+    {"wrong-hashedrekord-entry_fail", "log entry"},
+    {"wrong-material_fail", "artifact"},
+};
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 // Real keyless signatures of real images (tests/sigstore/real, sources in tests/sigstore/SOURCES.md) against
 // Sigstore's production trusted root, and the negatives made from them: each refused, with its reason.
+#include "tests/unit/transfer/sigstore/sigstore_data.hpp"
 #include "transfer/oci/base64.hpp"
 #include "transfer/oci/digest.hpp"
 #include "transfer/sigstore/verify.hpp"
@@ -18,20 +19,10 @@ using namespace ocimirror::transfer::sigstore;
 
 namespace {
 
-const fs::path data = fs::path(OCIMIRROR_SOURCE_DIR) / "tests/sigstore";
+const fs::path data = ocimirror::testing::sigstore_data::dir;
+using ocimirror::testing::sigstore_data::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::shared_ptr<const trusted_root> production() {
-  static auto root =
-      std::make_shared<const trusted_root>(*parse_trusted_root(slurp(data / "trusted_root_public_good.json")));
-  return root;
-}
+using ocimirror::testing::sigstore_data::production;
 
 trust keyless(std::string issuer, std::string subject) {
   trust t;
@@ -159,6 +150,15 @@ TEST(SigstoreReal, CosignV3BundleNegatives) {
   env["payload"] = base64_encode(statement);
   v = verify_image_bundle(boost::json::serialize(doc), fulcio_image, right, now);
   EXPECT_EQ(v.why, refusal::signature) << v.reason;
+  // Without its signed entry timestamp and its RFC 3161 timestamp, the entry is still proven (inclusion proof), but
+  // nothing vouches for when it was signed, and the certificate expired minutes after: refused for time.
+  auto untimed = boost::json::parse(bundle);
+  auto& material = untimed.at("verificationMaterial").as_object();
+  material.erase("timestampVerificationData");
+  material.at("tlogEntries").as_array()[0].as_object().erase("inclusionPromise");
+  v = verify_image_bundle(boost::json::serialize(untimed), kubewarden_image, right, now);
+  EXPECT_EQ(v.why, refusal::time) << v.reason;
+  EXPECT_NE(v.reason.find("no verified signing time"), std::string::npos) << v.reason;
   // A trusted root without Sigstore's production CAs (sigstore-conformance's staging-only root).
   auto staging = right;
   staging.root = std::make_shared<const trusted_root>(
