@@ -58,6 +58,8 @@ std::vector<section_spec> registry_sections() {
            one_of("tls", {"enabled", "insecure", "disabled"},
                   "enabled (default), insecure (no certificate check) or disabled (plain HTTP)."),
            {"ca_file", string, "A PEM file of extra CA certificates to trust for this registry."},
+           {"client_cert", string, "Mutual TLS: a PEM certificate (chain) to present; goes with client_key."},
+           {"client_key", string, "Mutual TLS: the PEM private key of client_cert."},
            {"username", string, "User name; goes with password or password_file."},
            {"password", string, "Password or token, usually ${VAR}; never logged."},
            {"password_file", string, "A file holding the password (a Kubernetes Secret key, a systemd credential)."},
@@ -169,7 +171,8 @@ std::vector<section_spec> selection_sections() {
        "A signer: the OIDC issuer and the certificate's subject (SAN), exactly or by regex.",
        {
            required({"issuer", string, "The OIDC issuer, e.g. https://token.actions.githubusercontent.com."}),
-           {"subject", string, "The certificate's email or URI exactly, e.g. a workflow's URI ending @refs/tags/v1.2.3."},
+           {"subject", string,
+            "The certificate's email or URI exactly, e.g. a workflow's URI ending @refs/tags/v1.2.3."},
            {"subject_regex", string, "A regular expression the whole subject must match."},
            {"github", section, "GitHub Actions claims the certificate must also carry.", "github_claims"},
        }},

@@ -83,6 +83,24 @@ struct loader : detail::policy_reader {
       }
   }
 
+  /// client_cert and client_key, both or neither, each a readable regular file (checked whole when first used).
+  void parse_client_cert(const YAML::Node& n, const std::string& path, registry_settings& s) {
+    if (!n["client_cert"] && !n["client_key"]) return;
+    if (!n["client_cert"] || !n["client_key"]) {
+      error(n, path, "client_cert and client_key go together");
+      return;
+    }
+    for (const char* key : {"client_cert", "client_key"})
+      if (auto f = str(n[key], path + "." + key)) {
+        try {
+          transfer::file::fd(transfer::open_regular(*f));
+        } catch (const transfer::error& e) {
+          error(n[key], path + "." + key, "cannot read '" + *f + "' (" + transfer::file::failure_reason(e, *f) + ")");
+        }
+        (std::string_view(key) == "client_cert" ? s.client_cert : s.client_key) = *f;
+      }
+  }
+
   void parse_registry(const YAML::Node& key, const YAML::Node& n, mirror_config& c) {
     const std::string name = key.as<std::string>();
     const std::string path = "registries." + name;
@@ -116,6 +134,7 @@ struct loader : detail::policy_reader {
         }
         s.ca_files.push_back(*f);
       }
+    parse_client_cert(n, path, s);
     if (n["proxy"])
       if (auto v = str(n["proxy"], path + ".proxy")) {
         if (auto p = transfer::parse_proxy_url(*v); *v == "none" || p)

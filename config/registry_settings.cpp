@@ -9,7 +9,8 @@ const registry_settings& registry_settings_map::get(std::string_view registry) c
 
 transfer::tls_options registry_settings_map::tls_for(std::string_view authority) const {
   const auto& s = get(authority);
-  return transfer::tls_options{s.tls != tls_mode::insecure, s.ca_files};
+  return transfer::tls_options{s.tls != tls_mode::insecure, s.ca_files, transfer::cert_dir_for(cert_roots, authority),
+                               s.client_cert, s.client_key};
 }
 
 std::optional<transfer::proxy_endpoint> registry_settings_map::proxy_for(

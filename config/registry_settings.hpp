@@ -2,6 +2,7 @@
 // How to reach each registry: TLS mode and trusted CAs, with defaults and per-registry overrides. Pure.
 #include "transfer/net/http.hpp"
 #include "transfer/net/proxy.hpp"
+#include "transfer/net/tls_context.hpp"
 #include "transfer/registry/aws_chain.hpp"
 #include "transfer/registry/listing.hpp"
 #include "transfer/registry/profile.hpp"
@@ -22,6 +23,7 @@ enum class tls_mode {
 struct registry_settings {
   tls_mode tls = tls_mode::enabled;
   std::vector<std::string> ca_files;
+  std::string client_cert, client_key;  ///< mutual TLS: PEM files presented when the registry asks
   std::size_t max_concurrency = 32;
   transfer::listing_limits listing;  ///< bounds on every tag list and catalog read from the registry
   /// `proxy:` for this registry: a proxy URL, or "none" to go direct; unset: HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
@@ -40,6 +42,8 @@ class registry_settings_map {
   std::map<std::string, registry_settings, std::less<>> by_registry;
   /// From a configuration file (sync, the daemon): errors then name its keys, not a command's flags.
   bool from_file = false;
+  /// Where a registry's certs.d directory is looked for (docker's and podman's convention), for every command.
+  std::vector<std::string> cert_roots = transfer::default_cert_roots();
 
   const registry_settings& get(std::string_view registry) const;
   /// TLS options for the HTTP client; `authority` is "host:port" as in URLs.

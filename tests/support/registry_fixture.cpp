@@ -53,6 +53,20 @@ test_ca test_ca::make(const std::string& dir) {
   c.trust_dir = dir + "/trust";
   fs::create_directories(c.trust_dir);
   fs::copy_file(c.ca_cert, c.trust_dir + "/ca.crt");
+  c.client_cert = dir + "/client.crt";
+  c.client_key = dir + "/client.key";
+  must(run({"openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+            c.client_key, "-out", dir + "/client.csr", "-subj", "/CN=ocimirror test client"}),
+       "openssl client CSR");
+  write_file(dir + "/client.ext", "extendedKeyUsage=clientAuth\n");
+  must(run({"openssl", "x509", "-req", "-in", dir + "/client.csr", "-CA", c.ca_cert, "-CAkey", dir + "/ca.key",
+            "-CAcreateserial", "-out", c.client_cert, "-days", "2", "-extfile", dir + "/client.ext"}),
+       "openssl sign client");
+  c.client_dir = dir + "/client";
+  fs::create_directories(c.client_dir);
+  fs::copy_file(c.ca_cert, c.client_dir + "/ca.crt");
+  fs::copy_file(c.client_cert, c.client_dir + "/client.cert");
+  fs::copy_file(c.client_key, c.client_dir + "/client.key");
   return c;
 }
 
@@ -80,7 +94,8 @@ registry_fixture::registry_fixture(registry_options o) {
                     std::to_string(port_) + "\n  secret: ocimirror-test-secret\n";
   using kind = registry_options::kind;
   if (o.mode == kind::tls || o.mode == kind::htpasswd)
-    cfg += "  tls: {certificate: " + o.ca->server_cert + ", key: " + o.ca->server_key + "}\n";
+    cfg += "  tls: {certificate: " + o.ca->server_cert + ", key: " + o.ca->server_key +
+           (o.client_certs ? ", clientcas: [" + o.ca->ca_cert + "]" : std::string()) + "}\n";
   if (o.mode == kind::htpasswd) {
     auto r = run({"htpasswd", "-Bbn", o.htpasswd_user, o.htpasswd_password});
     must(r, "htpasswd");

@@ -10,7 +10,9 @@ namespace ocimirror::testing {
 /// A CA and a server certificate for 127.0.0.1/localhost, made with the openssl CLI.
 struct test_ca {
   std::string dir, ca_cert, server_cert, server_key;
-  std::string trust_dir;  ///< holds only ca.crt: what skopeo --cert-dir wants
+  std::string trust_dir;                ///< holds only ca.crt: what skopeo --cert-dir wants
+  std::string client_cert, client_key;  ///< a client certificate (clientAuth) the same CA signed, for mutual TLS
+  std::string client_dir;               ///< ca.crt, client.cert and client.key: a certs.d directory, skopeo --cert-dir
   static test_ca make(const std::string& dir);
 };
 
@@ -23,6 +25,7 @@ struct token_keys {
 struct registry_options {
   enum class kind { plain, tls, htpasswd, token } mode = kind::plain;
   const test_ca* ca = nullptr;  ///< tls, htpasswd
+  bool client_certs = false;    ///< tls: require a client certificate signed by ca (http.tls.clientcas)
   std::string htpasswd_user, htpasswd_password;
   std::string token_realm, token_service = "ocimirror-test", token_issuer = "ocimirror-test-issuer";
   const token_keys* keys = nullptr;  ///< token

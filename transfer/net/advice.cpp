@@ -13,6 +13,14 @@ std::string advice::trust(std::string_view a) const {
   return config ? "trust its CA with `ca_file:` under " + key(a) : std::string("trust its CA with --ca-file FILE");
 }
 
+std::string advice::client_cert(std::string_view a) const {
+  const std::string dir = "certs.d/" + std::string(a) + "/";
+  return std::string(a) + " asks for a client certificate it trusts: " +
+         (config ? "give `client_cert:` and `client_key:` under " + key(a) + ", or put" : std::string("put")) +
+         " NAME.cert and NAME.key in ~/.config/containers/" + dir + ", /etc/containers/" + dir + " or /etc/docker/" +
+         dir;
+}
+
 std::string advice::go_plain(std::string_view a) const {
   return std::string(a) + " answers plain HTTP, not TLS: " +
          (config ? "set `tls: disabled` under " + key(a) : "use --plain-http-host " + std::string(a)) +
@@ -59,6 +67,12 @@ advice advice_from_environment(bool config) {
 bool plain_http_answer(std::string_view e) {
   return e.find("wrong version number") != std::string_view::npos ||
          e.find("packet length too long") != std::string_view::npos || e.find("http request") != std::string_view::npos;
+}
+
+bool client_certificate_refused(std::string_view e) {
+  return e.find("alert bad certificate") != std::string_view::npos ||
+         e.find("alert certificate required") != std::string_view::npos ||
+         e.find("alert unknown ca") != std::string_view::npos;
 }
 
 bool https_port_answer(unsigned status, std::string_view body) {

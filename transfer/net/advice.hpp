@@ -25,6 +25,8 @@ struct advice {
   std::string go_tls(std::string_view authority) const;
   /// Plain HTTP for credentials refused: how to allow it for that origin.
   std::string allow_plain(std::string_view authority) const;
+  /// The registry asked for a client certificate (mutual TLS) and was given none, or refused it: how to give one.
+  std::string client_cert(std::string_view authority) const;
   /// No credentials for the registry: how to give some.
   std::string login(std::string_view registry) const;
 };
@@ -35,6 +37,9 @@ advice advice_from_environment(bool config);
 /// Whether a TLS handshake failed because the other side answers plain HTTP (OpenSSL: "wrong version number",
 /// "packet length too long", "http request").
 bool plain_http_answer(std::string_view handshake_error);
+/// Whether a TLS failure is the server refusing the client's certificate or the lack of one (OpenSSL: "alert bad
+/// certificate", "alert certificate required", "alert unknown ca" sent by the server).
+bool client_certificate_refused(std::string_view tls_error);
 /// Whether a 400 body is a server's "Client sent an HTTP request to an HTTPS server" (Go's net/http, nginx's
 /// "The plain HTTP request was sent to HTTPS port").
 bool https_port_answer(unsigned status, std::string_view body);

@@ -3,6 +3,7 @@
 #include "transfer/net/file_io.hpp"
 #include "transfer/net/http_connection.hpp"
 #include "transfer/net/own_listener.hpp"
+#include "transfer/net/tls_context.hpp"
 #include "transfer/net/trace.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/outside.hpp"
@@ -33,19 +34,7 @@ http_client::~http_client() = default;
 asio::ssl::context& http_client::tls_context(const url_parts& u) {
   auto& slot = tls_[u.authority];
   if (slot) return *slot;
-  tls_options t = opts_.tls_for ? opts_.tls_for(u.authority) : tls_options{};
-  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-  ctx->set_default_verify_paths();
-  for (const auto& ca : t.ca_files) {
-    file::fd(open_regular(ca));  // OpenSSL's fopen would wait on a FIFO, on the event loop
-    boost::system::error_code ec;
-    ctx->load_verify_file(ca, ec);
-    if (ec) throw error(errc::io, "cannot load CA file '" + ca + "': " + ec.message());
-  }
-  ctx->set_verify_mode(t.verify ? asio::ssl::verify_peer : asio::ssl::verify_none);
-  slot = std::move(ctx);
+  slot = make_tls_context(opts_.tls_for ? opts_.tls_for(u.authority) : tls_options{});
   return *slot;
 }
 
@@ -59,6 +48,7 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
   c->where = u.authority;
   c->io_timeout = opts_.io_timeout;
   c->stop = opts_.stop;
+  c->hints = &opts_.hints;
 
   // Through a proxy the socket goes to the proxy; TLS and the Host header still name the registry.
   const auto proxy = proxy_of(u);
@@ -120,6 +110,9 @@ awaitable<std::unique_ptr<connection>> http_client::connect(const url_parts& u) 
       if (hec == beast::error::timeout) throw error(errc::timeout, "timed out in TLS handshake with " + u.authority);
       if (vr == X509_V_OK && plain_http_answer(why))
         throw error(errc::tls, "TLS handshake with " + u.authority + " failed: " + opts_.hints.go_plain(u.authority));
+      if (vr == X509_V_OK && client_certificate_refused(why))
+        throw error(errc::tls, "TLS handshake with " + u.authority + " failed: " + why + " (" +
+                                   opts_.hints.client_cert(u.authority) + ")");
       throw error(vr != X509_V_OK ? errc::tls : errc::network,
                   "TLS handshake with " + u.authority + " failed: " + why +
                       (vr != X509_V_OK ? " (" + opts_.hints.trust(u.authority) + ")" : std::string()));

@@ -30,8 +30,10 @@ namespace http = beast::http;
 using asio::awaitable;
 
 struct tls_options {
-  bool verify = true;                 ///< false only when the user asked for --insecure
-  std::vector<std::string> ca_files;  ///< trusted in addition to the system store
+  bool verify = true;                   ///< false only when the user asked for --insecure
+  std::vector<std::string> ca_files;    ///< trusted in addition to the system store
+  std::string cert_dir;                 ///< a certs.d directory for this registry (`*.crt`, `*.cert` + `*.key`)
+  std::string client_cert, client_key;  ///< PEM files presented when the registry asks for a client certificate
 };
 
 struct http_options {

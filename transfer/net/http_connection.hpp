@@ -1,6 +1,7 @@
 #pragma once
 // Internal to net/: one pooled connection (plain or TLS) with its read buffer and deadlines, shared by the client
 // (http.cpp) and the response bodies it hands out (http_body.cpp).
+#include "transfer/net/advice.hpp"
 #include "transfer/net/http.hpp"
 #include "transfer/net/stopper.hpp"
 #include "transfer/oci/errors.hpp"
@@ -39,6 +40,7 @@ struct connection {
   std::optional<std::chrono::steady_clock::time_point> deadline;  ///< of the exchange in progress, if it has one
   std::chrono::milliseconds deadline_length{};
   const stopper* stop = nullptr;  ///< the process's, when it can drain
+  const advice* hints = nullptr;  ///< how to fix what the server refused (a client certificate)
   stopper::hook stop_hook;        ///< closes the socket when the process stops
 
   beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
@@ -60,6 +62,9 @@ struct connection {
                                      ": the request took longer than the " +
                                      std::to_string(deadline_length.count() / 1000) + " s a request may (--deadline)");
     if (ec == beast::error::timeout) throw error(errc::timeout, "timed out " + std::string(during) + " " + where);
+    if (hints && client_certificate_refused(ec.message()))  // TLS 1.3: the refusal arrives with the first read
+      throw error(errc::tls, "connection to " + where + " failed " + std::string(during) + ": " + ec.message() + " (" +
+                                 hints->client_cert(where) + ")");
     throw error(errc::network, "connection to " + where + " failed " + std::string(during) + ": " + ec.message());
   }
 };

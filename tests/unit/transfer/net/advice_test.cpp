@@ -32,3 +32,13 @@ TEST(Advice, RecognisesHttpAndHttpsSpokenToEachOther) {
   EXPECT_FALSE(https_port_answer(401, "Client sent an HTTP request to an HTTPS server."));
   EXPECT_FALSE(https_port_answer(400, "{\"errors\":[{\"code\":\"MANIFEST_INVALID\"}]}"));
 }
+
+TEST(Advice, AClientCertificateRefusedPointsAtWhereOneGoes) {
+  EXPECT_TRUE(client_certificate_refused("sslv3 alert bad certificate (SSL routines)"));
+  EXPECT_TRUE(client_certificate_refused("tlsv13 alert certificate required (SSL routines)"));
+  EXPECT_FALSE(client_certificate_refused("certificate verify failed"));
+  advice flags, file{true};
+  EXPECT_NE(flags.client_cert("r.io:5000").find("/etc/docker/certs.d/r.io:5000/"), std::string::npos);
+  EXPECT_EQ(flags.client_cert("r.io").find("client_cert:"), std::string::npos);
+  EXPECT_NE(file.client_cert("r.io").find("`client_cert:` and `client_key:` under"), std::string::npos);
+}
