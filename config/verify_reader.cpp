@@ -3,6 +3,7 @@
 // then keeps the old configuration) and never a run.
 #include "config/policy_reader.hpp"
 
+#include "policy/regex.hpp"
 #include "transfer/net/file_io.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/sigstore/verify.hpp"
@@ -63,11 +64,13 @@ void policy_reader::parse_identity(const YAML::Node& n, const std::string& path,
     if (auto s = nonempty("subject")) rule.subject = *s;
   } else if (n["subject_regex"]) {
     if (auto s = nonempty("subject_regex")) {
-      try {  // the whole subject must match, as cosign's --certificate-identity-regexp is usually meant
-        rule.subject_re.emplace(*s, std::regex::ECMAScript);
+      // Within the limits std::regex compiles safely; the whole subject must match (regex_match).
+      if (auto re = policy::compile_regex(*s)) {
+        rule.subject_re.emplace(std::move(*re));
         rule.subject_regex = *s;
-      } catch (const std::regex_error& e) {
-        error(n["subject_regex"], path + ".subject_regex", "'" + *s + "' is not a regular expression: " + e.what());
+      } else {
+        error(n["subject_regex"], path + ".subject_regex",
+              "'" + *s + "' is not a usable regular expression: " + re.error());
       }
     }
   } else {

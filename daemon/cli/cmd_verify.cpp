@@ -4,6 +4,7 @@
 #include "daemon/cli/console.hpp"
 #include "daemon/run/session.hpp"
 #include "daemon/run/signature_gate.hpp"
+#include "policy/regex.hpp"
 #include "transfer/net/file_io.hpp"
 
 #include <boost/json.hpp>
@@ -67,7 +68,9 @@ sigstore::trust trust_of(const verify_args& v) {
   rule.subject = v.identity;
   if (!v.identity_regex.empty()) {
     rule.subject_regex = v.identity_regex;
-    rule.subject_re.emplace(v.identity_regex, std::regex::ECMAScript);
+    auto re = policy::compile_regex(v.identity_regex);
+    if (!re) throw po::error("--certificate-identity-regexp: " + re.error());
+    rule.subject_re.emplace(std::move(*re));
   }
   t.identities.push_back(std::move(rule));
   return t;
