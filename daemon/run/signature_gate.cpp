@@ -101,7 +101,9 @@ struct search {
   /// cosign's `.sig` tag: each layer a simple-signing payload with its signature and certificate in annotations.
   awaitable<void> cosign_tag(const std::vector<std::string>* tags) {
     const auto tag = transfer::referrers::cosign_tags(digest).front();
-    if (!listed(tags, tag) || !co_await src.head_manifest(repo, tag)) co_return;
+    if (!listed(tags, tag)) co_return;
+    const auto head = co_await src.head_manifest(repo, tag);
+    if (!head) co_return;
     auto m = co_await src.get_manifest(repo, tag);
     auto parsed = transfer::parse_manifest(m.bytes, m.media_type);
     if (!parsed) {
@@ -162,7 +164,8 @@ struct search {
   }
 
   awaitable<void> bundles(const std::vector<std::string>* tags) {
-    for (const auto& d : co_await referrers_of(src, repo, digest, tags)) {
+    const auto found = co_await referrers_of(src, repo, digest, tags);  // named: GCC 12 and co_await temporaries
+    for (const auto& d : found) {
       if (!is_sigstore_bundle_type(d.artifact_type) || !transfer::is_valid_digest(d.digest) || spent()) continue;
       co_await bundle(d);
       if (best) co_return;
