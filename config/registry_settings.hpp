@@ -2,7 +2,7 @@
 // How to reach each registry: TLS mode and trusted CAs, with defaults and per-registry overrides. Pure.
 #include "transfer/net/http.hpp"
 #include "transfer/net/proxy.hpp"
-#include "transfer/net/tls_context.hpp"
+#include "transfer/net/cert_dirs.hpp"
 #include "transfer/registry/aws_chain.hpp"
 #include "transfer/registry/listing.hpp"
 #include "transfer/registry/profile.hpp"
