@@ -42,22 +42,6 @@ int weight(sigstore::refusal r) {
   }
 }
 
-/// A small blob, whole and checked against its digest; nullopt when it is larger than a signature can be.
-awaitable<std::optional<std::string>> read_small(transfer::endpoint& src, const std::string& repo,
-                                                 const descriptor& d) {
-  if (d.size > most_bytes || !transfer::is_valid_digest(d.digest)) co_return std::nullopt;
-  auto next = co_await src.open_blob(repo, d.digest);
-  std::string out;
-  for (;;) {
-    auto piece = co_await next();
-    if (piece.empty()) break;
-    if (out.size() + piece.size() > most_bytes) co_return std::nullopt;
-    out.append(piece.data(), piece.size());
-  }
-  if (transfer::sha256_digest(out) != d.digest) co_return std::nullopt;
-  co_return out;
-}
-
 bool listed(const std::vector<std::string>* tags, const std::string& tag) {
   return !tags || std::find(tags->begin(), tags->end(), tag) != tags->end();
 }
@@ -82,6 +66,28 @@ bool candidate_fault(const transfer::error& e) {
   using transfer::errc;
   return e.code() == errc::not_found || e.code() == errc::bad_manifest || e.code() == errc::digest_mismatch ||
          e.code() == errc::too_large;
+}
+
+/// A small blob, whole and checked against its digest; nullopt when it is missing, larger than a signature can be,
+/// or not its digest (candidate_fault): a refusal of that candidate. Other failures (the registry unreachable) throw.
+awaitable<std::optional<std::string>> read_small(transfer::endpoint& src, const std::string& repo,
+                                                 const descriptor& d) {
+  if (d.size > most_bytes || !transfer::is_valid_digest(d.digest)) co_return std::nullopt;
+  std::string out;
+  try {
+    auto next = co_await src.open_blob(repo, d.digest);
+    for (;;) {
+      auto piece = co_await next();
+      if (piece.empty()) break;
+      if (out.size() + piece.size() > most_bytes) co_return std::nullopt;
+      out.append(piece.data(), piece.size());
+    }
+  } catch (const transfer::error& e) {
+    if (!candidate_fault(e)) throw;
+    co_return std::nullopt;
+  }
+  if (transfer::sha256_digest(out) != d.digest) co_return std::nullopt;
+  co_return out;
 }
 
 struct search {
@@ -115,12 +121,7 @@ struct search {
         return kv.first == "dev.cosignproject.cosign/signature";
       });
       if (!signed_layer || spent()) continue;
-      std::optional<std::string> payload;
-      try {
-        payload = co_await read_small(src, repo, layer);
-      } catch (const transfer::error& e) {
-        if (!candidate_fault(e)) throw;
-      }
+      const auto payload = co_await read_small(src, repo, layer);
       if (!payload) {
         keep(sigstore::refused(sigstore::refusal::malformed,
                                "a signature payload in " + tag + " is missing, too large or not its digest"));
@@ -147,12 +148,7 @@ struct search {
     }
     for (const auto& layer : parsed->layers) {
       if (!is_sigstore_bundle_type(layer.media_type) || spent()) continue;
-      std::optional<std::string> json;
-      try {
-        json = co_await read_small(src, repo, layer);
-      } catch (const transfer::error& e) {
-        if (!candidate_fault(e)) throw;
-      }
+      const auto json = co_await read_small(src, repo, layer);
       if (!json) {
         keep(sigstore::refused(sigstore::refusal::malformed,
                                "a Sigstore bundle of " + digest + " is missing, too large or not its digest"));
