@@ -3,7 +3,7 @@
 #include "transfer/net/http.hpp"
 #include "transfer/net/proxy.hpp"
 #include "transfer/net/cert_dirs.hpp"
-#include "transfer/registry/aws_chain.hpp"
+#include "transfer/identity/aws_chain.hpp"
 #include "transfer/registry/listing.hpp"
 #include "transfer/registry/profile.hpp"
 

@@ -9,8 +9,9 @@ cd "$src"
 pure=(transfer/oci/*.hpp transfer/net/adaptive_limit.hpp transfer/net/headers.hpp transfer/net/proxy.hpp transfer/net/retry.hpp transfer/net/trace.hpp
       transfer/registry/credentials.hpp transfer/registry/listing.hpp transfer/registry/referrers.hpp
       transfer/registry/auth_state.hpp transfer/registry/response_step.hpp transfer/registry/upload_state.hpp
-      transfer/registry/profile.hpp transfer/registry/rate_limit.hpp transfer/registry/sigv4.hpp
-      transfer/registry/aws_chain.hpp
+      transfer/registry/profile.hpp transfer/registry/rate_limit.hpp transfer/identity/sigv4.hpp
+      transfer/identity/aws_chain.hpp transfer/identity/azure_source.hpp transfer/identity/google_source.hpp
+      transfer/identity/jwt.hpp transfer/identity/token_answer.hpp transfer/identity/environment.hpp
       transfer/copy/blob_plan.hpp transfer/artifact/artifact.hpp transfer/artifact/flux_tar.hpp
       transfer/artifact/go_json.hpp transfer/artifact/go_tar.hpp transfer/artifact/go_yaml.hpp
       transfer/artifact/helm_chart.hpp transfer/artifact/helm_text.hpp transfer/artifact/ignore.hpp policy/*.hpp

@@ -4,18 +4,19 @@
 # order into a cycle. Usage: layering_check.sh SOURCE_DIR
 set -euo pipefail
 cd "$1"
-lower="transfer/oci transfer/sigstore transfer/net transfer/registry transfer/endpoint transfer/copy transfer/artifact policy cache config"
+lower="transfer/oci transfer/sigstore transfer/net transfer/registry transfer/identity transfer/endpoint transfer/copy transfer/artifact policy cache config"
 declare -A may=(
   [transfer/oci]="transfer/oci"
   [transfer/sigstore]="transfer/oci transfer/sigstore"
   [transfer/net]="transfer/oci transfer/net"
   [transfer/registry]="transfer/oci transfer/net transfer/registry"
+  [transfer/identity]="transfer/oci transfer/net transfer/registry transfer/identity"
   [transfer/endpoint]="transfer/oci transfer/net transfer/registry transfer/endpoint"
   [transfer/copy]="transfer/oci transfer/net transfer/registry transfer/endpoint transfer/copy"
   [transfer/artifact]="transfer/oci transfer/net transfer/registry transfer/artifact"
   [policy]="transfer/oci policy"
   [cache]="transfer/oci transfer/copy cache"
-  [config]="transfer/oci transfer/sigstore transfer/net transfer/registry transfer/endpoint transfer/artifact policy config"
+  [config]="transfer/oci transfer/sigstore transfer/net transfer/registry transfer/identity transfer/endpoint transfer/artifact policy config"
   [daemon/run]="$lower daemon/run"
   [daemon/service]="$lower daemon daemon/run daemon/service"
   [daemon/cli]="$lower daemon daemon/run daemon/service daemon/cli"

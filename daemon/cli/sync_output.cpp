@@ -216,13 +216,26 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
       {"dryRun", dry_run}, {"policies", pols}, {"exitCode", exit_code}, {"peakRssBytes", peak_rss_bytes()}};
 }
 
+namespace {
+/// Where a registry without credentials in the file gets them: the docker config, else its cloud's identity.
+std::string credential_source(std::string_view profile) {
+  if (profile == "ecr") return ", credentials from the docker config, else the AWS identity";
+  if (profile == "acr") return ", credentials from the docker config, else the Azure identity";
+  if (profile == "gar") return ", credentials from the docker config, else Google's default credentials";
+  if (profile == "ghcr") return ", credentials from the docker config, else a GitHub App (GITHUB_APP_ID)";
+  return ", credentials from the docker config";
+}
+}  // namespace
+
 void print_config_text(const config::mirror_config& c, std::ostream& out) {
   const auto nr = c.registries.by_registry.size(), np = c.policies.size();
   out << "config OK: " << c.file << " (" << nr << (nr == 1 ? " registry, " : " registries, ") << np
       << (np == 1 ? " policy" : " policies") << "; state in " << c.state_dir << ")\n";
   for (const auto& [name, s] : c.registries.by_registry)
     out << "  registry " << name << ": tls " << tls_name(s.tls) << ", max_concurrency " << s.max_concurrency
-        << (c.credentials.count(name) ? ", credentials from the file" : ", credentials from the docker config") << "\n";
+        << (c.credentials.count(name) ? ", credentials from the file"
+                                      : credential_source(c.registries.profile_for(name).name))
+        << "\n";
   for (const auto& p : c.policies) {
     out << "  policy " << p.name << ": " << p.from.str() << " -> " << p.to.str() << ", " << schedule_text(p);
     out << ", repositories: ";

@@ -77,16 +77,16 @@ session::session(boost::asio::io_context& io, config::registry_settings_map sett
                  : [](const std::string&
                           registry) { return transfer::docker_credentials(registry, transfer::docker_config_path()); }),
       auth_(http_, lookup_),
-      ecr_(http_, transfer::process_environment(), transfer::local_files()) {
+      clouds_(io_.get_executor(), http_, http_.options(), transfer::process_environment(), transfer::local_files()) {
   auth_.allow_plain_http(
       [this](std::string_view authority) { return settings_.get(authority).tls == config::tls_mode::disabled; });
-  // ECR without a credential helper: its API's 12-hour password, from the AWS credential chain.
-  auth_.refresh_with([this](const std::string& registry)
+  // ECR, ACR, Artifact Registry and ghcr.io without a stored password: their cloud's identity (or a GitHub App).
+  auth_.refresh_with([this](const std::string& registry, bool refused)
                          -> transfer::awaitable<std::optional<transfer::authenticator::timed_credentials>> {
-    if (settings_.profile_for(registry).name != "ecr") co_return std::nullopt;
-    auto token = co_await ecr_.authorization(registry);
-    if (!token) co_return std::nullopt;
-    co_return transfer::authenticator::timed_credentials{std::move(token->creds), token->expires};
+    const bool plain = settings_.get(registry).tls == config::tls_mode::disabled;
+    const std::string origin = (plain ? "http://" : "https://") + registry;  // a named local: the coroutine keeps it
+    const std::string profile(settings_.profile_for(registry).name);
+    co_return co_await clouds_.for_registry(registry, profile, origin, refused);
   });
 }
 
@@ -95,9 +95,14 @@ transfer::registry_client::package_lister session::github_lister(const std::stri
     const char* api = std::getenv("GITHUB_API_URL");
     auto base = transfer::github_api_base(api ? api : "");
     if (!base) throw transfer::error(errc::bad_reference, base.error());
-    // GITHUB_TOKEN (as Actions provides it), else the password configured for the registry (a PAT).
+    // A GitHub App's installation token, else GITHUB_TOKEN (as Actions provides it), else the password configured
+    // for the registry (a PAT).
     std::string token, from = "GITHUB_TOKEN";
-    if (const char* t = std::getenv("GITHUB_TOKEN"); t && *t) {
+    if (clouds_.github().configured()) {
+      auto app = co_await clouds_.github().token();
+      token = app ? app->value : std::string();
+      from = "the GitHub App's installation token";
+    } else if (const char* t = std::getenv("GITHUB_TOKEN"); t && *t) {
       token = t;
     } else {
       auto c = co_await auth_.credentials_of(registry);
@@ -128,7 +133,8 @@ transfer::registry_client& session::client(const transfer::reference& ref) {
       slot->list_packages_with(github_lister(ref.registry));
     if (const auto& rs = settings_.get(ref.registry); rs.create_repositories)
       slot->create_missing_with([this, registry = ref.registry, how = rs.new_repositories](const std::string& repo) {
-        return ecr_.create_repository(registry, repo, how);  // not a coroutine: nothing to hold across a suspension
+        return clouds_.ecr().create_repository(registry, repo,
+                                               how);  // not a coroutine: nothing to hold across a suspension
       });
     slot->limit_listings(settings_.get(ref.registry).listing);
   }

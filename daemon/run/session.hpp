@@ -2,11 +2,11 @@
 // What every command shares: registry connection settings from the command line, one io_context, the HTTP
 // client and authenticator, registry clients by name, and the mapping from failures to exit codes.
 #include "config/registry_settings.hpp"
+#include "transfer/identity/cloud_identities.hpp"
 #include "transfer/net/http.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/reference.hpp"
 #include "transfer/registry/auth.hpp"
-#include "transfer/registry/ecr_api.hpp"
 #include "transfer/registry/github_packages.hpp"
 #include "transfer/registry/registry.hpp"
 
@@ -106,7 +106,7 @@ class session {
   transfer::http_client http_;
   transfer::authenticator::credential_lookup lookup_;  ///< before auth_, which keeps a copy
   transfer::authenticator auth_;
-  transfer::ecr_api ecr_;
+  transfer::cloud_identities clouds_;
   std::map<std::string, std::unique_ptr<transfer::registry_client>> clients_;
 };
 

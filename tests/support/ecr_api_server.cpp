@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 
 namespace ocimirror::testing {
@@ -33,7 +34,13 @@ ecr_api_server::ecr_api_server(transfer::aws_credentials keys, std::string regio
 void ecr_api_server::accept_web_identity(std::string token, transfer::aws_credentials temporary) {
   std::lock_guard lock(mutex_);
   web_token_ = std::move(token);
-  temporary_ = std::move(temporary);
+  temporary_ = temporary;
+  temporaries_.push_back(std::move(temporary));
+}
+
+void ecr_api_server::accept_temporary(transfer::aws_credentials temporary) {
+  std::lock_guard lock(mutex_);
+  temporaries_.push_back(std::move(temporary));
 }
 
 void ecr_api_server::on_create(std::function<void(const std::string&)> f) {
@@ -78,9 +85,11 @@ std::string ecr_api_server::signature_problem(const loopback_server::request& re
   const auto slash = credential.find('/');
   const std::string key_id = credential.substr(0, slash);
   std::lock_guard lock(mutex_);
-  const bool temporary = !temporary_.access_key_id.empty() && key_id == temporary_.access_key_id;
+  const auto known = std::find_if(temporaries_.begin(), temporaries_.end(),
+                                  [&](const auto& t) { return !t.access_key_id.empty() && t.access_key_id == key_id; });
+  const bool temporary = known != temporaries_.end();
   if (key_id != keys_.access_key_id && !temporary) return "UnrecognizedClientException";
-  const auto& keys = temporary ? temporary_ : keys_;
+  const auto& keys = temporary ? *known : keys_;
   if (temporary && req["X-Amz-Security-Token"] != keys.session_token) return "the session token is missing";
   if (date.size() != 16 || credential != key_id + "/" + date.substr(0, 8) + "/" + region_ + "/ecr/aws4_request")
     return "the credential scope is not " + date.substr(0, 8) + "/" + region_ + "/ecr/aws4_request";

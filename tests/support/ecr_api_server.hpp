@@ -5,7 +5,7 @@
 // InvalidSignatureException / UnrecognizedClientException. GetAuthorizationToken hands out a password of the test's
 // choosing; CreateRepository records what was asked and tells the test (so a profile proxy can let pushes in).
 #include "tests/support/loopback_server.hpp"
-#include "transfer/registry/sigv4.hpp"
+#include "transfer/identity/sigv4.hpp"
 
 #include <functional>
 #include <mutex>
@@ -23,6 +23,9 @@ class ecr_api_server {
 
   /// STS: a web identity token it exchanges for `temporary` (which ECR calls may then be signed with).
   void accept_web_identity(std::string token, transfer::aws_credentials temporary);
+  /// Temporary keys handed out elsewhere (a container credentials endpoint, IMDS) that ECR calls may be signed with,
+  /// their session token signed too.
+  void accept_temporary(transfer::aws_credentials temporary);
   /// Told each repository CreateRepository made.
   void on_create(std::function<void(const std::string&)> f);
 
@@ -37,7 +40,8 @@ class ecr_api_server {
   /// Why the request's signature is not one of a known key's, or empty when it is.
   std::string signature_problem(const loopback_server::request& req) const;
 
-  transfer::aws_credentials keys_, temporary_;
+  transfer::aws_credentials keys_, temporary_;          // temporary_: what STS hands out
+  std::vector<transfer::aws_credentials> temporaries_;  // every temporary key ECR accepts
   std::string region_, password_, web_token_;
   mutable std::mutex mutex_;
   std::function<void(const std::string&)> on_create_;

@@ -103,31 +103,39 @@ bool authenticator::has_credentials(const std::string& registry) {
   return it != state_.end() && it->second.creds && it->second.creds->has_value();
 }
 
-awaitable<void> authenticator::refresh_if_due(const std::string& registry, registry_state& st) {
-  if (!refresh_) co_return;
+awaitable<bool> authenticator::refresh_if_due(const std::string& registry, registry_state& st, bool force) {
+  if (!refresh_) co_return false;
   if (!st.expires) {
     const auto* own = co_await creds_for(registry, st);
-    if (own->has_value() || st.refresh_tried) co_return;  // the lookup's own credentials win
-  } else if (std::chrono::system_clock::now() + std::chrono::minutes(10) < *st.expires ||
-             std::chrono::steady_clock::now() < st.fetched + min_refresh_interval) {
-    co_return;  // still fresh; or fetched moments ago, whatever expiry the answer claimed
+    if (own->has_value() || st.refresh_tried) co_return false;  // the lookup's own credentials win
+  } else {
+    const auto timing = refresh_timing_for(st.lifetime);
+    const bool due = force || *st.expires <= std::chrono::system_clock::now() + timing.margin;
+    if (!due || std::chrono::steady_clock::now() < st.fetched + timing.floor)
+      co_return false;  // still fresh; or fetched moments ago, whatever expiry the answer claimed
   }
   // Requests that start together wait for one fetch instead of each asking (or going on without credentials).
   auto turn = co_await refreshing_.begin(registry);
   if (!turn) {  // another request fetched meanwhile: its credentials, or its failure
     if (st.refresh_failed) std::rethrow_exception(st.refresh_failed);
-    co_return;
+    co_return st.expires.has_value();
   }
   st.refresh_failed = nullptr;
   try {
-    auto fresh = co_await refresh_(registry);
+    auto fresh = co_await refresh_(registry, force);
     if (!fresh) {
-      st.refresh_tried = true;  // none to be had (no AWS credentials): not asked again
-      co_return;
+      st.refresh_tried = true;  // none to be had (no cloud identity here): not asked again
+      co_return false;
     }
+    const auto now = std::chrono::system_clock::now();
     st.creds = std::optional<credentials>(std::move(fresh->creds));
     st.expires = fresh->expires;
+    st.lifetime = std::chrono::duration_cast<std::chrono::seconds>(
+        std::max(fresh->expires - now, std::chrono::system_clock::duration::zero()));
     st.fetched = std::chrono::steady_clock::now();
+    if (trace::enabled())
+      trace::emit("credentials", {{"registry", registry}, {"lifetime", std::to_string(st.lifetime.count())}});
+    co_return true;
   } catch (...) {
     st.refresh_failed = std::current_exception();  // the next request asks again: a failure may pass
     throw;
@@ -153,7 +161,9 @@ awaitable<std::string> authenticator::authorization(const std::string& registry,
 awaitable<bool> authenticator::on_unauthorized(const std::string& registry, const scope_set& scopes,
                                                std::string_view header) {
   auto& st = state_[registry];
-  co_await refresh_if_due(registry, st);
+  // Basic credentials from a cloud identity that were just sent and refused: fetched again (past the floor).
+  const bool refused_basic = st.auth.how() == auth_state::scheme::basic && st.expires.has_value();
+  co_await refresh_if_due(registry, st, refused_basic);
   const auto* known = co_await creds_for(registry, st);
   const bool have = known->has_value();
   const auto lesson = st.auth.learn(parse_www_authenticate(header), scopes, have);
@@ -204,7 +214,7 @@ awaitable<string_response> authenticator::ask_token_service(const std::string& r
 // The token service fails like any server (throttling, 5xx, broken connections) and its answer can arrive garbled:
 // asked again a few times with a backoff before the failure is reported.
 awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, registry_state& st,
-                                                   const scope_set& scopes) {
+                                                   const scope_set& scopes, bool after_refresh) {
   const auto& c = *co_await creds_for(registry, st);
   retrier retry("token service of " + registry, retry_policy{}, http_.options().stop);
   retry_budget asks(budget_kind::token, retry.policy().token);
@@ -231,6 +241,12 @@ awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, 
     if (again) continue;
     if (broken) std::rethrow_exception(broken);
     break;  // the last answer is reported below
+  }
+  if ((res.result_int() == 401 || res.result_int() == 403) && st.expires && !after_refresh) {
+    // A cloud identity's credentials the token service no longer takes (revoked, expired early): fetched again
+    // once, past the floor, and the token asked for again with them.
+    const bool fresh = co_await refresh_if_due(registry, st, true);
+    if (fresh) co_return co_await fetch_token(registry, st, scopes, true);
   }
   if (res.result_int() == 401 || res.result_int() == 403)
     throw error(errc::unauthorized,

@@ -34,13 +34,17 @@ class authenticator {
  public:
   using credential_lookup = std::function<std::optional<credentials>(const std::string& registry)>;
   authenticator(http_client& http, credential_lookup lookup);
-  /// Credentials that expire (ECR's password from its API): asked for when the lookup has none for a registry, so a
-  /// docker config or credential helper still wins, and asked again 10 minutes before they expire.
+  /// Credentials that expire (a cloud identity's: ECR's password, ACR's refresh token, Google's access token, a
+  /// GitHub App's installation token): asked for when the lookup has none for a registry, so a docker config or
+  /// credential helper still wins; asked again before they expire and after the registry refused them, one fetch
+  /// for every request waiting, as refresh_timing_for() says.
   struct timed_credentials {
     credentials creds;
     std::chrono::system_clock::time_point expires;
   };
-  using credential_refresh = std::function<awaitable<std::optional<timed_credentials>>(const std::string& registry)>;
+  /// refused: the registry refused what the last call answered, so nothing the source kept may be answered again.
+  using credential_refresh =
+      std::function<awaitable<std::optional<timed_credentials>>(const std::string& registry, bool refused)>;
   void refresh_with(credential_refresh r) { refresh_ = std::move(r); }
   /// Which hosts may receive credentials over plain HTTP (default: none).
   void allow_plain_http(plain_http_check plain) { plain_ = std::move(plain); }
@@ -61,16 +65,17 @@ class authenticator {
     std::exception_ptr lookup_failed;                              // the last lookup's failure, for its waiters
     std::optional<std::chrono::system_clock::time_point> expires;  // set when creds came from the refresh
     std::chrono::steady_clock::time_point fetched{};               // when the refresh last answered
+    std::chrono::seconds lifetime{};                               // what that answer said it lasts
     bool refresh_tried = false;                                    // it found none: not asked again
     std::exception_ptr refresh_failed;                             // the last fetch's failure, for its waiters
   };
-  /// Expiring credentials are not fetched again sooner than this, whatever expiry their source claimed.
-  static constexpr std::chrono::seconds min_refresh_interval{60};
-  /// Fetches expiring credentials when the lookup had none, or when they are about to expire.
-  awaitable<void> refresh_if_due(const std::string& registry, registry_state& st);
+  /// Fetches expiring credentials when the lookup had none, when they are about to expire, or (force) when the
+  /// registry refused them, past the floor; true when it fetched new ones.
+  awaitable<bool> refresh_if_due(const std::string& registry, registry_state& st, bool force = false);
   /// The lookup's answer for the registry, looked up on first use (never null).
   awaitable<const std::optional<credentials>*> creds_for(const std::string& registry, registry_state& st);
-  awaitable<bearer_token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes);
+  awaitable<bearer_token> fetch_token(const std::string& registry, registry_state& st, const scope_set& scopes,
+                                      bool after_refresh = false);
   awaitable<string_response> ask_token_service(const std::string& registry, registry_state& st,
                                                const scope_set& scopes);
 

@@ -91,4 +91,10 @@ auth_state::lesson auth_state::learn(const std::vector<challenge>& challenges, c
   return {};
 }
 
+refresh_timing refresh_timing_for(std::chrono::seconds lifetime) {
+  using std::chrono::seconds;
+  const auto life = std::max(lifetime, seconds(0));
+  return {std::min(seconds(600), life / 2), std::clamp(life / 4, seconds(5), seconds(60))};
+}
+
 }  // namespace ocimirror::transfer

@@ -29,6 +29,15 @@ struct bearer_token {
 boost::system::result<bearer_token, std::string> token_from(const boost::json::value& doc,
                                                             std::chrono::steady_clock::time_point now);
 
+/// When credentials that expire (a cloud identity's) are fetched again: `margin` before they expire (10 minutes, or
+/// half their lifetime when that is shorter: a token of a minute is renewed at 30 s), and never sooner than `floor`
+/// after the last fetch, even after a 401 (a minute, or a quarter of the lifetime when shorter, at least 5 s), so
+/// that a source claiming absurd expiries, or a registry refusing everything, never makes a storm of fetches.
+struct refresh_timing {
+  std::chrono::seconds margin, floor;
+};
+refresh_timing refresh_timing_for(std::chrono::seconds lifetime);
+
 class auth_state {
  public:
   enum class scheme { unknown, basic, bearer };

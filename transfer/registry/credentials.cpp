@@ -120,6 +120,9 @@ void set_credential_helper_limits(std::chrono::milliseconds timeout, std::size_t
   helper_output_cap = output_cap;
 }
 
+std::chrono::milliseconds credential_helper_timeout() { return std::chrono::milliseconds(timeout_ms); }
+std::size_t credential_helper_output_cap() { return helper_output_cap; }
+
 std::optional<credentials> run_credential_helper(std::string_view helper, std::string_view server) {
   int status = 0;
   std::string out = run_helper(helper, "get", server, status);

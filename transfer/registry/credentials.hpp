@@ -43,6 +43,10 @@ bool docker_erase_credentials(std::string_view registry, const std::filesystem::
 /// through off_loop (transfer/registry/auth.cpp), never on the event loop.
 void set_credential_helper_limits(std::chrono::milliseconds timeout, std::size_t output_cap = 1u << 20);
 
+/// The limits set_credential_helper_limits set (AWS's credential_process runs within them too).
+std::chrono::milliseconds credential_helper_timeout();
+std::size_t credential_helper_output_cap();
+
 /// Runs `docker-credential-<helper> get` with the server URL on stdin; nullopt when the helper knows no entry.
 std::optional<credentials> run_credential_helper(std::string_view helper, std::string_view server);
 

@@ -1,8 +1,11 @@
-#include "transfer/registry/aws_chain.hpp"
+#include "transfer/identity/aws_chain.hpp"
 
+#include "transfer/identity/token_answer.hpp"
 #include "transfer/net/url.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/outside.hpp"
+
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -60,7 +63,42 @@ bool from_section(const std::string& text, const std::string& section, const std
     out.where = where;
     return true;
   }
+  if (auto process = ini_value(text, section, "credential_process"); process && !process->empty()) {
+    out.process = *process;
+    out.where = where + " credential_process";
+    return true;
+  }
   return false;
+}
+
+/// Steps 5 and 6: the container endpoint, else IMDS unless turned off.
+void from_host(const env_lookup_fn& env, aws_source& s) {
+  if (auto relative = get(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+    s.container_url = "http://169.254.170.2" + *relative;
+    s.where = "the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)";
+    // A path on ECS's address, nothing else: ".evil.example/x" or "@host/x" would move the host.
+    if (relative->front() != '/' || identity::endpoint_problem(s.container_url, "", true) ||
+        split_url(s.container_url).host != "169.254.170.2")
+      s.problem = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path starting with /";
+  } else if (auto full = get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+    s.container_url = *full;
+    s.where = "the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI " + printable(*full) + ")";
+    if (auto p = identity::endpoint_problem(*full, "AWS_CONTAINER_CREDENTIALS_FULL_URI", true)) s.problem = *p;
+  }
+  if (!s.container_url.empty()) {
+    s.container_token_file = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").value_or("");
+    s.container_token = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN").value_or("");
+    return;
+  }
+  if (auto off = get(env, "AWS_EC2_METADATA_DISABLED")) {
+    std::string v(*off);  // as the SDKs read it: "true" in any case
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (v == "true" || v == "1") return;
+  }
+  s.imds = get(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or("http://169.254.169.254");
+  while (!s.imds.empty() && s.imds.back() == '/') s.imds.pop_back();
+  s.where = "the EC2 instance role (IMDSv2 at " + printable(s.imds) + ")";
+  if (auto p = identity::endpoint_problem(s.imds, "AWS_EC2_METADATA_SERVICE_ENDPOINT", true)) s.problem = *p;
 }
 
 }  // namespace
@@ -112,8 +150,27 @@ aws_source find_aws_source(const env_lookup_fn& env, const file_read_fn& read) {
   const std::string creds_path = get(env, "AWS_SHARED_CREDENTIALS_FILE").value_or(home + "/.aws/credentials");
   if (auto text = read(creds_path); text && from_section(*text, profile, creds_path + " [" + profile + "]", s))
     return s;
-  if (config) from_section(*config, config_section, config_path + " [" + config_section + "]", s);
+  if (config && from_section(*config, config_section, config_path + " [" + config_section + "]", s)) return s;
+  from_host(env, s);
   return s;
+}
+
+aws_credentials parse_json_credentials(std::string_view text, std::int64_t* expires_epoch) {
+  namespace json = boost::json;
+  *expires_epoch = 0;
+  boost::system::error_code ec;
+  auto doc = json::parse(text, ec);
+  if (ec || !doc.is_object()) return {};
+  const auto& o = doc.as_object();
+  auto str = [&](const char* key) -> std::string {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  aws_credentials c{str("AccessKeyId"), str("SecretAccessKey"), str("SessionToken"), ""};
+  if (c.session_token.empty()) c.session_token = str("Token");
+  if (c.access_key_id.empty() || c.secret_access_key.empty()) return {};
+  if (auto at = identity::rfc3339_seconds(str("Expiration"))) *expires_epoch = *at;
+  return c;
 }
 
 std::string ecr_region(std::string_view registry) {

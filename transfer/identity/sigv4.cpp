@@ -1,4 +1,4 @@
-#include "transfer/registry/sigv4.hpp"
+#include "transfer/identity/sigv4.hpp"
 
 #include "transfer/oci/digest.hpp"
 

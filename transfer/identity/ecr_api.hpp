@@ -2,10 +2,11 @@
 // The two calls of Amazon ECR's own API that ocimirror makes itself, so that mirroring into ECR needs no AWS tool
 // or credential helper: GetAuthorizationToken (the registry's password, valid 12 hours) and CreateRepository (for
 // `create_repositories: true`). AWS JSON 1.1 over HTTPS, SigV4-signed with credentials from the AWS chain
-// (aws_chain.hpp); a web identity (EKS IRSA) is first exchanged at STS AssumeRoleWithWebIdentity. Secrets appear
+// (aws_chain.hpp); a web identity (EKS IRSA) is first exchanged at STS AssumeRoleWithWebIdentity, and the
+// container endpoint, IMDS and credential_process are asked through aws_metadata.hpp. Secrets appear
 // in no message.
+#include "transfer/identity/aws_chain.hpp"
 #include "transfer/net/http.hpp"
-#include "transfer/registry/aws_chain.hpp"
 #include "transfer/registry/credentials.hpp"
 
 #include <chrono>
@@ -16,8 +17,9 @@ namespace ocimirror::transfer {
 
 class ecr_api {
  public:
-  ecr_api(http_client& http, env_lookup_fn env, file_read_fn read)
-      : http_(http), env_(std::move(env)), read_(std::move(read)) {}
+  /// metadata: for the container endpoint and IMDS, never through a proxy, with short connect timeouts.
+  ecr_api(http_client& http, http_client& metadata, env_lookup_fn env, file_read_fn read)
+      : http_(http), metadata_(metadata), env_(std::move(env)), read_(std::move(read)) {}
 
   struct token {
     credentials creds;  ///< user "AWS", the password GetAuthorizationToken gave
@@ -30,6 +32,9 @@ class ecr_api {
   awaitable<bool> create_repository(const std::string& registry, const std::string& name,
                                     const ecr_repository_settings& settings);
 
+  /// Drops the temporary keys kept (the registry refused what they bought).
+  void forget() { assumed_.reset(); }
+
  private:
   /// Signs and sends one ECR API action; returns the JSON answer or throws with AWS's error type and message.
   awaitable<std::string> call(const std::string& registry, const std::string& action, std::string body,
@@ -37,10 +42,13 @@ class ecr_api {
   /// One call's answer (at most 1 MiB, else errc::protocol naming `what`).
   awaitable<string_response> answer_of(const std::string& what, const std::string& url,
                                        http::request<http::string_body>& req);
-  /// The chain's keys, a web identity exchanged at STS (and kept until shortly before it expires).
-  awaitable<aws_credentials> keys(const aws_source& src);
+  /// The chain's keys: temporary ones (a web identity exchanged at STS, the container endpoint's, IMDS's, a
+  /// credential_process's) kept until shortly before they expire; nullopt when only IMDS was left and is not there.
+  awaitable<std::optional<aws_credentials>> keys(const aws_source& src);
+  awaitable<aws_credentials> assume_web_identity(const aws_source& src);
 
   http_client& http_;
+  http_client& metadata_;
   env_lookup_fn env_;
   file_read_fn read_;
   std::optional<aws_credentials> assumed_;

@@ -1,6 +1,6 @@
 // AWS's published Signature Version 4 test suite (aws-sig-v4-test-suite): example credentials, us-east-1, service
 // "service", 20150830T123600Z, host example.amazonaws.com.
-#include "transfer/registry/sigv4.hpp"
+#include "transfer/identity/sigv4.hpp"
 
 #include <gtest/gtest.h>
 

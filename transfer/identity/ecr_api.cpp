@@ -1,5 +1,6 @@
-#include "transfer/registry/ecr_api.hpp"
+#include "transfer/identity/ecr_api.hpp"
 
+#include "transfer/identity/aws_metadata.hpp"
 #include "transfer/net/file_io.hpp"
 #include "transfer/net/headers.hpp"
 #include "transfer/oci/errors.hpp"
@@ -79,10 +80,19 @@ awaitable<string_response> ecr_api::answer_of(const std::string& what, const std
   throw error(errc::protocol, what + " answered more than 1 MiB; refused");  // named as its own, not a manifest's
 }
 
-awaitable<aws_credentials> ecr_api::keys(const aws_source& src) {
-  if (!src.web_identity()) co_return src.keys;
+awaitable<std::optional<aws_credentials>> ecr_api::keys(const aws_source& src) {
+  if (!src.temporary()) co_return src.keys;
+  if (assumed_ && std::chrono::system_clock::now() + std::chrono::minutes(5) < assumed_until_) co_return *assumed_;
+  if (src.web_identity()) co_return co_await assume_web_identity(src);
+  auto got = co_await host_keys(metadata_, src, read_);
+  if (!got) co_return std::nullopt;
+  assumed_ = got->keys;
+  assumed_until_ = got->expires;
+  co_return assumed_;
+}
+
+awaitable<aws_credentials> ecr_api::assume_web_identity(const aws_source& src) {
   const auto now = std::chrono::system_clock::now();
-  if (assumed_ && now + std::chrono::minutes(5) < assumed_until_) co_return *assumed_;
   auto jwt = read_(src.token_file);
   if (!jwt || jwt->empty())
     throw error(errc::unauthorized,
@@ -123,15 +133,16 @@ awaitable<aws_credentials> ecr_api::keys(const aws_source& src) {
 awaitable<std::string> ecr_api::call(const std::string& registry, const std::string& action, std::string body,
                                      bool* exists) {
   const auto src = find_aws_source(env_, read_);
-  if (!src.found())
-    throw error(errc::unauthorized,
-                "no AWS credentials for ECR " + registry +
-                    " (looked at AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, the shared credentials and config "
-                    "files)");
+  const std::string looked =
+      " (looked at AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, the shared credentials and config files, the "
+      "container credentials endpoint and IMDS)";
+  if (!src.found()) throw error(errc::unauthorized, "no AWS credentials for ECR " + registry + looked);
   const std::string region = ecr_region(registry).empty() ? src.region : ecr_region(registry);
   const auto ep = aws_endpoint_for("ecr", region, env_);
   if (!ep.problem.empty()) throw error(errc::bad_reference, ep.problem);
-  const auto creds = co_await keys(src);
+  const auto found = co_await keys(src);
+  if (!found) throw error(errc::unauthorized, "no AWS credentials for ECR " + registry + looked);
+  const auto& creds = *found;
   // The key id and session token become header values (Authorization, X-Amz-Security-Token): from STS or a file,
   // they are checked before anything is signed.
   check_header_value(creds.access_key_id, "the AWS access key id from " + creds.source);
@@ -162,7 +173,10 @@ awaitable<std::string> ecr_api::call(const std::string& registry, const std::str
 }
 
 awaitable<std::optional<ecr_api::token>> ecr_api::authorization(const std::string& registry) {
-  if (!find_aws_source(env_, read_).found()) co_return std::nullopt;
+  const auto src = find_aws_source(env_, read_);
+  if (!src.found()) co_return std::nullopt;
+  const auto found = co_await keys(src);  // kept: call() below finds them again
+  if (!found) co_return std::nullopt;
   const auto account = ecr_account(registry);
   json::object ask;
   if (!account.empty()) ask["registryIds"] = json::array{json::value(account)};
