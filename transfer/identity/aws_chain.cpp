@@ -77,13 +77,17 @@ void from_host(const env_lookup_fn& env, aws_source& s) {
     s.container_url = "http://169.254.170.2" + *relative;
     s.where = "the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)";
     // A path on ECS's address, nothing else: ".evil.example/x" or "@host/x" would move the host.
-    if (relative->front() != '/' || identity::endpoint_problem(s.container_url, "", true) ||
+    if (relative->front() != '/' ||
+        identity::endpoint_problem(s.container_url, "", identity::metadata_service::aws_container) ||
         split_url(s.container_url).host != "169.254.170.2")
       s.problem = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path starting with /";
   } else if (auto full = get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
     s.container_url = *full;
-    s.where = "the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI " + printable(*full) + ")";
-    if (auto p = identity::endpoint_problem(*full, "AWS_CONTAINER_CREDENTIALS_FULL_URI", true)) s.problem = *p;
+    s.where = "the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI " +
+              printable(redacted_url(*full)) + ")";
+    if (auto p = identity::endpoint_problem(*full, "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                            identity::metadata_service::aws_container))
+      s.problem = *p;
   }
   if (!s.container_url.empty()) {
     s.container_token_file = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").value_or("");
@@ -95,10 +99,14 @@ void from_host(const env_lookup_fn& env, aws_source& s) {
     std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
     if (v == "true" || v == "1") return;
   }
-  s.imds = get(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or("http://169.254.169.254");
+  const auto endpoint = get(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  s.imds_probe = !endpoint;
+  s.imds = endpoint.value_or("http://169.254.169.254");
   while (!s.imds.empty() && s.imds.back() == '/') s.imds.pop_back();
   s.where = "the EC2 instance role (IMDSv2 at " + printable(s.imds) + ")";
-  if (auto p = identity::endpoint_problem(s.imds, "AWS_EC2_METADATA_SERVICE_ENDPOINT", true)) s.problem = *p;
+  if (auto p =
+          identity::endpoint_problem(s.imds, "AWS_EC2_METADATA_SERVICE_ENDPOINT", identity::metadata_service::aws_imds))
+    s.problem = *p;
 }
 
 }  // namespace
@@ -151,6 +159,15 @@ aws_source find_aws_source(const env_lookup_fn& env, const file_read_fn& read) {
   if (auto text = read(creds_path); text && from_section(*text, profile, creds_path + " [" + profile + "]", s))
     return s;
   if (config && from_section(*config, config_section, config_path + " [" + config_section + "]", s)) return s;
+  // A profile meant to be used but of a form not read here must not fall through to the host's own identity.
+  if (config && (ini_value(*config, config_section, "role_arn") || ini_value(*config, config_section, "sso_session") ||
+                 ini_value(*config, config_section, "sso_start_url"))) {
+    s.where = config_path + " [" + config_section + "]";
+    s.problem = s.where +
+                " uses a form ocimirror does not read (role_arn with source_profile, SSO); give it a "
+                "credential_process, such as `aws configure export-credentials --profile NAME --format process`";
+    return s;
+  }
   from_host(env, s);
   return s;
 }

@@ -28,14 +28,15 @@ struct aws_source {
   std::string process;                        ///< credential_process (step 4): run by /bin/sh -c
   std::string container_url;                  ///< step 5: the endpoint's URL
   std::string container_token, container_token_file;
-  std::string imds;     ///< step 6: IMDS's base URL ("http://169.254.169.254")
-  std::string region;   ///< AWS_REGION, AWS_DEFAULT_REGION or the profile's region
-  std::string where;    ///< for messages: "environment", "/root/.aws/credentials [prod]"
-  std::string problem;  ///< a source set up so that it cannot work (an http:// endpoint off the host): said
+  std::string imds;         ///< step 6: IMDS's base URL ("http://169.254.169.254")
+  bool imds_probe = false;  ///< IMDS at its default address: an answer that is not AWS's means "not on EC2"
+  std::string region;       ///< AWS_REGION, AWS_DEFAULT_REGION or the profile's region
+  std::string where;        ///< for messages: "environment", "/root/.aws/credentials [prod]"
+  std::string problem;      ///< a source set up so that it cannot work (an http:// endpoint off the host): said
   bool web_identity() const { return !role_arn.empty(); }
   /// Keys that must be fetched, and fetched again before they expire (steps 2, 4's process, 5, 6).
   bool temporary() const { return web_identity() || !process.empty() || !container_url.empty() || !imds.empty(); }
-  bool found() const { return temporary() || !keys.empty(); }
+  bool found() const { return temporary() || !keys.empty() || !problem.empty(); }
 };
 
 /// How ECR's CreateRepository makes a repository (the config's `ecr_repository:`); empty: ECR's defaults.

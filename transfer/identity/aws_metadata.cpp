@@ -7,7 +7,10 @@
 #include "transfer/oci/outside.hpp"
 #include "transfer/registry/credentials.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
+#include <cctype>
 
 namespace ocimirror::transfer {
 
@@ -39,6 +42,12 @@ awaitable<expiring_keys> from_process(const aws_source& src) {
                                          : r.over_cap ? std::string("printed too much")
                                                       : "exit " + std::to_string(r.exit_code)) +
                                         ")");
+  // The credential_process format: a JSON object with "Version": 1 (the SDKs refuse any other).
+  boost::system::error_code ec;
+  const auto doc = boost::json::parse(r.out, ec);
+  const auto* version = !ec && doc.is_object() ? doc.as_object().if_contains("Version") : nullptr;
+  if (!version || !version->is_number() || version->to_number<double>() != 1.0)
+    throw error(errc::unauthorized, src.where + " printed no JSON object with \"Version\": 1");
   co_return keys_of(r.out, src.where);
 }
 
@@ -65,12 +74,15 @@ awaitable<std::optional<expiring_keys>> from_imds(http_client& metadata, const a
   string_response session;
   std::exception_ptr failed;
   try {
-    session = co_await identity::call(metadata, src.where, src.imds + "/latest/api/token", std::move(put));
+    const std::string token_url = src.imds + "/latest/api/token";
+    session = co_await identity::call(metadata, src.where, token_url, std::move(put));
   } catch (...) {
     failed = std::current_exception();
   }
   if (failed && identity::unreachable(failed)) co_return std::nullopt;  // not on EC2
   if (failed) std::rethrow_exception(failed);
+  // At the default address Azure's or Google's metadata service may answer instead: not EC2 either.
+  if (src.imds_probe && session.result_int() != 200) co_return std::nullopt;
   if (session.result_int() != 200)
     throw error(errc::unauthorized, src.where + " refused a session token (" +
                                         identity::error_of(session.result_int(), session.body()) + ")");
@@ -82,10 +94,15 @@ awaitable<std::optional<expiring_keys>> from_imds(http_client& metadata, const a
   const std::string role(trim_space(roles.body().substr(0, roles.body().find('\n'))));
   if (roles.result_int() == 404 || role.empty())
     throw error(errc::unauthorized, src.where + ": the instance has no IAM role attached");
-  if (roles.result_int() != 200 || role.find('/') != std::string::npos || role.size() > 128)
-    throw error(errc::unauthorized, src.where + " answered " + identity::error_of(roles.result_int(), roles.body()));
+  const bool iam_name =
+      role.size() <= 64 && std::all_of(role.begin(), role.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::string_view("+=,.@_-").find(static_cast<char>(c)) != std::string_view::npos;
+      });
+  if (roles.result_int() != 200 || !iam_name)
+    throw error(errc::unauthorized, src.where + " answered " + identity::error_of(roles.result_int(), roles.body()) +
+                                        " for the instance's role, not an IAM role name");
   auto ask_keys = identity::get_with({{"X-aws-ec2-metadata-token", token}});
-  const std::string keys_url = base + identity::form_value(role);
+  const std::string keys_url = base + role;  // IAM names need no escaping: appended as the SDKs do
   auto keys = co_await identity::call(metadata, src.where, keys_url, std::move(ask_keys));
   if (keys.result_int() != 200)
     throw error(errc::unauthorized, src.where + " answered " + identity::error_of(keys.result_int(), keys.body()));

@@ -85,9 +85,11 @@ awaitable<std::optional<timed_token>> azure_identity::managed_token(const azure_
   } catch (...) {
     failed = std::current_exception();
   }
-  // No IMDS on this host: no Azure identity, as the SDKs conclude from their probe.
+  // No IMDS on this host: no Azure identity, as the SDKs conclude from their probe. At the default address another
+  // cloud's metadata service may answer (AWS's and Google's are there too): anything but a token means the same.
   if (failed && src.kind == azure_kind::imds && unreachable(failed)) co_return std::nullopt;
   if (failed) std::rethrow_exception(failed);
+  if (src.probe && res.result_int() != 200) co_return std::nullopt;
   co_return token_from(res, "access_token", what, src.where);
 }
 

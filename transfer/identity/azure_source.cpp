@@ -1,6 +1,7 @@
 #include "transfer/identity/azure_source.hpp"
 
 #include "transfer/identity/token_answer.hpp"
+#include "transfer/oci/outside.hpp"
 
 namespace ocimirror::transfer::identity {
 
@@ -47,15 +48,18 @@ azure_source find_azure_source(const env_lookup_fn& env) {
     s.kind = azure_kind::app_service;
     s.endpoint = *endpoint;
     s.header = *header;
+    if (!header_value_ok(s.header)) s.problem = "IDENTITY_HEADER holds a character a header cannot";
     s.where = "managed identity (IDENTITY_ENDPOINT " + *endpoint + ")";
-    if (auto p = endpoint_problem(s.endpoint, "IDENTITY_ENDPOINT", true)) s.problem = *p;
+    if (auto p = endpoint_problem(s.endpoint, "IDENTITY_ENDPOINT", metadata_service::azure)) s.problem = *p;
     return s;
   }
   s.kind = azure_kind::imds;
-  s.endpoint = without_slash(get(env, "AZURE_POD_IDENTITY_AUTHORITY_HOST").value_or("http://169.254.169.254")) +
-               "/metadata/identity/oauth2/token";
+  const auto host = get(env, "AZURE_POD_IDENTITY_AUTHORITY_HOST");
+  s.probe = !host;
+  s.endpoint = without_slash(host.value_or("http://169.254.169.254")) + "/metadata/identity/oauth2/token";
   s.where = "managed identity (IMDS at " + s.endpoint + ")";
-  if (auto p = endpoint_problem(s.endpoint, "AZURE_POD_IDENTITY_AUTHORITY_HOST", true)) s.problem = *p;
+  if (auto p = endpoint_problem(s.endpoint, "AZURE_POD_IDENTITY_AUTHORITY_HOST", metadata_service::azure))
+    s.problem = *p;
   return s;
 }
 

@@ -24,6 +24,7 @@ struct azure_source {
   std::string authority;  ///< https://login.microsoftonline.com or AZURE_AUTHORITY_HOST, no trailing slash
   std::string endpoint;   ///< managed identity: the token URL without its query
   std::string header;     ///< App Service: IDENTITY_HEADER
+  bool probe = false;     ///< IMDS at its default address: an answer that is not a token means "not on Azure"
   std::string where;      ///< for messages: "AZURE_CLIENT_SECRET", "managed identity (IMDS at …)"
   std::string problem;    ///< a variable set so that no source can work: said instead of guessing
 };

@@ -1,11 +1,13 @@
 #include "transfer/identity/cloud_identities.hpp"
 
+#include "transfer/oci/errors.hpp"
+
 namespace ocimirror::transfer {
 
 namespace {
 http_options metadata_options(const http_options& base) {
   http_options o = base;
-  o.connect_timeout = std::min(o.connect_timeout, std::chrono::milliseconds(3'000));
+  o.connect_timeout = std::min(o.connect_timeout, std::chrono::milliseconds(1'000));
   o.io_timeout = std::min(o.io_timeout, std::chrono::milliseconds(10'000));
   o.request_deadline = std::chrono::milliseconds(30'000);
   o.proxy_for = nullptr;  // the metadata services are on the host's own link: never through a proxy
@@ -31,6 +33,12 @@ awaitable<std::optional<authenticator::timed_credentials>> cloud_identities::for
     azure_.forget();
     github_.forget();
   }
+  const bool cloud = profile == "ecr" || profile == "acr" || profile == "gar" || profile == "ghcr";
+  if (!cloud) co_return std::nullopt;
+  // An identity opens more than one registry: never over plain HTTP, whatever `tls: disabled` says (loopback, a
+  // test's stand-in, aside).
+  if (auto why = identity::endpoint_problem(origin, "registry " + registry + " (tls: disabled)"))
+    throw error(errc::tls, *why + "; a cloud identity's credentials are sent only over HTTPS");
   if (profile == "ecr") {
     auto token = co_await ecr_.authorization(registry);
     if (!token) co_return std::nullopt;

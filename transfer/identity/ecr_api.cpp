@@ -81,6 +81,7 @@ awaitable<string_response> ecr_api::answer_of(const std::string& what, const std
 }
 
 awaitable<std::optional<aws_credentials>> ecr_api::keys(const aws_source& src) {
+  if (!src.problem.empty()) throw error(errc::unauthorized, src.problem);
   if (!src.temporary()) co_return src.keys;
   if (assumed_ && std::chrono::system_clock::now() + std::chrono::minutes(5) < assumed_until_) co_return *assumed_;
   if (src.web_identity()) co_return co_await assume_web_identity(src);
@@ -180,7 +181,8 @@ awaitable<std::optional<ecr_api::token>> ecr_api::authorization(const std::strin
   const auto account = ecr_account(registry);
   json::object ask;
   if (!account.empty()) ask["registryIds"] = json::array{json::value(account)};
-  const auto answer = co_await call(registry, "GetAuthorizationToken", json::serialize(ask));
+  const std::string action = "GetAuthorizationToken", body = json::serialize(ask);  // named: GCC 12 rule
+  const auto answer = co_await call(registry, action, body);
   boost::system::error_code ec;
   auto doc = json::parse(answer, ec);
   const json::value* data = nullptr;
@@ -220,7 +222,8 @@ awaitable<bool> ecr_api::create_repository(const std::string& registry, const st
     ask["encryptionConfiguration"] = std::move(enc);
   }
   bool existed = false;
-  co_await call(registry, "CreateRepository", json::serialize(ask), &existed);
+  const std::string action = "CreateRepository", body = json::serialize(ask);  // named: GCC 12 rule
+  co_await call(registry, action, body, &existed);
   co_return !existed;
 }
 

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 namespace ocimirror::transfer::identity {
 namespace json = boost::json;
@@ -41,7 +42,11 @@ github_app_source find_github_app(const env_lookup_fn& env, const file_read_fn& 
   } else {
     s.problem = "GITHUB_APP_ID is set but neither GITHUB_APP_PRIVATE_KEY_FILE nor GITHUB_APP_PRIVATE_KEY is";
   }
-  if (!digits(s.app_id)) s.problem = "GITHUB_APP_ID must be the app's numeric id";
+  // The numeric app id, or the app's client id ("Iv23li…"), which GitHub now takes as the JWT's issuer too.
+  const bool client_id = s.app_id.size() <= 40 && std::all_of(s.app_id.begin(), s.app_id.end(), [](unsigned char c) {
+                           return std::isalnum(c) || c == '.';
+                         });
+  if (!digits(s.app_id) && !client_id) s.problem = "GITHUB_APP_ID must be the app's id or client id";
   if (!s.installation_id.empty() && !digits(s.installation_id))
     s.problem = "GITHUB_APP_INSTALLATION_ID must be a number";
   return s;
@@ -66,7 +71,8 @@ awaitable<string_response> github_app::as_app(http::verb verb, const std::string
 
 awaitable<std::string> github_app::installation(const std::string& base, const github_app_source& app) {
   if (!app.installation_id.empty()) co_return app.installation_id;
-  auto res = co_await as_app(http::verb::get, base, "/app/installations", app);
+  const std::string path = "/app/installations";  // named: GCC 12 rule
+  auto res = co_await as_app(http::verb::get, base, path, app);
   boost::system::error_code ec;
   auto doc = json::parse(res.body(), ec);
   if (res.result_int() != 200 || ec || !doc.is_array())

@@ -2,10 +2,14 @@
 
 #include "transfer/identity/call.hpp"
 #include "transfer/identity/jwt.hpp"
+#include "transfer/net/url.hpp"
 #include "transfer/oci/errors.hpp"
 #include "transfer/oci/outside.hpp"
 
 #include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 namespace ocimirror::transfer::identity {
 namespace json = boost::json;
@@ -53,9 +57,14 @@ awaitable<std::string> google_identity::subject_token(const google_source& s) {
     from = "credential_source.file " + s.subject_file;
     body = read_(s.subject_file);
   } else {
-    from = "credential_source.url " + printable(s.subject_url);
+    from = "credential_source.url " + redacted_url(s.subject_url);
     http::request<http::string_body> req{http::verb::get, "", 11};
     for (const auto& [k, v] : s.subject_headers) {
+      const bool token = !k.empty() && std::all_of(k.begin(), k.end(), [](unsigned char c) {
+        return std::isalnum(c) ||
+               std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+      });
+      if (!token) throw error(errc::unauthorized, s.where + "'s credential_source.headers names an invalid header");
       check_header_value(v, s.where + "'s credential_source.headers");
       req.set(k, v);
     }

@@ -96,7 +96,8 @@ google_source google_source_of(std::string_view json_text, const std::string& wh
       if (auto p = endpoint_problem(*url, s.where)) s.problem = *p;
   // The subject token may come from a metadata service (Azure's IMDS, in gcloud's --azure configurations).
   if (s.problem.empty() && !s.subject_url.empty())
-    if (auto p = endpoint_problem(s.subject_url, s.where + "'s credential_source.url", true)) s.problem = *p;
+    if (auto p = endpoint_problem(s.subject_url, s.where + "'s credential_source.url", metadata_service::azure))
+      s.problem = *p;
   return s;
 }
 
@@ -119,7 +120,7 @@ google_source find_google_source(const env_lookup_fn& env, const file_read_fn& r
   const std::string host = get(env, "GCE_METADATA_HOST").value_or("metadata.google.internal");
   s.metadata_url = "http://" + host + "/computeMetadata/v1/instance/service-accounts/default/token";
   s.where = "the metadata server at " + printable(host);
-  if (auto p = endpoint_problem(s.metadata_url, "GCE_METADATA_HOST", true)) s.problem = *p;
+  if (auto p = endpoint_problem(s.metadata_url, "GCE_METADATA_HOST", metadata_service::google)) s.problem = *p;
   return s;
 }
 

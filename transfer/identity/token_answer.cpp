@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <ctime>
+#include <vector>
 
 namespace ocimirror::transfer::identity {
 namespace json = boost::json;
@@ -108,6 +109,12 @@ std::string error_of(unsigned status, std::string_view body) {
     for (const char* key : {"error_description", "message", "Message"})
       if (auto more = str(o, key); !more.empty()) text += (text.empty() ? "" : ": ") + more;
     if (const auto* e = o.if_contains("error"); e && e->is_object()) text = str(e->as_object(), "message");
+    // The distribution spec's shape, which ACR's token endpoints answer: {"errors": [{"code", "message"}]}.
+    if (const auto* es = o.if_contains("errors");
+        es && es->is_array() && !es->as_array().empty() && es->as_array()[0].is_object()) {
+      const auto& first = es->as_array()[0].as_object();
+      text = str(first, "code") + (str(first, "message").empty() ? "" : ": " + str(first, "message"));
+    }
   }
   if (text.empty()) return "HTTP " + std::to_string(status);
   auto shown = printable(text);  // escaped first, then cut: an escape is four bytes
@@ -115,7 +122,24 @@ std::string error_of(unsigned status, std::string_view body) {
   return "HTTP " + std::to_string(status) + ", " + shown;
 }
 
-std::optional<std::string> endpoint_problem(std::string_view url, std::string_view named, bool metadata) {
+namespace {
+std::vector<std::string_view> hosts_of(metadata_service service) {
+  switch (service) {
+    case metadata_service::aws_container:
+      return {"169.254.170.2", "169.254.170.23", "fd00:ec2::23"};
+    case metadata_service::aws_imds:
+      return {"169.254.169.254", "fd00:ec2::254"};
+    case metadata_service::azure:
+      return {"169.254.169.254"};
+    case metadata_service::google:
+      return {"metadata.google.internal", "169.254.169.254"};
+    default:
+      return {};
+  }
+}
+}  // namespace
+
+std::optional<std::string> endpoint_problem(std::string_view url, std::string_view named, metadata_service service) {
   url_parts u;
   try {
     u = split_url(url);
@@ -123,10 +147,9 @@ std::optional<std::string> endpoint_problem(std::string_view url, std::string_vi
     return std::string(named) + " is not a usable URL: " + e.what();
   }
   if (u.tls || is_loopback_url(url)) return std::nullopt;
-  static constexpr std::string_view link_local[] = {"169.254.169.254", "169.254.170.2", "169.254.170.23",
-                                                    "fd00:ec2::254",   "fd00:ec2::23",  "metadata.google.internal"};
-  if (metadata && std::find(std::begin(link_local), std::end(link_local), u.host) != std::end(link_local))
-    return std::nullopt;
+  const auto allowed = hosts_of(service);
+  if (std::find(allowed.begin(), allowed.end(), u.host) != allowed.end()) return std::nullopt;
+  const bool metadata = service != metadata_service::none;
   return std::string(named) + " (" + printable(u.origin) + ") must be an https:// URL (http:// only on loopback" +
          (metadata ? " or a cloud's metadata address" : "") + "): a credential would cross the network in clear text";
 }

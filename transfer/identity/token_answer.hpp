@@ -33,11 +33,20 @@ std::string rfc3339(clock::time_point t);
 /// 300 bytes, printable; the status alone when the body says nothing readable.
 std::string error_of(unsigned status, std::string_view body);
 
+/// The metadata services the clouds serve over plain HTTP inside the host, each with its own addresses (the
+/// SDKs' allow-lists: an AWS container token never goes to Google's name, which DNS resolves).
+enum class metadata_service {
+  none,
+  aws_container,  ///< 169.254.170.2, 169.254.170.23, fd00:ec2::23
+  aws_imds,       ///< 169.254.169.254, fd00:ec2::254
+  azure,          ///< 169.254.169.254
+  google,         ///< metadata.google.internal, 169.254.169.254
+};
+
 /// Why a URL named by `named` (a variable, a file's field) must not be sent a credential, or nullopt when it may:
-/// https anywhere; http only on loopback (a test's stand-in) or, when `metadata` is true, on the link-local
-/// metadata addresses (169.254.169.254, 169.254.170.2, 169.254.170.23, fd00:ec2::254, fd00:ec2::23) and
-/// metadata.google.internal, which the clouds serve over plain HTTP inside the host.
-std::optional<std::string> endpoint_problem(std::string_view url, std::string_view named, bool metadata = false);
+/// https anywhere; http only on loopback (a test's stand-in) or on `service`'s own link-local addresses.
+std::optional<std::string> endpoint_problem(std::string_view url, std::string_view named,
+                                            metadata_service service = metadata_service::none);
 
 /// application/x-www-form-urlencoded value (RFC 3986 unreserved kept, everything else %XX).
 std::string form_value(std::string_view s);

@@ -30,6 +30,18 @@ bool realm_usable(std::string_view realm) {
   }
 }
 
+/// Whether an https realm is served by a parent domain of the registry's host (us.gcr.io asking at gcr.io).
+bool parent_realm(std::string_view registry, std::string_view realm) {
+  try {
+    const auto r = split_url(realm);
+    const std::string host(
+        registry.substr(0, registry.rfind(':') == std::string_view::npos ? registry.size() : registry.rfind(':')));
+    return r.tls && r.host.find('.') != std::string::npos && host.ends_with("." + r.host);
+  } catch (const error&) {
+    return false;
+  }
+}
+
 std::string form_escape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
@@ -104,27 +116,36 @@ bool authenticator::has_credentials(const std::string& registry) {
 }
 
 awaitable<bool> authenticator::refresh_if_due(const std::string& registry, registry_state& st, bool force) {
+  using steady = std::chrono::steady_clock;
   if (!refresh_) co_return false;
+  const bool usable = st.expires && std::chrono::system_clock::now() < *st.expires;
   if (!st.expires) {
     const auto* own = co_await creds_for(registry, st);
-    if (own->has_value() || st.refresh_tried) co_return false;  // the lookup's own credentials win
+    if (own->has_value()) co_return false;  // the lookup's own credentials win
+    if (st.found_none && steady::now() < *st.found_none + none_found_pause) co_return false;
   } else {
     const auto timing = refresh_timing_for(st.lifetime);
     const bool due = force || *st.expires <= std::chrono::system_clock::now() + timing.margin;
-    if (!due || std::chrono::steady_clock::now() < st.fetched + timing.floor)
+    if (!due || steady::now() < st.fetched + timing.floor)
       co_return false;  // still fresh; or fetched moments ago, whatever expiry the answer claimed
   }
+  if (st.refresh_failed && steady::now() < st.failed_at + failure_pause) {
+    if (usable) co_return false;                // what is in hand still works: used while the source recovers
+    std::rethrow_exception(st.refresh_failed);  // not asked again at once: no storm at a failing token service
+  }
   // Requests that start together wait for one fetch instead of each asking (or going on without credentials).
+  const auto before = st.generation;
   auto turn = co_await refreshing_.begin(registry);
   if (!turn) {  // another request fetched meanwhile: its credentials, or its failure
-    if (st.refresh_failed) std::rethrow_exception(st.refresh_failed);
-    co_return st.expires.has_value();
+    if (st.generation != before) co_return true;
+    if (st.refresh_failed && !usable) std::rethrow_exception(st.refresh_failed);
+    co_return false;
   }
   st.refresh_failed = nullptr;
   try {
     auto fresh = co_await refresh_(registry, force);
     if (!fresh) {
-      st.refresh_tried = true;  // none to be had (no cloud identity here): not asked again
+      st.found_none = steady::now();  // no identity here: asked again after the pause, not per request
       co_return false;
     }
     const auto now = std::chrono::system_clock::now();
@@ -132,13 +153,19 @@ awaitable<bool> authenticator::refresh_if_due(const std::string& registry, regis
     st.expires = fresh->expires;
     st.lifetime = std::chrono::duration_cast<std::chrono::seconds>(
         std::max(fresh->expires - now, std::chrono::system_clock::duration::zero()));
-    st.fetched = std::chrono::steady_clock::now();
+    st.fetched = steady::now();
+    st.found_none.reset();
+    ++st.generation;
     if (trace::enabled())
       trace::emit("credentials", {{"registry", registry}, {"lifetime", std::to_string(st.lifetime.count())}});
     co_return true;
   } catch (...) {
-    st.refresh_failed = std::current_exception();  // the next request asks again: a failure may pass
-    throw;
+    st.refresh_failed = std::current_exception();
+    st.failed_at = steady::now();
+    if (!usable) throw;
+    if (trace::enabled())  // the old ones serve until they expire
+      trace::emit("credentials-refresh-failed", {{"registry", registry}});
+    co_return false;
   }
 }
 
@@ -182,6 +209,13 @@ awaitable<string_response> authenticator::ask_token_service(const std::string& r
   if (c)
     if (auto why = realm_refusal(registry, st.auth.realm(), plain_, http_.options().hints))
       throw error(realm_usable(st.auth.realm()) ? errc::tls : errc::protocol, *why);
+  // A cloud identity's credentials (an ACR refresh token, a Google access token) open more than this registry:
+  // they go to its own origin only, where ACR, Artifact Registry, gcr.io and ghcr.io all serve their tokens.
+  const std::string own = (plain_ && plain_(registry) ? "http://" : "https://") + registry;
+  if (c && st.expires && !same_origin(own, st.auth.realm()) && !parent_realm(registry, st.auth.realm()))
+    throw error(errc::protocol, "registry " + registry + " asks for its token at " +
+                                    printable(url_origin(st.auth.realm())) +
+                                    "; credentials from a cloud identity go only to the registry's own origin");
   if (trace::enabled() && url_origin(st.auth.realm()) != url_origin("https://" + registry))
     trace::emit("token-realm", {{"registry", registry}, {"realm", trace::redact_url(st.auth.realm())}});
   if (c && !c->identity_token.empty()) {
@@ -215,6 +249,7 @@ awaitable<string_response> authenticator::ask_token_service(const std::string& r
 // asked again a few times with a backoff before the failure is reported.
 awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, registry_state& st,
                                                    const scope_set& scopes, bool after_refresh) {
+  const auto generation = st.generation;  // the credentials this ask is made with
   const auto& c = *co_await creds_for(registry, st);
   retrier retry("token service of " + registry, retry_policy{}, http_.options().stop);
   retry_budget asks(budget_kind::token, retry.policy().token);
@@ -244,8 +279,10 @@ awaitable<bearer_token> authenticator::fetch_token(const std::string& registry, 
   }
   if ((res.result_int() == 401 || res.result_int() == 403) && st.expires && !after_refresh) {
     // A cloud identity's credentials the token service no longer takes (revoked, expired early): fetched again
-    // once, past the floor, and the token asked for again with them.
-    const bool fresh = co_await refresh_if_due(registry, st, true);
+    // once, past the floor, and the token asked for again with them; or with those another request fetched
+    // while this one was asking.
+    bool fresh = st.generation != generation;
+    if (!fresh) fresh = co_await refresh_if_due(registry, st, true);
     if (fresh) co_return co_await fetch_token(registry, st, scopes, true);
   }
   if (res.result_int() == 401 || res.result_int() == 403)

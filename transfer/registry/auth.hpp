@@ -60,17 +60,24 @@ class authenticator {
 
  private:
   struct registry_state {
-    auth_state auth;                                               // scheme, token service, tokens: the pure part
-    std::optional<std::optional<credentials>> creds;               // looked up once
-    std::exception_ptr lookup_failed;                              // the last lookup's failure, for its waiters
-    std::optional<std::chrono::system_clock::time_point> expires;  // set when creds came from the refresh
-    std::chrono::steady_clock::time_point fetched{};               // when the refresh last answered
-    std::chrono::seconds lifetime{};                               // what that answer said it lasts
-    bool refresh_tried = false;                                    // it found none: not asked again
-    std::exception_ptr refresh_failed;                             // the last fetch's failure, for its waiters
+    auth_state auth;                                                  // scheme, token service, tokens: the pure part
+    std::optional<std::optional<credentials>> creds;                  // looked up once
+    std::exception_ptr lookup_failed;                                 // the last lookup's failure, for its waiters
+    std::optional<std::chrono::system_clock::time_point> expires;     // set when creds came from the refresh
+    std::chrono::steady_clock::time_point fetched{};                  // when the refresh last answered
+    std::chrono::seconds lifetime{};                                  // what that answer said it lasts
+    std::uint64_t generation = 0;                                     // counts the fetches that answered
+    std::optional<std::chrono::steady_clock::time_point> found_none;  // when the source last found no identity
+    std::exception_ptr refresh_failed;  // the last fetch's failure, for its waiters and those within the pause
+    std::chrono::steady_clock::time_point failed_at{};
   };
+  /// A source that found no identity is asked again after this; one that failed, not sooner than this.
+  static constexpr std::chrono::minutes none_found_pause{5};
+  static constexpr std::chrono::seconds failure_pause{10};
   /// Fetches expiring credentials when the lookup had none, when they are about to expire, or (force) when the
-  /// registry refused them, past the floor; true when it fetched new ones.
+  /// registry refused them, past the floor; true when other credentials than before are now in hand (its own
+  /// fetch, or another request's it waited for). A failed fetch is rethrown to the requests within failure_pause,
+  /// unless credentials that have not expired are still in hand: those are used meanwhile.
   awaitable<bool> refresh_if_due(const std::string& registry, registry_state& st, bool force = false);
   /// The lookup's answer for the registry, looked up on first use (never null).
   awaitable<const std::optional<credentials>*> creds_for(const std::string& registry, registry_state& st);

@@ -424,3 +424,28 @@ TEST(AwsChain, JsonCredentialsWithoutKeysAreEmpty) {
   EXPECT_TRUE(c.session_token.empty()) << "nothing of a half answer is kept";
   EXPECT_EQ(expires, 0);
 }
+
+TEST(AwsChain, AProfileOfAFormNotReadIsSaidNotSkippedToTheHostsIdentity) {
+  world w;
+  w.env = {{"HOME", "/h"}, {"AWS_PROFILE", "prod"}};
+  w.files["/h/.aws/config"] = "[profile prod]\nrole_arn = arn:aws:iam::1:role/prod\nsource_profile = base\n";
+  auto s = w.find();
+  EXPECT_TRUE(s.found());
+  EXPECT_TRUE(s.imds.empty()) << "the instance role is not what [profile prod] meant";
+  EXPECT_NE(s.problem.find("[profile prod]"), std::string::npos) << s.problem;
+  EXPECT_NE(s.problem.find("credential_process"), std::string::npos) << s.problem;
+  w.files["/h/.aws/config"] = "[profile prod]\nsso_session = corp\nsso_account_id = 1\n";
+  EXPECT_FALSE(w.find().problem.empty());
+  // A profile with nothing but a region is no identity at all: the chain goes on.
+  w.files["/h/.aws/config"] = "[profile prod]\nregion = eu-west-1\n";
+  EXPECT_TRUE(w.find().problem.empty());
+  EXPECT_FALSE(w.find().imds.empty());
+}
+
+TEST(AwsChain, ImdsAtItsDefaultAddressIsAProbe) {
+  world w;
+  w.env = {{"HOME", "/h"}};
+  EXPECT_TRUE(w.find().imds_probe) << "another cloud's answer there means: not EC2";
+  w.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = "http://169.254.169.254";
+  EXPECT_FALSE(w.find().imds_probe) << "named by the user: its refusals are reported";
+}

@@ -234,3 +234,15 @@ TEST(AzureSource, TokenUrlEncodesTheTenant) {
     EXPECT_EQ(url.find_first_of("?# \r\n@"), std::string::npos) << url;
   }
 }
+
+TEST(AzureSource, ImdsAtItsDefaultAddressIsAProbeAndTheIdentityHeaderIsChecked) {
+  world w;
+  EXPECT_TRUE(w.find().probe) << "AWS's or Google's metadata service may answer there: not Azure";
+  w.env["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = "http://169.254.169.254";
+  EXPECT_FALSE(w.find().probe);
+  w.env = {{"IDENTITY_ENDPOINT", "http://127.0.0.1:41000/msi/token"}, {"IDENTITY_HEADER", "secret\r\nX-Evil: 1"}};
+  auto s = w.find();
+  EXPECT_EQ(s.kind, azure_kind::app_service);
+  EXPECT_NE(s.problem.find("IDENTITY_HEADER"), std::string::npos) << s.problem;
+  EXPECT_EQ(s.problem.find("secret"), std::string::npos) << "never the value";
+}

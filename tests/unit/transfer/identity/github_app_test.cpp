@@ -89,10 +89,12 @@ TEST(GithubApp, IdWithoutAKeyIsAProblem) {
   EXPECT_TRUE(s.key_pem.empty());
 }
 
-TEST(GithubApp, IdsMustBeNumbers) {
+TEST(GithubApp, IdsMustBeNumbersOrClientIds) {
   world w;
-  for (const char* id :
-       {"my-app", "12a", "-1", "+1", " 12", "12 ", "1.5", "0x10", "123456789012345678901", "12\r\nX-Evil: 1", "١٢٣"}) {
+  w.env = {{"GITHUB_APP_ID", "Iv23liABCdef1234.x"}, {"GITHUB_APP_PRIVATE_KEY", pem}};
+  EXPECT_TRUE(w.find().problem.empty()) << "a client id, which GitHub takes as the issuer too";
+  for (const char* id : {"my-app", "-1", "+1", " 12", "12 ", "a/b", "12\r\nX-Evil: 1", "١٢٣",
+                         "Iv23liABCdef1234Iv23liABCdef1234Iv23liABCdef1234"}) {
     w.env = {{"GITHUB_APP_ID", id}, {"GITHUB_APP_PRIVATE_KEY", pem}};
     auto s = w.find();
     EXPECT_TRUE(s.found()) << id;

@@ -197,22 +197,32 @@ TEST(TokenAnswer, EndpointProblem) {
   EXPECT_FALSE(endpoint_problem("http://[::1]:1234/", "X"));
   EXPECT_FALSE(endpoint_problem("http://127.1.2.3", "X"));
 
-  // The metadata addresses only where metadata is allowed.
-  for (const char* url :
-       {"http://169.254.169.254/metadata/identity/oauth2/token", "http://169.254.170.2/v2/creds",
-        "http://169.254.170.23/v1/credentials", "http://[fd00:ec2::254]/latest", "http://[fd00:ec2::23]/",
-        "http://metadata.google.internal/computeMetadata/v1", "http://METADATA.GOOGLE.INTERNAL"}) {
-    EXPECT_FALSE(endpoint_problem(url, "X", true)) << url;
-    auto p = endpoint_problem(url, "X", false);
+  // Each metadata service's own addresses, and only where that service is allowed.
+  using ms = metadata_service;
+  const std::pair<const char*, ms> own[] = {{"http://169.254.169.254/metadata/identity/oauth2/token", ms::azure},
+                                            {"http://169.254.169.254/latest/api/token", ms::aws_imds},
+                                            {"http://169.254.170.2/v2/creds", ms::aws_container},
+                                            {"http://169.254.170.23/v1/credentials", ms::aws_container},
+                                            {"http://[fd00:ec2::254]/latest", ms::aws_imds},
+                                            {"http://[fd00:ec2::23]/", ms::aws_container},
+                                            {"http://metadata.google.internal/computeMetadata/v1", ms::google},
+                                            {"http://METADATA.GOOGLE.INTERNAL", ms::google}};
+  for (const auto& [url, service] : own) {
+    EXPECT_FALSE(endpoint_problem(url, "X", service)) << url;
+    auto p = endpoint_problem(url, "X");
     ASSERT_TRUE(p) << url;
     EXPECT_FALSE(contains(*p, "metadata address")) << *p;
   }
+  EXPECT_TRUE(
+      endpoint_problem("http://metadata.google.internal/x", "AWS_CONTAINER_CREDENTIALS_FULL_URI", ms::aws_container))
+      << "an AWS container token never goes to a name DNS resolves";
+  EXPECT_TRUE(endpoint_problem("http://169.254.170.2/x", "IDENTITY_ENDPOINT", ms::azure));
 
   auto clear = endpoint_problem("http://example.com/token", "AZURE_AUTHORITY_HOST");
   ASSERT_TRUE(clear);
   EXPECT_TRUE(contains(*clear, "AZURE_AUTHORITY_HOST")) << *clear;
   EXPECT_TRUE(contains(*clear, "https://")) << *clear;
-  auto clear_md = endpoint_problem("http://example.com/token", "IDENTITY_ENDPOINT", true);
+  auto clear_md = endpoint_problem("http://example.com/token", "IDENTITY_ENDPOINT", metadata_service::azure);
   ASSERT_TRUE(clear_md);
   EXPECT_TRUE(contains(*clear_md, "IDENTITY_ENDPOINT")) << *clear_md;
 
@@ -220,12 +230,12 @@ TEST(TokenAnswer, EndpointProblem) {
   for (const char* url : {"http://169.254.169.254.evil.example/", "http://metadata.google.internal.evil.example/",
                           "http://localhost.evil.example/", "http://127.0.0.1.evil.example/", "http://169.254.169.253/",
                           "http://0x7f000001.evil/"})
-    EXPECT_TRUE(endpoint_problem(url, "X", true)) << url;
+    EXPECT_TRUE(endpoint_problem(url, "X", metadata_service::google)) << url;
 
   // User names ride to whoever the URL names: refused, even on loopback or over TLS.
   for (const char* url : {"http://user@example.com", "http://localhost:1@evil.example:80",
                           "https://user:pw@example.com", "http://169.254.169.254@evil.example/"}) {
-    auto p = endpoint_problem(url, "GCE_METADATA_HOST", true);
+    auto p = endpoint_problem(url, "GCE_METADATA_HOST", metadata_service::google);
     ASSERT_TRUE(p) << url;
     EXPECT_TRUE(contains(*p, "GCE_METADATA_HOST")) << *p;
   }
@@ -249,4 +259,9 @@ TEST(TokenAnswer, FormValue) {
   EXPECT_EQ(form_value("\xc3\xa9"), "%C3%A9");
   EXPECT_EQ(form_value(std::string("\0\r\n\xff", 4)), "%00%0D%0A%FF");
   EXPECT_EQ(form_value("../x"), "..%2Fx");
+}
+
+TEST(TokenAnswer, ErrorOfReadsTheDistributionShapeAcrAnswers) {
+  const auto line = error_of(401, R"({"errors":[{"code":"UNAUTHORIZED","message":"the refresh token was revoked"}]})");
+  EXPECT_NE(line.find("UNAUTHORIZED: the refresh token was revoked"), std::string::npos) << line;
 }

@@ -98,3 +98,19 @@ TEST(AuthState, LifetimesFromOutsideAreClampedSoTokensAreNotFetchedPerRequest) {
     EXPECT_LE(t->renew_at, now + std::chrono::hours(24 * 366)) << lifetime;
   }
 }
+
+TEST(RefreshTiming, TenMinutesAheadOrHalfTheLifetimeAndAFloorScaledTheSameWay) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  const auto ecr = refresh_timing_for(hours(12));  // ECR's password
+  EXPECT_EQ(ecr.margin, minutes(10));
+  EXPECT_EQ(ecr.floor, seconds(60));
+  const auto minute = refresh_timing_for(seconds(60));  // a minute-long token: renewed at 30 s, not every request
+  EXPECT_EQ(minute.margin, seconds(30));
+  EXPECT_EQ(minute.floor, seconds(15));
+  const auto absurd = refresh_timing_for(seconds(0));  // an answer claiming it expires now: still a floor
+  EXPECT_EQ(absurd.margin, seconds(0));
+  EXPECT_EQ(absurd.floor, seconds(5));
+  EXPECT_EQ(refresh_timing_for(seconds(-30)).floor, seconds(5));
+}
