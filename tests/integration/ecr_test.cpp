@@ -51,6 +51,7 @@ class Ecr : public ::testing::Test {
             {"AWS_REGION", "eu-west-1"},
             {"AWS_ENDPOINT_URL_ECR", api.url()},
             {"DOCKER_CONFIG", dir + "/docker"},
+            {"AWS_EC2_METADATA_DISABLED", "true"},  // this machine's own instance role, if any, is not the test's
             {"HOME", dir}};
   }
   static run_result copy_to_ecr(const std::string& tag, const std::map<std::string, std::string>& env) {

@@ -224,11 +224,26 @@ acr_stand_in::response acr_stand_in::exchange(loopback_server::request& req) {
   return reply(200, json::object{{"refresh_token", refresh}});
 }
 
+void acr_stand_in::revoke_refresh_tokens() {
+  std::lock_guard l(m_);
+  for (const auto& [token, until] : refresh_tokens_) revoked_.insert(token);
+  refresh_tokens_.clear();
+}
+
 std::optional<acr_stand_in::response> acr_stand_in::check_refresh(const std::string& refresh_token) {
   std::optional<std::chrono::system_clock::time_point> expires;
   {
     std::lock_guard l(m_);
     if (auto it = refresh_tokens_.find(refresh_token); it != refresh_tokens_.end()) expires = it->second;
+  }
+  bool revoked = false;
+  if (!expires) {
+    std::lock_guard l(m_);
+    revoked = revoked_.count(refresh_token) > 0;
+  }
+  if (revoked) {  // refused outside the lock: refuse() takes it
+    ++revoked_seen_;
+    return refuse(401, "UNAUTHORIZED", "the refresh token was revoked");
   }
   if (!expires) return refuse(401, "UNAUTHORIZED", "the refresh token was not issued by this registry");
   if (std::chrono::system_clock::now() >= *expires) {

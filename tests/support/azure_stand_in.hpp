@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,6 +126,10 @@ class acr_stand_in {
   std::string host() const { return server_.host(); }
   /// Lifetime of refresh tokens / registry access tokens issued from now on (defaults 3 h and 75 min, like ACR's).
   void refresh_lifetime(std::chrono::seconds s) { refresh_lifetime_ = s.count(); }
+  /// Every refresh token issued so far stops working (revoked, as when the identity's access is withdrawn and
+  /// given back); token requests with one are refused and counted in revoked_seen().
+  void revoke_refresh_tokens();
+  std::size_t revoked_seen() const { return revoked_seen_; }
   void access_lifetime(std::chrono::seconds s) { access_lifetime_ = s.count(); }
   /// Whether /oauth2/exchange wants the tenant field (default yes; ACR's docs list it, one of their samples omits it).
   void require_tenant(bool yes) { require_tenant_ = yes; }
@@ -158,8 +163,10 @@ class acr_stand_in {
   const std::string key_pem_, kid_, issuer_, upstream_host_, upstream_port_, upstream_service_;
   mutable std::mutex m_;
   std::map<std::string, std::chrono::system_clock::time_point> refresh_tokens_;
+  std::set<std::string> revoked_;
   std::string last_refusal_;
   std::atomic<long long> refresh_lifetime_{3 * 3600}, access_lifetime_{75 * 60};
+  std::atomic<std::size_t> revoked_seen_{0};
   std::atomic<bool> require_tenant_{true};
   std::atomic<std::size_t> exchanges_{0}, token_requests_{0}, refused_{0}, expired_seen_{0}, minted_{0};
   loopback_server server_;  // last: its thread calls the members above
