@@ -3,6 +3,8 @@
 #include "transfer/net/url.hpp"
 #include "transfer/oci/errors.hpp"
 
+#include "tests/unit/transfer/identity/fake_world.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -10,20 +12,7 @@
 using namespace ocimirror::transfer;
 
 namespace {
-struct world {
-  std::map<std::string, std::string> env, files;
-  env_lookup_fn lookup() const {
-    return [this](const char* n) -> std::optional<std::string> {
-      auto it = env.find(n);
-      return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-  }
-  file_read_fn reader() const {
-    return [this](const std::string& p) -> std::optional<std::string> {
-      auto it = files.find(p);
-      return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-  }
+struct world : ocimirror::testing::fake_world {
   aws_source find() const { return find_aws_source(lookup(), reader()); }
 };
 }  // namespace

@@ -1,5 +1,7 @@
 #include "transfer/identity/google_source.hpp"
 
+#include "tests/unit/transfer/identity/fake_world.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -8,20 +10,7 @@ using namespace ocimirror::transfer;
 using namespace ocimirror::transfer::identity;
 
 namespace {
-struct world {
-  std::map<std::string, std::string> env, files;
-  env_lookup_fn lookup() const {
-    return [this](const char* n) -> std::optional<std::string> {
-      auto it = env.find(n);
-      return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-  }
-  file_read_fn reader() const {
-    return [this](const std::string& p) -> std::optional<std::string> {
-      auto it = files.find(p);
-      return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-  }
+struct world : ocimirror::testing::fake_world {
   google_source find() const { return find_google_source(lookup(), reader()); }
 };
 
