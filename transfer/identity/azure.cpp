@@ -110,6 +110,7 @@ awaitable<std::optional<authenticator::timed_credentials>> azure_identity::acr(c
   const auto src = find_azure_source(env_);
   auto aad = co_await aad_token(src);
   if (!aad) co_return std::nullopt;
+  if (auto why = plain_http_refusal(registry, origin)) throw error(errc::tls, *why);  // before the AAD token goes
   std::string form =
       "grant_type=access_token&service=" + form_value(registry) + "&access_token=" + form_value(aad->value);
   if (auto tenant = tenant_of(src, aad->value); !tenant.empty()) form += "&tenant=" + form_value(tenant);

@@ -33,21 +33,22 @@ awaitable<std::optional<authenticator::timed_credentials>> cloud_identities::for
     azure_.forget();
     github_.forget();
   }
-  const bool cloud = profile == "ecr" || profile == "acr" || profile == "gar" || profile == "ghcr";
-  if (!cloud) co_return std::nullopt;
-  // An identity opens more than one registry: never over plain HTTP, whatever `tls: disabled` says (loopback, a
-  // test's stand-in, aside).
-  if (auto why = identity::endpoint_problem(origin, "registry " + registry + " (tls: disabled)"))
-    throw error(errc::tls, *why + "; a cloud identity's credentials are sent only over HTTPS");
+  std::optional<authenticator::timed_credentials> got;
   if (profile == "ecr") {
     auto token = co_await ecr_.authorization(registry);
-    if (!token) co_return std::nullopt;
-    co_return authenticator::timed_credentials{std::move(token->creds), token->expires};
+    if (token) got = authenticator::timed_credentials{std::move(token->creds), token->expires};
+  } else if (profile == "acr") {
+    got = co_await azure_.acr(registry, origin);  // refuses a plain-HTTP origin itself, before the exchange
+  } else if (profile == "gar") {
+    got = co_await google_.registry_credentials();
+  } else if (profile == "ghcr") {
+    got = co_await github_.registry_credentials();
   }
-  if (profile == "acr") co_return co_await azure_.acr(registry, origin);
-  if (profile == "gar") co_return co_await google_.registry_credentials();
-  if (profile == "ghcr") co_return co_await github_.registry_credentials();
-  co_return std::nullopt;
+  // An identity opens more than one registry: what it bought never goes over plain HTTP, whatever `tls: disabled`
+  // says (loopback, a test's stand-in, aside).
+  if (got)
+    if (auto why = identity::plain_http_refusal(registry, origin)) throw error(errc::tls, *why);
+  co_return got;
 }
 
 }  // namespace ocimirror::transfer

@@ -154,6 +154,13 @@ std::optional<std::string> endpoint_problem(std::string_view url, std::string_vi
          (metadata ? " or a cloud's metadata address" : "") + "): a credential would cross the network in clear text";
 }
 
+std::optional<std::string> plain_http_refusal(const std::string& registry, const std::string& origin) {
+  if (!endpoint_problem(origin, registry)) return std::nullopt;
+  return "registry " + registry +
+         " is spoken to over plain HTTP (tls: disabled); a cloud identity's credentials "
+         "open more than one registry and are sent only over HTTPS";
+}
+
 std::string form_value(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {

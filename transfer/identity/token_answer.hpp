@@ -48,6 +48,10 @@ enum class metadata_service {
 std::optional<std::string> endpoint_problem(std::string_view url, std::string_view named,
                                             metadata_service service = metadata_service::none);
 
+/// Why a cloud identity's credentials must not go to `registry` at `origin`: it is spoken to over plain HTTP off
+/// the host. nullopt for https and loopback.
+std::optional<std::string> plain_http_refusal(const std::string& registry, const std::string& origin);
+
 /// application/x-www-form-urlencoded value (RFC 3986 unreserved kept, everything else %XX).
 std::string form_value(std::string_view s);
 

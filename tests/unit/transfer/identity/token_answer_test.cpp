@@ -265,3 +265,12 @@ TEST(TokenAnswer, ErrorOfReadsTheDistributionShapeAcrAnswers) {
   const auto line = error_of(401, R"({"errors":[{"code":"UNAUTHORIZED","message":"the refresh token was revoked"}]})");
   EXPECT_NE(line.find("UNAUTHORIZED: the refresh token was revoked"), std::string::npos) << line;
 }
+
+TEST(TokenAnswer, AnIdentityGoesToARegistryOnlyOverHttpsOrOnLoopback) {
+  EXPECT_FALSE(plain_http_refusal("myreg.azurecr.io", "https://myreg.azurecr.io"));
+  EXPECT_FALSE(plain_http_refusal("127.0.0.1:5000", "http://127.0.0.1:5000")) << "a test's stand-in";
+  auto why = plain_http_refusal("registry.lan:5000", "http://registry.lan:5000");
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("registry.lan:5000"), std::string::npos) << *why;
+  EXPECT_NE(why->find("tls: disabled"), std::string::npos) << *why;
+}
