@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and fuzzes each for SECONDS (default 60).
-#   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: reference manifest headers config layout listing chart outside sigstore
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: reference manifest headers config layout listing chart outside sigstore identity
 # Each target starts from its committed seeds and regressions (tests/fuzz/corpus/TARGET) plus what earlier runs
 # found (build-fuzz/corpus/TARGET). A crash fails the run (exit 1; the other targets still run) and leaves its
 # input in build-fuzz/crashes/; once fixed, copy that input into tests/fuzz/corpus/TARGET/ so every later run (and
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(reference manifest headers config layout listing chart outside sigstore)
+((${#targets[@]})) || targets=(reference manifest headers config layout listing chart outside sigstore identity)
 scripts/install-deps.sh  # clang-14 and libclang-rt-14-dev (libFuzzer) among them
 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCIMIRROR_FUZZ=ON >/dev/null
 cmake --build build-fuzz --parallel "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
