@@ -84,7 +84,9 @@ TEST_F(AwsIdentity, EksPodIdentityContainerEndpointWithItsTokenFile) {
 }
 
 TEST_F(AwsIdentity, Ec2InstanceRoleThroughImdsV2) {
-  expect_mirrored(sync("ec2", env_with({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", host.url()}})), "ec2");
+  expect_mirrored(
+      sync("ec2", env_with({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", host.url()}, {"AWS_EC2_METADATA_DISABLED", ""}})),
+      "ec2");
   EXPECT_EQ(host.imds_token_requests(), 1u) << "a session token first: IMDSv1 is never used";
   EXPECT_GE(host.imds_credential_requests(), 2u) << "the role's name, then its keys";
 }

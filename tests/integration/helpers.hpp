@@ -14,8 +14,12 @@
 
 namespace ocimirror::testing {
 
-inline run_result cli(std::vector<std::string> args, const std::map<std::string, std::string>& env = {},
+/// Runs ocimirror with `env` added to this process's environment. The host's own cloud metadata services are
+/// switched off unless `env` says otherwise (an empty value turns one back on): a test never depends on whether the
+/// machine it runs on is an EC2 instance with a role or a GCE VM.
+inline run_result cli(std::vector<std::string> args, std::map<std::string, std::string> env = {},
                       const std::string& stdin_text = {}) {
+  env.insert({{"AWS_EC2_METADATA_DISABLED", "true"}, {"NO_GCE_CHECK", "true"}});
   args.insert(args.begin(), ocimirror_bin());
   return run(args, env, stdin_text);
 }

@@ -73,11 +73,11 @@ std::optional<profile_proxy::response> profile_proxy::rule(const request& req) {
   return std::nullopt;
 }
 
-std::optional<std::string> profile_proxy::just_committed(const std::string& manifest) const {
+std::optional<std::string> profile_proxy::just_committed(const std::string& repo, const std::string& manifest) const {
   static const std::regex digest_re("sha256:[0-9a-f]{64}");
   std::lock_guard lock(mutex_);
   for (std::sregex_iterator it(manifest.begin(), manifest.end(), digest_re), end; it != end; ++it)
-    if (auto c = committed_.find(it->str());
+    if (auto c = committed_.find(repo + "@" + it->str());
         c != committed_.end() && clock::now() - c->second < std::chrono::milliseconds(400))
       return it->str();
   return std::nullopt;

@@ -54,8 +54,8 @@ class profile_proxy {
   std::optional<response> gitlab(const request& req);
   response refuse(const std::string& quirk, unsigned status, const std::string& code, const std::string& message);
   response forward(request req);
-  /// A blob the manifest names whose upload was committed less than the validator's lag ago (ECR).
-  std::optional<std::string> just_committed(const std::string& manifest) const;
+  /// A blob the manifest names whose upload into `repo` was committed less than the validator's lag ago (ECR).
+  std::optional<std::string> just_committed(const std::string& repo, const std::string& manifest) const;
   void hit(const std::string& quirk);
 
   std::string family_, upstream_host_, upstream_port_;
@@ -63,7 +63,9 @@ class profile_proxy {
   mutable std::mutex mutex_;
   std::map<std::string, std::size_t> hits_;
   std::size_t refused_ = 0;
-  std::map<std::string, std::chrono::steady_clock::time_point> committed_;  ///< blob digest -> when its PUT landed
+  /// "repository@digest" -> when the blob's PUT landed there. Per repository: ECR's validator checks the layer in the
+  /// repository the manifest goes to, so another repository's upload of a shared layer does not restart its lag.
+  std::map<std::string, std::chrono::steady_clock::time_point> committed_;
   bool require_repositories_ = false;
   std::set<std::string> repositories_;
   double tokens_ = 0;

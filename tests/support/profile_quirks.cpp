@@ -58,7 +58,7 @@ std::optional<profile_proxy::response> profile_proxy::ecr(const request& req) {
                           "' repository and cannot be overwritten because the tag is immutable.");
     }
     // The manifest validator lags a blob's 201 by hundreds of ms (ocync#104).
-    if (auto lagging = just_committed(req.body()))
+    if (auto lagging = just_committed(t.repo, req.body()))
       return refuse("manifest_lag", 400, "MANIFEST_BLOB_UNKNOWN", "blob unknown to registry: " + *lagging);
   }
   // Cross-repository mount is off unless the account enables BLOB_MOUNTING: 202 and an ordinary upload
@@ -242,7 +242,7 @@ void profile_proxy::rewrite(const request& req, response& res) {
     // A blob's commit (the PUT with ?digest=) starts the validator's lag.
     if (req.method() == http::verb::put && t.kind == "uploads" && res.result_int() == 201) {
       std::lock_guard lock(mutex_);
-      committed_[std::string(res["Docker-Content-Digest"])] = clock::now();
+      committed_[t.repo + "@" + std::string(res["Docker-Content-Digest"])] = clock::now();
     }
     // An intermediate PATCH answers 201, not 202 (regclient scheme/reg/blob.go).
     if (req.method() == http::verb::patch && res.result_int() == 202) {
