@@ -9,6 +9,7 @@
 #include "daemon/run/session.hpp"
 #include "daemon/run/sync_list.hpp"
 #include "daemon/run/sync_run.hpp"
+#include "policy/tag_plan.hpp"
 #include "transfer/copy/blob_gate.hpp"
 #include "transfer/copy/copy.hpp"
 #include "transfer/endpoint/endpoint.hpp"
@@ -49,6 +50,7 @@ struct policy_run {
   std::set<cache::tag_key> selected{};
   std::map<cache::tag_key, std::string> types{};  ///< artifact types learnt in the facts step
   std::string variant{};                          ///< the platform filter a record must have been pushed under to count
+  policy::plan_rules rules{};                      ///< --verify, the signature gate, `overwrite:`
   std::map<transfer::registry_client*, std::chrono::milliseconds> waited_before{};  ///< per client, at open()
   /// Destination repositories listed before the facts step (those with a tag the cache knows nothing of): the tags
   /// each had. One listing answers for all of its tags, so none of them is asked about alone.
@@ -92,14 +94,11 @@ struct policy_run {
   transfer::awaitable<std::optional<transfer::manifest_head>> source_head(job& j, bool will_copy);
   bool lacking(const job& j) const;  ///< the survey listed j's destination repository without j's tag
   transfer::awaitable<void> facts(job& j);
-  transfer::awaitable<std::string> artifact_type(job& j, const transfer::manifest_head& head, bool known,
-                                                 const cache::tag_record* rec);
-  transfer::awaitable<policy::plan_item> plan_item(job& j, const transfer::manifest_head& head,
-                                                   const cache::tag_record* rec, bool known);
+  policy::tag_sighting sighting(const job& j, const std::string& source_digest) const;
+  transfer::awaitable<std::string> artifact_type(job& j, const transfer::manifest_head& head, bool known);
   void collect();
   transfer::awaitable<void> remember(const policy::plan_item& it, const std::string& src_digest,
                                      const std::string& dst_digest);
-  bool to_copy(const policy::plan_item& it) const;  ///< copied, or with --verify checked down to its blobs
   transfer::awaitable<void> copy_tag(const policy::plan_item& it);
   transfer::awaitable<void> commit(bool wrote);
 };

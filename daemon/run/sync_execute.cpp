@@ -30,7 +30,7 @@ awaitable<void> policy_run::execute() {
   if (auto* bundle = dynamic_cast<transfer::layout_archive_reader*>(src.get())) {
     std::vector<policy::plan_item*> work;
     for (auto& it : report.plan)
-      if (to_copy(it)) work.push_back(&it);
+      if (policy::to_copy(it, rules)) work.push_back(&it);
     std::vector<failure> problems;
     if (!work.empty()) problems = co_await check_import(*bundle, *dst, work, cache);
     if (opts.progress && problems.empty()) opts.progress->tags_total += work.size();
@@ -52,7 +52,8 @@ awaitable<void> policy_run::execute() {
   // 6. Prune, now that every copy has finished (sync_prune.cpp): never a digest the plan or a copy still wants.
   for (auto& [repo, digests] : wanted_digests(report)) pruning.wanted[repo].merge(digests);
   co_await prune_tags(*dst, p, cache, records, pruning, report);
-  co_await commit(std::any_of(report.plan.begin(), report.plan.end(), [this](const auto& it) { return to_copy(it); }));
+  co_await commit(std::any_of(report.plan.begin(), report.plan.end(),
+                              [this](const auto& it) { return policy::to_copy(it, rules); }));
   lap("prune");
   if (auto problem = cache.take_problem(); !problem.empty())
     report.warnings.push_back(problem +

@@ -4,6 +4,7 @@
 #include "daemon/run/policy_run.hpp"
 #include "daemon/run/signature_gate.hpp"
 #include "policy/platform.hpp"
+#include "policy/tag_plan.hpp"
 #include "transfer/copy/referrers_copy.hpp"
 #include "transfer/registry/referrers.hpp"
 
@@ -62,10 +63,22 @@ bool policy_run::lacking(const job& j) const {
   return listed != dst_listed.end() && !listed->second.count(j.tag);
 }
 
+/// What the run knows of j before asking the destination: the record, the listing, the source's digest.
+policy::tag_sighting policy_run::sighting(const job& j, const std::string& source_digest) const {
+  policy::tag_sighting seen;
+  seen.tag = j.tag;
+  seen.source_digest = source_digest;
+  if (auto rec = records.find({j.repo->destination, j.tag}); rec != records.end())
+    seen.record = policy::recorded_tag{rec->second.source_digest, rec->second.destination_digest, rec->second.platforms};
+  seen.variant = variant;
+  seen.listed_without = lacking(j);
+  seen.own_fallback_tag = j.tag == transfer::referrers::fallback_tag(source_digest);
+  seen.referrer_tag = transfer::referrers::is_referrer_tag(j.tag);
+  return seen;
+}
+
 awaitable<void> policy_run::facts(job& j) {
   try {
-    auto found = records.find({j.repo->destination, j.tag});
-    const cache::tag_record* rec = found == records.end() ? nullptr : &found->second;
     auto head = co_await source_head(j, lacking(j) && !opts.dry_run);
     if (!head) {
       j.gone = j.vanished = true;
@@ -78,31 +91,28 @@ awaitable<void> policy_run::facts(job& j) {
         // not this tag's failure: the referrers step asks again
       }
     }
-    // GitLab resolves the tag sha256-<hex> as that digest itself (oras-go#1396): that is the subject, not a tag
-    // holding its referrers index. Copying it would put the subject under the referrers tag at the destination;
-    // the referrers step reads the source the way that works there.
-    if (j.tag == transfer::referrers::fallback_tag(head->digest)) {
+    const auto seen = sighting(j, head->digest);
+    if (policy::first_look(seen, rules) != policy::tag_fate::planned) {
       j.gone = true;
       co_return;
     }
-    // A record is not believed for a tag the destination's listing lacks (deleted there behind the cache's back).
-    const bool known = rec && rec->source_digest == head->digest && rec->platforms == variant && !lacking(j);
     if (!p.types_include.empty() || !p.types_exclude.empty()) {
-      j.type = co_await artifact_type(j, *head, known, rec);
+      j.type = co_await artifact_type(j, *head, policy::record_holds(seen));
       types[{j.repo->destination, j.tag}] = j.type;  // for the tag's record
       if (!policy::type_selected(j.type, p.types_include, p.types_exclude)) {
         j.gone = true;
         co_return;
       }
     }
-    // Behind the gate, signature and fallback tags are not tags of their own: they travel with the subjects that
-    // pass it (step 5), and never with one that does not.
-    if (p.verify && transfer::referrers::is_referrer_tag(j.tag)) {
-      j.gone = true;
-      co_return;
+    std::optional<std::string> at_destination;
+    if (policy::ask_destination(seen, rules)) {
+      auto at = co_await dst->head_manifest(j.repo->destination, j.tag);
+      if (at) at_destination = at->digest;
     }
-    auto it = co_await plan_item(j, *head, rec, known);
-    if (p.verify && (it.what == action::copy || it.what == action::overwrite)) {
+    auto it = policy::plan_tag(seen, rules, at_destination);
+    it.source_repo = j.repo->source;
+    it.destination_repo = j.repo->destination;
+    if (policy::needs_signature(it, rules)) {
       auto v = co_await find_trusted_signature(*src, j.repo->source, head->digest, *p.verify, &j.repo->all_tags);
       if (!v) {
         j.refusal = std::string(transfer::sigstore::to_string(v.why));
@@ -116,9 +126,11 @@ awaitable<void> policy_run::facts(job& j) {
   }
 }
 
-awaitable<std::string> policy_run::artifact_type(job& j, const transfer::manifest_head& head, bool known,
-                                                 const cache::tag_record* rec) {
-  if (known && !rec->artifact_type.empty()) co_return rec->artifact_type;  // a digest's type never changes
+awaitable<std::string> policy_run::artifact_type(job& j, const transfer::manifest_head& head, bool known) {
+  if (known)  // a digest's type never changes
+    if (auto rec = records.find({j.repo->destination, j.tag});
+        rec != records.end() && !rec->second.artifact_type.empty())
+      co_return rec->second.artifact_type;
   transfer::fetched_manifest fetched;
   if (auto pf = prefetched.find({j.repo->source, j.tag}); pf != prefetched.end())
     fetched = pf->second;
@@ -127,32 +139,6 @@ awaitable<std::string> policy_run::artifact_type(job& j, const transfer::manifes
   auto parsed = transfer::parse_manifest(fetched.bytes, fetched.media_type);
   if (!parsed) throw transfer::error(transfer::errc::bad_manifest, parsed.error());
   co_return policy::artifact_type_of(*parsed);
-}
-
-awaitable<policy::plan_item> policy_run::plan_item(job& j, const transfer::manifest_head& head,
-                                                   const cache::tag_record* rec, bool known) {
-  policy::plan_item it;
-  it.source_repo = j.repo->source;
-  it.destination_repo = j.repo->destination;
-  it.tag = j.tag;
-  it.source_digest = head.digest;
-  if (known && !opts.verify) {
-    // What this policy pushed and the source still has: the destination is not asked (`--verify` asks).
-    it.what = action::unchanged;
-    it.destination_digest = rec->destination_digest;
-    it.cached = true;
-    co_return it;
-  }
-  policy::tag_facts f;
-  f.source_digest = head.digest;
-  if (!lacking(j)) {  // the survey's listing answered for tags it did not list
-    auto at_dst = co_await dst->head_manifest(j.repo->destination, j.tag);
-    if (at_dst) f.destination_digest = at_dst->digest;
-  }
-  if (rec) f.last_mirrored = {{rec->source_digest, rec->destination_digest}};
-  it.what = policy::decide(f, p.overwrite == config::overwrite_mode::changed);
-  it.destination_digest = f.destination_digest.value_or("");
-  co_return it;
 }
 
 }  // namespace ocimirror::daemon

@@ -1,5 +1,7 @@
 #include "daemon/run/sync_list.hpp"
 
+#include "policy/tag_plan.hpp"
+
 #include "transfer/oci/reference.hpp"
 
 #include <algorithm>
@@ -83,24 +85,45 @@ awaitable<void> relist_vanished(transfer::endpoint& src, const config::policy_co
     if (!answered.count(t)) jobs.push_back({&r, t, std::nullopt, false, false, {}, {}, {}});
 }
 
+namespace {
+policy::source_listing listing_of(const repo_state* r) {
+  if (!r) return policy::source_listing::not_listed;
+  switch (r->status) {
+    case listing::listed:
+      return policy::source_listing::listed;
+    case listing::missing:
+      return policy::source_listing::missing;
+    case listing::failed:
+      break;
+  }
+  return policy::source_listing::failed;
+}
+}  // namespace
+
 awaitable<void> plan_prunes(transfer::endpoint& src, const config::policy_config& p,
                             const std::vector<repo_state>& repos, const cache::tag_records& records,
                             const std::set<cache::tag_key>& selected, const policy::shard& shard,
                             policy_report& report) {
-  std::map<std::string, const repo_state*> listed_repos;
-  for (const auto& r : repos) listed_repos[r.source] = &r;
+  struct listed {
+    const repo_state* repo;
+    std::set<std::string_view> tags;  ///< every tag of its listing: one lookup per record, not a scan
+  };
+  std::map<std::string, listed> listed_repos;
+  for (const auto& r : repos) listed_repos[r.source] = {&r, {r.all_tags.begin(), r.all_tags.end()}};
   for (const auto& [key, rec] : records) {
-    if (selected.count(key) || !selected_relative(p, rec.source_repo)) continue;
-    if (!shard.owns(rec.source_repo)) continue;  // another replica's now: never pruned from here
     auto st = listed_repos.find(rec.source_repo);
-    // Unknown: never prune on a failed listing, nor in a repository the policy names that the source now denies
-    // having (a typo, a deletion, or a registry that answers 404 for "no access"): that run is a failure.
-    if (st != listed_repos.end() &&
-        (st->second->status == listing::failed || (st->second->status == listing::missing && st->second->named)))
-      continue;
-    if (st != listed_repos.end() && st->second->status == listing::listed &&
-        std::find(st->second->all_tags.begin(), st->second->all_tags.end(), key.second) == st->second->all_tags.end()) {
-      // Left out of the tag list: make sure with the source itself before deleting anything on its word.
+    const auto* repo = st == listed_repos.end() ? nullptr : &st->second;
+    policy::recorded_sighting seen;
+    seen.selected = selected.count(key) > 0;
+    if (seen.selected) continue;  // the common case, decided before any pattern is matched
+    seen.mapped = selected_relative(p, rec.source_repo).has_value();
+    seen.owned = shard.owns(rec.source_repo);
+    seen.listing = listing_of(repo ? repo->repo : nullptr);
+    seen.named = repo && repo->repo->named;
+    seen.in_tag_list = repo && repo->tags.count(key.second) > 0;
+    const auto verdict = policy::judge_prune(seen);
+    if (verdict == policy::prune_verdict::keep) continue;
+    if (verdict == policy::prune_verdict::ask_source) {
       std::optional<transfer::manifest_head> still;
       try {
         still = co_await src.head_manifest(rec.source_repo, key.second);

@@ -18,6 +18,7 @@ using transfer::awaitable;
 
 awaitable<void> policy_run::pipeline() {
   for (const auto& pl : p.platforms) variant += (variant.empty() ? "" : ",") + pl.str();
+  rules = {opts.verify, p.verify != nullptr, p.overwrite == config::overwrite_mode::changed};
   prepare_copies();
   repo_jobs.resize(repos.size());
   listed_at = planned_at = std::chrono::steady_clock::now();
@@ -99,7 +100,7 @@ awaitable<void> policy_run::settle(job& j) {
   co_await facts(j);
   if (!j.item || opts.dry_run) co_return;
   const auto& it = *j.item;
-  if (to_copy(it)) {
+  if (policy::to_copy(it, rules)) {
     if (copies) {
       copies->push(&j);
       if (opts.progress) ++opts.progress->tags_total;
@@ -107,10 +108,6 @@ awaitable<void> policy_run::settle(job& j) {
   } else if (it.what == action::unchanged && !it.cached) {
     co_await remember(it, it.source_digest, it.destination_digest);
   }
-}
-
-bool policy_run::to_copy(const policy::plan_item& it) const {
-  return it.what == action::copy || it.what == action::overwrite || (it.what == action::unchanged && opts.verify);
 }
 
 void policy_run::collect() {
