@@ -16,8 +16,12 @@ namespace json = boost::json;
 
 awaitable<std::optional<manifest_head>> registry_client::head_manifest(const std::string& repo,
                                                                        const std::string& target) {
-  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {}, 0,
-                           std::string(media::accept_all));
+  request head{.verb = http::verb::head,
+               .url = url("/v2/" + repo + "/manifests/" + target),
+               .scopes = pull_scope(repo),
+               .accept = std::string(media::accept_all),
+               .limit = 0};
+  auto res = co_await call(std::move(head));
   if (res.result_int() == 404) co_return std::nullopt;
   if (res.result_int() != 200) fail(res, "HEAD manifest " + repo + ":" + target);
   manifest_head h;
@@ -58,8 +62,12 @@ awaitable<fetched_manifest> registry_client::get_manifest(const std::string& rep
     rate_pacer::attempt counted{pacer_};  // counted as sent from when pace() lets it go until it ends
     co_await pace(counted);               // manifest GETs are what registries count (Docker Hub: HEAD does not)
     try {
-      res = co_await call(http::verb::get, url("/v2/" + repo + "/manifests/" + target), pull_scope(repo), {}, {},
-                          max_manifest_pull, std::string(media::accept_all));
+      request get{.verb = http::verb::get,
+                  .url = url("/v2/" + repo + "/manifests/" + target),
+                  .scopes = pull_scope(repo),
+                  .accept = std::string(media::accept_all),
+                  .limit = max_manifest_pull};
+      res = co_await call(std::move(get));
     } catch (const error& e) {
       if (e.code() != errc::too_large) throw;
       throw error(errc::too_large, "manifest " + where + " is larger than the " +

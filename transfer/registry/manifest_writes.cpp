@@ -17,8 +17,12 @@ awaitable<std::string> registry_client::put_manifest(const std::string& repo, co
   co_await ensure_repository(repo);
   retry_budget lag(budget_kind::refetch, policy().refetch);
   for (;;) {
-    auto res = co_await call(http::verb::put, url("/v2/" + repo + "/manifests/" + target), push_scope(repo), bytes,
-                             media_type);
+    request put{.verb = http::verb::put,
+                .url = url("/v2/" + repo + "/manifests/" + target),
+                .scopes = push_scope(repo),
+                .body = bytes,
+                .content_type = media_type};
+    auto res = co_await call(std::move(put));
     const unsigned st = res.result_int();
     if (st == 201 || st == 200) {
       if (subject_seen) *subject_seen = !res["OCI-Subject"].empty();
@@ -51,13 +55,17 @@ awaitable<std::string> registry_client::immutable_tag(const std::string& repo, c
 }
 
 awaitable<void> registry_client::delete_manifest(const std::string& repo, const std::string& digest) {
-  auto res = co_await call(http::verb::delete_, url("/v2/" + repo + "/manifests/" + digest), push_scope(repo));
+  request remove{
+      .verb = http::verb::delete_, .url = url("/v2/" + repo + "/manifests/" + digest), .scopes = push_scope(repo)};
+  auto res = co_await call(std::move(remove));
   if (res.result_int() != 202 && res.result_int() != 200 && res.result_int() != 404)
     fail(res, "delete manifest " + repo + "@" + digest);
 }
 
 awaitable<bool> registry_client::delete_tag(const std::string& repo, const std::string& tag) {
-  auto res = co_await call(http::verb::delete_, url("/v2/" + repo + "/manifests/" + tag), push_scope(repo));
+  request remove{
+      .verb = http::verb::delete_, .url = url("/v2/" + repo + "/manifests/" + tag), .scopes = push_scope(repo)};
+  auto res = co_await call(std::move(remove));
   const unsigned st = res.result_int();
   if (st == 202 || st == 200 || st == 404) co_return true;
   if (st == 400 || st == 405) co_return false;

@@ -105,8 +105,12 @@ awaitable<std::optional<std::vector<descriptor>>> registry_client::referrers(con
   std::optional<retry_budget> refetches;  // one budget per page
   refetches.emplace(budget_kind::refetch, policy().refetch);
   while (visited.size() < max_pages) {
-    auto res =
-        co_await call(http::verb::get, target, pull_scope(repo), {}, {}, 4u << 20, std::string(media::oci_index));
+    request ask{.verb = http::verb::get,
+                .url = target,
+                .scopes = pull_scope(repo),
+                .accept = std::string(media::oci_index),
+                .limit = 4u << 20};
+    auto res = co_await call(std::move(ask));
     const unsigned st = res.result_int();
     if (st == 404 || (st >= 300 && st < 400) || st == 405 || st == 400) co_return std::nullopt;
     if (st != 200) fail(res, "list referrers of " + repo + "@" + digest);

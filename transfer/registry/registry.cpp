@@ -95,20 +95,18 @@ void registry_client::fail(const string_response& res, const std::string& what) 
   throw error(errc_from_status(status), msg);
 }
 
-awaitable<string_response> registry_client::call(http::verb verb, std::string target, const scope_set& scopes,
-                                                 std::string body, std::string content_type, std::size_t limit,
-                                                 std::string accept,
-                                                 std::vector<std::pair<std::string, std::string>> extra_headers,
-                                                 retry_budget* within) {
+awaitable<string_response> registry_client::call(request r) {
+  const std::string& target = r.url;
+  const scope_set& scopes = r.scopes;
+  const std::string& body = r.body;
   // Credentials go only to the registry itself, never to another origin a Location pointed at.
   const bool own_origin = credentials_allowed(target, base_);
   // What each response leads to is decided by the pure decide() (response_step.hpp); this loop carries it out.
-  retry_budget tries(budget_kind::request, policy().request, within);
+  retry_budget tries(budget_kind::request, policy().request, r.within);
   for (int auth_tries = 0;;) {
-    http::request<http::string_body> req{verb, "", 11};
-    if (!accept.empty()) req.set(http::field::accept, accept);
-    if (!content_type.empty()) req.set(http::field::content_type, content_type);
-    for (const auto& [k, v] : extra_headers) req.set(k, v);
+    http::request<http::string_body> req{r.verb, "", 11};
+    if (!r.accept.empty()) req.set(http::field::accept, r.accept);
+    if (!r.content_type.empty()) req.set(http::field::content_type, r.content_type);
     if (own_origin)
       if (auto a = co_await auth_.authorization(name_, scopes); !a.empty()) req.set(http::field::authorization, a);
     req.body() = body;
@@ -117,7 +115,7 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
     auto send = [&]() -> awaitable<string_response> {
       auto permit = co_await requests_.acquire();  // held for the exchange alone: nothing nests inside it
       const auto sent_at = std::chrono::steady_clock::now();
-      auto res = co_await http_.send(target, std::move(req), limit);
+      auto res = co_await http_.send(target, std::move(req), r.limit);
       elapsed = std::chrono::steady_clock::now() - sent_at;
       if (body.empty())  // a body's time is its bytes, not a queue
         took = std::chrono::duration_cast<adaptive_limit::duration>(elapsed);
@@ -136,7 +134,7 @@ awaitable<string_response> registry_client::call(http::verb verb, std::string ta
       facts.token_refused = true;
       act = decide(facts, {auth_tries, tries.left() > 0});
     }
-    assess(verb, res.result_int(), elapsed, took);
+    assess(r.verb, res.result_int(), elapsed, took);
     if (act == response_action::back_off) {
       co_await retry(tries, res[http::field::retry_after]);  // decide() saw a retry left: this one is granted
       continue;
@@ -155,8 +153,8 @@ awaitable<std::string> registry_client::challenge_of(std::string_view header) {
 }
 
 awaitable<void> registry_client::ping() {
-  const scope_set none;
-  auto res = co_await call(http::verb::get, url("/v2/"), none);
+  request root{.verb = http::verb::get, .url = url("/v2/")};
+  auto res = co_await call(std::move(root));
   if (res.result_int() != 200) fail(res, "API check GET /v2/");
 }
 
@@ -165,7 +163,8 @@ awaitable<void> registry_client::require_registry() {
     const scope_set none;
     std::optional<string_response> res;
     try {
-      res = co_await call(http::verb::get, url("/v2/"), none, {}, {}, 1 << 16);
+      request root{.verb = http::verb::get, .url = url("/v2/"), .limit = 1 << 16};
+      res = co_await call(std::move(root));
     } catch (const error&) {
       // unknown: the 404 speaks for itself
     }
@@ -185,8 +184,12 @@ awaitable<void> registry_client::require_registry() {
 
 awaitable<std::optional<std::uint64_t>> registry_client::blob_size(const std::string& repo, const std::string& digest,
                                                                    retry_budget* within) {
-  auto res = co_await call(http::verb::head, url("/v2/" + repo + "/blobs/" + digest), pull_scope(repo), {}, {}, 0, {},
-                           {}, within);
+  request head{.verb = http::verb::head,
+               .url = url("/v2/" + repo + "/blobs/" + digest),
+               .scopes = pull_scope(repo),
+               .limit = 0,
+               .within = within};
+  auto res = co_await call(std::move(head));
   if (res.result_int() == 404) co_return std::nullopt;
   if (is_redirect(res.result_int())) co_return std::optional<std::uint64_t>{0};  // served from storage: it exists
   if (res.result_int() != 200) fail(res, "HEAD blob " + repo + "@" + digest);

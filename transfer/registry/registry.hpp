@@ -152,10 +152,19 @@ class registry_client {
   awaitable<std::vector<std::string>> catalog(unsigned page_size = 1000);
 
  private:
-  awaitable<string_response> call(http::verb verb, std::string url, const scope_set& scopes, std::string body = {},
-                                  std::string content_type = {}, std::size_t limit = 1 << 20, std::string accept = {},
-                                  std::vector<std::pair<std::string, std::string>> extra_headers = {},
-                                  retry_budget* within = nullptr);
+  /// One request to the registry, named field by field at each call (`.limit = 0` for a HEAD, `.within = blob`).
+  struct request {
+    http::verb verb = http::verb::get;
+    std::string url;
+    scope_set scopes{};          ///< the token scopes it needs (none: the API root)
+    std::string body{};          ///< sent whole; a streamed body goes through stream_to
+    std::string content_type{};  ///< of the body
+    std::string accept{};
+    std::size_t limit = 1 << 20;     ///< the most body bytes read back (0: a HEAD's none)
+    retry_budget* within = nullptr;  ///< the budget its retries are also taken from (a blob's)
+  };
+  /// Sends r with credentials (to our own origin only), pacing, retries and re-authentication (response_step.hpp).
+  awaitable<string_response> call(request r);
   awaitable<upload_session> start_upload(const std::string& repo, retry_budget* within);
   /// A 401's WWW-Authenticate, or the API root's when the 401 came without one (gcr.io).
   awaitable<std::string> challenge_of(std::string_view header);

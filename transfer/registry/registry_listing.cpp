@@ -24,7 +24,8 @@ awaitable<std::vector<std::string>> registry_client::paginate(std::string target
   std::optional<retry_budget> refetches;  // one budget per page
   refetches.emplace(budget_kind::refetch, policy().refetch);
   for (;;) {
-    auto res = co_await call(http::verb::get, pager.url(), scopes, {}, {}, 16u << 20);
+    request page{.verb = http::verb::get, .url = pager.url(), .scopes = scopes, .limit = 16u << 20};
+    auto res = co_await call(std::move(page));
     if (res.result_int() == 404) {
       if (!is_registry_error_body(res.body())) co_await require_registry();
       const auto why = describe_registry_error(404, res.body());

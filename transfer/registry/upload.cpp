@@ -39,8 +39,11 @@ awaitable<void> registry_client::ensure_repository(const std::string& repo) {
 awaitable<registry_client::upload_session> registry_client::start_upload(const std::string& repo,
                                                                          retry_budget* within) {
   co_await ensure_repository(repo);
-  auto res = co_await call(http::verb::post, url("/v2/" + repo + "/blobs/uploads/"), push_scope(repo), {}, {}, 1 << 20,
-                           {}, {}, within);
+  request start{.verb = http::verb::post,
+                .url = url("/v2/" + repo + "/blobs/uploads/"),
+                .scopes = push_scope(repo),
+                .within = within};
+  auto res = co_await call(std::move(start));
   if (res.result_int() != 202) fail(res, "push blob to " + repo + " (start upload)");
   co_return upload_session{std::string(res[http::field::location]), std::string(res["OCI-Chunk-Min-Length"])};
 }
@@ -50,7 +53,8 @@ awaitable<std::optional<registry_client::upload_session>> registry_client::uploa
                                                                                          retry_budget* within) {
   const std::string target = resolve_url(url("/v2/" + repo + "/blobs/uploads/"), location);
   if (target.empty() || !credentials_allowed(target, base_)) co_return std::nullopt;
-  auto res = co_await call(http::verb::get, target, push_scope(repo), {}, {}, 1 << 20, {}, {}, within);
+  request status{.verb = http::verb::get, .url = target, .scopes = push_scope(repo), .within = within};
+  auto res = co_await call(std::move(status));
   auto held = upload_state::held(res[http::field::range]);
   if (res.result_int() != 204 || !held) co_return std::nullopt;
   std::string newest(res[http::field::location]);
@@ -62,9 +66,11 @@ awaitable<registry_client::mount_result> registry_client::mount_blob(const std::
                                                                      retry_budget* within) {
   co_await ensure_repository(repo);
   auto scopes = merge_scopes(push_scope(repo), pull_scope(from_repo));
-  auto res = co_await call(http::verb::post,
-                           url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo),
-                           scopes, {}, {}, 1 << 20, {}, {}, within);
+  request mount{.verb = http::verb::post,
+                .url = url("/v2/" + repo + "/blobs/uploads/?mount=" + escape_digest(digest) + "&from=" + from_repo),
+                .scopes = scopes,
+                .within = within};
+  auto res = co_await call(std::move(mount));
   const unsigned st = res.result_int();
   if (st == 201) co_return mount_result{true, std::nullopt};
   if (st == 202)
@@ -144,7 +150,8 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
     // The producer has verified the digest before it handed over its last bytes; only now commit it.
     if (!(co_await next()).empty())
       throw error(errc::digest_mismatch, "source of blob " + digest + " is longer than its declared size");
-    auto res = co_await call(http::verb::put, up.commit_url(digest), scopes, {}, {}, 1 << 20, {}, {}, within);
+    request commit{.verb = http::verb::put, .url = up.commit_url(digest), .scopes = scopes, .within = within};
+    auto res = co_await call(std::move(commit));
     if (res.result_int() != 201) fail(res, what + " (final PUT)");
     co_return;
   } catch (...) {
@@ -152,7 +159,8 @@ awaitable<void> registry_client::push_blob(const std::string& repo, const std::s
   }
   // Abandon the session so the registry frees it; failure to do so changes nothing for correctness.
   try {
-    co_await call(http::verb::delete_, up.location(), scopes, {}, {}, 1 << 20, {}, {}, within);
+    request cancel{.verb = http::verb::delete_, .url = up.location(), .scopes = scopes, .within = within};
+    co_await call(std::move(cancel));
   } catch (...) {}
   std::rethrow_exception(failed);
 }
