@@ -1,4 +1,7 @@
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/endpoint_args.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/session.hpp"
 #include "daemon/version.hpp"
 #include "transfer/oci/errors.hpp"

@@ -2,6 +2,8 @@
 #include "cache/store.hpp"
 #include "daemon/cli/config_args.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/copy/parallel.hpp"
 
@@ -189,7 +191,7 @@ int cmd_cache(const args& a) {
       "state-dir", po::value(&state_dir), "override state_dir from the file")(
       "policy,p", po::value(&policies)->composing(), "clear: only this policy's tag records (repeatable)")(
       "output,o", po::value(&output), "text (default) or json");
-  limits.describe(opts);
+  describe_limits(opts, limits);
   bool json_out = false;
   return guarded(json_out, [&]() -> int {
     const std::string what = a.empty() ? std::string() : a.front();

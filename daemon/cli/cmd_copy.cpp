@@ -1,6 +1,9 @@
 // `ocimirror copy SRC DST`
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/endpoint_args.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/endpoints.hpp"
 #include "daemon/run/session.hpp"
 #include "policy/platform.hpp"
@@ -214,7 +217,7 @@ int cmd_copy(const args& a) {
     if (!src || !dst) return exit_usage;
     transfer::copy_progress progress;
     const auto co = f.options(progress);
-    session s(f.net);
+    session s = session_for(f.net);
     auto ends = open_ends(s, *src, *dst, co.pipe.upload);
     const auto start = steady_clock::now();
     const auto done = run_copy(s, ends, src->ref, dst->ref, f, co);

@@ -1,6 +1,8 @@
 // `ocimirror daemon --config FILE`
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_args.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/service/log.hpp"
 #include "daemon/service/service.hpp"
 

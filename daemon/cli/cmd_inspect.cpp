@@ -1,7 +1,9 @@
 // `ocimirror inspect REF`
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/endpoint_args.hpp"
 #include "daemon/cli/read_args.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/endpoints.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/oci/manifest.hpp"
@@ -111,7 +113,7 @@ int cmd_inspect(const args& a) {
     json_out = p.output == "json";
     auto arg = endpoint_arg_of(p.positional[0]);
     if (!arg) return exit_usage;
-    session s(p.net);
+    session s = session_for(p.net);
     const auto m = fetch(s, *arg);
     if (p.raw) {
       std::cout << m.bytes;

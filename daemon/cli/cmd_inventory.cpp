@@ -1,6 +1,9 @@
 // `ocimirror inventory WHERE... [-o FILE]`: every digest (manifests and blobs) under every tag, for `--since`.
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/endpoint_args.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/endpoints.hpp"
 #include "transfer/net/file_io.hpp"
 
@@ -52,7 +55,7 @@ int cmd_inventory(const args& a) {
   return guarded(json, [&]() -> int {
     if (parse_positional(a, opts, where, inventory_help)) return exit_ok;
     if (where.empty()) throw po::error("inventory needs at least one registry, repository or layout");
-    session s(net);
+    session s = session_for(net);
     std::set<std::string> digests;
     std::size_t tags = 0;
     for (const auto& w : where) {

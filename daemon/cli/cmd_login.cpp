@@ -1,6 +1,8 @@
 // `ocimirror login HOST -u USER --password-stdin` and `ocimirror logout HOST`.
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/oci/reference.hpp"
 #include "transfer/registry/credentials.hpp"
@@ -63,7 +65,7 @@ int cmd_login(const args& a) {
     if (password.empty()) throw po::error("no password on standard input");
 
     transfer::credentials creds{username, password, {}};
-    session s(net, [&](const std::string&) { return std::optional<transfer::credentials>(creds); });
+    session s = session_for(net, [&](const std::string&) { return std::optional<transfer::credentials>(creds); });
     const auto ref = *transfer::parse_repository(host + "/x");
     s.run([&]() -> transfer::awaitable<void> { co_await s.client(ref).ping(); });
     const auto path = transfer::docker_config_path();

@@ -1,6 +1,9 @@
 // `ocimirror pull REF DIR`: a Flux artifact or a Helm chart, extracted.
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/endpoint_args.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/artifact/artifact.hpp"
 #include "transfer/artifact/unpack.hpp"
@@ -78,7 +81,7 @@ int cmd_pull(const args& a) {
     const std::string dir = positional[1];
     if (fs::exists(dir) && !fs::is_empty(dir))
       throw transfer::error(transfer::errc::io, dir + " exists and is not empty; pull into a new directory");
-    session s(net);
+    session s = session_for(net);
     std::string kind;
     std::unique_ptr<art::layer_unpacker> unpacked;
     s.run([&]() -> awaitable<void> {

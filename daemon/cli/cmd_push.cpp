@@ -2,7 +2,10 @@
 // `ocimirror push --helm CHART.tgz HOST/REPO` (a Helm chart), built as flux and helm build them.
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/endpoint_args.hpp"
+#include "daemon/cli/flags.hpp"
 #include "daemon/cli/push_inputs.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/artifact/artifact.hpp"
 #include "transfer/artifact/flux_pack.hpp"
@@ -173,7 +176,7 @@ int cmd_push(const args& a) {
       if (to->tag.empty()) throw po::error("name the tag to push to: " + positional[1] + ":TAG");
       b = build_flux(positional[0], f);
     }
-    session s(net);
+    session s = session_for(net);
     s.run([&]() -> awaitable<void> { co_await push_built(s.client(*to), *to, b); });
     std::cout << transfer::sha256_digest(b.manifest) << "\n";
     const auto content = std::find_if(b.layers.begin(), b.layers.end(),

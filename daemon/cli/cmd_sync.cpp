@@ -2,7 +2,9 @@
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_args.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/flags.hpp"
 #include "daemon/cli/sync_output.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/sync_run.hpp"
 #include "transfer/endpoint/layout.hpp"
 

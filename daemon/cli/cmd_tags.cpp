@@ -1,6 +1,8 @@
 // `ocimirror tags REPO`: every tag, following the registry's pagination.
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/endpoint_args.hpp"
 #include "daemon/cli/read_args.hpp"
+#include "daemon/exit_codes.hpp"
 #include "transfer/oci/reference.hpp"
 
 #include <boost/json.hpp>
@@ -40,7 +42,7 @@ Example:
     json_out = p.output == "json";
     auto ref = reference_arg(p.positional[0], true);
     if (!ref) return exit_usage;
-    session s(p.net);
+    session s = session_for(p.net);
     std::vector<std::string> tags;
     try {
       s.run([&]() -> transfer::awaitable<void> { tags = co_await s.client(*ref).list_tags(ref->repository); });

@@ -2,6 +2,9 @@
 // (on stderr) and the verified claims with the signer's identity, issuer, log index and integrated time (stdout).
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/endpoint_args.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/run/session.hpp"
 #include "daemon/run/signature_gate.hpp"
 #include "policy/regex.hpp"
@@ -126,7 +129,7 @@ int cmd_verify(const args& a) {
     auto ref = reference_arg(v.positional[0]);
     if (!ref) return exit_usage;
     const auto t = trust_of(v);
-    session s(v.net);
+    session s = session_for(v.net);
     sigstore::verdict verdict;
     std::string digest;
     s.run([&]() -> transfer::awaitable<void> {

@@ -1,4 +1,6 @@
 #include "daemon/cli/config_args.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 
 #include "daemon/cli/logging_flags.hpp"
 
@@ -102,7 +104,7 @@ po::options_description policy_run_flags::describe() {
       "jobs,j", po::value(&jobs)->default_value(jobs),
       "tags copied at once per policy at most; below it (and max_concurrency) the registries' adaptive limits decide")(
       "blob-jobs", po::value(&blob_jobs)->default_value(blob_jobs), "blobs transferred at once per tag");
-  limits.describe(d);
+  describe_limits(d, limits);
   return d;
 }
 

@@ -3,6 +3,7 @@
 // file with its diagnostics printed, and the flags of the commands that run policies.
 #include "config/mirror_config.hpp"
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/flags.hpp"
 #include "daemon/run/run_config.hpp"
 #include "daemon/run/session.hpp"
 #include "policy/shard.hpp"

@@ -1,4 +1,5 @@
 #include "daemon/cli/console.hpp"
+#include "daemon/cli/flags.hpp"
 
 #include "daemon/cli/logging_flags.hpp"
 #include "daemon/cli/progress_view.hpp"

@@ -1,6 +1,7 @@
 #pragma once
 // What the commands show on the console: positional arguments with --help, a progress line while work runs, sizes
 // in binary units, and the peak memory reported in JSON output.
+#include "daemon/cli/flags.hpp"
 #include "daemon/run/session.hpp"
 #include "transfer/copy/copy.hpp"
 

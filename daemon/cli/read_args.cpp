@@ -1,4 +1,6 @@
 #include "daemon/cli/read_args.hpp"
+#include "daemon/cli/flags.hpp"
+#include "daemon/exit_codes.hpp"
 
 #include "daemon/cli/console.hpp"
 

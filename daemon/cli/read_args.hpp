@@ -1,6 +1,7 @@
 #pragma once
 // The options `inspect` and `tags` share: --output, --raw (inspect), the network flags, one positional reference.
 #include "daemon/cli/commands.hpp"
+#include "daemon/cli/flags.hpp"
 #include "daemon/run/session.hpp"
 
 #include <string>

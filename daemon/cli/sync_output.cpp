@@ -1,4 +1,5 @@
 #include "daemon/cli/sync_output.hpp"
+#include "daemon/exit_codes.hpp"
 
 #include "daemon/cli/console.hpp"
 

@@ -41,47 +41,4 @@ std::unique_ptr<transfer::endpoint> open_endpoint(session& s, const config::endp
   return std::make_unique<transfer::layout_dir>(e.file, transfer::layout_dir::mode::write);
 }
 
-void select_only_entry(transfer::endpoint& layout, endpoint_arg& arg) {
-  const auto& index = dynamic_cast<transfer::layout_endpoint&>(layout).index();
-  auto e = transfer::only_entry(index, arg.str());
-  if (!e && index.size() == 0) throw transfer::error(transfer::errc::not_found, e.error());
-  if (!e) throw po::error(e.error());  // ambiguous: the reference must say which
-  if (auto named = transfer::mappable_ref_name(e->ref_name)) {
-    arg.ref.repository = std::move(named->first);
-    arg.ref.tag = std::move(named->second);
-  } else {
-    arg.ref.digest = e->target.digest;
-  }
-}
-
-config::endpoint endpoint_of(const transfer::layout_ref& l) {
-  config::endpoint e;
-  e.type =
-      l.kind == transfer::layout_ref::archive ? config::endpoint::kind::oci_archive : config::endpoint::kind::oci_dir;
-  e.file = fs::absolute(l.path).lexically_normal().string();
-  e.registry = (l.kind == transfer::layout_ref::archive ? "oci-archive:" : "oci:") + e.file;
-  return e;
-}
-
-std::optional<endpoint_arg> endpoint_arg_of(const std::string& text) {
-  if (auto l = transfer::parse_layout_ref(text)) {
-    if (!*l) {
-      print_error(
-          "'" + text +
-          "' is not a layout reference (oci:DIR[:REF][@DIGEST] or oci-archive:FILE[:REF][@DIGEST]): " + l->error());
-      return std::nullopt;
-    }
-    endpoint_arg a;
-    a.layout = **l;
-    a.ref.registry = ((*l)->kind == transfer::layout_ref::archive ? "oci-archive:" : "oci:") + (*l)->path;
-    a.ref.repository = (*l)->repository;
-    a.ref.tag = (*l)->tag;
-    a.ref.digest = (*l)->digest;
-    return a;
-  }
-  auto r = reference_arg(text);
-  if (!r) return std::nullopt;
-  return endpoint_arg{std::nullopt, *r};
-}
-
 }  // namespace ocimirror::daemon

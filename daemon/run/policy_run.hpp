@@ -50,7 +50,7 @@ struct policy_run {
   std::set<cache::tag_key> selected{};
   std::map<cache::tag_key, std::string> types{};  ///< artifact types learnt in the facts step
   std::string variant{};                          ///< the platform filter a record must have been pushed under to count
-  policy::plan_rules rules{};                      ///< --verify, the signature gate, `overwrite:`
+  policy::plan_rules rules{};                     ///< --verify, the signature gate, `overwrite:`
   std::map<transfer::registry_client*, std::chrono::milliseconds> waited_before{};  ///< per client, at open()
   /// Destination repositories listed before the facts step (those with a tag the cache knows nothing of): the tags
   /// each had. One listing answers for all of its tags, so none of them is asked about alone.

@@ -1,6 +1,7 @@
 #include "daemon/run/session.hpp"
 
 #include "transfer/oci/outside.hpp"
+#include "transfer/registry/credentials.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,28 +16,25 @@
 namespace ocimirror::daemon {
 using transfer::errc;
 
-int exit_code_for(errc e) {
-  switch (e) {
-    case errc::bad_reference:
-      return exit_usage;
-    case errc::not_found:
-      return exit_not_found;
-    case errc::unauthorized:
-    case errc::denied:
-      return exit_auth;
-    case errc::network:
-    case errc::tls:
-    case errc::timeout:
-      return exit_network;
-    case errc::bad_digest:
-    case errc::bad_manifest:
-    case errc::bad_archive:
-    case errc::digest_mismatch:
-    case errc::too_large:
-      return exit_integrity;
-    default:
-      return exit_failed;
-  }
+std::string time_limits::problem() const {
+  if (timeout_seconds < 1) return "--timeout must be at least 1 second";
+  if (deadline_seconds < 0) return "--deadline must be 0 (none) or a number of seconds";
+  if (rate_window_seconds < 1) return "--min-rate-window must be at least 1 second";
+  if (helper_timeout_seconds < 1) return "--credential-helper-timeout must be at least 1 second";
+  return {};
+}
+
+transfer::http_options time_limits::http() const {
+  if (auto why = problem(); !why.empty()) throw transfer::error(errc::bad_reference, why);
+  transfer::http_options o;
+  o.io_timeout = std::chrono::seconds(timeout_seconds);
+  o.connect_timeout = std::min<std::chrono::milliseconds>(o.io_timeout, std::chrono::seconds(30));
+  o.request_deadline = std::chrono::seconds(deadline_seconds);
+  o.min_rate = min_rate;
+  o.rate_window = std::chrono::seconds(rate_window_seconds);
+  // Helpers are the process's (a docker config is too): set here, where every command's limits take effect.
+  transfer::set_credential_helper_limits(std::chrono::seconds(helper_timeout_seconds));
+  return o;
 }
 
 namespace {
@@ -148,46 +146,5 @@ void session::run(std::function<transfer::awaitable<void>()> work) {
   io_.restart();
   if (failure) std::rethrow_exception(failure);
 }
-
-namespace {
-/// skopeo's other transports: what they are and what ocimirror reads instead.
-std::optional<std::string> foreign_transport(std::string_view text) {
-  static constexpr std::pair<std::string_view, std::string_view> known[] = {
-      {"docker-archive:",
-       "a `docker save` tarball, which ocimirror neither reads nor writes; use oci-archive:FILE.tar "
-       "(an OCI archive) instead, converting with `skopeo copy docker-archive:FILE oci-archive:FILE.tar`"},
-      {"docker-daemon:",
-       "an image in a Docker daemon, which ocimirror does not reach; push it to a registry or "
-       "`skopeo copy` it to oci:DIR first"},
-      {"containers-storage:",
-       "an image in podman/buildah local storage; `podman push` it or `skopeo copy` it to "
-       "oci:DIR first"},
-      {"dir:",
-       "skopeo's dir: format, which ocimirror neither reads nor writes; use oci:DIR (an OCI image layout) instead"},
-  };
-  for (const auto& [prefix, what] : known)
-    if (text.starts_with(prefix)) return std::string(prefix.substr(0, prefix.size() - 1)) + ": is " + std::string(what);
-  return std::nullopt;
-}
-}  // namespace
-
-std::optional<transfer::reference> reference_arg(const std::string& given, bool repository_only) {
-  if (auto why = foreign_transport(given)) {
-    print_error("'" + given + "': " + *why);
-    return std::nullopt;
-  }
-  // docker://HOST/REPO:TAG is skopeo's spelling of a registry reference, oci://HOST/REPO helm's.
-  const std::string text = given.starts_with("docker://") ? given.substr(9)
-                           : given.starts_with("oci://")  ? given.substr(6)
-                                                          : given;
-  auto r = repository_only ? transfer::parse_repository(text) : transfer::parse_reference(text);
-  if (!r) {
-    print_error("invalid reference '" + given + "': " + r.error().what);
-    return std::nullopt;
-  }
-  return *r;
-}
-
-void print_error(const std::string& what) { std::cerr << "ocimirror: error: " << what << std::endl; }
 
 }  // namespace ocimirror::daemon

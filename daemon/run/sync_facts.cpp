@@ -69,7 +69,8 @@ policy::tag_sighting policy_run::sighting(const job& j, const std::string& sourc
   seen.tag = j.tag;
   seen.source_digest = source_digest;
   if (auto rec = records.find({j.repo->destination, j.tag}); rec != records.end())
-    seen.record = policy::recorded_tag{rec->second.source_digest, rec->second.destination_digest, rec->second.platforms};
+    seen.record =
+        policy::recorded_tag{rec->second.source_digest, rec->second.destination_digest, rec->second.platforms};
   seen.variant = variant;
   seen.listed_without = lacking(j);
   seen.own_fallback_tag = j.tag == transfer::referrers::fallback_tag(source_digest);

@@ -1,5 +1,6 @@
 // The daemon's lifecycle: start, SIGHUP reload, SIGTERM/SIGINT drain, the systemd watchdog.
 #include "daemon/service/service.hpp"
+#include "daemon/exit_codes.hpp"
 
 #include "daemon/run/run_config.hpp"
 #include "daemon/service/log.hpp"

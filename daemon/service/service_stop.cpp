@@ -4,6 +4,7 @@
 // closes what still waits on the loop (signals, timers, the admin API), io_context::run returns, and everything
 // is destroyed in order: the cache is closed by its destructor. What was cut off is as resumable as before:
 // records are written per tag, chunked uploads journaled per PATCH, no manifest precedes its children.
+#include "daemon/exit_codes.hpp"
 #include "daemon/service/log.hpp"
 #include "daemon/service/sd_notify.hpp"
 #include "daemon/service/service.hpp"

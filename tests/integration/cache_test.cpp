@@ -2,6 +2,7 @@
 // mounted across their repositories, a warm run asks the destination nothing and the source one HEAD per tag,
 // what was deleted behind the cache's back is found by `cache verify` and repaired by `sync --verify`, a damaged
 // cache is rebuilt with a warning, and a chunked upload killed with SIGKILL is continued by the next run.
+#include "daemon/cli/flags.hpp"
 #include "tests/integration/helpers.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/registry_fixture.hpp"
@@ -169,7 +170,7 @@ TEST_F(Cache, DeletedBehindItsBackIsFoundByVerifyAndRepaired) {
   mirror_ab_once();
   ocimirror::daemon::network_flags f;
   f.plain_http = true;
-  ocimirror::daemon::session s(f);
+  ocimirror::daemon::session s = ocimirror::daemon::session_for(f);
   auto& d = s.client({dst->host(), "x", {}, {}});
   const std::string gone_tag_digest = skopeo_digest(dst->host() + "/mirror-a/app-1:v1");
   const std::string gone_blob = layer_digest("acme/a/app-2:v1", 1);

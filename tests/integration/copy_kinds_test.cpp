@@ -1,4 +1,5 @@
 // Every seed artifact kind, copied between two plain-HTTP registries and read back digest-identical by skopeo.
+#include "daemon/cli/flags.hpp"
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
@@ -261,7 +262,7 @@ TEST_F(CopyKinds, TagsAndCatalogFollowLinkPagination) {
   // Pages of 2 make the registry answer with Link headers that must be followed to the end.
   ocimirror::daemon::network_flags f;
   f.plain_http = true;
-  ocimirror::daemon::session sess(f);
+  ocimirror::daemon::session sess = ocimirror::daemon::session_for(f);
   auto& c = sess.client({src->host(), "paged/app", {}, {}});
   std::vector<std::string> tags, repos;
   sess.run([&]() -> ocimirror::transfer::awaitable<void> {

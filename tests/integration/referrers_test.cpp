@@ -2,6 +2,7 @@
 // fallback tag is maintained there), the referrers API path is served from recorded responses by a proxy, and the
 // signature gate passes only tags signed by the trusted key for their own digest.
 #include "transfer/registry/referrers.hpp"
+#include "daemon/cli/flags.hpp"
 #include "tests/integration/helpers.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/loopback_server.hpp"
@@ -211,7 +212,7 @@ TEST(ReferrersApi, UnsupportedAnswersAndPagination) {
   });
   ocimirror::daemon::network_flags f;
   f.plain_http = true;
-  ocimirror::daemon::session s(f);
+  ocimirror::daemon::session s = ocimirror::daemon::session_for(f);
   auto& c = s.client({server.host(), "x", {}, {}});
   std::map<std::string, std::optional<std::vector<ocimirror::transfer::descriptor>>> got;
   s.run([&]() -> ocimirror::transfer::awaitable<void> {

@@ -1,6 +1,7 @@
 // `ocimirror sync` on real registries: 24 repositories across namespaces (images, multi-arch indexes, Helm charts,
 // Flux artifacts), mirrored by five policies with filters; exact destination contents, digest-identical by skopeo;
 // a second run copies nothing; prune removes exactly what left the source; dry-run changes nothing.
+#include "daemon/cli/flags.hpp"
 #include "tests/integration/helpers.hpp"
 #include "tests/support/registry_fixture.hpp"
 #include "tests/support/seed.hpp"
@@ -20,7 +21,7 @@ using snapshot_t = std::map<std::string, std::string>;  // "repo:tag" -> digest
 snapshot_t snapshot(const registry_fixture& r) {
   ocimirror::daemon::network_flags f;
   f.plain_http = true;
-  ocimirror::daemon::session s(f);
+  ocimirror::daemon::session s = ocimirror::daemon::session_for(f);
   auto& c = s.client({r.host(), "x", {}, {}});
   snapshot_t out;
   s.run([&]() -> ocimirror::transfer::awaitable<void> {
@@ -222,7 +223,7 @@ TEST_F(Sync, PruneRemovesExactlyWhatLeftTheSource) {
   s.image("acme/app-2", "v3.0.0", image_spec{.layers = {{gz, "base"}, {gz, "app-2 v3"}}});
   ocimirror::daemon::network_flags f;
   f.plain_http = true;
-  ocimirror::daemon::session sess(f);
+  ocimirror::daemon::session sess = ocimirror::daemon::session_for(f);
   auto& c = sess.client({src->host(), "x", {}, {}});
   const auto before_src = snapshot(*src);
   sess.run([&]() -> ocimirror::transfer::awaitable<void> {

@@ -1,4 +1,5 @@
 #include "tests/support/seed.hpp"
+#include "daemon/cli/flags.hpp"
 
 #include "transfer/oci/digest.hpp"
 #include "transfer/registry/referrers.hpp"
@@ -23,7 +24,7 @@ seeder::seeder(seed_target t) : t_(std::move(t)) {
   if (t_.plain_http) f.plain_http = true;
   if (!t_.ca_file.empty()) f.ca_files.push_back(t_.ca_file);
   auto creds = t_.creds;
-  s_ = std::make_unique<daemon::session>(f, [creds](const std::string&) { return creds; });
+  s_ = std::make_unique<daemon::session>(f.settings(), f.limits, [creds](const std::string&) { return creds; });
 }
 seeder::~seeder() = default;
 

@@ -1,4 +1,4 @@
-#include "daemon/run/units.hpp"
+#include "daemon/cli/units.hpp"
 
 #include <boost/algorithm/string/case_conv.hpp>
 

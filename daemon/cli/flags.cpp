@@ -1,7 +1,8 @@
 // The flags every command that talks to registries shares: connection (TLS, CAs, profiles), time limits and
 // transfer tuning, each taking units ("30s", "8MiB") and checked when parsed.
-#include "daemon/run/session.hpp"
-#include "daemon/run/units.hpp"
+#include "daemon/cli/flags.hpp"
+
+#include "daemon/cli/units.hpp"
 #include "transfer/registry/credentials.hpp"
 
 #include <limits>
@@ -22,7 +23,7 @@ po::options_description network_flags::describe() {
       "registry-profile", po::value(&profiles)->composing(),
       "HOST[:PORT]=NAME: treat this registry as the family NAME (ecr, acr, ghcr, dockerhub, gar, quay, harbor, "
       "artifactory, gitlab, generic) instead of the one its host implies (repeatable)");
-  limits.describe(d);
+  describe_limits(d, limits);
   return d;
 }
 
@@ -52,38 +53,22 @@ po::typed_value<std::string>* size_flag(const char* name, T& out) {
 
 po::typed_value<std::string>* size_option(const char* name, std::uint64_t& out) { return size_flag(name, out); }
 
-void time_limits::describe(po::options_description& d) {
-  d.add_options()("timeout", seconds_flag("timeout", timeout_seconds),
+void describe_limits(po::options_description& d, time_limits& limits) {
+  d.add_options()("timeout", seconds_flag("timeout", limits.timeout_seconds),
                   "how long any one network step (connect, TLS handshake, one read or write) may take")(
-      "deadline", seconds_flag("deadline", deadline_seconds),
+      "deadline", seconds_flag("deadline", limits.deadline_seconds),
       "how long a whole request whose answer is small (manifest, tag list, token) may take, start to last byte (0: "
-      "none)")("min-rate", size_flag("min-rate", min_rate),
+      "none)")("min-rate", size_flag("min-rate", limits.min_rate),
                "bytes per second a response body must average over --min-rate-window of waiting, or it is given up "
-               "and retried (0: none)")("min-rate-window", seconds_flag("min-rate-window", rate_window_seconds),
+               "and retried (0: none)")("min-rate-window", seconds_flag("min-rate-window", limits.rate_window_seconds),
                                         "the waiting on a body over which --min-rate is judged")(
-      "credential-helper-timeout", seconds_flag("credential-helper-timeout", helper_timeout_seconds),
+      "credential-helper-timeout", seconds_flag("credential-helper-timeout", limits.helper_timeout_seconds),
       "how long a docker-credential-* helper may run before it is killed and its lookup fails (it runs off the "
       "event loop; its output is capped at 1 MiB)");
 }
 
-void time_limits::check() const {
-  if (timeout_seconds < 1) throw po::error("--timeout must be at least 1 second");
-  if (deadline_seconds < 0) throw po::error("--deadline must be 0 (none) or a number of seconds");
-  if (rate_window_seconds < 1) throw po::error("--min-rate-window must be at least 1 second");
-  if (helper_timeout_seconds < 1) throw po::error("--credential-helper-timeout must be at least 1 second");
-}
-
-transfer::http_options time_limits::http() const {
-  check();
-  transfer::http_options o;
-  o.io_timeout = std::chrono::seconds(timeout_seconds);
-  o.connect_timeout = std::min<std::chrono::milliseconds>(o.io_timeout, std::chrono::seconds(30));
-  o.request_deadline = std::chrono::seconds(deadline_seconds);
-  o.min_rate = min_rate;
-  o.rate_window = std::chrono::seconds(rate_window_seconds);
-  // Helpers are the process's (a docker config is too): set here, where every command's limits take effect.
-  transfer::set_credential_helper_limits(std::chrono::seconds(helper_timeout_seconds));
-  return o;
+void check_limits(const time_limits& limits) {
+  if (auto why = limits.problem(); !why.empty()) throw po::error(why);
 }
 
 config::registry_settings_map network_flags::settings() const {
