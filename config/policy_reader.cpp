@@ -4,7 +4,7 @@
 #include "transfer/net/file_io.hpp"
 
 #include "policy/next_run.hpp"
-#include "transfer/endpoint/layout.hpp"
+#include "transfer/oci/layout_index.hpp"
 #include "transfer/oci/reference.hpp"
 
 #include <filesystem>
