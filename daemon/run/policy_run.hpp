@@ -30,7 +30,6 @@ namespace ocimirror::daemon {
 inline constexpr std::size_t discovery_at_once = 64;
 
 struct policy_run {
-  session& s;
   const config::policy_config& p;
   cache::mirror_cache& cache;
   const run_options& opts;
@@ -38,7 +37,9 @@ struct policy_run {
   std::chrono::steady_clock::time_point start{std::chrono::steady_clock::now()};
   std::chrono::steady_clock::time_point lapped{start};              ///< when the last step ended
   std::chrono::steady_clock::time_point listed_at{}, planned_at{};  ///< when the last tag list, the plan were in
-  std::unique_ptr<transfer::endpoint> src{}, dst{};
+  std::unique_ptr<transfer::endpoint> opened_src{}, opened_dst{};   ///< what open() opened (none: handed in)
+  transfer::endpoint* src = nullptr;                                ///< the source, opened here or the caller's
+  transfer::endpoint* dst = nullptr;
   bool fresh = false;               ///< the destination holds only what this run writes (an archive, a snapshot)
   cache::tag_records records{};     ///< what this policy mirrored before
   std::vector<repo_state> repos{};  ///< listed and owned by this shard
@@ -69,8 +70,16 @@ struct policy_run {
   /// (listings, the facts of each tag and the copies all follow what the registries and the link take).
   transfer::awaitable<void> each(std::size_t n, std::size_t most,
                                  std::function<transfer::awaitable<void>(std::size_t)> f);
-  /// Opens both endpoints; false (with the failure in report) when one cannot be.
-  bool open();
+  /// Names the run in its report.
+  void begin();
+  /// Opens both endpoints through the session; false (with the failure in report) when one cannot be.
+  bool open(session& s);
+  /// Takes src and dst as they are now (opened here or handed in): whether the destination is fresh each run, and
+  /// what each registry was waited on so far.
+  void adopt();
+  /// The stages in order over the open endpoints: list, then the pipeline (each repository's tags listed, their
+  /// facts and plan, the copies), then (not in a dry run) a bundle's copies, referrers, prune and commit; the report.
+  transfer::awaitable<policy_report> stages();
   /// Step 1: the cache's records and the repositories. False when the repositories cannot be listed.
   transfer::awaitable<bool> list();
   /// Steps 2 to 4 as a pipeline per repository: its tags listed, each selected tag's facts and plan item, and

@@ -27,7 +27,7 @@ transfer::reference ref_of(const std::string& registry, const std::string& repo,
 awaitable<void> policy_run::execute() {
   // A bundle is checked whole before anything from it is pushed: every blob's digest, every graph's completeness.
   // Its copies start once that check passes; every other source's ran in the pipeline.
-  if (auto* bundle = dynamic_cast<transfer::layout_archive_reader*>(src.get())) {
+  if (auto* bundle = dynamic_cast<transfer::layout_archive_reader*>(src)) {
     std::vector<policy::plan_item*> work;
     for (auto& it : report.plan)
       if (policy::to_copy(it, rules)) work.push_back(&it);
@@ -134,7 +134,7 @@ awaitable<void> policy_run::commit(bool wrote) {
   }
   try {
     co_await dst->commit();
-    if (auto* bundle = dynamic_cast<transfer::layout_archive_writer*>(dst.get())) report.left_out = bundle->left_out();
+    if (auto* bundle = dynamic_cast<transfer::layout_archive_writer*>(dst)) report.left_out = bundle->left_out();
   } catch (const transfer::error& e) {
     report.failures.push_back(failure_from("write " + p.to.str(), e));
   }

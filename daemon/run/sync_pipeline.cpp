@@ -25,7 +25,7 @@ awaitable<void> policy_run::pipeline() {
   const auto ex = co_await boost::asio::this_coro::executor;  // a named local: GCC 12 and temporaries in co_await
   handoff_queue<job*> queue(ex);
   // A bundle is checked whole before anything from it is pushed (execute() copies it after the plan).
-  const bool bundle = dynamic_cast<transfer::layout_archive_reader*>(src.get()) != nullptr;
+  const bool bundle = dynamic_cast<transfer::layout_archive_reader*>(src) != nullptr;
   if (!opts.dry_run && !bundle) copies = &queue;
   co_await transfer::for_each_parallel(2, 2, [&](std::size_t side) -> awaitable<void> {
     if (side == 0) return discover_all(queue);

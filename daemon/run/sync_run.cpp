@@ -56,19 +56,30 @@ std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& 
       1);
 }
 
-bool policy_run::open() {
+void policy_run::begin() {
+  report.name = p.name;
+  report.source = p.from.str();
+  report.destination = p.to.str();
+}
+
+bool policy_run::open(session& s) {
   try {
-    src = open_endpoint(s, p.from, role::source);
-    dst = open_endpoint(s, p.to, opts.dry_run ? role::dry_run_destination : role::destination,
-                        {p.keep, opts.since, opts.pipe.upload});
+    src = (opened_src = open_endpoint(s, p.from, role::source)).get();
+    dst = (opened_dst = open_endpoint(s, p.to, opts.dry_run ? role::dry_run_destination : role::destination,
+                                      {p.keep, opts.since, opts.pipe.upload}))
+              .get();
   } catch (const transfer::error& e) {
     report.failures.push_back(failure_from("open " + (src ? p.to.str() : p.from.str()), e));
     return false;
   }
-  fresh = dst->fresh_each_run();
-  for (auto* end : {src.get(), dst.get()})
-    if (auto* c = end->registry()) waited_before[c] = c->stats().waited;
+  adopt();
   return true;
+}
+
+void policy_run::adopt() {
+  fresh = dst->fresh_each_run();
+  for (auto* end : {src, dst})
+    if (auto* c = end->registry()) waited_before[c] = c->stats().waited;
 }
 
 awaitable<bool> policy_run::list() {
@@ -88,7 +99,7 @@ awaitable<bool> policy_run::list() {
     report.failures.push_back(failure_from("list repositories of " + p.from.str(), e));
     co_return false;
   }
-  if (auto* layout = dynamic_cast<const transfer::layout_endpoint*>(src.get()))
+  if (auto* layout = dynamic_cast<const transfer::layout_endpoint*>(src))
     for (const auto& e : layout->index().unmappable())
       report.warnings.push_back(src->name() + ": entry " + e +
                                 " cannot be mapped by a policy and was not mirrored; copy it with `ocimirror copy " +
@@ -109,7 +120,7 @@ awaitable<bool> policy_run::list() {
 
 std::size_t policy_run::width() const {
   std::size_t w = std::numeric_limits<std::size_t>::max();
-  for (auto* end : {src.get(), dst.get()})
+  for (auto* end : {src, dst})
     if (auto* c = end ? end->registry() : nullptr) w = std::min(w, c->working_limit());
   return w;
 }
@@ -165,21 +176,33 @@ policy_report policy_run::finish() {
   return std::move(report);
 }
 
+awaitable<policy_report> policy_run::stages() {
+  const bool listed = co_await list();  // a named local, not co_await inside a condition: GCC 12
+  if (!listed) {
+    lap("list");
+    co_return finish();
+  }
+  co_await pipeline();  // laps "list" and "plan": when the last tag list, the last tag's facts were in
+  if (!opts.dry_run) co_await execute();
+  co_return finish();
+}
+
 awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::mirror_cache& cache,
                                     const run_options& opts) {
-  policy_run run{s, p, cache, opts};
-  run.report.name = p.name;
-  run.report.source = p.from.str();
-  run.report.destination = p.to.str();
-  if (!run.open()) co_return run.finish();
-  const bool listed = co_await run.list();  // a named local, not co_await inside a condition: GCC 12
-  if (!listed) {
-    run.lap("list");
-    co_return run.finish();
-  }
-  co_await run.pipeline();  // laps "list" and "plan": when the last tag list, the last tag's facts were in
-  if (!opts.dry_run) co_await run.execute();
-  co_return run.finish();
+  policy_run run{p, cache, opts};
+  run.begin();
+  if (!run.open(s)) co_return run.finish();
+  co_return co_await run.stages();
+}
+
+awaitable<policy_report> run_policy(transfer::endpoint& src, transfer::endpoint& dst, const config::policy_config& p,
+                                    cache::mirror_cache& cache, const run_options& opts) {
+  policy_run run{p, cache, opts};
+  run.begin();
+  run.src = &src;
+  run.dst = &dst;
+  run.adopt();
+  co_return co_await run.stages();
 }
 
 }  // namespace ocimirror::daemon

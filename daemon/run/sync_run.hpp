@@ -12,6 +12,7 @@
 #include "transfer/endpoint/endpoint.hpp"
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -128,6 +129,11 @@ std::size_t tags_at_once(std::size_t jobs, const config::registry_settings_map& 
 /// Tags whose source digest is what `cache` says this policy mirrored are unchanged without a request to the
 /// destination (unless opts.verify). Records are written as each manifest PUT succeeds.
 transfer::awaitable<policy_report> run_policy(session& s, const config::policy_config& p, cache::mirror_cache& cache,
+                                              const run_options& opts);
+/// The same run between endpoints already open: any two, registries or layouts or held in memory (the stages are
+/// tested so, tests/unit/daemon/run/, without sockets).
+transfer::awaitable<policy_report> run_policy(transfer::endpoint& src, transfer::endpoint& dst,
+                                              const config::policy_config& p, cache::mirror_cache& cache,
                                               const run_options& opts);
 
 }  // namespace ocimirror::daemon

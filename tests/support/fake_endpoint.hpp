@@ -25,6 +25,7 @@ class fake_endpoint final : public transfer::endpoint {
   std::map<std::string, std::string> served;  ///< digest -> bytes served instead (a source that lies)
   std::vector<std::string> log;               ///< writes, in order
   std::size_t piece = 7;                      ///< bytes per piece open_blob hands out
+  std::size_t heads = 0;                      ///< head_manifest calls: what a warm run must not spend
 
   explicit fake_endpoint(std::string name) : name_(std::move(name)) {}
   std::string name() const override { return name_; }
@@ -51,6 +52,7 @@ class fake_endpoint final : public transfer::endpoint {
   }
   transfer::awaitable<std::optional<transfer::manifest_head>> head_manifest(const std::string&,
                                                                             const std::string& target) override {
+    ++heads;
     const auto d = resolve(target);
     if (!manifests.count(d)) co_return std::nullopt;
     co_return transfer::manifest_head{d, manifests[d].media_type, manifests[d].bytes.size()};
