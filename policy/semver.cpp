@@ -136,10 +136,11 @@ result_t semver_range::parse(std::string_view text) {
         i = end == std::string::npos ? set.size() : end;
       }
       auto p = parse_partial(word);
-      if (!p || word.empty()) return range_error("'" + word + "' in semver range '" + t + "' is not a version");
+      if (!p || word.empty())  // NOLINTNEXTLINE(performance-inefficient-string-concatenation): once, on the way out
+        return range_error("'" + word + "' in semver range '" + t + "' is not a version");
       using o = comparator::op;
       const bool has_pre = !p->v.prerelease.empty();
-      if (op == "" || op == "=") {
+      if (op.empty() || op == "=") {
         if (p->given == 3 || has_pre)
           cs.push_back({o::eq, p->v});
         else if (p->given > 0) {
@@ -165,6 +166,7 @@ result_t semver_range::parse(std::string_view text) {
         int at = p->v.major != 0 ? 0 : (p->v.minor != 0 || p->given < 3 ? (p->given >= 2 ? 1 : 0) : 2);
         cs.push_back({o::lt, bump(p->v, at)});
       } else {
+        // NOLINTNEXTLINE(performance-inefficient-string-concatenation): once, on the way out
         return range_error("unknown operator '" + op + "' in semver range '" + t + "'");
       }
     }

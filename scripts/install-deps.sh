@@ -23,7 +23,7 @@ image=(buildah)
 tests=(
   libboost1.81-all-dev libgtest-dev libgmock-dev libbenchmark-dev
   docker-registry skopeo apache2-utils openssl curl jq python3 python3-yaml python3-jsonschema time
-  systemd procps clang-14 libclang-rt-14-dev umoci buildah
+  systemd procps clang-14 libclang-rt-14-dev clang-tidy-14 umoci buildah
   # A real forward proxy for tests/integration/proxy_test.cpp (CONNECT tunnels, Basic proxy credentials).
   tinyproxy
   # promtool: the exposition format checked (`promtool check metrics`), the alert rules tested (`promtool test rules`).

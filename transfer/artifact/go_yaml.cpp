@@ -173,8 +173,7 @@ std::string scalar::as_json() const {
       return "null";
     case kind::boolean:
       return boolean ? "true" : "false";
-    case kind::integer:
-      return format_json_float(number);  // decoded into interface{}: a float64 in Go
+    case kind::integer:  // decoded into interface{}: a float64 in Go, as a floating one is
     case kind::floating:
       return format_json_float(number);
     case kind::string:

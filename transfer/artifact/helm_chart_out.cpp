@@ -9,7 +9,7 @@
 namespace ocimirror::transfer::helm {
 namespace {
 
-std::string validation(std::string what) { return "validation: " + what; }  // helm's ValidationError prefix
+std::string validation(const std::string& what) { return "validation: " + what; }  // helm's ValidationError prefix
 
 void sanitize_all(std::vector<std::string>& v) {
   for (auto& s : v) s = sanitize(s);

@@ -68,7 +68,7 @@ std::string canonical_query(std::string_view query) {
   }
   std::sort(params.begin(), params.end());
   std::string out;
-  for (const auto& [k, v] : params) out += (out.empty() ? "" : "&") + k + "=" + v;
+  for (const auto& [k, v] : params) out.append(out.empty() ? "" : "&").append(k).append("=").append(v);
   return out;
 }
 
@@ -117,7 +117,7 @@ std::string amz_date(std::chrono::system_clock::time_point t) {
 std::string sigv4_canonical_request(const sigv4_request& req,
                                     const std::vector<std::pair<std::string, std::string>>& signed_headers) {
   std::string headers;
-  for (const auto& [k, v] : signed_headers) headers += k + ":" + v + "\n";
+  for (const auto& [k, v] : signed_headers) headers.append(k).append(":").append(v).append("\n");
   return req.method + "\n" + req.path + "\n" + canonical_query(req.query) + "\n" + headers + "\n" +
          signed_names(signed_headers) + "\n" + hex_sha256(req.body);
 }

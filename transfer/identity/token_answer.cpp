@@ -55,7 +55,7 @@ timed_token token_of(std::string_view body, std::string_view field, clock::time_
   check_header_value(value, what + "'s token");
   const auto t = seconds_of(now);
   const auto when = stated_expiry(doc.as_object(), t).value_or(static_cast<double>(t + 3600));
-  const auto at = clamp_number<std::int64_t>(when, t, t + 24 * 3600);
+  const auto at = clamp_number<std::int64_t>(when, t, t + std::int64_t{24} * 3600);
   return {std::move(value), clock::time_point(std::chrono::seconds(at))};
 }
 
@@ -73,7 +73,7 @@ std::optional<std::int64_t> rfc3339_seconds(std::string_view text) {
     if (!digit(1) || !digit(2) || rest[3] != ':' || !digit(4) || !digit(5)) return std::nullopt;
     const int h = (rest[1] - '0') * 10 + (rest[2] - '0'), m = (rest[4] - '0') * 10 + (rest[5] - '0');
     if (h > 23 || m > 59) return std::nullopt;
-    offset = (*rest == '+' ? 1 : -1) * (h * 3600 + m * 60);
+    offset = (*rest == '+' ? 1 : -1) * (std::int64_t{h} * 3600 + std::int64_t{m} * 60);
     rest += 6;
   } else if (*rest == 'Z' || *rest == 'z') {
     ++rest;

@@ -43,6 +43,7 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args, pipe_
   std::vector<std::string> argv_s{path};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_s.size() + 1);
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
   // Its own process group: a deadline kills what it started too (a shell's `sleep`), not only the helper.

@@ -147,7 +147,7 @@ std::size_t sweep_all(const std::string& dir, std::string_view prefix) {
 http_client::chunk_source reader(std::shared_ptr<fd> f, std::uint64_t offset, std::uint64_t size, std::string path) {
   auto buf = std::make_shared<std::vector<char>>(256u << 10);
   auto pos = std::make_shared<std::uint64_t>(0);
-  return [f, buf, pos, offset, size, path]() -> awaitable<std::span<const char>> {
+  return [f = std::move(f), buf, pos, offset, size, path = std::move(path)]() -> awaitable<std::span<const char>> {
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf->size(), size - *pos));
     if (n > 0) pread_all(f->n, buf->data(), n, offset + *pos, path);
     *pos += n;

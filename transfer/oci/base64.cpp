@@ -35,7 +35,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
                           reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   if (n < 0) return std::nullopt;
   std::size_t len = static_cast<std::size_t>(n);
-  if (in.size() >= 1 && in[in.size() - 1] == '=') --len;  // EVP_DecodeBlock counts padding as zero bytes
+  if (!in.empty() && in[in.size() - 1] == '=') --len;  // EVP_DecodeBlock counts padding as zero bytes
   if (in.size() >= 2 && in[in.size() - 2] == '=') --len;
   out.resize(len);
   return out;

@@ -23,7 +23,7 @@ bool identity_rule::matches(const identity& id) const {
 std::string identity_rule::describe() const {
   std::string out = subject_re ? "subject matching " + subject_regex : subject;
   out += " (issuer " + issuer + ")";
-  for (const auto& [name, value] : claims) out += ", " + name + " " + value;
+  for (const auto& [name, value] : claims) out.append(", ").append(name).append(" ").append(value);
   return out;
 }
 

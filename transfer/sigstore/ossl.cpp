@@ -163,7 +163,7 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   } else if (i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
     int oh, om;
     if (!digits(s, i + 1, 2, oh) || !digits(s, i + 4, 2, om)) return std::nullopt;
-    offset = (s[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    offset = (s[i] == '+' ? 1 : -1) * (std::int64_t{oh} * 3600 + std::int64_t{om} * 60);
     i += 6;
   }
   if (i != s.size()) return std::nullopt;
