@@ -43,7 +43,7 @@ awaitable<void> policy_run::execute() {
   lap("copy");
   // 5. What refers to each mirrored tag travels with it (sync_referrers.cpp). A platform-filtered index is a new
   // manifest its source's referrers do not name, so they stay behind.
-  if (p.referrers.enabled && p.platforms.empty() && !(opts.stop && *opts.stop)) {
+  if (p.referrers.enabled && p.platforms.empty() && !(opts.stop && opts.stop->draining())) {
     std::map<std::string, const std::vector<std::string>*> all_tags;
     for (const auto& r : repos) all_tags[r.source] = &r.all_tags;
     co_await carry_referrers(*src, *dst, p, all_tags, co, opts.parallel_tags, probe, report);
@@ -67,7 +67,7 @@ awaitable<void> policy_run::copy_tag(const policy::plan_item& it) {
       if (p) ++p->tags_done;
     }
   } done{opts.progress};
-  if (opts.stop && *opts.stop) {
+  if (opts.stop && opts.stop->draining()) {
     ++report.interrupted;
     co_return;
   }

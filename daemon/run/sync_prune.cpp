@@ -29,7 +29,7 @@ awaitable<void> prune_tags(transfer::endpoint& dst, const config::policy_config&
   static const std::set<std::string> none;
   co_await transfer::for_each_parallel(prunes.size(), in.parallel, [&](std::size_t i) -> awaitable<void> {
     const auto& it = *prunes[i];
-    if (in.stop && *in.stop) {
+    if (in.stop && in.stop->draining()) {
       ++report.interrupted;
       co_return;
     }

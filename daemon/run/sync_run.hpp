@@ -10,6 +10,7 @@
 #include "transfer/copy/copy.hpp"
 #include "transfer/copy/referrers_copy.hpp"
 #include "transfer/endpoint/endpoint.hpp"
+#include "transfer/net/stopper.hpp"
 
 #include <map>
 #include <memory>
@@ -85,8 +86,9 @@ struct run_options {
   std::size_t parallel_blobs = 8;
   transfer::copy_progress* progress = nullptr;
   transfer::pipe_options pipe;
-  /// Read before each tag starts: once true, no new tag is started (the daemon draining on SIGTERM).
-  const bool* stop = nullptr;
+  /// Read before each tag starts: once draining, no new tag is started (the daemon on SIGTERM). The same switch
+  /// that, stopped, cancels what runs (transfer/net/stopper.hpp): one mechanism, two steps.
+  const transfer::stopper* stop = nullptr;
   /// oci-archive destinations: blobs the far side already has, left out of the bundle (`--since`).
   const std::set<std::string>* since = nullptr;
 };
@@ -112,7 +114,7 @@ std::map<std::string, std::set<std::string>> wanted_digests(const policy_report&
 struct prune_inputs {
   std::map<std::string, std::set<std::string>> wanted;  ///< wanted_digests() plus what the copies pushed
   std::size_t parallel = 4;
-  const bool* stop = nullptr;
+  const transfer::stopper* stop = nullptr;
 };
 
 /// Step 6, once every copy has finished: removes report.plan's prune items at dst (see endpoint::remove_tag) and

@@ -160,7 +160,7 @@ asio::awaitable<void> service::watchdog_loop(std::chrono::microseconds every) {
 }
 
 void service::reload() {
-  if (draining_) {
+  if (stop_.draining()) {
     log::warn("SIGHUP ignored: the daemon is shutting down");
     return;
   }

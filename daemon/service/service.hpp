@@ -108,7 +108,6 @@ class service final : public admin_api {
   boost::asio::system_timer wake_;
   boost::asio::steady_timer deadline_;
   boost::asio::steady_timer watchdog_;
-  bool draining_ = false;
   bool shut_down_ = false;    ///< shutdown() ran: nothing may wait on the loop any more
   std::string stop_reason_;   ///< why the drain ends, for the last log line
   std::string bound_;         ///< the admin API's address as bound

@@ -24,7 +24,7 @@ void service::plan_next(const config::policy_config& p, policy_state& st) {
 }
 
 asio::awaitable<void> service::schedule_loop() {
-  while (!draining_) {
+  while (!stop_.draining()) {
     const auto now = system_clock::now();
     auto wake_at = now + std::chrono::seconds(60);  // re-read the clock at least every minute (clock changes)
     for (const auto& p : gen_->cfg.policies) {
@@ -43,7 +43,7 @@ asio::awaitable<void> service::schedule_loop() {
 trigger_result service::trigger(const std::string& policy) { return start_run(policy, "manual"); }
 
 trigger_result service::start_run(const std::string& name, const std::string& trigger) {
-  if (draining_) return trigger_result::draining;
+  if (stop_.draining()) return trigger_result::draining;
   if (!gen_->cfg.find(name)) return trigger_result::unknown;
   auto& st = states_[name];
   if (st.running) return trigger_result::running;  // a policy never overlaps itself
@@ -69,7 +69,7 @@ asio::awaitable<void> service::run_one(std::shared_ptr<generation> gen, std::str
   ro.parallel_blobs = std::max<std::size_t>(opts_.blob_jobs, 1);
   ro.progress = progress.get();
   ro.pipe = opts_.pipe;
-  ro.stop = &draining_;
+  ro.stop = &stop_;
   policy_report report;
   std::string crashed;
   try {
@@ -135,7 +135,7 @@ void service::finish_run(const std::string& name, const policy_report& report, s
     log::warn(summary, fields);
 
   persist();
-  if (draining_) {
+  if (stop_.draining()) {
     if (running_count() == 0) shutdown(stop_reason_);
     return;
   }
@@ -167,7 +167,7 @@ std::string service::metrics_text() {
 
 std::optional<std::string> service::not_ready() {
   if (!cache_) return "the cache is not open";
-  if (draining_) return "shutting down";
+  if (stop_.draining()) return "shutting down";
   return std::nullopt;
 }
 
@@ -193,8 +193,8 @@ json::object service::status() {
     o["lastSuccess"] = st.memory.last_success ? json::value(rfc3339(*st.memory.last_success)) : json::value(nullptr);
     policies.push_back(std::move(o));
   }
-  return {{"version", version},         {"config", gen_->cfg.file}, {"listen", bound_},
-          {"shard", opts_.shard.str()}, {"draining", draining_},    {"policies", std::move(policies)}};
+  return {{"version", version},         {"config", gen_->cfg.file},     {"listen", bound_},
+          {"shard", opts_.shard.str()}, {"draining", stop_.draining()}, {"policies", std::move(policies)}};
 }
 
 }  // namespace ocimirror::daemon

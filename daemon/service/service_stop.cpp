@@ -18,8 +18,8 @@ namespace ocimirror::daemon {
 
 void service::drain(int sig) {
   const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
-  if (draining_) exit_now("a second signal");
-  draining_ = true;
+  if (stop_.draining()) exit_now("a second signal");
+  stop_.drain();
   sd_notify("STOPPING=1");
   wake_.cancel();
   const auto running = running_count();

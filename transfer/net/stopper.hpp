@@ -1,9 +1,11 @@
 #pragma once
-// Stopping network work at once, for a daemon that drains. A stopper is shared by every HTTP client of a process:
-// stop() closes each socket in use and wakes each backoff sleep, so whatever awaits them fails with
-// errc::cancelled and unwinds through its own error path (a tag is counted as interrupted, an upload keeps its
-// journal and resumes next time), and no new request starts. Asio's per-operation cancellation would need every
-// spawned coroutine to forward it; one switch that the I/O layer consults reaches all of them.
+// Stopping work, for a daemon that drains, in two steps on one switch. drain() asks for nothing new: runs read
+// draining() before each tag and each prune. stop(), when the drain's deadline passes, stops network work at once.
+// A stopper is shared by every HTTP client of a process: stop() closes each socket in use and wakes each backoff sleep,
+// so whatever awaits them fails with errc::cancelled and unwinds through its own error path (a tag is counted as
+// interrupted, an upload keeps its journal and resumes next time), and no new request starts. Asio's per-operation
+// cancellation would need every spawned coroutine to forward it; one switch that the I/O layer consults reaches all of
+// them.
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -38,8 +40,12 @@ class stopper {
   stopper(const stopper&) = delete;
   stopper& operator=(const stopper&) = delete;
 
+  /// The first, soft stop (a drain): nothing new is started from here on, and what runs goes on to its end.
+  void drain() { draining_ = true; }
+  /// True once drain() or stop() was called: start nothing new.
+  bool draining() const { return draining_ || stopped_; }
   bool stopped() const { return stopped_; }
-  /// Stops: every watched operation is cancelled now, and stopped() is true from here on.
+  /// The hard stop: every watched operation is cancelled now, and stopped() is true from here on.
   void stop();
   /// Watches an operation; when already stopped, `cancel` runs at once.
   hook watch(std::function<void()> cancel);
@@ -47,7 +53,7 @@ class stopper {
   void check(std::string_view what) const;
 
  private:
-  bool stopped_ = false;
+  bool draining_ = false, stopped_ = false;
   std::uint64_t next_ = 0;
   std::map<std::uint64_t, std::function<void()>> live_;
 };
