@@ -137,9 +137,11 @@ void print_report_text(const policy_report& r, bool dry_run, std::ostream& out, 
                   registry.c_str());
     out << line;
   }
-  for (const auto& [from, to] : r.remapped)
-    out << "  platforms filtered: " << from << " -> " << to
-        << " (source digest in annotation io.ocimirror.source.digest)\n";
+  for (const auto& m : r.remapped)
+    out << "  platforms filtered: " << m.source << " -> " << m.destination
+        << (m.annotated ? " (source digest in annotation io.ocimirror.source.digest)\n"
+                        : " (a Docker manifest list carries no annotations: the source digest is recorded nowhere in "
+                          "it)\n");
 }
 
 int sync_exit_code(const std::vector<policy_report>& reports) {
@@ -170,8 +172,11 @@ json::value reports_json(const std::vector<policy_report>& reports, bool dry_run
     json::array dropped;
     for (const auto& [repo, d] : r.dropped)
       dropped.push_back(json::object{{"source", repo + ":" + d.tag}, {"rule", d.rule}, {"why", d.why}});
-    for (const auto& [from, to] : r.remapped)
-      remapped.push_back(json::object{{"sourceDigest", from}, {"destinationDigest", to}});
+    for (const auto& m : r.remapped) {
+      json::object one{{"sourceDigest", m.source}, {"destinationDigest", m.destination}};
+      if (m.annotated) one["annotation"] = "io.ocimirror.source.digest";  // where the new index records its source
+      remapped.push_back(std::move(one));
+    }
     auto n = count_plan(r);
     json::object planned{{"copy", n[action::copy]},
                          {"overwrite", n[action::overwrite]},

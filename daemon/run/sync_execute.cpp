@@ -90,7 +90,9 @@ awaitable<void> policy_run::copy_tag(const policy::plan_item& it) {
     result = co_await transfer::copy_image(*src, from, *dst, to, how, std::move(first));
     pruning.wanted[it.destination_repo].insert(result.digest);
     co_await remember(it, result.source_digest, result.digest);
-    if (result.digest != result.source_digest) report.remapped.emplace_back(result.source_digest, result.digest);
+    if (result.digest != result.source_digest)
+      report.remapped.push_back(
+          {result.source_digest, result.digest, result.media_type != transfer::media::docker_list});
     const auto& st = result.stats;
     if (!verifying)
       ++report.copied;

@@ -61,8 +61,13 @@ struct policy_report {
   std::size_t referrers = 0, cosign_tags = 0;  ///< referrer manifests and cosign tags that travel with the tags
   std::size_t fallback_updates = 0;            ///< fallback tag indexes written at the destination
   transfer::copy_stats blobs;
-  /// source digest -> destination digest where platform filtering made them differ
-  std::vector<std::pair<std::string, std::string>> remapped;
+  /// An index platform filtering made anew: its source digest, the new one, and whether the new index records the
+  /// source digest (an OCI index, in io.ocimirror.source.digest; a Docker manifest list has no annotations).
+  struct remap {
+    std::string source, destination;
+    bool annotated = true;
+  };
+  std::vector<remap> remapped;
   double seconds = 0;
   /// Seconds of each step that ran, in order: list (repositories and tags), plan (each tag's facts), copy,
   /// referrers, prune (with the commit of an archive or snapshot). Where a run's time goes.

@@ -46,7 +46,8 @@ TEST(SyncOutput, DryRunTableNamesEveryTagAndAction) {
 TEST(SyncOutput, JsonForScripts) {
   auto r = sample();
   r.copied = 1;
-  r.remapped.emplace_back("sha256:s", "sha256:d");
+  r.remapped.push_back({"sha256:s", "sha256:d", true});
+  r.remapped.push_back({"sha256:list", "sha256:filtered-list", false});
   auto v = reports_json({r}, false, 1).as_object();
   EXPECT_EQ(v.at("exitCode").to_number<long>(), 1);
   const auto& p = v.at("policies").as_array().at(0).as_object();
@@ -57,8 +58,25 @@ TEST(SyncOutput, JsonForScripts) {
   EXPECT_EQ(p.at("failures").as_array().at(0).at("kind").as_string(), "denied");  // the error kind survives
   EXPECT_EQ(p.at("plan").as_array().size(), 3u);
   EXPECT_EQ(p.at("remapped").as_array().at(0).at("destinationDigest").as_string(), "sha256:d");
+  EXPECT_EQ(p.at("remapped").as_array().at(0).at("annotation").as_string(), "io.ocimirror.source.digest");
+  // A filtered Docker manifest list has no annotations: the output does not claim one.
+  EXPECT_FALSE(p.at("remapped").as_array().at(1).as_object().contains("annotation"));
   auto dry = reports_json({r}, true, 0).as_object();
   EXPECT_FALSE(dry.at("policies").as_array().at(0).as_object().contains("tags"));  // nothing ran
+}
+
+TEST(SyncOutput, AFilteredIndexSaysWhereItsSourceDigestIsAndADockerListThatItIsNowhere) {
+  auto r = sample();
+  r.remapped.push_back({"sha256:s", "sha256:d", true});
+  r.remapped.push_back({"sha256:list", "sha256:filtered-list", false});
+  std::ostringstream out, err;
+  print_report_text(r, false, out, err);
+  EXPECT_NE(out.str().find("sha256:s -> sha256:d (source digest in annotation io.ocimirror.source.digest)"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("sha256:list -> sha256:filtered-list (a Docker manifest list carries no annotations"),
+            std::string::npos)
+      << out.str();
 }
 
 TEST(SyncOutput, CheckNeverPrintsSecrets) {
