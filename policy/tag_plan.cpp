@@ -45,6 +45,10 @@ bool ask_destination(const tag_sighting& s, const plan_rules& r) {
   return r.verify_all || !record_holds(s);
 }
 
+bool work_out_filtered(const tag_sighting& s, bool filtering, const std::optional<std::string>& at_destination) {
+  return filtering && at_destination && *at_destination != s.source_digest && !record_holds(s);
+}
+
 plan_item plan_tag(const tag_sighting& s, const plan_rules& r, const std::optional<std::string>& at_destination) {
   plan_item it;
   it.tag = s.tag;
@@ -61,6 +65,8 @@ plan_item plan_tag(const tag_sighting& s, const plan_rules& r, const std::option
   if (!s.listed_without) f.destination_digest = at_destination;
   if (s.record) f.last_mirrored = {{s.record->source_digest, s.record->destination_digest}};
   it.what = decide(f, r.overwrite_changed);
+  // The filtered index this run would push is there already: pushed by an earlier run whose record is gone.
+  if (!s.becomes.empty() && f.destination_digest == s.becomes) it.what = action::unchanged;
   it.destination_digest = f.destination_digest.value_or("");
   return it;
 }

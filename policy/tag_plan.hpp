@@ -30,6 +30,9 @@ struct tag_sighting {
   bool listed_without = false;         ///< the destination's listing of its repository lacks the tag
   bool own_fallback_tag = false;       ///< the tag is sha256-<hex> of source_digest itself (GitLab's alias)
   bool referrer_tag = false;           ///< a fallback or cosign tag (sha256-<hex>[.sig|.att|.sbom])
+  /// What the source's manifest becomes at the destination under this run's platform filter, when that was worked
+  /// out (a filtered index the destination may hold already from a run whose record is gone); empty: unknown.
+  std::string becomes;
 };
 
 /// The policy's and the command's rules that bear on a tag's plan.
@@ -56,6 +59,10 @@ bool record_holds(const tag_sighting& s);
 /// The destination is asked about the tag (one HEAD) only when nothing else answers: not when the record holds
 /// (unless --verify asks about everything), and not when its listing already said it lacks the tag.
 bool ask_destination(const tag_sighting& s, const plan_rules& r);
+
+/// Whether the run should work out what the source becomes (tag_sighting::becomes): a platform filter is set, the
+/// destination holds another digest than the source's, and no record says what it became.
+bool work_out_filtered(const tag_sighting& s, bool filtering, const std::optional<std::string>& at_destination);
 
 /// The tag's plan item: `at_destination` is the destination's digest for the tag when it was asked and has one.
 /// Names (repositories) are the caller's to fill in.

@@ -105,6 +105,7 @@ struct policy_run {
   transfer::awaitable<void> facts(job& j);
   policy::tag_sighting sighting(const job& j, const std::string& source_digest) const;
   transfer::awaitable<std::string> artifact_type(job& j, const transfer::manifest_head& head, bool known);
+  transfer::awaitable<transfer::fetched_manifest> source_manifest(const job& j, const std::string& digest);
   void collect();
   transfer::awaitable<void> remember(const policy::plan_item& it, const std::string& src_digest,
                                      const std::string& dst_digest);

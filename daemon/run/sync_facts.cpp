@@ -92,7 +92,7 @@ awaitable<void> policy_run::facts(job& j) {
         // not this tag's failure: the referrers step asks again
       }
     }
-    const auto seen = sighting(j, head->digest);
+    auto seen = sighting(j, head->digest);
     if (policy::first_look(seen, rules) != policy::tag_fate::planned) {
       j.gone = true;
       co_return;
@@ -109,6 +109,10 @@ awaitable<void> policy_run::facts(job& j) {
     if (policy::ask_destination(seen, rules)) {
       auto at = co_await dst->head_manifest(j.repo->destination, j.tag);
       if (at) at_destination = at->digest;
+    }
+    if (policy::work_out_filtered(seen, !p.platforms.empty(), at_destination)) {
+      const auto m = co_await source_manifest(j, head->digest);
+      seen.becomes = transfer::pushed_digest(m, co);
     }
     auto it = policy::plan_tag(seen, rules, at_destination);
     it.source_repo = j.repo->source;
@@ -127,16 +131,19 @@ awaitable<void> policy_run::facts(job& j) {
   }
 }
 
+/// The source's manifest of j at `digest`: the one the facts step fetched for the copy, else fetched now by digest.
+awaitable<transfer::fetched_manifest> policy_run::source_manifest(const job& j, const std::string& digest) {
+  if (auto pf = prefetched.find({j.repo->source, j.tag}); pf != prefetched.end() && pf->second.digest == digest)
+    co_return pf->second;
+  co_return co_await src->get_manifest(j.repo->source, digest);
+}
+
 awaitable<std::string> policy_run::artifact_type(job& j, const transfer::manifest_head& head, bool known) {
   if (known)  // a digest's type never changes
     if (auto rec = records.find({j.repo->destination, j.tag});
         rec != records.end() && !rec->second.artifact_type.empty())
       co_return rec->second.artifact_type;
-  transfer::fetched_manifest fetched;
-  if (auto pf = prefetched.find({j.repo->source, j.tag}); pf != prefetched.end())
-    fetched = pf->second;
-  else
-    fetched = co_await src->get_manifest(j.repo->source, head.digest);
+  const auto fetched = co_await source_manifest(j, head.digest);
   auto parsed = transfer::parse_manifest(fetched.bytes, fetched.media_type);
   if (!parsed) throw transfer::error(transfer::errc::bad_manifest, parsed.error());
   co_return policy::artifact_type_of(*parsed);

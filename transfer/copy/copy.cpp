@@ -135,6 +135,16 @@ std::vector<bool> children_to_copy(const manifest& index, const copy_options& op
   return keep;
 }
 
+std::string pushed_digest(const fetched_manifest& m, const copy_options& opts) {
+  if (!opts.select_child) return m.digest;
+  auto parsed = parse_manifest(m.bytes, m.media_type);
+  if (!parsed) throw error(errc::bad_manifest, "manifest " + m.digest + ": " + parsed.error());
+  if (!parsed->is_index()) return m.digest;
+  const auto keep = children_to_copy(*parsed, opts, m.digest);
+  if (std::find(keep.begin(), keep.end(), false) == keep.end()) return m.digest;
+  return sha256_digest(filter_index(m.bytes, keep, m.digest));  // as copy_manifest builds it
+}
+
 std::vector<const descriptor*> unique_blobs(const manifest& m) {
   std::vector<const descriptor*> out;
   std::set<std::string> seen;

@@ -92,6 +92,10 @@ struct copy_result {
 /// Which children of an index to copy (opts.select_child; all without one). Throws errc::not_found, listing the
 /// platforms the index has, when the selection leaves none. `where` names the index in that message.
 std::vector<bool> children_to_copy(const manifest& index, const copy_options& opts, const std::string& where);
+/// The digest copy_image pushes for m under opts: m's own, or, for an index platform filtering thins, the new
+/// index's. A run compares it with the destination's to recognise a filtered index it pushed before. Throws as
+/// children_to_copy does, and errc::bad_manifest for a manifest that does not parse.
+std::string pushed_digest(const fetched_manifest& m, const copy_options& opts);
 /// A manifest's blobs, each digest once (config first).
 std::vector<const descriptor*> unique_blobs(const manifest& m);
 

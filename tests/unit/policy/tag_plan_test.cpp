@@ -107,6 +107,20 @@ TEST(TagPlan, TheGateJudgesOnlyWrites) {
   EXPECT_FALSE(needs_signature(plan_tag(seen(A), {}, std::nullopt), {}));
 }
 
+TEST(TagPlan, AFilteredIndexAlreadyAtTheDestinationIsRecognisedWithoutARecord) {
+  auto s = seen(A);  // a cold cache: no record of what A became under the filter
+  EXPECT_TRUE(work_out_filtered(s, true, B));
+  EXPECT_FALSE(work_out_filtered(s, false, B));  // no filter: digests are kept, nothing to work out
+  EXPECT_FALSE(work_out_filtered(s, true, A));   // the destination has the source's own digest
+  EXPECT_FALSE(work_out_filtered(s, true, std::nullopt));
+  s.becomes = B;
+  EXPECT_EQ(plan_tag(s, {}, B).what, action::unchanged);
+  EXPECT_EQ(plan_tag(s, {false, false, true}, C).what, action::overwrite);  // something else: pushed over it
+  auto known = seen(A, recorded_tag{A, B, "linux/amd64"});
+  known.variant = "linux/amd64";
+  EXPECT_FALSE(work_out_filtered(known, true, B));  // the record says it already
+}
+
 TEST(TagPlan, FirstLook) {
   auto s = seen(A);
   EXPECT_EQ(first_look(s, {}), tag_fate::planned);

@@ -5,6 +5,7 @@
 #include "cache/mirror_cache.hpp"
 #include "cache/store.hpp"
 #include "daemon/run/sync_run.hpp"
+#include "policy/platform.hpp"
 #include "tests/support/fake_endpoint.hpp"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,18 @@ std::string add_image(fake_endpoint& at, const std::string& tag, const std::stri
                         R"(,"layers":[)" +
                         desc("application/vnd.oci.image.layer.v1.tar", layer, at.blobs[layer].size()) + "]}";
   return at.add_manifest(m, image_type, tag);
+}
+
+/// A two-platform index of two images, tagged `tag` at `at`.
+std::string add_index(fake_endpoint& at, const std::string& tag) {
+  const auto amd = add_image(at, "", "amd64"), arm = add_image(at, "", "arm64");
+  const std::string idx =
+      std::string(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)") +
+      R"({"mediaType":")" + image_type + R"(","digest":")" + amd + R"(","size":)" +
+      std::to_string(at.manifests[amd].bytes.size()) + R"(,"platform":{"architecture":"amd64","os":"linux"}},)" +
+      R"({"mediaType":")" + std::string(image_type) + R"(","digest":")" + arm + R"(","size":)" +
+      std::to_string(at.manifests[arm].bytes.size()) + R"(,"platform":{"architecture":"arm64","os":"linux"}}]})";
+  return at.add_manifest(idx, "application/vnd.oci.image.index.v1+json", tag);
 }
 
 struct world {
@@ -194,6 +207,36 @@ TEST(PolicyRun, NothingSelectedIsNotASuccessAndPrunesNothing) {
   EXPECT_NE(r.selected_nothing.find("selected nothing"), std::string::npos) << r.selected_nothing;
   EXPECT_EQ(r.pruned, 0u);
   EXPECT_TRUE(w.dst.tags.count("v1"));
+}
+
+TEST(PolicyRun, AFilteredIndexIsRecognisedAtTheDestinationWhenTheCacheIsCold) {
+  world w;
+  w.p.platforms.push_back(*policy::parse_platform("linux/amd64"));
+  const auto source = add_index(w.src, "v1");
+  auto first = w.run();
+  ASSERT_TRUE(first.failures.empty()) << failures(first);
+  EXPECT_EQ(first.copied, 1u);
+  const auto filtered = w.dst.tags["v1"];
+  EXPECT_NE(filtered, source);
+  ASSERT_EQ(first.remapped.size(), 1u);
+  EXPECT_TRUE(first.remapped[0].annotated);
+
+  // The cache is lost (a new state directory, a new replica): the destination's index is still recognised.
+  w.cache.reset();
+  std::filesystem::remove_all(w.dir);
+  std::string warning;
+  w.cache = std::make_unique<cache::mirror_cache>(cache::store::open(w.dir, cache::store::mode::read_write, warning));
+  const auto writes = w.dst.log.size();
+  auto cold = w.run();
+  ASSERT_TRUE(cold.failures.empty()) << failures(cold);
+  EXPECT_EQ(item(cold, "v1")->what, action::unchanged);
+  EXPECT_EQ(cold.copied, 0u);
+  EXPECT_EQ(w.dst.log.size(), writes) << "nothing pushed again";
+  // And its record is written: the next run does not ask.
+  const auto heads = w.dst.heads;
+  auto warm = w.run();
+  EXPECT_TRUE(item(warm, "v1")->cached);
+  EXPECT_EQ(w.dst.heads, heads);
 }
 
 }  // namespace
