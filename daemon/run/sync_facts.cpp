@@ -110,9 +110,16 @@ awaitable<void> policy_run::facts(job& j) {
       auto at = co_await dst->head_manifest(j.repo->destination, j.tag);
       if (at) at_destination = at->digest;
     }
-    if (policy::work_out_filtered(seen, !p.platforms.empty(), at_destination)) {
-      const auto m = co_await source_manifest(j, head->digest);
-      seen.becomes = transfer::pushed_digest(m, co);
+    // Only an index can have become another digest; a HEAD that named no type leaves it unknown, as before.
+    const bool index =
+        head->media_type == transfer::media::oci_index || head->media_type == transfer::media::docker_list;
+    if (index && policy::work_out_filtered(seen, !p.platforms.empty(), at_destination)) {
+      try {
+        const auto m = co_await source_manifest(j, head->digest);
+        seen.becomes = transfer::pushed_digest(m, co);
+      } catch (const transfer::error&) {
+        // Unknown: planned as without it; a copy, if the plan makes one, reports what is wrong with the index.
+      }
     }
     auto it = policy::plan_tag(seen, rules, at_destination);
     it.source_repo = j.repo->source;
