@@ -160,7 +160,6 @@ awaitable<void> registry_client::ping() {
 
 awaitable<void> registry_client::require_registry() {
   if (!std::exchange(registry_checked_, true)) {
-    const scope_set none;
     std::optional<string_response> res;
     try {
       request root{.verb = http::verb::get, .url = url("/v2/"), .limit = 1 << 16};
